@@ -1,0 +1,32 @@
+package io.lakebatch.catalog.error;
+
+/**
+ * What kind of failure an error is; decides retries and the CLI exit code.
+ *
+ * <p>Exit codes are the SPEC.md contract: 0 success, 1 internal, 2 usage/spec, 3 data or model, 4
+ * partial.
+ */
+public enum ErrorCategory {
+  /** A mistake in the spec, the command line or the configuration. Never retried. */
+  USER(2),
+  /** Input data or a model file that cannot be used as given. Never retried. */
+  DATA(3),
+  /** A failure that may pass (executor lost, I/O timeout). Retried with backoff. */
+  TRANSIENT(1),
+  /** A bug or an unexpected state inside LakeBatch. */
+  INTERNAL(1);
+
+  private final int exitCode;
+
+  ErrorCategory(int exitCode) {
+    this.exitCode = exitCode;
+  }
+
+  public int exitCode() {
+    return exitCode;
+  }
+
+  public boolean retryable() {
+    return this == TRANSIENT;
+  }
+}

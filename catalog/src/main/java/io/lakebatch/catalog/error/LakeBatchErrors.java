@@ -1,0 +1,93 @@
+package io.lakebatch.catalog.error;
+
+import java.util.Collection;
+
+/**
+ * The error catalogue: every error LakeBatch raises on purpose is built here, with its category and
+ * a message that names the field, file or row and says what to do.
+ */
+public final class LakeBatchErrors {
+  private LakeBatchErrors() {}
+
+  /** A spec field breaks a rule: {@code model.inputs.features: column 'f65' not in input schema}. */
+  public static LakeBatchException invalidSpec(String fieldPath, String rule) {
+    return new LakeBatchException(ErrorCategory.USER, fieldPath + ": " + rule, null);
+  }
+
+  public static LakeBatchException unreadableSpec(String file, String detail, Throwable cause) {
+    return new LakeBatchException(
+        ErrorCategory.USER, "cannot read job spec " + file + ": " + detail, cause);
+  }
+
+  public static LakeBatchException unknownKey(String parentPath, String key, Collection<String> allowed) {
+    String where = parentPath.isEmpty() ? key : parentPath + "." + key;
+    return invalidSpec(where, "unknown key; allowed keys here are " + allowed);
+  }
+
+  public static LakeBatchException usage(String message) {
+    return new LakeBatchException(ErrorCategory.USER, message, null);
+  }
+
+  public static LakeBatchException modelUnreadable(String path, Throwable cause) {
+    return new LakeBatchException(
+        ErrorCategory.DATA,
+        "model " + path + " cannot be loaded by ONNX Runtime ("
+            + rootMessage(cause)
+            + "); check that the file is a complete ONNX model",
+        cause);
+  }
+
+  public static LakeBatchException modelMismatch(String fieldPath, String detail) {
+    return new LakeBatchException(ErrorCategory.DATA, fieldPath + ": " + detail, null);
+  }
+
+  public static LakeBatchException inputNotFound(String path, Throwable cause) {
+    return new LakeBatchException(
+        ErrorCategory.DATA,
+        "input.path: no readable table at " + path + " (" + rootMessage(cause) + ")",
+        cause);
+  }
+
+  public static LakeBatchException unsupportedInput(String path, String detail) {
+    return new LakeBatchException(ErrorCategory.DATA, "input " + path + ": " + detail, null);
+  }
+
+  public static LakeBatchException unreadableFile(String file, Throwable cause) {
+    return new LakeBatchException(
+        ErrorCategory.DATA,
+        "input file " + file + " cannot be read (" + rootMessage(cause) + ")",
+        cause);
+  }
+
+  public static LakeBatchException tooManyBadRows(long bad, long total, double limit, String deadLetter) {
+    return new LakeBatchException(
+        ErrorCategory.DATA,
+        String.format(
+            "%d of %d rows (%.4f) failed validation, above execution.max-bad-row-fraction %.4f;"
+                + " see the reasons in %s",
+            bad, total, total == 0 ? 0.0 : (double) bad / total, limit, deadLetter),
+        null);
+  }
+
+  public static LakeBatchException transientFailure(String what, Throwable cause) {
+    return new LakeBatchException(
+        ErrorCategory.TRANSIENT, what + ": " + rootMessage(cause), cause);
+  }
+
+  public static LakeBatchException internal(String message, Throwable cause) {
+    return new LakeBatchException(ErrorCategory.INTERNAL, message, cause);
+  }
+
+  /** The innermost message of a cause chain, which is usually the one that explains. */
+  public static String rootMessage(Throwable t) {
+    if (t == null) {
+      return "no cause";
+    }
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+}

@@ -1,0 +1,30 @@
+package io.lakebatch.catalog.error;
+
+import static java.util.Objects.requireNonNull;
+
+/** The one exception type LakeBatch throws on purpose; built by {@link LakeBatchErrors}. */
+public final class LakeBatchException extends RuntimeException {
+  private final ErrorCategory category;
+
+  LakeBatchException(ErrorCategory category, String message, Throwable cause) {
+    super(message, cause);
+    this.category = requireNonNull(category, "category is null");
+  }
+
+  public ErrorCategory category() {
+    return category;
+  }
+
+  /** Finds the first {@link LakeBatchException} in a cause chain (Spark wraps task failures). */
+  public static java.util.Optional<LakeBatchException> findIn(Throwable throwable) {
+    for (Throwable t = throwable; t != null; t = t.getCause()) {
+      if (t instanceof LakeBatchException e) {
+        return java.util.Optional.of(e);
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return java.util.Optional.empty();
+  }
+}

@@ -1,0 +1,174 @@
+package io.lakebatch.catalog.model;
+
+import static io.lakebatch.catalog.error.LakeBatchErrors.invalidSpec;
+import static io.lakebatch.catalog.error.LakeBatchErrors.modelMismatch;
+
+import io.lakebatch.catalog.spec.InputBinding;
+import io.lakebatch.catalog.spec.JobSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks a spec against the input schema and the model signature and resolves how tensors are fed
+ * and read. Runs on the driver before any Spark job; each problem gets one error naming the field.
+ */
+public final class ModelBindingResolver {
+  private ModelBindingResolver() {}
+
+  public static ModelBinding resolve(JobSpec spec, List<TableColumn> schema, ModelSignature model) {
+    Map<String, ColumnType> columns = new LinkedHashMap<>();
+    schema.forEach(c -> columns.put(c.name(), c.type()));
+
+    for (int i = 0; i < spec.input().carry().size(); i++) {
+      String carry = spec.input().carry().get(i);
+      if (!columns.containsKey(carry)) {
+        throw invalidSpec("input.carry[" + i + "]", "column '" + carry + "' not in input schema " + columns.keySet());
+      }
+    }
+    for (String bound : spec.model().inputs().keySet()) {
+      if (model.input(bound).isEmpty()) {
+        throw modelMismatch(
+            "model.inputs." + bound, "the model has no input '" + bound + "'; its inputs are " + model.inputNames());
+      }
+    }
+    List<TensorFeed> feeds = new ArrayList<>();
+    for (ValueSignature input : model.inputs()) {
+      InputBinding binding = spec.model().inputs().get(input.name());
+      if (binding == null) {
+        throw modelMismatch(
+            "model.inputs", "model input '" + input.name() + "' (" + input.describe() + ") is not bound to any column");
+      }
+      feeds.add(feed("model.inputs." + input.name(), input, binding, columns));
+    }
+    return new ModelBinding(feeds, outputs(spec, model, Set.copyOf(spec.input().carry())));
+  }
+
+  private static TensorFeed feed(
+      String field, ValueSignature input, InputBinding binding, Map<String, ColumnType> columns) {
+    if (input.kind() != ValueKind.TENSOR || !input.element().isNumeric()) {
+      throw modelMismatch(field, "model input is " + input.describe() + "; only numeric tensors can be fed");
+    }
+    if (input.dims().isEmpty()) {
+      throw modelMismatch(field, "model input is a scalar; LakeBatch feeds batches [N, ...]");
+    }
+    if (input.dims().get(0) > 0) {
+      throw modelMismatch(
+          field, "model input " + input.describe() + " has a fixed batch dimension; export it with a dynamic first dimension");
+    }
+    List<Long> modelRowShape = input.dims().subList(1, input.dims().size());
+    for (String column : binding.columns()) {
+      if (!columns.containsKey(column)) {
+        throw invalidSpec(field, "column '" + column + "' not in input schema " + columns.keySet());
+      }
+    }
+    if (binding instanceof InputBinding.ColumnList list) {
+      return columnListFeed(field, input, list, columns, modelRowShape);
+    }
+    return arrayFeed(field, input, (InputBinding.ArrayColumn) binding, columns, modelRowShape);
+  }
+
+  private static TensorFeed columnListFeed(
+      String field,
+      ValueSignature input,
+      InputBinding.ColumnList list,
+      Map<String, ColumnType> columns,
+      List<Long> modelRowShape) {
+    for (String column : list.columns()) {
+      ColumnType type = columns.get(column);
+      if (type.array()) {
+        throw invalidSpec(field, "column '" + column + "' is " + type + "; use {column: " + column + "} for an array column");
+      }
+      checkConvertible(field, column, type, input);
+    }
+    long k = list.columns().size();
+    if (modelRowShape.size() != 1 || (modelRowShape.get(0) > 0 && modelRowShape.get(0) != k)) {
+      throw modelMismatch(
+          field, list.columns().size() + " columns given but model input is " + input.describe());
+    }
+    return new TensorFeed(input.name(), input.element(), List.of(k), list.columns(), false);
+  }
+
+  private static TensorFeed arrayFeed(
+      String field,
+      ValueSignature input,
+      InputBinding.ArrayColumn array,
+      Map<String, ColumnType> columns,
+      List<Long> modelRowShape) {
+    ColumnType type = columns.get(array.column());
+    if (!type.array()) {
+      throw invalidSpec(field, "column '" + array.column() + "' is " + type + ", not an array; list scalar columns as [a, b, ...]");
+    }
+    checkConvertible(field, array.column(), type, input);
+    List<Long> shape = array.shape();
+    if (shape.isEmpty()) {
+      if (modelRowShape.stream().anyMatch(d -> d <= 0)) {
+        throw modelMismatch(
+            field, "model input is " + input.describe() + " with dynamic dimensions; give " + field + ".shape");
+      }
+      shape = modelRowShape;
+    } else {
+      boolean fits = shape.size() == modelRowShape.size();
+      for (int i = 0; fits && i < shape.size(); i++) {
+        fits = modelRowShape.get(i) <= 0 || modelRowShape.get(i).equals(shape.get(i));
+      }
+      if (!fits) {
+        throw modelMismatch(field + ".shape", "shape " + shape + " does not fit model input " + input.describe());
+      }
+    }
+    return new TensorFeed(input.name(), input.element(), shape, List.of(array.column()), true);
+  }
+
+  private static void checkConvertible(String field, String column, ColumnType type, ValueSignature input) {
+    if (!type.element().convertsExactlyTo(input.element())) {
+      throw invalidSpec(
+          field,
+          "column '" + column + "' is " + type + " but model input '" + input.name() + "' is " + input.describe()
+              + "; " + type.element().displayName() + " does not convert exactly to " + input.element().displayName()
+              + " (cast the column upstream or export the model with " + type.element().displayName() + " inputs)");
+    }
+  }
+
+  private static List<OutputColumn> outputs(JobSpec spec, ModelSignature model, Set<String> carry) {
+    Map<String, String> requested = spec.model().outputs();
+    for (String name : requested.keySet()) {
+      if (model.outputs().stream().noneMatch(o -> o.name().equals(name))) {
+        throw modelMismatch("model.outputs." + name, "the model has no output '" + name + "'; its outputs are " + model.outputNames());
+      }
+    }
+    List<OutputColumn> result = new ArrayList<>();
+    for (ValueSignature output : model.outputs()) {
+      if (!requested.isEmpty() && !requested.containsKey(output.name())) {
+        continue;
+      }
+      String column = requested.getOrDefault(output.name(), output.name());
+      String field = "model.outputs." + output.name();
+      if (carry.contains(column)) {
+        throw invalidSpec(field, "output column '" + column + "' collides with carried column '" + column + "'");
+      }
+      result.add(outputColumn(field, output, column));
+    }
+    return result;
+  }
+
+  private static OutputColumn outputColumn(String field, ValueSignature output, String column) {
+    switch (output.kind()) {
+      case SEQUENCE_OF_MAPS -> {
+        return new OutputColumn(output.name(), column, OutputKind.MAP, output.element(), output.mapKey());
+      }
+      case TENSOR -> {
+        if (output.element() == ElementType.OTHER) {
+          throw modelMismatch(field, "output " + output.describe() + " has an unsupported element type");
+        }
+        List<Long> dims = output.dims();
+        boolean scalar = dims.size() <= 1 || (dims.size() == 2 && dims.get(1) == 1);
+        return new OutputColumn(
+            output.name(), column, scalar ? OutputKind.SCALAR : OutputKind.ARRAY, output.element(), ElementType.OTHER);
+      }
+      default -> throw modelMismatch(field, "output '" + output.name() + "' is neither a tensor nor a sequence of maps;"
+          + " leave it out of model.outputs");
+    }
+  }
+}

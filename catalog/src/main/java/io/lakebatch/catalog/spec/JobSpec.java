@@ -1,0 +1,24 @@
+package io.lakebatch.catalog.spec;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A validated job spec (SPEC.md). Built by {@link JobSpecParser}; every field is present, defaults
+ * already applied from {@link SpecDefaults}.
+ */
+public record JobSpec(
+    String name,
+    ModelSpec model,
+    InputSpec input,
+    OutputSpec output,
+    ExecutionSpec execution,
+    ResourceSpec resources) {
+  public JobSpec {
+    requireNonNull(name, "name is null");
+    requireNonNull(model, "model is null");
+    requireNonNull(input, "input is null");
+    requireNonNull(output, "output is null");
+    requireNonNull(execution, "execution is null");
+    requireNonNull(resources, "resources is null");
+  }
+}
