@@ -83,8 +83,10 @@ public final class LakeBatchErrors {
     if (t == null) {
       return "no cause";
     }
+    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
+    seen.add(root);
+    while (root.getCause() != null && seen.add(root.getCause())) {
       root = root.getCause();
     }
     String message = root.getMessage();

@@ -28,9 +28,13 @@ import java.util.regex.Pattern;
  */
 public final class JobSpecParser {
   private static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
+  private static final Pattern LOCAL_MASTER = Pattern.compile("local(\\[.+\\])?|local-cluster\\[.+\\]");
+  private static final int MAX_BATCH_SIZE = 1 << 20;
   private static final Pattern MEMORY = Pattern.compile("[0-9]+[kmgtKMGT]?");
-  private static final ObjectMapper YAML = YAMLMapper.builder().build();
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
+  private static final ObjectMapper YAML =
+      YAMLMapper.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private JobSpecParser() {}
 
@@ -78,6 +82,9 @@ public final class JobSpecParser {
     OutputSpec output = output(root.requiredChild("output"));
     if (normalize(output.path()).equals(normalize(input.path()))) {
       throw invalidSpec("output.path", "must differ from input.path (" + input.path() + ")");
+    }
+    if (normalize(output.deadLetterPath()).equals(normalize(input.path()))) {
+      throw invalidSpec("output.dead-letter", "must differ from input.path (" + input.path() + ")");
     }
     return new JobSpec(
         name,
@@ -196,7 +203,11 @@ public final class JobSpecParser {
       if (batchNode.get().raw().isTextual() && batchNode.get().raw().asText().equals("auto")) {
         batchSize = BatchSize.auto();
       } else if (batchNode.get().raw().isNumber()) {
-        batchSize = BatchSize.fixed((int) Math.min(batchNode.get().asLong(1), 1 << 20));
+        long rows = batchNode.get().asLong(1);
+        if (rows > MAX_BATCH_SIZE) {
+          throw invalidSpec("execution.batch-size", "must be at most " + MAX_BATCH_SIZE + ", got " + rows);
+        }
+        batchSize = BatchSize.fixed((int) rows);
       } else {
         throw invalidSpec("execution.batch-size", "must be a positive whole number or 'auto', got "
             + SpecNode.describe(batchNode.get().raw()));
@@ -230,7 +241,7 @@ public final class JobSpecParser {
     SpecNode node = maybe.get();
     node.onlyKeys(Set.of("master", "executors", "executor-cores", "executor-memory", "gpus-per-executor"));
     String master = node.string("master").orElse(SpecDefaults.MASTER);
-    if (!(master.startsWith("local") || master.startsWith("spark://") || master.startsWith("k8s://")
+    if (!(LOCAL_MASTER.matcher(master).matches() || master.startsWith("spark://") || master.startsWith("k8s://")
         || master.equals("yarn"))) {
       throw invalidSpec("resources.master", "must be local[...], spark://host:port, k8s://... or yarn, got '" + master + "'");
     }

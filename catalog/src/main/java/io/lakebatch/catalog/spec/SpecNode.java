@@ -103,6 +103,9 @@ final class SpecNode {
     if (!node.canConvertToExactIntegral() || !node.isNumber()) {
       throw invalidSpec(path, "must be a whole number, got " + describe(node));
     }
+    if (!node.canConvertToLong()) {
+      throw invalidSpec(path, "is too large: " + node.asText());
+    }
     long value = node.asLong();
     if (value < min) {
       throw invalidSpec(path, "must be at least " + min + ", got " + value);

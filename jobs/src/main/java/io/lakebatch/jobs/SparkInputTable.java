@@ -1,0 +1,327 @@
+package io.lakebatch.jobs;
+
+import io.lakebatch.catalog.error.LakeBatchErrors;
+import io.lakebatch.catalog.spec.InputSpec;
+import io.lakebatch.catalog.spec.TableFormat;
+import io.lakebatch.planner.FileSplit;
+import io.lakebatch.planner.InputFile;
+import io.lakebatch.planner.ParquetFooterReader;
+import io.lakebatch.planner.PlannedTask;
+import io.lakebatch.planner.RowGroup;
+import io.lakebatch.planner.RowGroupSource;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.paths.SparkPath;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.actions.AddFile;
+import org.apache.spark.sql.execution.datasources.FileFormat;
+import org.apache.spark.sql.execution.datasources.FileStatusWithMetadata;
+import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
+import org.apache.spark.sql.execution.datasources.LogicalRelation;
+import org.apache.spark.sql.execution.datasources.PartitionDirectory;
+import org.apache.spark.sql.execution.datasources.PartitionedFile;
+import org.apache.spark.sql.sources.Filter;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import scala.Function1;
+
+/**
+ * The pinned input table as Spark sees it: its files with row counts for the planner, and a
+ * DataFrame over exactly the splits of one chunk, read by the table's own Parquet reader (so Delta
+ * column mapping and partition values work) with one Spark partition per planned task.
+ */
+public final class SparkInputTable {
+  private final SparkSession spark;
+  private final InputSpec spec;
+  private final long version;
+  private final Dataset<Row> table;
+  private final HadoopFsRelation relation;
+  private final Map<String, InternalRow> partitionValues = new HashMap<>();
+  private final Map<String, Long> sizes = new HashMap<>();
+  private final Map<String, Long> deltaRows = new HashMap<>();
+  private final ParquetFooterReader footers;
+  private final Map<String, List<RowGroup>> footerCache = new ConcurrentHashMap<>();
+
+  private SparkInputTable(SparkSession spark, InputSpec spec, long version, Dataset<Row> table, HadoopFsRelation relation) {
+    this.spark = spark;
+    this.spec = spec;
+    this.version = version;
+    this.table = table;
+    this.relation = relation;
+    this.footers = new ParquetFooterReader(spark.sparkContext().hadoopConfiguration());
+  }
+
+  /** Opens the input, pinning a Delta table to {@code input.version} or to its latest version now. */
+  public static SparkInputTable open(SparkSession spark, InputSpec spec) {
+    long version = -1;
+    Dataset<Row> table;
+    try {
+      if (spec.format() == TableFormat.DELTA) {
+        DeltaLog log = DeltaLog.forTable(spark, spec.path());
+        if (!log.tableExists()) {
+          throw LakeBatchErrors.inputNotFound(spec.path(), new IllegalStateException("no Delta log under " + spec.path()));
+        }
+        long latest = log.update(false, ScalaInterop.none(), ScalaInterop.none()).version();
+        version = spec.version().orElse(latest);
+        if (version > latest) {
+          throw LakeBatchErrors.invalidSpec("input.version", "version " + version + " does not exist; the latest version of "
+              + spec.path() + " is " + latest);
+        }
+        table = spark.read().format("delta").option("versionAsOf", version).load(spec.path());
+      } else {
+        table = spark.read().parquet(spec.path());
+      }
+    } catch (io.lakebatch.catalog.error.LakeBatchException e) {
+      throw e;
+    } catch (Exception e) {
+      throw LakeBatchErrors.inputNotFound(spec.path(), e);
+    }
+    SparkInputTable input = new SparkInputTable(spark, spec, version, table, relationOf(table, spec.path()));
+    input.listFiles();
+    if (spec.format() == TableFormat.DELTA) {
+      input.readDeltaStatistics();
+    }
+    return input;
+  }
+
+  private static HadoopFsRelation relationOf(Dataset<Row> table, String path) {
+    LogicalPlan plan = table.queryExecution().analyzed();
+    for (LogicalPlan leaf : ScalaInterop.list(plan.collectLeaves())) {
+      if (leaf instanceof LogicalRelation logical && logical.relation() instanceof HadoopFsRelation fs) {
+        return fs;
+      }
+    }
+    throw LakeBatchErrors.unsupportedInput(path, "is not a file-based table Spark can split (plan: " + plan.nodeName() + ")");
+  }
+
+  private void listFiles() {
+    for (PartitionDirectory directory : ScalaInterop.list(
+        relation.location().listFiles(ScalaInterop.seq(List.of()), ScalaInterop.seq(List.of())))) {
+      InternalRow values = directory.values().copy();
+      for (FileStatusWithMetadata file : ScalaInterop.list(directory.files())) {
+        String path = file.getPath().toString();
+        partitionValues.put(path, values);
+        sizes.put(path, file.getLen());
+      }
+    }
+  }
+
+  private void readDeltaStatistics() {
+    DeltaLog log = DeltaLog.forTable(spark, spec.path());
+    Snapshot snapshot = log.getSnapshotAt(version, ScalaInterop.none(), ScalaInterop.none());
+    Map<String, String> byRelativePath = new HashMap<>();
+    sizes.keySet().forEach(p -> byRelativePath.put(new Path(p).toUri().getPath(), p));
+    for (AddFile add : snapshot.allFiles().collectAsList()) {
+      if (add.deletionVector() != null) {
+        throw LakeBatchErrors.unsupportedInput(spec.path(), "version " + version
+            + " has deletion vectors (file " + add.path() + "); run REORG TABLE ... APPLY (PURGE) first");
+      }
+      String absolute = add.absolutePath(log).toUri().getPath();
+      String listed = byRelativePath.get(absolute);
+      if (listed != null && add.numPhysicalRecords().isDefined()) {
+        deltaRows.put(listed, (Long) add.numPhysicalRecords().get());
+      }
+    }
+  }
+
+  public long version() {
+    return version;
+  }
+
+  public InputSpec pinnedSpec() {
+    return spec.format() == TableFormat.DELTA ? spec.pinnedAt(version) : spec;
+  }
+
+  /** Data and partition columns, as users see them. */
+  public StructType schema() {
+    return table.schema();
+  }
+
+  /** The files of the pinned input with row counts: Delta's {@code numRecords}, else the footer's. */
+  public List<InputFile> files() {
+    List<InputFile> files = new ArrayList<>();
+    for (Map.Entry<String, Long> file : sizes.entrySet()) {
+      Long rows = deltaRows.get(file.getKey());
+      long count = rows != null ? rows : rowGroups(file.getKey()).stream().mapToLong(RowGroup::rows).sum();
+      files.add(new InputFile(file.getKey(), file.getValue(), count));
+    }
+    return files;
+  }
+
+  public RowGroupSource rowGroupSource() {
+    return file -> rowGroups(file.path());
+  }
+
+  private List<RowGroup> rowGroups(String path) {
+    return footerCache.computeIfAbsent(path, footers::rowGroups);
+  }
+
+  /** Checks the spec's filter against the schema; a bad predicate is a spec error. */
+  public void checkFilter() {
+    spec.filter().ifPresent(filter -> {
+      try {
+        table.where(filter).queryExecution().assertAnalyzed();
+      } catch (Exception e) {
+        throw LakeBatchErrors.invalidSpec("input.filter", "'" + filter + "' is not a valid predicate on "
+            + schema().simpleString() + ": " + LakeBatchErrors.rootMessage(e));
+      }
+    });
+  }
+
+  /**
+   * Rows of one chunk's splits, filtered, with exactly {@code columns}; one Spark partition per
+   * planned task, no shuffle.
+   */
+  public Dataset<Row> read(List<PlannedTask> tasks, List<String> columns) {
+    Set<String> needed = new LinkedHashSet<>(columns);
+    spec.filter().ifPresent(f -> needed.addAll(filterColumns(f)));
+    StructType partitionSchema = relation.partitionSchema();
+    StructType requiredData = new StructType();
+    for (StructField field : relation.dataSchema().fields()) {
+      if (needed.stream().anyMatch(n -> n.equalsIgnoreCase(field.name()))
+          && !partitionSchema.getFieldIndex(field.name()).isDefined()) {
+        requiredData = requiredData.add(field);
+      }
+    }
+    Map<String, String> options = new HashMap<>(ScalaInterop.map(relation.options()));
+    options.put(FileFormat.OPTION_RETURNING_BATCH(), "false");
+    Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader =
+        relation.fileFormat().buildReaderWithPartitionValues(
+            spark,
+            relation.dataSchema(),
+            partitionSchema,
+            requiredData,
+            ScalaInterop.<Filter>seq(List.of()),
+            ScalaInterop.immutableMap(options),
+            spark.sessionState().newHadoopConfWithOptions(relation.options()));
+    List<SplitRead> reads = new ArrayList<>();
+    for (PlannedTask task : tasks) {
+      List<FileSplit> splits = task.splits();
+      reads.add(new SplitRead(splits, splits.stream().map(s -> partitionValues.get(s.path())).toList()));
+    }
+    JavaRDD<InternalRow> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(reads, Math.max(1, reads.size()))
+        .mapPartitions(new SplitReader(reader));
+    StructType readSchema = requiredData;
+    for (StructField field : partitionSchema.fields()) {
+      readSchema = readSchema.add(field);
+    }
+    Dataset<Row> frame = spark.internalCreateDataFrame(rows.rdd(), readSchema, false);
+    if (spec.filter().isPresent()) {
+      frame = frame.where(spec.filter().get());
+    }
+    return frame.select(columns.stream().map(Column::new).toArray(Column[]::new));
+  }
+
+  private List<String> filterColumns(String filter) {
+    Expression expression;
+    try {
+      expression = spark.sessionState().sqlParser().parseExpression(filter);
+    } catch (Exception e) {
+      throw LakeBatchErrors.invalidSpec("input.filter", "'" + filter + "' does not parse: " + LakeBatchErrors.rootMessage(e));
+    }
+    List<String> names = new ArrayList<>();
+    for (Expression e : ScalaInterop.list(expression.collectLeaves())) {
+      if (e instanceof UnresolvedAttribute attribute) {
+        names.add(attribute.nameParts().head());
+      }
+    }
+    return names;
+  }
+
+  /** The splits one task reads and each split's partition values. */
+  record SplitRead(List<FileSplit> splits, List<InternalRow> partitionValues) implements Serializable {}
+
+  /** Reads a task's splits with the table's Parquet reader, naming the file when one is unreadable. */
+  private static final class SplitReader
+      implements org.apache.spark.api.java.function.FlatMapFunction<java.util.Iterator<SplitRead>, InternalRow> {
+    private final Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader;
+
+    SplitReader(Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader) {
+      this.reader = reader;
+    }
+
+    @Override
+    public java.util.Iterator<InternalRow> call(java.util.Iterator<SplitRead> tasks) {
+      List<PartitionedFile> files = new ArrayList<>();
+      while (tasks.hasNext()) {
+        SplitRead task = tasks.next();
+        for (int i = 0; i < task.splits().size(); i++) {
+          FileSplit split = task.splits().get(i);
+          files.add(new PartitionedFile(
+              task.partitionValues().get(i),
+              SparkPath.fromPathString(split.path()),
+              split.start(),
+              split.length(),
+              new String[0],
+              0L,
+              split.fileSize(),
+              ScalaInterop.immutableMap(Map.of())));
+        }
+      }
+      return new FileChainIterator(files, reader);
+    }
+  }
+
+  private static final class FileChainIterator implements java.util.Iterator<InternalRow> {
+    private final java.util.Iterator<PartitionedFile> files;
+    private final Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader;
+    private scala.collection.Iterator<InternalRow> current;
+    private PartitionedFile currentFile;
+
+    FileChainIterator(List<PartitionedFile> files, Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader) {
+      this.files = files.iterator();
+      this.reader = reader;
+    }
+
+    @Override
+    public boolean hasNext() {
+      try {
+        while (current == null || !current.hasNext()) {
+          if (!files.hasNext()) {
+            return false;
+          }
+          currentFile = files.next();
+          current = reader.apply(currentFile);
+        }
+        return true;
+      } catch (RuntimeException e) {
+        throw readFailure(e);
+      }
+    }
+
+    @Override
+    public InternalRow next() {
+      try {
+        return current.next();
+      } catch (RuntimeException e) {
+        throw readFailure(e);
+      }
+    }
+
+    private RuntimeException readFailure(RuntimeException e) {
+      if (e instanceof io.lakebatch.catalog.error.LakeBatchException) {
+        return e;
+      }
+      return LakeBatchErrors.unreadableFile(currentFile.filePath().toString(), e);
+    }
+  }
+}

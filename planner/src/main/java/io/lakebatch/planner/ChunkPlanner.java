@@ -1,0 +1,106 @@
+package io.lakebatch.planner;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * Turns input metadata into chunks of row-balanced tasks without reading data or shuffling.
+ *
+ * <ol>
+ *   <li>Files are taken in path order so the same input always gives the same plan.
+ *   <li>A file with more rows than a piece's target ({@link PlanningOptions#pieceRows()}) is cut
+ *       into runs of whole row groups of about that many rows; smaller files stay whole.
+ *   <li>These pieces fill chunks in order up to the rows-per-chunk target.
+ *   <li>Inside a chunk, pieces are bin-packed into tasks, largest first onto the least-loaded
+ *       task, so small files are packed together and tasks carry similar row counts.
+ * </ol>
+ */
+public final class ChunkPlanner {
+  private ChunkPlanner() {}
+
+  public static InferencePlan plan(List<InputFile> files, RowGroupSource rowGroups, PlanningOptions options) {
+    long rowsPerTask = options.effectiveRowsPerTask();
+    List<FileSplit> pieces = new ArrayList<>();
+    files.stream()
+        .filter(f -> f.rows() > 0)
+        .sorted(Comparator.comparing(InputFile::path))
+        .forEach(f -> pieces.addAll(split(f, rowGroups, options.pieceRows())));
+
+    List<Chunk> chunks = new ArrayList<>();
+    List<FileSplit> current = new ArrayList<>();
+    long currentRows = 0;
+    for (FileSplit piece : pieces) {
+      if (!current.isEmpty() && currentRows + piece.rows() > options.rowsPerChunk()) {
+        chunks.add(pack(chunks.size(), current, rowsPerTask));
+        current = new ArrayList<>();
+        currentRows = 0;
+      }
+      current.add(piece);
+      currentRows += piece.rows();
+    }
+    if (!current.isEmpty()) {
+      chunks.add(pack(chunks.size(), current, rowsPerTask));
+    }
+    return new InferencePlan(chunks, rowsPerTask);
+  }
+
+  static List<FileSplit> split(InputFile file, RowGroupSource source, long pieceRows) {
+    if (file.rows() <= pieceRows) {
+      return List.of(new FileSplit(file.path(), 0, file.sizeBytes(), file.rows(), file.sizeBytes()));
+    }
+    List<RowGroup> groups = new ArrayList<>(source.rowGroups(file));
+    groups.sort(Comparator.comparingLong(RowGroup::offset));
+    long groupRows = groups.stream().mapToLong(RowGroup::rows).sum();
+    if (groupRows != file.rows()) {
+      throw new IllegalStateException(
+          "Row count mismatch for " + file.path() + ": table metadata says " + file.rows()
+              + " rows, its row groups hold " + groupRows);
+    }
+    List<FileSplit> splits = new ArrayList<>();
+    int first = 0;
+    while (first < groups.size()) {
+      int end = first;
+      long rows = 0;
+      do {
+        rows += groups.get(end).rows();
+        end++;
+      } while (end < groups.size() && rows + groups.get(end).rows() <= pieceRows);
+      long start = first == 0 ? 0 : groups.get(first).offset();
+      long stop = end == groups.size() ? file.sizeBytes() : groups.get(end).offset();
+      splits.add(new FileSplit(file.path(), start, stop - start, rows, file.sizeBytes()));
+      first = end;
+    }
+    return splits;
+  }
+
+  private static Chunk pack(int chunkIndex, List<FileSplit> pieces, long rowsPerTask) {
+    long rows = pieces.stream().mapToLong(FileSplit::rows).sum();
+    int taskCount = (int) Math.max(1, Math.min(pieces.size(), (rows + rowsPerTask - 1) / rowsPerTask));
+    List<List<FileSplit>> bins = new ArrayList<>();
+    PriorityQueue<long[]> load = new PriorityQueue<>(
+        Comparator.<long[]>comparingLong(l -> l[0]).thenComparingLong(l -> l[1]));
+    for (int i = 0; i < taskCount; i++) {
+      bins.add(new ArrayList<>());
+      load.add(new long[] {0, i});
+    }
+    List<FileSplit> largestFirst = new ArrayList<>(pieces);
+    largestFirst.sort(Comparator.comparingLong(FileSplit::rows).reversed()
+        .thenComparing(FileSplit::path).thenComparingLong(FileSplit::start));
+    for (FileSplit piece : largestFirst) {
+      long[] lightest = load.poll();
+      bins.get((int) lightest[1]).add(piece);
+      lightest[0] += piece.rows();
+      load.add(lightest);
+    }
+    List<PlannedTask> tasks = new ArrayList<>();
+    for (List<FileSplit> bin : bins) {
+      if (!bin.isEmpty()) {
+        bin.sort(Comparator.comparing(FileSplit::path).thenComparingLong(FileSplit::start));
+        tasks.add(new PlannedTask(tasks.size(), bin));
+      }
+    }
+    return new Chunk(chunkIndex, tasks);
+  }
+}

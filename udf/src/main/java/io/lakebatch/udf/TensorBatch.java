@@ -1,0 +1,207 @@
+package io.lakebatch.udf;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import io.lakebatch.catalog.model.ElementType;
+import io.lakebatch.catalog.model.TensorFeed;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Direct, native-order buffers for one batch of every model input, reused across batches. Rows are
+ * validated and written straight from Spark's internal rows, without boxing; the tensors handed to
+ * ONNX Runtime wrap these buffers without a copy.
+ */
+final class TensorBatch {
+  private final List<FeedBuffer> feeds = new ArrayList<>();
+  private final int capacity;
+
+  TensorBatch(List<TensorFeed> tensorFeeds, StructType schema, int capacity) {
+    this.capacity = capacity;
+    for (TensorFeed feed : tensorFeeds) {
+      feeds.add(new FeedBuffer(feed, schema, capacity));
+    }
+  }
+
+  int capacity() {
+    return capacity;
+  }
+
+  /**
+   * Validates a row and writes it into batch slot {@code slot}.
+   *
+   * @return null when the row was written, else why it cannot be scored
+   */
+  String write(InternalRow row, int slot) {
+    for (FeedBuffer feed : feeds) {
+      String reason = feed.write(row, slot);
+      if (reason != null) {
+        return reason;
+      }
+    }
+    return null;
+  }
+
+  /** Tensors over the first {@code rows} slots; the caller closes them before the next write. */
+  Map<String, OnnxTensor> tensors(OrtEnvironment env, int rows) throws OrtException {
+    Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+    try {
+      for (FeedBuffer feed : feeds) {
+        tensors.put(feed.feed.inputName(), feed.tensor(env, rows));
+      }
+    } catch (OrtException | RuntimeException e) {
+      tensors.values().forEach(OnnxTensor::close);
+      throw e;
+    }
+    return tensors;
+  }
+
+  private static final class FeedBuffer {
+    private final TensorFeed feed;
+    private final int[] ordinals;
+    private final String[] names;
+    private final DataType sourceType;
+    private final int elements;
+    private final ByteBuffer bytes;
+
+    FeedBuffer(TensorFeed feed, StructType schema, int capacity) {
+      this.feed = feed;
+      this.names = feed.columns().toArray(String[]::new);
+      this.ordinals = new int[names.length];
+      for (int i = 0; i < names.length; i++) {
+        ordinals[i] = schema.fieldIndex(names[i]);
+      }
+      DataType first = schema.fields()[ordinals[0]].dataType();
+      this.sourceType = feed.arrayColumn() ? ((ArrayType) first).elementType() : first;
+      this.elements = feed.elementsPerRow();
+      int width = switch (feed.tensorType()) {
+        case DOUBLE, INT64 -> 8;
+        case FLOAT, INT32 -> 4;
+        case INT16 -> 2;
+        default -> 1;
+      };
+      this.bytes = ByteBuffer.allocateDirect(Math.multiplyExact(capacity, elements * width))
+          .order(ByteOrder.nativeOrder());
+    }
+
+    String write(InternalRow row, int slot) {
+      int base = slot * elements;
+      if (!feed.arrayColumn()) {
+        for (int j = 0; j < ordinals.length; j++) {
+          if (row.isNullAt(ordinals[j])) {
+            return "null in column '" + names[j] + "'";
+          }
+          String reason = put(base + j, row, ordinals[j], names[j]);
+          if (reason != null) {
+            return reason;
+          }
+        }
+        return null;
+      }
+      if (row.isNullAt(ordinals[0])) {
+        return "null in column '" + names[0] + "'";
+      }
+      ArrayData array = row.getArray(ordinals[0]);
+      if (array.numElements() != elements) {
+        return "column '" + names[0] + "' has " + array.numElements() + " elements; model input '"
+            + feed.inputName() + "' needs " + elements + " " + feed.rowShape();
+      }
+      for (int i = 0; i < elements; i++) {
+        if (array.isNullAt(i)) {
+          return "null at index " + i + " of column '" + names[0] + "'";
+        }
+        String reason = put(base + i, array, i, names[0]);
+        if (reason != null) {
+          return reason;
+        }
+      }
+      return null;
+    }
+
+    private String put(int index, org.apache.spark.sql.catalyst.expressions.SpecializedGetters values, int ordinal, String name) {
+      switch (feed.tensorType()) {
+        case FLOAT -> {
+          float v = sourceType == DataTypes.FloatType ? values.getFloat(ordinal) : (float) asDouble(values, ordinal);
+          if (!Float.isFinite(v)) {
+            return nonFinite(name, v);
+          }
+          bytes.putFloat(index * 4, v);
+        }
+        case DOUBLE -> {
+          double v = asDouble(values, ordinal);
+          if (!Double.isFinite(v)) {
+            return nonFinite(name, v);
+          }
+          bytes.putDouble(index * 8, v);
+        }
+        case INT64 -> bytes.putLong(index * 8, asLong(values, ordinal));
+        case INT32 -> bytes.putInt(index * 4, (int) asLong(values, ordinal));
+        case INT16 -> bytes.putShort(index * 2, (short) asLong(values, ordinal));
+        case INT8 -> bytes.put(index, (byte) asLong(values, ordinal));
+        default -> throw new IllegalStateException("unsupported tensor type " + feed.tensorType());
+      }
+      return null;
+    }
+
+    private static String nonFinite(String column, double value) {
+      return (Double.isNaN(value) ? "NaN" : "infinite value") + " in column '" + column + "'";
+    }
+
+    private double asDouble(org.apache.spark.sql.catalyst.expressions.SpecializedGetters values, int ordinal) {
+      if (sourceType == DataTypes.DoubleType) {
+        return values.getDouble(ordinal);
+      } else if (sourceType == DataTypes.FloatType) {
+        return values.getFloat(ordinal);
+      }
+      return asLong(values, ordinal);
+    }
+
+    private long asLong(org.apache.spark.sql.catalyst.expressions.SpecializedGetters values, int ordinal) {
+      if (sourceType == DataTypes.LongType) {
+        return values.getLong(ordinal);
+      } else if (sourceType == DataTypes.IntegerType) {
+        return values.getInt(ordinal);
+      } else if (sourceType == DataTypes.ShortType) {
+        return values.getShort(ordinal);
+      } else if (sourceType == DataTypes.ByteType) {
+        return values.getByte(ordinal);
+      }
+      throw new IllegalStateException("column type " + sourceType + " cannot feed " + feed.tensorType());
+    }
+
+    OnnxTensor tensor(OrtEnvironment env, int rows) throws OrtException {
+      long[] shape = new long[feed.rowShape().size() + 1];
+      shape[0] = rows;
+      for (int i = 0; i < feed.rowShape().size(); i++) {
+        shape[i + 1] = feed.rowShape().get(i);
+      }
+      int count = rows * elements;
+      ByteBuffer view = bytes.duplicate().order(ByteOrder.nativeOrder());
+      ElementType type = feed.tensorType();
+      return switch (type) {
+        case FLOAT -> OnnxTensor.createTensor(env, (FloatBuffer) view.asFloatBuffer().limit(count), shape);
+        case DOUBLE -> OnnxTensor.createTensor(env, (DoubleBuffer) view.asDoubleBuffer().limit(count), shape);
+        case INT64 -> OnnxTensor.createTensor(env, (LongBuffer) view.asLongBuffer().limit(count), shape);
+        case INT32 -> OnnxTensor.createTensor(env, (IntBuffer) view.asIntBuffer().limit(count), shape);
+        case INT16 -> OnnxTensor.createTensor(env, view.asShortBuffer().limit(count), shape, ai.onnxruntime.OnnxJavaType.INT16);
+        case INT8 -> OnnxTensor.createTensor(env, view.limit(count), shape, ai.onnxruntime.OnnxJavaType.INT8);
+        default -> throw new IllegalStateException("unsupported tensor type " + type);
+      };
+    }
+  }
+}
