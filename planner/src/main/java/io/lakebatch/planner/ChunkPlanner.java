@@ -75,6 +75,21 @@ public final class ChunkPlanner {
     return splits;
   }
 
+  /** Joins neighbouring pieces of one file into one split, so a task opens each file once. */
+  private static List<FileSplit> mergeAdjacent(List<FileSplit> sorted) {
+    List<FileSplit> merged = new ArrayList<>();
+    for (FileSplit split : sorted) {
+      FileSplit last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+      if (last != null && last.path().equals(split.path()) && last.start() + last.length() == split.start()) {
+        merged.set(merged.size() - 1, new FileSplit(last.path(), last.start(), last.length() + split.length(),
+            last.rows() + split.rows(), last.fileSize()));
+      } else {
+        merged.add(split);
+      }
+    }
+    return merged;
+  }
+
   private static Chunk pack(int chunkIndex, List<FileSplit> pieces, long rowsPerTask) {
     long rows = pieces.stream().mapToLong(FileSplit::rows).sum();
     int taskCount = (int) Math.max(1, Math.min(pieces.size(), (rows + rowsPerTask - 1) / rowsPerTask));
@@ -98,7 +113,7 @@ public final class ChunkPlanner {
     for (List<FileSplit> bin : bins) {
       if (!bin.isEmpty()) {
         bin.sort(Comparator.comparing(FileSplit::path).thenComparingLong(FileSplit::start));
-        tasks.add(new PlannedTask(tasks.size(), bin));
+        tasks.add(new PlannedTask(tasks.size(), mergeAdjacent(bin)));
       }
     }
     return new Chunk(chunkIndex, tasks);

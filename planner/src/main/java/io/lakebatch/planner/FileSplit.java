@@ -13,7 +13,7 @@ public record FileSplit(String path, long start, long length, long rows, long fi
     implements Serializable {
   public FileSplit {
     requireNonNull(path, "path is null");
-    if (start < 0 || length < 0 || rows < 0 || start + length > fileSize) {
+    if (start < 0 || length < 0 || rows < 0 || start > fileSize || length > fileSize - start) {
       throw new IllegalArgumentException(
           "Invalid split of " + path + ": start " + start + ", length " + length + ", file size " + fileSize);
     }

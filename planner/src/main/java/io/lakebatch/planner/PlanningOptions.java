@@ -35,7 +35,7 @@ public record PlanningOptions(long rowsPerChunk, OptionalLong rowsPerTask, int c
   }
 
   /** Pieces a chunk is cut into at most when the spec leaves rows-per-task out. */
-  public static final int PIECES_PER_CHUNK = 32;
+  public static final int PIECES_PER_CHUNK = 256;
 
   /** The rows-per-task target for packing pieces into tasks inside a chunk. */
   public long effectiveRowsPerTask() {
@@ -43,6 +43,6 @@ public record PlanningOptions(long rowsPerChunk, OptionalLong rowsPerTask, int c
       return Math.min(rowsPerTask.getAsLong(), rowsPerChunk);
     }
     long tasks = (long) cores * tasksPerCore;
-    return Math.max(1, (rowsPerChunk + tasks - 1) / tasks);
+    return Math.max(1, rowsPerChunk / tasks + (rowsPerChunk % tasks == 0 ? 0 : 1));
   }
 }

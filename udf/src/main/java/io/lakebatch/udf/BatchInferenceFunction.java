@@ -13,24 +13,23 @@ import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * The {@code mapPartitions} body: reads rows in batches into reused tensor buffers, runs the
- * model once per batch on the JVM-wide session, and emits carried columns plus model outputs. Rows
- * that fail validation are counted and left out; {@link DeadLetterFunction} writes them with their
- * reasons.
+ * The {@code mapPartitions} body: reads rows in batches into reused tensor buffers, runs the model
+ * once per batch on the JVM-wide session, and emits rows of {@link InferenceConfig#scoredSchema()}:
+ * carried columns plus model outputs, or, for a row that fails validation, carried columns plus its
+ * raw values and the reason (it never fails the task).
  */
 public final class BatchInferenceFunction implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private final InferenceConfig config;
-  private final LongAccumulator rowsRead;
-  private final LongAccumulator badRows;
 
-  public BatchInferenceFunction(InferenceConfig config, LongAccumulator rowsRead, LongAccumulator badRows) {
+  public BatchInferenceFunction(InferenceConfig config) {
     this.config = config;
-    this.rowsRead = rowsRead;
-    this.badRows = badRows;
   }
 
   @Override
@@ -45,18 +44,19 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
     private final TensorBatch batch;
     private final OutputDecoder decoder = new OutputDecoder(config.binding().outputs());
     private final int[] carryOrdinals = config.carryOrdinals();
-    private final DataType[] carryTypes;
+    private final int[] featureOrdinals;
+    private final StructField[] fields = config.inputSchema().fields();
+    private final int outputCount = config.binding().outputs().size();
+    private final int width;
     private final Object[][] carried;
-    private List<InternalRow> pending = List.of();
+    private final List<InternalRow> pending = new ArrayList<>();
     private int next;
 
     BatchIterator(Iterator<InternalRow> input) {
       this.input = input;
       this.batch = new TensorBatch(config.binding().feeds(), config.inputSchema(), config.batchSize());
-      this.carryTypes = new DataType[carryOrdinals.length];
-      for (int i = 0; i < carryOrdinals.length; i++) {
-        carryTypes[i] = config.inputSchema().fields()[carryOrdinals[i]].dataType();
-      }
+      this.featureOrdinals = config.binding().featureColumns().stream().mapToInt(config.inputSchema()::fieldIndex).toArray();
+      this.width = carryOrdinals.length + outputCount + 2;
       this.carried = new Object[config.batchSize()][];
     }
 
@@ -66,8 +66,9 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
         if (!input.hasNext()) {
           return false;
         }
-        pending = scoreNextBatch();
+        pending.clear();
         next = 0;
+        scoreNextBatch();
       }
       return true;
     }
@@ -80,42 +81,60 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
       return pending.get(next++);
     }
 
-    private List<InternalRow> scoreNextBatch() {
+    private void scoreNextBatch() {
       int filled = 0;
-      long read = 0;
-      long bad = 0;
       while (filled < batch.capacity() && input.hasNext()) {
         InternalRow row = input.next();
-        read++;
-        if (batch.write(row, filled) != null) {
-          bad++;
-          continue;
-        }
-        Object[] values = new Object[carryOrdinals.length];
+        String reason = batch.write(row, filled);
+        Object[] values = new Object[width];
         for (int i = 0; i < carryOrdinals.length; i++) {
-          values[i] = row.isNullAt(carryOrdinals[i])
-              ? null
-              : InternalRow.copyValue(row.get(carryOrdinals[i], carryTypes[i]));
+          int ordinal = carryOrdinals[i];
+          values[i] = row.isNullAt(ordinal) ? null : InternalRow.copyValue(row.get(ordinal, fields[ordinal].dataType()));
         }
-        carried[filled++] = values;
+        if (reason == null) {
+          carried[filled++] = values;
+        } else {
+          values[width - 2] = UTF8String.fromString(rawValues(row));
+          values[width - 1] = UTF8String.fromString(reason);
+          pending.add(new GenericInternalRow(values));
+        }
       }
-      rowsRead.add(read);
-      badRows.add(bad);
       if (filled == 0) {
-        return List.of();
+        return;
       }
       Object[][] outputs = run(filled);
-      List<InternalRow> result = new ArrayList<>(filled);
       for (int r = 0; r < filled; r++) {
-        Object[] values = new Object[carryOrdinals.length + outputs.length];
-        System.arraycopy(carried[r], 0, values, 0, carryOrdinals.length);
-        for (int o = 0; o < outputs.length; o++) {
+        Object[] values = carried[r];
+        for (int o = 0; o < outputCount; o++) {
           values[carryOrdinals.length + o] = outputs[o][r];
         }
-        result.add(new GenericInternalRow(values));
+        pending.add(new GenericInternalRow(values));
         carried[r] = null;
       }
-      return result;
+    }
+
+    private String rawValues(InternalRow row) {
+      StringBuilder raw = new StringBuilder();
+      for (int ordinal : featureOrdinals) {
+        if (raw.length() > 0) {
+          raw.append(", ");
+        }
+        raw.append(fields[ordinal].name()).append('=');
+        DataType type = fields[ordinal].dataType();
+        if (row.isNullAt(ordinal)) {
+          raw.append("null");
+        } else if (type instanceof ArrayType array) {
+          ArrayData data = row.getArray(ordinal);
+          raw.append('[');
+          for (int i = 0; i < data.numElements(); i++) {
+            raw.append(i > 0 ? ", " : "").append(data.isNullAt(i) ? "null" : data.get(i, array.elementType()));
+          }
+          raw.append(']');
+        } else {
+          raw.append(row.get(ordinal, type));
+        }
+      }
+      return raw.toString();
     }
 
     private Object[][] run(int rows) {

@@ -38,11 +38,29 @@ public record InferenceConfig(
     return schema;
   }
 
+  /** Column holding why a row could not be scored; null for scored rows. */
+  public static final String REASON = "reason";
+
+  /** Column holding the raw feature values of a row that could not be scored. */
+  public static final String RAW_VALUES = "raw_values";
+
+  /**
+   * What {@link BatchInferenceFunction} emits: the output columns (null for rows that could not be
+   * scored), then {@link #RAW_VALUES} and {@link #REASON} (null for scored rows).
+   */
+  public StructType scoredSchema() {
+    StructType schema = carrySchema();
+    for (OutputColumn output : binding.outputs()) {
+      schema = schema.add(output.column(), SparkTypeMapping.dataType(output), true);
+    }
+    return schema.add(RAW_VALUES, DataTypes.StringType, true).add(REASON, DataTypes.StringType, true);
+  }
+
   /** Carried columns, then the raw feature values, the reason, the run and the chunk. */
   public StructType deadLetterSchema() {
     return carrySchema()
-        .add("raw_values", DataTypes.StringType, false)
-        .add("reason", DataTypes.StringType, false)
+        .add(RAW_VALUES, DataTypes.StringType, false)
+        .add(REASON, DataTypes.StringType, false)
         .add("run_id", DataTypes.StringType, false)
         .add("chunk", DataTypes.IntegerType, false);
   }

@@ -1,0 +1,115 @@
+package io.lakebatch.jobs;
+
+import io.lakebatch.catalog.error.LakeBatchErrors;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.CommitInfo;
+import org.apache.spark.sql.delta.actions.SetTransaction;
+import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
+
+/**
+ * A Delta table written one chunk per transaction. Each chunk commit carries its own
+ * {@code SetTransaction(appId, version)} in the same atomic commit as its files, so a chunk is
+ * either fully in the table with its id or not at all; Delta itself refuses a second write with a
+ * recorded id.
+ */
+final class DeltaChunkTable {
+  private final SparkSession spark;
+  private final String path;
+
+  DeltaChunkTable(SparkSession spark, String path) {
+    this.spark = spark;
+    this.path = path;
+  }
+
+  String path() {
+    return path;
+  }
+
+  private DeltaLog log() {
+    return DeltaLog.forTable(spark, path);
+  }
+
+  boolean exists() {
+    return log().tableExists();
+  }
+
+  /** Transaction versions recorded in the table, by application id (empty if no table yet). */
+  Map<String, Long> transactions() {
+    DeltaLog log = log();
+    if (!log.tableExists()) {
+      return Map.of();
+    }
+    Snapshot snapshot = log.update(false, ScalaInterop.none(), ScalaInterop.none());
+    Map<String, Long> result = new HashMap<>();
+    ScalaInterop.map(snapshot.transactions()).forEach((k, v) -> result.put(k, (Long) v));
+    return result;
+  }
+
+  /** Fails before any work when an existing table cannot take rows of {@code schema}. */
+  void checkAppendable(StructType schema, String field) {
+    if (!exists()) {
+      return;
+    }
+    StructType existing = spark.read().format("delta").load(path).schema();
+    if (!existing.asNullable().equals(schema.asNullable())) {
+      throw LakeBatchErrors.invalidSpec(field, "table " + path + " exists with schema " + existing.simpleString()
+          + " but this job writes " + schema.simpleString() + "; write to a new path or use output.mode: overwrite");
+    }
+  }
+
+  /**
+   * Commits {@code rows} as one transaction with {@code appId}; returns the commit, or empty when
+   * Delta found the id already recorded and wrote nothing.
+   */
+  Optional<ChunkCommit> commit(Dataset<Row> rows, String appId, long txnVersion, SaveMode mode, String userMetadata) {
+    long before = exists() ? log().update(false, ScalaInterop.none(), ScalaInterop.none()).version() : -1;
+    rows.write()
+        .format("delta")
+        .mode(mode)
+        .option("txnAppId", appId)
+        .option("txnVersion", txnVersion)
+        .option("userMetadata", userMetadata)
+        .option("overwriteSchema", mode == SaveMode.Overwrite)
+        .save(path);
+    return findCommit(appId, before + 1);
+  }
+
+  /** The commit that recorded {@code appId}, searching from version {@code from}. */
+  private Optional<ChunkCommit> findCommit(String appId, long from) {
+    DeltaLog log = log();
+    scala.collection.Iterator<Tuple2<Object, scala.collection.Seq<Action>>> changes = log.getChanges(from, false);
+    while (changes.hasNext()) {
+      Tuple2<Object, scala.collection.Seq<Action>> change = changes.next();
+      List<Action> actions = ScalaInterop.list(change._2());
+      boolean ours = actions.stream().anyMatch(a -> a instanceof SetTransaction t && t.appId().equals(appId));
+      if (!ours) {
+        continue;
+      }
+      long rows = -1;
+      for (Action action : actions) {
+        if (action instanceof CommitInfo info && info.operationMetrics().isDefined()) {
+          String value = ScalaInterop.map(info.operationMetrics().get()).get("numOutputRows");
+          if (value != null) {
+            rows = Long.parseLong(value);
+          }
+        }
+      }
+      return Optional.of(new ChunkCommit((Long) change._1(), rows));
+    }
+    return Optional.empty();
+  }
+
+  /** A chunk's commit: the table version it made and the rows it added ({@code -1} if unknown). */
+  record ChunkCommit(long version, long rows) {}
+}

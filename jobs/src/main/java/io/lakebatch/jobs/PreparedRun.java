@@ -1,0 +1,45 @@
+package io.lakebatch.jobs;
+
+import io.lakebatch.catalog.spec.JobSpec;
+import io.lakebatch.planner.Chunk;
+import io.lakebatch.planner.InferencePlan;
+import io.lakebatch.udf.InferenceConfig;
+import java.util.Arrays;
+
+/**
+ * A run checked and planned on the driver, before any executor work: pinned input, model loaded
+ * and matched to the schema, chunks decided, run key derived.
+ */
+public record PreparedRun(
+    JobSpec spec, SparkInputTable input, InferenceConfig inference, InferencePlan plan, RunKey key) {
+
+  public String runId() {
+    return key.runId(spec.name());
+  }
+
+  /** The plan as {@code lakebatch plan} prints it. */
+  public String describe() {
+    long[] taskRows = plan.taskRows();
+    long min = taskRows.length == 0 ? 0 : taskRows[0];
+    long median = taskRows.length == 0 ? 0 : taskRows[(taskRows.length - 1) / 2];
+    long max = taskRows.length == 0 ? 0 : taskRows[taskRows.length - 1];
+    StringBuilder out = new StringBuilder();
+    out.append(String.format("run %s%n", runId()));
+    out.append(String.format("  input        %s %s%s, %d files, %,d rows%n", spec.input().format().specName(),
+        spec.input().path(), input.version() >= 0 ? " @ version " + input.version() : "", plan.fileCount(), plan.totalRows()));
+    out.append(String.format("  model        %s (sha256 %s)%n", spec.model().path(), inference.model().sha256().substring(0, 16)));
+    out.append(String.format("  output       %s (%s), dead-letter %s%n", spec.output().path(),
+        spec.output().mode().specName(), spec.output().deadLetterPath()));
+    out.append(String.format("  chunks       %d (target %,d rows each)%n", plan.chunks().size(), spec.execution().rowsPerChunk()));
+    out.append(String.format("  tasks        %d in all, %d splits (target %,d rows per task)%n",
+        plan.taskCount(), plan.splitCount(), plan.rowsPerTask()));
+    out.append(String.format("  rows/task    min %,d  median %,d  max %,d%n", min, median, max));
+    out.append(String.format("  est. skew    %.2f (max/median task rows)%n", plan.estimatedSkew()));
+    out.append(String.format("  batch size   %d, ORT threads per task %d%n", inference.batchSize(), inference.model().intraOpThreads()));
+    for (Chunk chunk : plan.chunks()) {
+      out.append(String.format("  chunk %-4d %,12d rows  %3d tasks  rows/task %s%n", chunk.index(), chunk.rows(),
+          chunk.tasks().size(), Arrays.toString(chunk.tasks().stream().mapToLong(t -> t.rows()).toArray())));
+    }
+    return out.toString();
+  }
+}

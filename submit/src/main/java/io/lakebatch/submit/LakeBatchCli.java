@@ -1,0 +1,59 @@
+package io.lakebatch.submit;
+
+import io.lakebatch.catalog.error.LakeBatchException;
+import io.lakebatch.catalog.error.LakeBatchErrors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code lakebatch} command line (SPEC.md): exit codes 0 ok, 1 internal, 2 usage/spec, 3 data/model, 4 partial. */
+@Command(
+    name = "lakebatch",
+    mixinStandardHelpOptions = true,
+    version = "lakebatch 0.1.0",
+    description = "Offline batch inference on Spark with ONNX Runtime and Delta Lake.",
+    subcommands = {
+      QuickstartCommand.class,
+      RunCommand.class,
+      SubmitCommand.class,
+      PlanCommand.class,
+      MakeModelCommand.class,
+      MakeDataCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class LakeBatchCli implements Runnable {
+  public static final int EXIT_INTERNAL = 1;
+  public static final int EXIT_USAGE = 2;
+  public static final int EXIT_PARTIAL = 4;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command; see lakebatch --help");
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new LakeBatchCli());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      LakeBatchException known = LakeBatchException.findIn(e).orElse(null);
+      if (known != null) {
+        commandLine.getErr().println("error: " + known.getMessage());
+        return known.category().exitCode();
+      }
+      commandLine.getErr().println("internal error: " + LakeBatchErrors.rootMessage(e));
+      e.printStackTrace(commandLine.getErr());
+      return EXIT_INTERNAL;
+    });
+    cli.setParameterExceptionHandler((e, args2) -> {
+      e.getCommandLine().getErr().println("error: " + e.getMessage());
+      e.getCommandLine().usage(e.getCommandLine().getErr());
+      return EXIT_USAGE;
+    });
+    return cli.execute(args);
+  }
+}

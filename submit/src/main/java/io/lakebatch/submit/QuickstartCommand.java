@@ -1,0 +1,98 @@
+package io.lakebatch.submit;
+
+import io.lakebatch.catalog.spec.JobSpec;
+import io.lakebatch.catalog.spec.JobSpecParser;
+import io.lakebatch.catalog.spec.TableFormat;
+import io.lakebatch.jobs.SparkSessionFactory;
+import io.lakebatch.jobs.SyntheticTableOptions;
+import io.lakebatch.jobs.SyntheticTables;
+import io.lakebatch.submit.modelgen.ModelGenerator;
+import io.lakebatch.submit.modelgen.ModelKind;
+import io.lakebatch.submit.modelgen.ModelOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lakebatch quickstart}: generates an MLP and a Delta table with a few planted bad rows under
+ * the LakeBatch home, writes a spec for them and runs it on local Spark.
+ */
+@Command(name = "quickstart", description = "Generate a model and a table, run a job on local Spark, print the summary.")
+final class QuickstartCommand implements Callable<Integer> {
+  private static final int FEATURES = 32;
+
+  @Option(names = "--rows", description = "rows to generate; default ${DEFAULT-VALUE}")
+  long rows = 1_000_000;
+
+  @Option(names = "--rows-per-chunk", description = "default ${DEFAULT-VALUE}")
+  long rowsPerChunk = 125_000;
+
+  @Override
+  public Integer call() throws IOException {
+    Path folder = LakeBatchHome.resolve().resolve("quickstart");
+    deleteRecursively(folder);
+    Files.createDirectories(folder);
+    Path model = folder.resolve("mlp.onnx");
+    ModelGenerator.write(ModelKind.MLP, ModelOptions.defaults().withFeatures(FEATURES).withHidden(64).withDepth(2), model);
+    Path spec = folder.resolve("job.yaml");
+    Files.writeString(spec, specText(folder, model));
+    JobSpec job = JobSpecParser.parse(spec);
+    SparkSession spark = SparkSessionFactory.create("lakebatch quickstart", job.resources(), job.execution().retries().task());
+    System.out.printf("quickstart: writing %,d rows x %d features to %s%n", rows, FEATURES, job.input().path());
+    SyntheticTables.write(spark,
+        SyntheticTableOptions.of(rows, FEATURES, TableFormat.DELTA).withBadEvery(100_000), job.input().path());
+    System.out.printf("quickstart: model %s, spec %s%n", model, spec);
+    return RunCommand.runJob(job, spark, System.out);
+  }
+
+  private String specText(Path folder, Path model) {
+    StringBuilder features = new StringBuilder();
+    for (int i = 0; i < FEATURES; i++) {
+      features.append(i == 0 ? "" : ", ").append('f').append(i);
+    }
+    return """
+        name: quickstart
+        model:
+          path: %s
+          inputs:
+            features: [%s]
+          outputs:
+            score: score
+        input:
+          format: delta
+          path: %s
+          carry: [id]
+        output:
+          path: %s
+          mode: append
+        execution:
+          batch-size: 1024
+          rows-per-chunk: %d
+          max-bad-row-fraction: 0.01
+        resources:
+          master: local[2]
+        """.formatted(model, features, folder.resolve("input"), folder.resolve("output"), rowsPerChunk);
+  }
+
+  private static void deleteRecursively(Path folder) throws IOException {
+    if (!Files.exists(folder)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(folder)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.lakebatch.submit;
+
+import io.lakebatch.catalog.spec.JobSpec;
+import io.lakebatch.catalog.spec.JobSpecParser;
+import io.lakebatch.jobs.InferenceJob;
+import io.lakebatch.jobs.PreparedRun;
+import io.lakebatch.jobs.RunState;
+import io.lakebatch.jobs.RunSummary;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code lakebatch run SPEC}: runs a job in this process, resuming what an earlier attempt committed. */
+@Command(name = "run", description = "Run a job spec in this process (local or against --master), resuming if partly done.")
+final class RunCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "SPEC", description = "job spec, YAML or JSON")
+  Path specFile;
+
+  @Mixin SparkOptions spark;
+
+  @Override
+  public Integer call() {
+    JobSpec spec = JobSpecParser.parse(specFile);
+    return runJob(spec, spark.session(spec), System.out);
+  }
+
+  /** Runs a parsed spec and prints its summary; returns the exit code for its end state. */
+  static int runJob(JobSpec spec, SparkSession session, PrintStream out) {
+    InferenceJob job = new InferenceJob(session, out);
+    PreparedRun prepared = job.prepare(spec);
+    RunSummary summary = job.run(prepared);
+    out.print(summary.render());
+    out.flush();
+    return exitCode(summary.state());
+  }
+
+  static int exitCode(RunState state) {
+    return switch (state) {
+      case SUCCEEDED -> 0;
+      case PARTIAL -> LakeBatchCli.EXIT_PARTIAL;
+      case FAILED -> io.lakebatch.catalog.error.ErrorCategory.DATA.exitCode();
+    };
+  }
+}

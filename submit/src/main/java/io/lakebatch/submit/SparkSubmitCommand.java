@@ -1,0 +1,68 @@
+package io.lakebatch.submit;
+
+import io.lakebatch.catalog.error.LakeBatchErrors;
+import io.lakebatch.catalog.spec.JobSpec;
+import io.lakebatch.catalog.spec.ResourceSpec;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Builds the {@code java ... org.apache.spark.deploy.SparkSubmit ...} command for a job. */
+final class SparkSubmitCommand {
+  /** Spark's own module flags for Java 17 (FACTS.md); spark-submit adds them to executors, not to the driver. */
+  static final List<String> MODULE_FLAGS = List.of(
+      "-XX:+IgnoreUnrecognizedVMOptions",
+      "--add-opens=java.base/java.lang=ALL-UNNAMED",
+      "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+      "--add-opens=java.base/java.io=ALL-UNNAMED",
+      "--add-opens=java.base/java.net=ALL-UNNAMED",
+      "--add-opens=java.base/java.nio=ALL-UNNAMED",
+      "--add-opens=java.base/java.util=ALL-UNNAMED",
+      "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+      "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
+      "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+      "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
+      "--add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+      "-Djdk.reflect.useDirectMethodHandle=false");
+
+  private SparkSubmitCommand() {}
+
+  static List<String> build(JobSpec spec, ResourceSpec resources, Path specFile, List<String> extraConf) {
+    String classpath = System.getProperty("java.class.path");
+    List<String> jars = Arrays.stream(classpath.split(File.pathSeparator)).filter(p -> p.endsWith(".jar")).toList();
+    String appJar = jars.stream().filter(j -> new File(j).getName().startsWith("lakebatch-submit")).findFirst()
+        .orElseThrow(() -> LakeBatchErrors.usage("submit needs the packaged lakebatch-submit jar on the classpath; use ./lakebatch"));
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(MODULE_FLAGS);
+    String log4j = System.getProperty("log4j2.configurationFile");
+    if (log4j != null) {
+      command.add("-Dlog4j2.configurationFile=" + log4j);
+    }
+    command.addAll(List.of("-cp", classpath, "org.apache.spark.deploy.SparkSubmit"));
+    command.addAll(List.of("--master", resources.master(), "--deploy-mode", "client"));
+    command.addAll(List.of("--name", "lakebatch " + spec.name()));
+    command.addAll(List.of("--class", LakeBatchCli.class.getName()));
+    command.addAll(List.of("--conf", "spark.driver.extraJavaOptions=" + String.join(" ", MODULE_FLAGS)));
+    command.addAll(List.of("--conf", "spark.executor.extraJavaOptions=" + String.join(" ", MODULE_FLAGS)));
+    if (!resources.isLocal()) {
+      command.addAll(List.of("--jars", jars.stream().filter(j -> !j.equals(appJar)).collect(Collectors.joining(","))));
+      command.addAll(List.of("--executor-memory", resources.executorMemory()));
+      command.addAll(List.of("--executor-cores", Integer.toString(resources.executorCores())));
+      command.addAll(List.of("--total-executor-cores", Integer.toString(resources.executors() * resources.executorCores())));
+    }
+    for (String entry : extraConf) {
+      command.addAll(List.of("--conf", entry));
+    }
+    command.add(appJar);
+    command.addAll(List.of("run", specFile.toString(), "--master", resources.master()));
+    return command;
+  }
+}

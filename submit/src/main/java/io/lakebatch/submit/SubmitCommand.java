@@ -1,0 +1,35 @@
+package io.lakebatch.submit;
+
+import io.lakebatch.catalog.spec.JobSpec;
+import io.lakebatch.catalog.spec.JobSpecParser;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code lakebatch submit SPEC}: the spark-submit wrapper. Starts {@code SparkSubmit} (client mode)
+ * in a child JVM with this installation's classpath, which then runs {@code lakebatch run SPEC}.
+ */
+@Command(name = "submit", description = "Submit a job through spark-submit (client deploy mode) and wait for it.")
+final class SubmitCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "SPEC", description = "job spec, YAML or JSON")
+  Path specFile;
+
+  @Mixin SparkOptions spark;
+
+  @Option(names = "--conf", description = "extra Spark configuration key=value (repeatable)")
+  List<String> conf = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    JobSpec spec = JobSpecParser.parse(specFile);
+    List<String> command = SparkSubmitCommand.build(spec, spark.resources(spec.resources()), specFile.toAbsolutePath(), conf);
+    Process process = new ProcessBuilder(command).inheritIO().start();
+    return process.waitFor();
+  }
+}

@@ -1,0 +1,35 @@
+package io.lakebatch.submit.bench;
+
+/** The three ways the benchmark scores the same rows. */
+public enum BenchmarkPath {
+  /** The LakeBatch job: Delta in, batched {@code mapPartitions}, chunked Delta commits out. */
+  LAKEBATCH("a", "lakebatch", "LakeBatch Delta -> Delta"),
+  /** ONNX Runtime alone over rows already in memory: the ceiling for this model, batch and cores. */
+  RAW_ORT("b", "raw_ort", "raw ONNX Runtime, Java loop"),
+  /** What a user writes first: a Spark SQL UDF calling ONNX Runtime once per row. */
+  NAIVE_UDF("c", "naive_udf", "naive per-row Spark UDF");
+
+  private final String letter;
+  private final String id;
+  private final String description;
+
+  BenchmarkPath(String letter, String id, String description) {
+    this.letter = letter;
+    this.id = id;
+    this.description = description;
+  }
+
+  /** {@code a}, {@code b} or {@code c}, as in the ratios {@code a/b} and {@code a/c}. */
+  public String letter() {
+    return letter;
+  }
+
+  /** Machine-readable name used in results.csv and results.json. */
+  public String id() {
+    return id;
+  }
+
+  public String label() {
+    return "(" + letter + ") " + description;
+  }
+}

@@ -1,0 +1,61 @@
+package io.lakebatch.submit.modelgen;
+
+import static io.lakebatch.submit.modelgen.OnnxRuntimeSupport.BATCH;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConvolutionalModelTest {
+
+    @TempDir
+    Path directory;
+
+    @ParameterizedTest
+    @CsvSource({"16, 3", "10, 5"})
+    void hasDocumentedSignatureAndRunsABatch(int imageSize, int classes) throws Exception {
+        ModelOptions options = ModelOptions.defaults().withImageSize(imageSize).withClasses(classes);
+        ModelInfo info = ModelGenerator.write(ModelKind.CONV, options, directory.resolve("conv.onnx"));
+
+        assertThat(info.inputNames()).containsExactly("image");
+        assertThat(info.outputNames()).containsExactly("logits");
+        try (OrtSession session = OnnxRuntimeSupport.open(info.path())) {
+            OnnxRuntimeSupport.assertTensor(session.getInputInfo().get("image"), OnnxJavaType.FLOAT,
+                    -1, 3, imageSize, imageSize);
+            OnnxRuntimeSupport.assertTensor(session.getOutputInfo().get("logits"), OnnxJavaType.FLOAT, -1, classes);
+
+            int pixels = BATCH * 3 * imageSize * imageSize;
+            float[] image = new float[pixels];
+            SplittableRandom random = new SplittableRandom(6);
+            for (int index = 0; index < pixels; index++) {
+                image[index] = (float) random.nextDouble();
+            }
+            try (OnnxTensor input = OnnxTensor.createTensor(OnnxRuntimeSupport.ENVIRONMENT, FloatBuffer.wrap(image),
+                            new long[] {BATCH, 3, imageSize, imageSize});
+                    OrtSession.Result result = session.run(Map.of("image", input))) {
+                OnnxTensor logits = (OnnxTensor) result.get("logits").orElseThrow();
+                assertThat(logits.getInfo().getShape()).containsExactly(BATCH, classes);
+                float[][] values = (float[][]) logits.getValue();
+                assertThat(values[0]).isNotEqualTo(values[1]);
+            }
+        }
+    }
+
+    @Test
+    void rejectsImagesTooSmallToPoolTwice() {
+        assertThatThrownBy(() -> ModelGenerator.write(ModelKind.CONV, ModelOptions.defaults().withImageSize(3),
+                        directory.resolve("conv.onnx")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("imageSize");
+    }
+}
