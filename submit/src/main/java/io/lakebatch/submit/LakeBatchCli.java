@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       PlanCommand.class,
       MakeModelCommand.class,
       MakeDataCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class LakeBatchCli implements Runnable {

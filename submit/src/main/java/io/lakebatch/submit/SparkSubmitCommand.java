@@ -3,6 +3,7 @@ package io.lakebatch.submit;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.ResourceSpec;
+import io.lakebatch.jobs.SparkSessionFactory;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,25 +13,7 @@ import java.util.stream.Collectors;
 
 /** Builds the {@code java ... org.apache.spark.deploy.SparkSubmit ...} command for a job. */
 final class SparkSubmitCommand {
-  /** Spark's own module flags for Java 17 (FACTS.md); spark-submit adds them to executors, not to the driver. */
-  static final List<String> MODULE_FLAGS = List.of(
-      "-XX:+IgnoreUnrecognizedVMOptions",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-      "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.net=ALL-UNNAMED",
-      "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
-      "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-      "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
-      "--add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
-      "-Djdk.reflect.useDirectMethodHandle=false");
+  static final List<String> MODULE_FLAGS = SparkSessionFactory.JAVA_MODULE_FLAGS;
 
   private SparkSubmitCommand() {}
 

@@ -105,28 +105,155 @@ public final class Benchmark {
     writeSpec(workspace.warmUpSpec(), "bench-warm-up", workspace.warmUpInput(), workspace.warmUpLakeBatchOutput(),
         WARM_UP_ROWS);
     writeSpec(workspace.lakeBatchSpec(), "bench", workspace.input(), workspace.lakeBatchOutput(), options.rows());
-    out.println("(a) LakeBatch: warming up");
+    out.println("(a) LakeBatch: warm-up run");
     out.flush();
     runLakeBatch(spark, workspace.warmUpSpec(), WARM_UP_ROWS, new PrintStream(OutputStream.nullOutputStream()));
-    out.println("(a) LakeBatch: timed run");
+    out.println("(a) LakeBatch: timed run (prepare + run)");
     out.flush();
-    RunSummary summary = runLakeBatch(spark, workspace.lakeBatchSpec(), options.rows(), out);
-    out.print(summary.render());
-    return new PathTiming(BenchmarkPath.LAKEBATCH, options.rows(), lastLakeBatchWall);
+    TimedRun timed = runLakeBatch(spark, workspace.lakeBatchSpec(), options.rows(), out);
+    out.print(timed.summary().render());
+    out.flush();
+    return new PathTiming(BenchmarkPath.LAKEBATCH, options.rows(), timed.wall());
   }
 
-  private Duration lastLakeBatchWall;
+  private record TimedRun(RunSummary summary, Duration wall) {}
 
-  private RunSummary runLakeBatch(SparkSession spark, Path specFile, long rows, PrintStream progress) {
+  private static TimedRun runLakeBatch(SparkSession spark, Path specFile, long rows, PrintStream progress) {
     JobSpec spec = JobSpecParser.parse(specFile);
     InferenceJob job = new InferenceJob(spark, progress);
     long begin = System.nanoTime();
     RunSummary summary = job.run(job.prepare(spec));
-    lastLakeBatchWall = Duration.ofNanos(System.nanoTime() - begin);
+    Duration wall = Duration.ofNanos(System.nanoTime() - begin);
     if (summary.rowsOut() != rows) {
-      throw LakeBatchErrors.internal(String.format("benchmark job %s wrote %,d rows to %s, expected %,d",
-          spec.name(), summary.rowsOut(), spec.output().path(), rows), null);
+      throw LakeBatchErrors.internal(String.format("benchmark job %s wrote %,d rows to %s, expected %,d (%s)",
+          spec.name(), summary.rowsOut(), spec.output().path(), rows, summary.state()), null);
     }
-    return summary;
+    return new TimedRun(summary, wall);
+  }
+
+  private void writeSpec(Path file, String name, Path input, Path output, long rows) {
+    String features = String.join(", ", featureColumns());
+    String text = """
+        name: %s
+        model:
+          path: %s
+          inputs:
+            %s: [%s]
+          outputs:
+            %s: %s
+        input:
+          format: delta
+          path: %s
+          carry: [id]
+        output:
+          path: %s
+          mode: append
+        execution:
+          batch-size: %d
+          rows-per-chunk: %d
+        resources:
+          master: local[%d]
+          executors: 1
+          executor-cores: %d
+        """.formatted(name, yamlString(workspace.model()), MODEL_INPUT, features, MODEL_OUTPUT, MODEL_OUTPUT,
+        yamlString(input), yamlString(output), BATCH_SIZE, Math.max(1, rows / CHUNKS), options.cores(),
+        options.cores());
+    try {
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not write benchmark spec " + file, e);
+    }
+  }
+
+  private PathTiming timeRawOrt(SparkSession spark, PrintStream out) {
+    out.println("(b) raw ONNX Runtime: collecting features into memory (not timed)");
+    out.flush();
+    float[] matrix = SparkFeatureMatrix.collect(spark.read().format("delta").load(location(workspace.input())),
+        featureColumns());
+    if (matrix.length != options.rows() * FEATURES) {
+      throw LakeBatchErrors.internal(String.format("collected %,d feature values from %s, expected %,d",
+          matrix.length, workspace.input(), options.rows() * FEATURES), null);
+    }
+    float[] warmUp = Arrays.copyOf(matrix, (int) Math.min(options.rows(), WARM_UP_ROWS) * FEATURES);
+    String model = location(workspace.model());
+    OrtSession session = OrtSessionCache.open(model, ModelFiles.read(model), 1);
+    try {
+      RawOrtLoop loop = new RawOrtLoop(OrtSessionCache.environment(), session, MODEL_INPUT, FEATURES, BATCH_SIZE,
+          options.cores());
+      out.printf("(b) raw ONNX Runtime: warm-up pass, then timed pass with %d threads%n", options.cores());
+      out.flush();
+      loop.score(warmUp);
+      RawOrtLoop.Pass pass = loop.score(matrix);
+      out.printf("(b) raw ONNX Runtime: %,d rows in %.2f s (checksum %.4f)%n", pass.rows(),
+          pass.wall().toNanos() / 1e9, pass.checksum());
+      return new PathTiming(BenchmarkPath.RAW_ORT, pass.rows(), pass.wall());
+    } finally {
+      close(session, model);
+    }
+  }
+
+  private PathTiming timeNaiveUdf(SparkSession spark, PrintStream out) {
+    UserDefinedFunction score = functions.udf(
+        new NaivePerRowOrtUdf(location(workspace.model()), MODEL_INPUT), DataTypes.FloatType);
+    try {
+      out.println("(c) naive per-row UDF: warm-up write");
+      out.flush();
+      writeNaive(spark, score, workspace.warmUpInput(), workspace.warmUpNaiveUdfOutput());
+      Dataset<Row> scored = naiveFrame(spark, score, workspace.input());
+      out.printf("(c) naive per-row UDF: timed write (%d tasks)%n", scored.rdd().getNumPartitions());
+      out.flush();
+      long begin = System.nanoTime();
+      writeNaive(spark, score, workspace.input(), workspace.naiveUdfOutput());
+      Duration wall = Duration.ofNanos(System.nanoTime() - begin);
+      long written = spark.read().format("delta").load(location(workspace.naiveUdfOutput())).count();
+      if (written != options.rows()) {
+        throw LakeBatchErrors.internal(String.format("naive UDF wrote %,d rows to %s, expected %,d", written,
+            workspace.naiveUdfOutput(), options.rows()), null);
+      }
+      out.printf("(c) naive per-row UDF: %,d rows in %.2f s%n", written, wall.toNanos() / 1e9);
+      return new PathTiming(BenchmarkPath.NAIVE_UDF, written, wall);
+    } finally {
+      NaivePerRowOrtUdf.closeSessions();
+    }
+  }
+
+  private static void writeNaive(SparkSession spark, UserDefinedFunction score, Path input, Path output) {
+    naiveFrame(spark, score, input).write().format("delta").mode(SaveMode.Overwrite).save(location(output));
+  }
+
+  private static Dataset<Row> naiveFrame(SparkSession spark, UserDefinedFunction score, Path input) {
+    Column features = functions.array(featureColumns().stream().map(functions::col).toArray(Column[]::new));
+    return spark.read().format("delta").load(location(input))
+        .select(functions.col("id"), score.apply(features).as(MODEL_OUTPUT));
+  }
+
+  private void writeResults(BenchmarkReport report) {
+    try {
+      Files.writeString(workspace.resultsCsv(), report.csv());
+      Files.writeString(workspace.resultsJson(), report.json());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not write benchmark results to " + workspace.out(), e);
+    }
+  }
+
+  private static void close(OrtSession session, String model) {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      throw LakeBatchErrors.modelUnreadable(model + " (closing the session)", e);
+    }
+  }
+
+  private static List<String> featureColumns() {
+    return IntStream.range(0, FEATURES).mapToObj(i -> "f" + i).toList();
+  }
+
+  private static String location(Path path) {
+    return path.toAbsolutePath().toString();
+  }
+
+  /** A YAML single-quoted scalar: nothing inside is special except the quote itself. */
+  private static String yamlString(Path path) {
+    return "'" + location(path).replace("'", "''") + "'";
   }
 }

@@ -1,0 +1,142 @@
+package io.lakebatch.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakebatch.catalog.spec.JobSpec;
+import io.lakebatch.catalog.spec.JobSpecParser;
+import io.lakebatch.catalog.spec.TableFormat;
+import io.lakebatch.jobs.InferenceJob;
+import io.lakebatch.jobs.PreparedRun;
+import io.lakebatch.jobs.RunState;
+import io.lakebatch.jobs.RunSummary;
+import io.lakebatch.jobs.SparkSessionFactory;
+import io.lakebatch.jobs.SyntheticTableOptions;
+import io.lakebatch.jobs.SyntheticTables;
+import io.lakebatch.submit.LakeBatchCli;
+import io.lakebatch.submit.modelgen.ModelGenerator;
+import io.lakebatch.submit.modelgen.ModelKind;
+import io.lakebatch.submit.modelgen.ModelOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Starts {@code lakebatch run} as a separate JVM, kills it with SIGKILL after some chunks have
+ * committed, reruns the same spec and checks that no row is lost or written twice and that the
+ * rerun skipped exactly the chunks committed before the kill.
+ */
+class CrashResumeTest {
+  private static final long ROWS = 120_000;
+  private static final long ROWS_PER_CHUNK = 15_000;
+  private static final int FEATURES = 16;
+
+  @TempDir static Path folder;
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark = LocalSpark.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  @Test
+  void killedDriverResumesWithoutLosingOrDuplicatingRows() throws Exception {
+    Path model = folder.resolve("mlp.onnx");
+    ModelGenerator.write(ModelKind.MLP, ModelOptions.defaults().withFeatures(FEATURES).withHidden(128).withDepth(3), model);
+    Path input = folder.resolve("input");
+    SyntheticTables.write(spark, SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withFiles(8), input.toString());
+    Path output = folder.resolve("output");
+    Path specFile = JobSpecs.write(folder, "job.yaml",
+        JobSpecs.mlp("crash-resume", model, input, "delta", output, ROWS_PER_CHUNK, FEATURES));
+
+    Process driver = startDriver(specFile, folder.resolve("driver.log"));
+    int commitsSeen = waitForCommits(output, 3, driver, Duration.ofMinutes(3));
+    driver.destroyForcibly();  // SIGKILL on Linux: no shutdown hooks, no cleanup
+    assertThat(driver.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(driver.exitValue()).as("killed, not finished").isEqualTo(137);
+    int committedBeforeRerun = commitFiles(output).size();
+    assertThat(committedBeforeRerun).isGreaterThanOrEqualTo(commitsSeen).isLessThan((int) (ROWS / ROWS_PER_CHUNK) - 1);
+    long rowsBeforeRerun = LocalSpark.count(spark, output.toString());
+
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    JobSpec spec = JobSpecParser.parse(specFile);
+    InferenceJob job = new InferenceJob(spark, new PrintStream(printed, true, StandardCharsets.UTF_8));
+    PreparedRun prepared = job.prepare(spec);
+    RunSummary summary = job.run(prepared);
+
+    int chunks = prepared.plan().chunks().size();
+    long rowsOfCommittedChunks = prepared.plan().chunks().subList(0, committedBeforeRerun).stream()
+        .mapToLong(c -> c.rows()).sum();
+    assertThat(rowsBeforeRerun).as("chunks commit whole, in order").isEqualTo(rowsOfCommittedChunks);
+    assertThat(chunks).isGreaterThanOrEqualTo((int) (ROWS / ROWS_PER_CHUNK));
+    assertThat(summary.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(summary.chunksSkipped()).isEqualTo(committedBeforeRerun);
+    assertThat(summary.chunksRun()).isEqualTo(chunks - committedBeforeRerun);
+    assertThat(printed.toString(StandardCharsets.UTF_8))
+        .contains("resuming run " + prepared.runId() + ": " + committedBeforeRerun + " of " + chunks + " chunks already committed");
+
+    assertThat(LocalSpark.count(spark, output.toString())).isEqualTo(ROWS);
+    assertThat(LocalSpark.distinctIds(spark, output.toString())).isEqualTo(ROWS);
+    assertThat(LocalSpark.ids(spark, output.toString())).isEqualTo(LongStream.range(0, ROWS).boxed().toList());
+  }
+
+  private static Process startDriver(Path specFile, Path log) throws IOException {
+    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(SparkSessionFactory.JAVA_MODULE_FLAGS);
+    command.add("-Xmx2g");
+    command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+    String log4j = System.getProperty("log4j2.configurationFile");
+    if (log4j != null) {
+      command.add("-Dlog4j2.configurationFile=" + log4j);
+    }
+    command.addAll(List.of("-cp", classpath, LakeBatchCli.class.getName(), "run", specFile.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    return builder.start();
+  }
+
+  private static int waitForCommits(Path table, int wanted, Process driver, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      int commits = commitFiles(table).size();
+      if (commits >= wanted) {
+        return commits;
+      }
+      if (!driver.isAlive()) {
+        throw new AssertionError("driver exited (" + driver.exitValue() + ") before " + wanted + " commits");
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no " + wanted + " commits within " + timeout);
+  }
+
+  private static List<File> commitFiles(Path table) throws IOException {
+    Path log = table.resolve("_delta_log");
+    if (!Files.isDirectory(log)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(log)) {
+      return files.filter(p -> p.getFileName().toString().matches("\\d{20}\\.json")).map(Path::toFile).toList();
+    }
+  }
+}
