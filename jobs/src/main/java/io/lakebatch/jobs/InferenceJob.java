@@ -204,10 +204,12 @@ public final class InferenceJob {
     scored.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Column invalid = functions.col(InferenceConfig.REASON).isNotNull();
-      long rowsIn = scored.count();
+      Row counts = scored.agg(functions.count(functions.lit(1)), functions.count(functions.col(InferenceConfig.REASON)))
+          .first();
+      long rowsIn = counts.getLong(0);
       Dataset<Row> bad = scored.where(invalid).select(deadLetterColumns(config, prepared.runId(), chunk.index()));
       long deadLetterRows = 0;
-      if (!bad.isEmpty()) {
+      if (counts.getLong(1) > 0) {
         deadLetterRows = deadLetter.commit(bad, key.chunkAppId("dead-letter", chunk.index()), 1, SaveMode.Append, metadata)
             .map(DeltaChunkTable.ChunkCommit::rows).orElse(0L);
       }

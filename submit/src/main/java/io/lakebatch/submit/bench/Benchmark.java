@@ -23,11 +23,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -70,6 +72,7 @@ public final class Benchmark {
   /** Generates model and data, times the three paths, prints the table and writes results.csv and results.json. */
   public BenchmarkReport run(PrintStream out) {
     workspace.recreate();
+    warnIfLoaded(out);
     out.printf("benchmark: generating %s and %,d + %,d warm-up rows under %s%n", MODEL_DESCRIPTION, options.rows(),
         WARM_UP_ROWS, workspace.root());
     out.flush();
@@ -93,6 +96,7 @@ public final class Benchmark {
 
     BenchmarkReport report = new BenchmarkReport(options.rows(), FEATURES, MODEL_DESCRIPTION, BATCH_SIZE, cores,
         lakeBatch, rawOrt, naiveUdf);
+    warnIfLoaded(out);
     out.println();
     out.print(report.table());
     writeResults(report);
@@ -233,6 +237,16 @@ public final class Benchmark {
       Files.writeString(workspace.resultsJson(), report.json());
     } catch (IOException e) {
       throw new UncheckedIOException("Could not write benchmark results to " + workspace.out(), e);
+    }
+  }
+
+  /** Every path is timed once, one after the other: other processes on the cores skew the comparison. */
+  private static void warnIfLoaded(PrintStream out) {
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    int cpus = Runtime.getRuntime().availableProcessors();
+    if (load > cpus * 0.5) {
+      out.printf(Locale.ROOT, "benchmark: warning: system load average %.1f on %d CPUs; other processes compete for"
+          + " the cores, so rates are low and the paths, timed one after another, may not be comparable%n", load, cpus);
     }
   }
 
