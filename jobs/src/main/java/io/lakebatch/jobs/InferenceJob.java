@@ -220,6 +220,7 @@ public final class InferenceJob {
           commit.map(DeltaChunkTable.ChunkCommit::version).orElse(-1L));
     } finally {
       scored.unpersist(false);
+      spark.sparkContext().setJobDescription(null);
     }
   }
 

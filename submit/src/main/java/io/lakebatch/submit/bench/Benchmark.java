@@ -117,6 +117,8 @@ public final class Benchmark {
     TimedRun timed = runLakeBatch(spark, workspace.lakeBatchSpec(), options.rows(), out);
     out.print(timed.summary().render());
     out.flush();
+    // InferenceJob leaves its last chunk's job description set; later jobs are not part of the run
+    spark.sparkContext().setJobDescription(null);
     return new PathTiming(BenchmarkPath.LAKEBATCH, options.rows(), timed.wall());
   }
 
@@ -160,7 +162,7 @@ public final class Benchmark {
           executors: 1
           executor-cores: %d
         """.formatted(name, yamlString(workspace.model()), MODEL_INPUT, features, MODEL_OUTPUT, MODEL_OUTPUT,
-        yamlString(input), yamlString(output), BATCH_SIZE, Math.max(1, rows / CHUNKS), options.cores(),
+        yamlString(input), yamlString(output), BATCH_SIZE, io.lakebatch.catalog.spec.SpecDefaults.ROWS_PER_CHUNK, options.cores(),
         options.cores());
     try {
       Files.writeString(file, text);
