@@ -55,7 +55,6 @@ public final class Benchmark {
   /** Rows of the warm-up table each path scores before it is timed. */
   public static final long WARM_UP_ROWS = 20_000;
   /** The timed LakeBatch run commits in this many chunks, so commit cost is part of what is measured. */
-  static final int CHUNKS = 4;
 
   private static final String MODEL_INPUT = "features";
   private static final String MODEL_OUTPUT = "score";
