@@ -33,7 +33,7 @@ public final class ChunkPlanner {
     long currentRows = 0;
     for (FileSplit piece : pieces) {
       if (!current.isEmpty() && currentRows + piece.rows() > options.rowsPerChunk()) {
-        chunks.add(pack(chunks.size(), current, rowsPerTask));
+        chunks.add(pack(chunks.size(), current, options));
         current = new ArrayList<>();
         currentRows = 0;
       }
@@ -41,7 +41,7 @@ public final class ChunkPlanner {
       currentRows += piece.rows();
     }
     if (!current.isEmpty()) {
-      chunks.add(pack(chunks.size(), current, rowsPerTask));
+      chunks.add(pack(chunks.size(), current, options));
     }
     return new InferencePlan(chunks, rowsPerTask);
   }
@@ -90,9 +90,15 @@ public final class ChunkPlanner {
     return merged;
   }
 
-  private static Chunk pack(int chunkIndex, List<FileSplit> pieces, long rowsPerTask) {
+  private static Chunk pack(int chunkIndex, List<FileSplit> pieces, PlanningOptions options) {
     long rows = pieces.stream().mapToLong(FileSplit::rows).sum();
-    int taskCount = (int) Math.max(1, Math.min(pieces.size(), (rows + rowsPerTask - 1) / rowsPerTask));
+    long rowsPerTask = options.effectiveRowsPerTask();
+    long wanted = rows / rowsPerTask + (rows % rowsPerTask == 0 ? 0 : 1);
+    if (options.rowsPerTask().isEmpty()) {
+      // A chunk smaller than its target still spreads over every core.
+      wanted = Math.max(wanted, (long) options.cores() * options.tasksPerCore());
+    }
+    int taskCount = (int) Math.max(1, Math.min(pieces.size(), wanted));
     List<List<FileSplit>> bins = new ArrayList<>();
     PriorityQueue<long[]> load = new PriorityQueue<>(
         Comparator.<long[]>comparingLong(l -> l[0]).thenComparingLong(l -> l[1]));

@@ -128,6 +128,9 @@ class ChunkPlannerTest {
       }
       assertThat(max).as(cctx + ": balance").isLessThanOrEqualTo(min + largestPiece);
       long wanted = (chunk.rows() + plan.rowsPerTask() - 1) / plan.rowsPerTask();
+      if (options.rowsPerTask().isEmpty()) {
+        wanted = Math.max(wanted, (long) options.cores() * options.tasksPerCore());
+      }
       assertThat((long) chunk.tasks().size()).as(cctx + ": task count")
           .isLessThanOrEqualTo(Math.max(1, wanted));
     }
