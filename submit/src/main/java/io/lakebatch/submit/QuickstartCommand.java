@@ -32,7 +32,7 @@ final class QuickstartCommand implements Callable<Integer> {
   long rows = 1_000_000;
 
   @Option(names = "--rows-per-chunk", description = "default ${DEFAULT-VALUE}")
-  long rowsPerChunk = 125_000;
+  long rowsPerChunk = 250_000;
 
   @Override
   public Integer call() throws IOException {
