@@ -146,10 +146,6 @@ public final class SparkInputTable {
     return version;
   }
 
-  public InputSpec pinnedSpec() {
-    return spec.format() == TableFormat.DELTA ? spec.pinnedAt(version) : spec;
-  }
-
   /** Data and partition columns, as users see them. */
   public StructType schema() {
     return table.schema();
