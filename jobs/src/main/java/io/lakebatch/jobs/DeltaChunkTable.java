@@ -1,6 +1,7 @@
 package io.lakebatch.jobs;
 
 import io.lakebatch.catalog.error.LakeBatchErrors;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,29 +88,65 @@ final class DeltaChunkTable {
 
   /** The commit that recorded {@code appId}, searching from version {@code from}. */
   private Optional<ChunkCommit> findCommit(String appId, long from) {
+    return history(from).stream().filter(c -> c.appIds().contains(appId)).findFirst()
+        .map(c -> new ChunkCommit(c.version(), c.rows()));
+  }
+
+  /**
+   * The table versions that recorded an application id starting with {@code appIdPrefix}, by the
+   * id's suffix (the chunk index), read from the Delta log. Versions already cleaned up from the log
+   * are not seen.
+   */
+  Map<Integer, ChunkCommit> chunkCommits(String appIdPrefix) {
+    Map<Integer, ChunkCommit> commits = new HashMap<>();
+    for (TableCommit commit : history(0)) {
+      for (String appId : commit.appIds()) {
+        if (appId.startsWith(appIdPrefix)) {
+          commits.put(Integer.parseInt(appId.substring(appIdPrefix.length())),
+              new ChunkCommit(commit.version(), commit.rows()));
+        }
+      }
+    }
+    return commits;
+  }
+
+  /** Every commit of the table from version {@code from} on, oldest first (empty if no table). */
+  List<TableCommit> history(long from) {
     DeltaLog log = log();
+    if (!log.tableExists()) {
+      return List.of();
+    }
+    List<TableCommit> commits = new ArrayList<>();
     scala.collection.Iterator<Tuple2<Object, scala.collection.Seq<Action>>> changes = log.getChanges(from, false);
     while (changes.hasNext()) {
       Tuple2<Object, scala.collection.Seq<Action>> change = changes.next();
-      List<Action> actions = ScalaInterop.list(change._2());
-      boolean ours = actions.stream().anyMatch(a -> a instanceof SetTransaction t && t.appId().equals(appId));
-      if (!ours) {
-        continue;
-      }
+      List<String> appIds = new ArrayList<>();
       long rows = -1;
-      for (Action action : actions) {
-        if (action instanceof CommitInfo info && info.operationMetrics().isDefined()) {
-          String value = ScalaInterop.map(info.operationMetrics().get()).get("numOutputRows");
-          if (value != null) {
-            rows = Long.parseLong(value);
+      long timestamp = -1;
+      String operation = "";
+      String userMetadata = "";
+      for (Action action : ScalaInterop.list(change._2())) {
+        if (action instanceof SetTransaction t) {
+          appIds.add(t.appId());
+        } else if (action instanceof CommitInfo info) {
+          operation = info.operation();
+          timestamp = info.timestamp().getTime();
+          userMetadata = info.userMetadata().isDefined() ? info.userMetadata().get() : "";
+          if (info.operationMetrics().isDefined()) {
+            String value = ScalaInterop.map(info.operationMetrics().get()).get("numOutputRows");
+            rows = value == null ? -1 : Long.parseLong(value);
           }
         }
       }
-      return Optional.of(new ChunkCommit((Long) change._1(), rows));
+      commits.add(new TableCommit((Long) change._1(), timestamp, operation, userMetadata, rows, appIds));
     }
-    return Optional.empty();
+    return commits;
   }
 
   /** A chunk's commit: the table version it made and the rows it added ({@code -1} if unknown). */
   record ChunkCommit(long version, long rows) {}
+
+  /** One commit of the table as its log records it. */
+  record TableCommit(long version, long timestampMillis, String operation, String userMetadata, long rows,
+      List<String> appIds) {}
 }

@@ -6,8 +6,18 @@ import io.lakebatch.catalog.error.LakeBatchException;
 import io.lakebatch.catalog.model.ModelBinding;
 import io.lakebatch.catalog.model.ModelBindingResolver;
 import io.lakebatch.catalog.model.ModelSignature;
+import io.lakebatch.catalog.registry.ModelVersion;
 import io.lakebatch.catalog.spec.JobSpec;
+import io.lakebatch.catalog.spec.ModelSpec;
 import io.lakebatch.catalog.spec.SpecDefaults;
+import io.lakebatch.catalog.store.Catalog;
+import io.lakebatch.catalog.store.ChunkCommit;
+import io.lakebatch.catalog.store.ChunkRecord;
+import io.lakebatch.catalog.store.ChunkState;
+import io.lakebatch.catalog.store.RunOwner;
+import io.lakebatch.catalog.store.RunRecord;
+import io.lakebatch.catalog.store.RunState;
+import io.lakebatch.catalog.store.RunStore;
 import io.lakebatch.planner.Chunk;
 import io.lakebatch.planner.ChunkPlanner;
 import io.lakebatch.planner.InferencePlan;
@@ -20,9 +30,13 @@ import io.lakebatch.udf.ModelHandle;
 import io.lakebatch.udf.OrtSessionCache;
 import io.lakebatch.udf.OrtSignatureReader;
 import io.lakebatch.udf.SparkTypeMapping;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +52,9 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a job spec chunk by chunk: plan on the driver, score each chunk in {@code mapPartitions},
@@ -51,30 +68,56 @@ import org.apache.spark.storage.StorageLevel;
 public final class InferenceJob {
   private static final long MAX_BACKOFF_MILLIS = 30_000;
 
+  private static final Logger LOG = LoggerFactory.getLogger(InferenceJob.class);
+
   private final SparkSession spark;
   private final PrintStream out;
+  private final Catalog catalog;
+  private final Path runFolders;
+  private final RunOwner owner = RunOwner.current();
 
-  public InferenceJob(SparkSession spark, PrintStream out) {
+  /**
+   * @param out where progress and the summary are printed (they also go to the run's driver log)
+   * @param catalog model registry and run store
+   * @param runFolders where each run's folder (its driver log) is created: {@code <home>/runs}
+   */
+  public InferenceJob(SparkSession spark, PrintStream out, Catalog catalog, Path runFolders) {
     this.spark = spark;
     this.out = out;
+    this.catalog = catalog;
+    this.runFolders = runFolders;
   }
 
-  /** Checks the spec against the input and the model and plans the run; runs no Spark job on data. */
+  /**
+   * Checks the spec against the registry, the input and the model and plans the run; runs no Spark
+   * job on data. A {@code model.ref} is resolved to its registered file, whose sha256 must still be
+   * the registered one.
+   */
   public PreparedRun prepare(JobSpec spec) {
+    Optional<ModelVersion> registered = spec.model().ref().map(ref -> catalog.models().resolve(ref));
+    if (registered.isPresent()) {
+      spec = withModel(spec, spec.model().resolvedTo(registered.get().uri()));
+    }
     SparkInputTable input = SparkInputTable.open(spark, spec.input());
     input.checkFilter();
-    byte[] modelBytes = ModelFiles.read(spec.model().path());
+    String modelFile = spec.model().file();
+    byte[] modelBytes = ModelFiles.read(modelFile);
     String sha256 = ModelFiles.sha256(modelBytes);
-    ModelSignature signature;
+    if (registered.isPresent() && !registered.get().sha256().equals(sha256)) {
+      throw LakeBatchErrors.modelChanged(registered.get().label(), modelFile, registered.get().sha256(), sha256);
+    }
+    if (registered.isEmpty()) {
+      registered = catalog.models().findBySha256(sha256);
+    }
     int batchSize;
     int threads = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
-    try (var session = OrtSessionCache.open(spec.model().path(), modelBytes, threads)) {
-      signature = OrtSignatureReader.read(session);
+    try (var session = OrtSessionCache.open(modelFile, modelBytes, threads)) {
+      ModelSignature signature = OrtSignatureReader.read(session);
       ModelBinding binding = ModelBindingResolver.resolve(spec, SparkTypeMapping.columns(input.schema()), signature);
       batchSize = spec.execution().batchSize().isAuto()
           ? BatchSizeProbe.choose(session, binding.feeds(), out)
           : spec.execution().batchSize().rows().getAsInt();
-      ModelHandle handle = new ModelHandle(spec.model().path(), sha256, threads);
+      ModelHandle handle = new ModelHandle(modelFile, sha256, threads);
       int cores = Math.max(1, spark.sparkContext().defaultParallelism());
       PlanningOptions options = new PlanningOptions(
           spec.execution().rowsPerChunk(), spec.execution().rowsPerTask(), cores, SpecDefaults.TASKS_PER_CORE);
@@ -87,17 +130,85 @@ public final class InferenceJob {
         readSchema = readSchema.add(input.schema().fields()[input.schema().fieldIndex(column)]);
       }
       InferenceConfig config = new InferenceConfig(handle, binding, readSchema, spec.input().carry(), batchSize);
-      return new PreparedRun(spec, input, config, plan, key);
+      return new PreparedRun(spec, input, config, plan, key, registered);
     } catch (ai.onnxruntime.OrtException e) {
-      throw LakeBatchErrors.modelUnreadable(spec.model().path(), e);
+      throw LakeBatchErrors.modelUnreadable(modelFile, e);
     }
   }
 
-  /** Runs every chunk not yet committed and returns the summary. */
+  private static JobSpec withModel(JobSpec spec, ModelSpec model) {
+    return new JobSpec(spec.name(), model, spec.input(), spec.output(), spec.execution(), spec.resources());
+  }
+
+  /**
+   * Runs every chunk not yet committed and returns the summary. The run is registered in the run
+   * store (or found there, for a rerun), taken by this process, and its ledger is made to agree with
+   * the output table's Delta log before the first chunk; its driver log goes to
+   * {@code <home>/runs/<run>/driver.log}.
+   */
   public RunSummary run(PreparedRun prepared) {
+    RunStore runs = catalog.runs();
+    String runId = prepared.runId();
+    runs.register(prepared.newRun());
+    Path logFile = runFolders.resolve(runId).resolve("driver.log");
+    try {
+      Files.createDirectories(logFile.getParent());
+    } catch (IOException e) {
+      throw LakeBatchErrors.internal("cannot create run folder " + logFile.getParent(), e);
+    }
+    runs.setLogPath(runId, logFile.toString());
+    try (RunLog ignored = RunLog.open(logFile)) {
+      take(runs, runId);
+      try {
+        RunSummary summary = runChunks(prepared, runs);
+        runs.transition(runId, summary.state(), Optional.of(owner), summary.state() == RunState.SUCCEEDED
+            ? "all " + summary.chunksTotal() + " chunks committed" : String.join("; ", summary.failedChunks()));
+        LOG.info("run {} ended {}:\n{}", runId, summary.state(), summary.render());
+        return summary;
+      } catch (RuntimeException e) {
+        String message = LakeBatchException.findIn(e).map(Throwable::getMessage).orElse(LakeBatchErrors.rootMessage(e));
+        LOG.error("run {} failed: {}", runId, message, e);
+        endFailed(runs, runId, message);
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Takes the run for this process: a run left PLANNING or RUNNING by a driver that is gone goes back
+   * to QUEUED (resume), an ended run is queued again (rerun), then it moves to PLANNING.
+   */
+  private void take(RunStore runs, String runId) {
+    RunRecord run = runs.get(runId);
+    if (run.state() == RunState.PLANNING || run.state() == RunState.RUNNING) {
+      Optional<RunOwner> previous = run.owner().flatMap(RunOwner::parse);
+      if (previous.map(o -> o.isAlive(run.heartbeatAt(), java.time.Instant.now())).orElse(false)) {
+        throw LakeBatchErrors.runBusy(runId, run.state(), previous.get().toString());
+      }
+      runs.transition(runId, RunState.QUEUED, Optional.of(owner),
+          "driver " + run.owner().orElse("?") + " is gone; resuming");
+    } else if (run.state().isTerminal()) {
+      runs.transition(runId, RunState.QUEUED, Optional.of(owner), "rerun after " + run.state());
+    }
+    runs.transition(runId, RunState.PLANNING, Optional.of(owner), "attempt by " + owner);
+  }
+
+  private static void endFailed(RunStore runs, String runId, String message) {
+    try {
+      RunState state = runs.get(runId).state();
+      if (!state.isTerminal()) {
+        runs.transition(runId, RunState.FAILED, Optional.empty(), message);
+      }
+    } catch (RuntimeException stored) {
+      LOG.warn("run {} failed and its state could not be stored: {}", runId, stored.getMessage());
+    }
+  }
+
+  private RunSummary runChunks(PreparedRun prepared, RunStore runs) {
     long start = System.nanoTime();
     JobSpec spec = prepared.spec();
     InferencePlan plan = prepared.plan();
+    String runId = prepared.runId();
     DeltaChunkTable output = new DeltaChunkTable(spark, spec.output().path());
     DeltaChunkTable deadLetter = new DeltaChunkTable(spark, spec.output().deadLetterPath());
     InferenceConfig config = prepared.inference();
@@ -111,56 +222,127 @@ public final class InferenceJob {
       output.checkAppendable(config.outputSchema(), "output.path");
     }
     deadLetter.checkAppendable(config.deadLetterSchema(), "output.dead-letter");
+    int rebuilt = syncLedger(prepared, runs, output, deadLetter, outputTxns);
 
-    out.printf("run %s: %d chunks, %,d rows from %s %s%s -> %s%n", prepared.runId(), plan.chunks().size(),
+    report("run %s: %d chunks, %,d rows from %s %s%s -> %s", runId, plan.chunks().size(),
         plan.totalRows(), spec.input().format().specName(), spec.input().path(),
         prepared.input().version() >= 0 ? " @ version " + prepared.input().version() : "", spec.output().path());
+    report("  model %s (sha256 %s), driver log %s", prepared.modelLabel(),
+        config.model().sha256().substring(0, 16), runs.get(runId).logPath().orElse("-"));
     if (alreadyCommitted > 0) {
-      out.printf("resuming run %s: %d of %d chunks already committed%n", prepared.runId(), alreadyCommitted,
-          plan.chunks().size());
+      report("resuming run %s: %d of %d chunks already committed%s", runId, alreadyCommitted, plan.chunks().size(),
+          rebuilt > 0 ? " (ledger: " + rebuilt + " rows rebuilt from the Delta log)" : "");
     }
-    out.flush();
+    runs.transition(runId, RunState.RUNNING, Optional.of(owner), null);
 
-    ProgressPrinter progress = new ProgressPrinter(out, plan.totalRows(), plan.chunks().size());
+    LongAccumulator scoredRows = spark.sparkContext().longAccumulator("lakebatch scored rows " + runId);
     List<String> failed = new ArrayList<>();
     long rowsIn = 0;
     long rowsOut = 0;
     long badRows = 0;
     int run = 0;
     int skipped = 0;
-    for (Chunk chunk : plan.chunks()) {
-      String outputId = key.chunkAppId("output", chunk.index());
-      if (outputTxns.containsKey(outputId)) {
-        progress.skipped(chunk.rows());
-        skipped++;
-        continue;
-      }
-      Optional<ChunkResult> result = runWithRetries(prepared, chunk, output, deadLetter, overwriteFirst && run == 0,
-          progress, failed);
-      if (result.isEmpty()) {
-        continue;
-      }
-      run++;
-      rowsIn += result.get().rowsIn();
-      rowsOut += result.get().rowsOut();
-      badRows += result.get().deadLetterRows();
-      progress.committed(chunk.index(), chunk.rows(), result.get().rowsOut(), result.get().deadLetterRows(),
-          result.get().version());
-      if (rowsIn > 0 && (double) badRows / rowsIn > spec.execution().maxBadRowFraction()) {
-        throw LakeBatchErrors.tooManyBadRows(badRows, rowsIn, spec.execution().maxBadRowFraction(), deadLetter.path());
+    boolean cancelled = false;
+    try (Heartbeat heartbeat = Heartbeat.start(runs, runId, scoredRows)) {
+      for (Chunk chunk : plan.chunks()) {
+        if (outputTxns.containsKey(key.chunkAppId("output", chunk.index()))) {
+          skipped++;
+          continue;
+        }
+        if (runs.get(runId).cancelRequested()) {
+          report("run %s: cancel requested; stopping before chunk %d", runId, chunk.index());
+          cancelled = true;
+          break;
+        }
+        heartbeat.chunkStarted(chunk.rows());
+        runs.chunkStarted(runId, chunk.index());
+        Optional<ChunkResult> result = runWithRetries(prepared, chunk, output, deadLetter,
+            overwriteFirst && run == 0, failed, scoredRows);
+        if (result.isEmpty()) {
+          runs.chunkFailed(runId, chunk.index(), failed.get(failed.size() - 1));
+          continue;
+        }
+        ChunkResult r = result.get();
+        run++;
+        rowsIn += r.rowsIn();
+        rowsOut += r.rowsOut();
+        badRows += r.deadLetterRows();
+        runs.chunkCommitted(runId, new ChunkCommit(chunk.index(), r.version(), r.rowsOut(), r.deadLetterRows()));
+        heartbeat.chunkEnded();
+        report("chunk %d/%d committed (table version %d): %,d rows out, %,d dead-letter | %s", chunk.index() + 1,
+            plan.chunks().size(), r.version(), r.rowsOut(), r.deadLetterRows(), runs.progress(runId).render());
+        if (rowsIn > 0 && (double) badRows / rowsIn > spec.execution().maxBadRowFraction()) {
+          throw LakeBatchErrors.tooManyBadRows(badRows, rowsIn, spec.execution().maxBadRowFraction(), deadLetter.path());
+        }
       }
     }
-    RunState state = failed.isEmpty() ? RunState.SUCCEEDED : (run + skipped > 0 ? RunState.PARTIAL : RunState.FAILED);
-    return new RunSummary(prepared.runId(), state, plan.totalRows(), rowsIn, rowsOut, badRows, plan.chunks().size(),
+    RunState state = cancelled ? RunState.CANCELLED
+        : failed.isEmpty() ? RunState.SUCCEEDED : (run + skipped > 0 ? RunState.PARTIAL : RunState.FAILED);
+    return new RunSummary(runId, state, plan.totalRows(), rowsIn, rowsOut, badRows, plan.chunks().size(),
         run, skipped, failed, config.batchSize(), Duration.ofNanos(System.nanoTime() - start));
   }
 
+  /**
+   * Makes the ledger agree with the Delta log, which is the source of truth. The log is only scanned
+   * when the ledger's committed chunks differ from the transactions the output table records.
+   *
+   * @return ledger rows changed
+   */
+  private int syncLedger(PreparedRun prepared, RunStore runs, DeltaChunkTable output, DeltaChunkTable deadLetter,
+      Map<String, Long> outputTxns) {
+    String runId = prepared.runId();
+    RunKey key = prepared.key();
+    int restored = runs.restoreLedger(runId, prepared.plan().chunks().stream().map(Chunk::rows).toList());
+    Set<Integer> inLog = new HashSet<>();
+    for (Chunk chunk : prepared.plan().chunks()) {
+      if (outputTxns.containsKey(key.chunkAppId("output", chunk.index()))) {
+        inLog.add(chunk.index());
+      }
+    }
+    List<ChunkRecord> ledger = runs.chunks(runId);
+    Set<Integer> inLedger = new HashSet<>();
+    ledger.stream().filter(c -> c.state() == ChunkState.COMMITTED).forEach(c -> inLedger.add(c.chunk()));
+    boolean stale = ledger.stream().anyMatch(c -> c.state() == ChunkState.RUNNING || c.state() == ChunkState.FAILED);
+    if (inLog.equals(inLedger) && !stale) {
+      return restored;
+    }
+    Map<Integer, DeltaChunkTable.ChunkCommit> outputCommits = inLog.equals(inLedger)
+        ? Map.of() : output.chunkCommits(key.chunkAppIdPrefix("output"));
+    Map<Integer, DeltaChunkTable.ChunkCommit> badCommits = inLog.equals(inLedger)
+        ? Map.of() : deadLetter.chunkCommits(key.chunkAppIdPrefix("dead-letter"));
+    List<ChunkCommit> commits = new ArrayList<>();
+    for (ChunkRecord row : ledger) {
+      if (!inLog.contains(row.chunk())) {
+        continue;
+      }
+      DeltaChunkTable.ChunkCommit commit = outputCommits.get(row.chunk());
+      if (commit == null) {
+        // Ledger and log agree on this chunk; keep what the ledger has.
+        commits.add(new ChunkCommit(row.chunk(), row.deltaVersion().orElse(-1L), row.rowsOut().orElse(-1L),
+            row.deadLetterRows().orElse(0L)));
+      } else {
+        DeltaChunkTable.ChunkCommit bad = badCommits.get(row.chunk());
+        commits.add(new ChunkCommit(row.chunk(), commit.version(), commit.rows(), bad == null ? 0 : bad.rows()));
+      }
+    }
+    int changed = restored + runs.reconcile(runId, commits);
+    LOG.info("run {}: ledger synced with the Delta log of {} ({} rows changed)", runId, output.path(), changed);
+    return changed;
+  }
+
+  private void report(String format, Object... args) {
+    String line = String.format(format, args);
+    out.println(line);
+    out.flush();
+    LOG.info(line);
+  }
+
   private Optional<ChunkResult> runWithRetries(PreparedRun prepared, Chunk chunk, DeltaChunkTable output,
-      DeltaChunkTable deadLetter, boolean overwrite, ProgressPrinter progress, List<String> failed) {
+      DeltaChunkTable deadLetter, boolean overwrite, List<String> failed, LongAccumulator scoredRows) {
     int attempts = prepared.spec().execution().retries().chunk() + 1;
     for (int attempt = 1; ; attempt++) {
       try {
-        return Optional.of(runChunk(prepared, chunk, output, deadLetter, overwrite));
+        return Optional.of(runChunk(prepared, chunk, output, deadLetter, overwrite, scoredRows));
       } catch (RuntimeException e) {
         ErrorCategory category = LakeBatchException.findIn(e).map(LakeBatchException::category)
             .orElse(ErrorCategory.TRANSIENT);
@@ -169,7 +351,8 @@ public final class InferenceJob {
         }
         String message = LakeBatchException.findIn(e).map(Throwable::getMessage).orElse(LakeBatchErrors.rootMessage(e));
         boolean retry = category.retryable() && attempt < attempts;
-        progress.failed(chunk.index(), attempt, message, retry);
+        report("chunk %d/%d attempt %d failed: %s%s", chunk.index() + 1, prepared.plan().chunks().size(), attempt,
+            message, retry ? " (retrying)" : "");
         if (!retry) {
           failed.add("chunk " + chunk.index() + " after " + attempt + " attempt(s): " + message);
           return Optional.empty();
@@ -190,7 +373,7 @@ public final class InferenceJob {
   }
 
   private ChunkResult runChunk(PreparedRun prepared, Chunk chunk, DeltaChunkTable output, DeltaChunkTable deadLetter,
-      boolean overwrite) {
+      boolean overwrite, LongAccumulator scoredRows) {
     InferenceConfig config = prepared.inference();
     RunKey key = prepared.key();
     String metadata = commitMetadata(prepared, chunk);
@@ -198,7 +381,7 @@ public final class InferenceJob {
     JavaRDD<InternalRow> rows = prepared.input().read(chunk.tasks(), List.of(config.inputSchema().fieldNames()))
         .queryExecution().toRdd().toJavaRDD();
     Dataset<Row> scored = spark.internalCreateDataFrame(
-        rows.mapPartitions(new BatchInferenceFunction(config)).rdd(), config.scoredSchema(), false);
+        rows.mapPartitions(new BatchInferenceFunction(config, scoredRows)).rdd(), config.scoredSchema(), false);
     // Scored once, then split: dead letters are committed before the output, so an output commit
     // always means the chunk is complete.
     scored.persist(StorageLevel.MEMORY_AND_DISK());
@@ -237,9 +420,7 @@ public final class InferenceJob {
   }
 
   private static String commitMetadata(PreparedRun prepared, Chunk chunk) {
-    return String.format("{\"lakebatch\":{\"run\":\"%s\",\"key\":\"%s\",\"chunk\":%d,\"model_sha256\":\"%s\",\"input_version\":%d}}",
-        prepared.runId(), prepared.key().value(), chunk.index(), prepared.inference().model().sha256(),
-        prepared.input().version());
+    return CommitMetadata.of(prepared, chunk.index()).toJson();
   }
 
   private record ChunkResult(long rowsIn, long rowsOut, long deadLetterRows, long version) {}

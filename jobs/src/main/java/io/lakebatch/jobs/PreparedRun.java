@@ -1,20 +1,55 @@
 package io.lakebatch.jobs;
 
+import io.lakebatch.catalog.registry.ModelVersion;
 import io.lakebatch.catalog.spec.JobSpec;
+import io.lakebatch.catalog.store.NewRun;
 import io.lakebatch.planner.Chunk;
 import io.lakebatch.planner.InferencePlan;
 import io.lakebatch.udf.InferenceConfig;
+import io.lakebatch.udf.ModelFiles;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * A run checked and planned on the driver, before any executor work: pinned input, model loaded
  * and matched to the schema, chunks decided, run key derived.
+ *
+ * @param spec the spec with {@code model.ref} resolved to the registered file
+ * @param registeredModel the registry entry of the model (named by {@code model.ref}, or found by sha256)
  */
 public record PreparedRun(
-    JobSpec spec, SparkInputTable input, InferenceConfig inference, InferencePlan plan, RunKey key) {
+    JobSpec spec,
+    SparkInputTable input,
+    InferenceConfig inference,
+    InferencePlan plan,
+    RunKey key,
+    Optional<ModelVersion> registeredModel) {
 
   public String runId() {
     return key.runId(spec.name());
+  }
+
+  /** The canonical text of the spec (every field, defaults applied), hashed into {@link #specHash()}. */
+  public String specText() {
+    return spec.toString();
+  }
+
+  public String specHash() {
+    return ModelFiles.sha256(specText().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** {@code name@version} of a registered model, else its file. */
+  public String modelLabel() {
+    return registeredModel.map(ModelVersion::label).orElse(spec.model().file());
+  }
+
+  /** What the run store records about this run. */
+  public NewRun newRun() {
+    return new NewRun(runId(), spec.name(), key.value(), specHash(), specText(), spec.model().file(),
+        registeredModel.map(ModelVersion::name), registeredModel.map(ModelVersion::version),
+        inference.model().sha256(), spec.input().path(), input.version(), spec.output().path(),
+        spec.output().deadLetterPath(), inference.batchSize(), plan.chunks().stream().map(Chunk::rows).toList());
   }
 
   /** The plan as {@code lakebatch plan} prints it. */
@@ -27,7 +62,8 @@ public record PreparedRun(
     out.append(String.format("run %s%n", runId()));
     out.append(String.format("  input        %s %s%s, %d files, %,d rows%n", spec.input().format().specName(),
         spec.input().path(), input.version() >= 0 ? " @ version " + input.version() : "", plan.fileCount(), plan.totalRows()));
-    out.append(String.format("  model        %s (sha256 %s)%n", spec.model().path(), inference.model().sha256().substring(0, 16)));
+    out.append(String.format("  model        %s%s (sha256 %s)%n", modelLabel(),
+        registeredModel.isPresent() ? " = " + spec.model().file() : "", inference.model().sha256().substring(0, 16)));
     out.append(String.format("  output       %s (%s), dead-letter %s%n", spec.output().path(),
         spec.output().mode().specName(), spec.output().deadLetterPath()));
     out.append(String.format("  chunks       %d (target %,d rows each)%n", plan.chunks().size(), spec.execution().rowsPerChunk()));

@@ -27,7 +27,12 @@ public record RunKey(String value) {
 
   /** The Delta transaction application id of one chunk in one table of this run. */
   public String chunkAppId(String table, int chunk) {
-    return "lakebatch/" + table + "/" + value + "/" + chunk;
+    return chunkAppIdPrefix(table) + chunk;
+  }
+
+  /** What every chunk application id of this run in {@code table} starts with. */
+  public String chunkAppIdPrefix(String table) {
+    return "lakebatch/" + table + "/" + value + "/";
   }
 
   public String runId(String jobName) {

@@ -1,5 +1,6 @@
 package io.lakebatch.jobs;
 
+import io.lakebatch.catalog.store.RunState;
 import java.time.Duration;
 import java.util.List;
 

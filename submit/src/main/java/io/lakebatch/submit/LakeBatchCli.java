@@ -19,6 +19,11 @@ import picocli.CommandLine.Command;
       MakeModelCommand.class,
       MakeDataCommand.class,
       BenchCommand.class,
+      io.lakebatch.submit.catalog.StatusCommand.class,
+      io.lakebatch.submit.catalog.ListRunsCommand.class,
+      io.lakebatch.submit.catalog.LogsCommand.class,
+      io.lakebatch.submit.catalog.CancelCommand.class,
+      io.lakebatch.submit.catalog.ModelsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class LakeBatchCli implements Runnable {

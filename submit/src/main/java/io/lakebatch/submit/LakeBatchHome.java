@@ -1,14 +1,30 @@
 package io.lakebatch.submit;
 
+import io.lakebatch.catalog.store.Catalog;
+import io.lakebatch.catalog.store.CatalogConfig;
 import java.nio.file.Path;
 
-/** The LakeBatch home folder: {@code $LAKEBATCH_HOME}, else {@code .lakebatch} in the working folder. */
+/**
+ * The LakeBatch home folder: the system property {@code lakebatch.home} (for embedding and tests),
+ * else {@code $LAKEBATCH_HOME}, else {@code .lakebatch} in the working folder.
+ * It holds the embedded catalog database, {@code lakebatch.yaml} and each run's folder (its driver log).
+ */
 final class LakeBatchHome {
   private LakeBatchHome() {}
 
   static Path resolve() {
-    String configured = System.getenv("LAKEBATCH_HOME");
+    String configured = System.getProperty("lakebatch.home", System.getenv("LAKEBATCH_HOME"));
     return (configured == null || configured.isBlank() ? Path.of(".lakebatch") : Path.of(configured))
         .toAbsolutePath().normalize();
+  }
+
+  /** Where each run's folder (its driver log) is created. */
+  static Path runFolders() {
+    return resolve().resolve("runs");
+  }
+
+  /** Opens the catalog this home is configured for (see {@link CatalogConfig#load}). */
+  static Catalog catalog() {
+    return Catalog.open(CatalogConfig.load(resolve(), System.getenv()));
   }
 }

@@ -2,6 +2,7 @@ package io.lakebatch.submit;
 
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.JobSpecParser;
+import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.jobs.InferenceJob;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -20,7 +21,9 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JobSpec spec = JobSpecParser.parse(specFile);
-    System.out.print(new InferenceJob(spark.session(spec), System.out).prepare(spec).describe());
+    Catalog catalog = LakeBatchHome.catalog();
+    InferenceJob job = new InferenceJob(spark.session(spec), System.out, catalog, LakeBatchHome.runFolders());
+    System.out.print(job.prepare(spec).describe());
     return 0;
   }
 }

@@ -1,6 +1,7 @@
 package io.lakebatch.submit;
 
 import io.lakebatch.catalog.spec.JobSpec;
+import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.catalog.spec.JobSpecParser;
 import io.lakebatch.catalog.spec.TableFormat;
 import io.lakebatch.jobs.SparkSessionFactory;
@@ -44,12 +45,13 @@ final class QuickstartCommand implements Callable<Integer> {
     Path spec = folder.resolve("job.yaml");
     Files.writeString(spec, specText(folder, model));
     JobSpec job = JobSpecParser.parse(spec);
+    Catalog catalog = LakeBatchHome.catalog();
     SparkSession spark = SparkSessionFactory.create("lakebatch quickstart", job.resources(), job.execution().retries().task());
     System.out.printf("quickstart: writing %,d rows x %d features to %s%n", rows, FEATURES, job.input().path());
     SyntheticTables.write(spark,
         SyntheticTableOptions.of(rows, FEATURES, TableFormat.DELTA).withBadEvery(100_000), job.input().path());
     System.out.printf("quickstart: model %s, spec %s%n", model, spec);
-    return RunCommand.runJob(job, spark, System.out);
+    return RunCommand.runJob(job, catalog, spark, System.out);
   }
 
   private String specText(Path folder, Path model) {

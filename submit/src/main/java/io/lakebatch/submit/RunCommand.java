@@ -2,9 +2,9 @@ package io.lakebatch.submit;
 
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.JobSpecParser;
+import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.jobs.InferenceJob;
 import io.lakebatch.jobs.PreparedRun;
-import io.lakebatch.jobs.RunState;
 import io.lakebatch.jobs.RunSummary;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -25,24 +25,17 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JobSpec spec = JobSpecParser.parse(specFile);
-    return runJob(spec, spark.session(spec), System.out);
+    Catalog catalog = LakeBatchHome.catalog();
+    return runJob(spec, catalog, spark.session(spec), System.out);
   }
 
-  /** Runs a parsed spec and prints its summary; returns the exit code for its end state. */
-  static int runJob(JobSpec spec, SparkSession session, PrintStream out) {
-    InferenceJob job = new InferenceJob(session, out);
+  /** Runs a parsed spec, recording it in {@code catalog}, and prints its summary; returns the exit code. */
+  static int runJob(JobSpec spec, Catalog catalog, SparkSession session, PrintStream out) {
+    InferenceJob job = new InferenceJob(session, out, catalog, LakeBatchHome.runFolders());
     PreparedRun prepared = job.prepare(spec);
     RunSummary summary = job.run(prepared);
     out.print(summary.render());
     out.flush();
-    return exitCode(summary.state());
-  }
-
-  static int exitCode(RunState state) {
-    return switch (state) {
-      case SUCCEEDED -> 0;
-      case PARTIAL -> LakeBatchCli.EXIT_PARTIAL;
-      case FAILED -> io.lakebatch.catalog.error.ErrorCategory.DATA.exitCode();
-    };
+    return ExitCodes.of(summary.state());
   }
 }

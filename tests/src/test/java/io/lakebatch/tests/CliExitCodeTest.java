@@ -30,6 +30,7 @@ class CliExitCodeTest {
 
   @BeforeAll
   static void setUp() {
+    System.setProperty("lakebatch.home", TestCatalog.home().toString());
     spark = LocalSpark.start();
     model = folder.resolve("mlp.onnx");
     ModelGenerator.write(ModelKind.MLP, ModelOptions.defaults().withFeatures(FEATURES), model);
@@ -39,6 +40,7 @@ class CliExitCodeTest {
 
   @AfterAll
   static void tearDown() {
+    System.clearProperty("lakebatch.home");
     spark.stop();
   }
 

@@ -7,7 +7,7 @@ import io.lakebatch.catalog.spec.JobSpecParser;
 import io.lakebatch.catalog.spec.TableFormat;
 import io.lakebatch.jobs.InferenceJob;
 import io.lakebatch.jobs.PreparedRun;
-import io.lakebatch.jobs.RunState;
+import io.lakebatch.catalog.store.RunState;
 import io.lakebatch.jobs.RunSummary;
 import io.lakebatch.jobs.SparkSessionFactory;
 import io.lakebatch.jobs.SyntheticTableOptions;
@@ -78,7 +78,7 @@ class CrashResumeTest {
 
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     JobSpec spec = JobSpecParser.parse(specFile);
-    InferenceJob job = new InferenceJob(spark, new PrintStream(printed, true, StandardCharsets.UTF_8));
+    InferenceJob job = E2eJobs.job(spark, new PrintStream(printed, true, StandardCharsets.UTF_8));
     PreparedRun prepared = job.prepare(spec);
     RunSummary summary = job.run(prepared);
 
@@ -109,6 +109,7 @@ class CrashResumeTest {
     if (log4j != null) {
       command.add("-Dlog4j2.configurationFile=" + log4j);
     }
+    command.add("-Dlakebatch.home=" + TestCatalog.home());
     command.addAll(List.of("-cp", classpath, LakeBatchCli.class.getName(), "run", specFile.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");

@@ -5,6 +5,7 @@ import io.lakebatch.catalog.spec.JobSpecParser;
 import io.lakebatch.jobs.InferenceJob;
 import io.lakebatch.jobs.PreparedRun;
 import io.lakebatch.jobs.RunSummary;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 
@@ -15,13 +16,18 @@ final class E2eJobs {
   /** A prepared run together with its summary. */
   record Outcome(PreparedRun prepared, RunSummary summary) {}
 
+  /** A job recording its runs in the suite's catalog, as {@code lakebatch run} does in the home folder's. */
+  static InferenceJob job(SparkSession spark, PrintStream out) {
+    return new InferenceJob(spark, out, TestCatalog.shared(), TestCatalog.runFolders());
+  }
+
   static PreparedRun prepare(SparkSession spark, Path specFile) {
     JobSpec spec = JobSpecParser.parse(specFile);
-    return new InferenceJob(spark, System.out).prepare(spec);
+    return job(spark, System.out).prepare(spec);
   }
 
   static Outcome run(SparkSession spark, Path specFile) {
-    InferenceJob job = new InferenceJob(spark, System.out);
+    InferenceJob job = job(spark, System.out);
     PreparedRun prepared = job.prepare(JobSpecParser.parse(specFile));
     RunSummary summary = job.run(prepared);
     System.out.print(summary.render());

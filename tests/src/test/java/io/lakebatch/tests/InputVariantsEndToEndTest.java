@@ -8,7 +8,7 @@ import io.lakebatch.catalog.error.ErrorCategory;
 import io.lakebatch.catalog.error.LakeBatchException;
 import io.lakebatch.catalog.spec.TableFormat;
 import io.lakebatch.jobs.PreparedRun;
-import io.lakebatch.jobs.RunState;
+import io.lakebatch.catalog.store.RunState;
 import io.lakebatch.jobs.RunSummary;
 import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.jobs.SyntheticTables;
@@ -154,7 +154,7 @@ class InputVariantsEndToEndTest {
     assertThat(plan.estimatedSkew()).isLessThan(1.3);
     assertThat(plan.totalRows()).isEqualTo(20_000);
 
-    RunSummary summary = new io.lakebatch.jobs.InferenceJob(spark, System.out).run(prepared);
+    RunSummary summary = E2eJobs.job(spark, System.out).run(prepared);
 
     assertThat(summary.state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(LocalSpark.count(spark, output.toString())).isEqualTo(20_000);
@@ -214,7 +214,7 @@ class InputVariantsEndToEndTest {
     long versionBefore = E2eJobs.deltaVersion(spark, output);
     Path spec = JobSpecs.write(dir, "spec.yaml", mlp("schema-clash", input, output, 10_000));
 
-    io.lakebatch.jobs.InferenceJob job = new io.lakebatch.jobs.InferenceJob(spark, System.out);
+    io.lakebatch.jobs.InferenceJob job = E2eJobs.job(spark, System.out);
     PreparedRun prepared = job.prepare(io.lakebatch.catalog.spec.JobSpecParser.parse(spec));
     LakeBatchException error = catchThrowableOfType(LakeBatchException.class, () -> job.run(prepared));
 

@@ -11,7 +11,7 @@ import ai.onnxruntime.OrtSession;
 import io.lakebatch.catalog.error.ErrorCategory;
 import io.lakebatch.catalog.error.LakeBatchException;
 import io.lakebatch.catalog.spec.TableFormat;
-import io.lakebatch.jobs.RunState;
+import io.lakebatch.catalog.store.RunState;
 import io.lakebatch.jobs.RunSummary;
 import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.jobs.SyntheticTables;

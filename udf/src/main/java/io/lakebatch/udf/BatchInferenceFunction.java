@@ -18,6 +18,7 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.unsafe.types.UTF8String;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * The {@code mapPartitions} body: reads rows in batches into reused tensor buffers, runs the model
@@ -27,9 +28,16 @@ import org.apache.spark.unsafe.types.UTF8String;
  */
 public final class BatchInferenceFunction implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private final InferenceConfig config;
+  private final LongAccumulator scoredRows;
 
   public BatchInferenceFunction(InferenceConfig config) {
+    this(config, null);
+  }
+
+  /** Also adds the rows of every scored batch to {@code scoredRows} (live progress on the driver). */
+  public BatchInferenceFunction(InferenceConfig config, LongAccumulator scoredRows) {
     this.config = config;
+    this.scoredRows = scoredRows;
   }
 
   @Override
@@ -69,6 +77,9 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
         pending.clear();
         next = 0;
         scoreNextBatch();
+        if (scoredRows != null) {
+          scoredRows.add(pending.size());
+        }
       }
       return true;
     }

@@ -4,7 +4,7 @@ package io.lakebatch.catalog.error;
  * What kind of failure an error is; decides retries and the CLI exit code.
  *
  * <p>Exit codes are the SPEC.md contract: 0 success, 1 internal, 2 usage/spec, 3 data or model, 4
- * partial.
+ * partial; LakeBatch adds 5: the catalog database cannot be reached.
  */
 public enum ErrorCategory {
   /** A mistake in the spec, the command line or the configuration. Never retried. */
@@ -14,7 +14,9 @@ public enum ErrorCategory {
   /** A failure that may pass (executor lost, I/O timeout). Retried with backoff. */
   TRANSIENT(1),
   /** A bug or an unexpected state inside LakeBatch. */
-  INTERNAL(1);
+  INTERNAL(1),
+  /** The catalog database cannot be reached; nothing was changed, try again when it is back. */
+  UNAVAILABLE(5);
 
   private final int exitCode;
 

@@ -74,6 +74,57 @@ public final class LakeBatchErrors {
         ErrorCategory.TRANSIENT, what + ": " + rootMessage(cause), cause);
   }
 
+  public static LakeBatchException catalogUnavailable(String url, Throwable cause) {
+    return new LakeBatchException(
+        ErrorCategory.UNAVAILABLE,
+        "catalog database " + url + " cannot be reached (" + rootMessage(cause)
+            + "); check catalog.url in lakebatch.yaml or LAKEBATCH_CATALOG_URL, and that the server is up",
+        cause);
+  }
+
+  public static LakeBatchException modelNotRegistered(String name, java.util.List<String> known) {
+    return new LakeBatchException(
+        ErrorCategory.USER,
+        "model.ref: no model named '" + name + "' in the registry"
+            + (known.isEmpty() ? " (it is empty)" : " (registered: " + String.join(", ", known) + ")")
+            + "; register it with `lakebatch models register " + name + " PATH`",
+        null);
+  }
+
+  public static LakeBatchException modelVersionNotFound(String name, int version, int latest) {
+    return new LakeBatchException(
+        ErrorCategory.USER,
+        "model.ref: " + name + "@" + version + " does not exist; versions 1.." + latest
+            + " are registered (use " + name + "@latest for the newest)",
+        null);
+  }
+
+  public static LakeBatchException modelChanged(String ref, String uri, String registered, String actual) {
+    return new LakeBatchException(
+        ErrorCategory.DATA,
+        "model " + ref + ": file " + uri + " has sha256 " + actual + " but was registered with " + registered
+            + "; the file changed after registration: register it again as a new version",
+        null);
+  }
+
+  public static LakeBatchException runNotFound(String runId) {
+    return new LakeBatchException(
+        ErrorCategory.USER, "no run '" + runId + "' in the catalog; see `lakebatch list`", null);
+  }
+
+  public static LakeBatchException illegalTransition(String runId, Object from, Object to) {
+    return new LakeBatchException(
+        ErrorCategory.USER, "run " + runId + " is " + from + " and cannot move to " + to, null);
+  }
+
+  public static LakeBatchException runBusy(String runId, Object state, String owner) {
+    return new LakeBatchException(
+        ErrorCategory.USER,
+        "run " + runId + " is " + state + " in " + owner
+            + "; wait for it, or stop it with `lakebatch cancel " + runId + "`",
+        null);
+  }
+
   public static LakeBatchException internal(String message, Throwable cause) {
     return new LakeBatchException(ErrorCategory.INTERNAL, message, cause);
   }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.lakebatch.catalog.error.LakeBatchErrors;
+import io.lakebatch.catalog.registry.ModelRef;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -101,12 +102,12 @@ public final class JobSpecParser {
 
   private static ModelSpec model(SpecNode node) {
     node.onlyKeys(Set.of("path", "ref", "inputs", "outputs"));
-    if (node.has("ref")) {
-      throw invalidSpec(
-          "model.ref",
-          "catalog references need the model registry, which this build does not have yet; give model.path");
+    if (node.has("ref") == node.has("path")) {
+      throw invalidSpec("model", "give exactly one of model.path (an ONNX file) or model.ref (name@version)");
     }
-    String path = node.requiredString("path");
+    Optional<String> path = node.has("path") ? Optional.of(node.requiredString("path")) : Optional.empty();
+    Optional<ModelRef> ref = node.has("ref")
+        ? Optional.of(ModelRef.parse(node.requiredString("ref"), "model.ref")) : Optional.empty();
     SpecNode inputsNode = node.requiredChild("inputs");
     Map<String, InputBinding> inputs = new LinkedHashMap<>();
     for (Map.Entry<String, SpecNode> e : inputsNode.entries()) {
@@ -126,7 +127,7 @@ public final class JobSpecParser {
         outputs.put(e.getKey(), column);
       }
     }
-    return new ModelSpec(path, inputs, outputs);
+    return new ModelSpec(path, ref, inputs, outputs);
   }
 
   private static InputBinding binding(SpecNode node) {

@@ -60,7 +60,7 @@ class ModelBindingResolverTest {
   private static JobSpec spec(Map<String, InputBinding> inputs, Map<String, String> outputs, List<String> carry) {
     return new JobSpec(
         "job",
-        new ModelSpec("m.onnx", inputs, outputs),
+        ModelSpec.ofPath("m.onnx", inputs, outputs),
         new InputSpec(TableFormat.DELTA, "in", OptionalLong.empty(), Optional.empty(), carry),
         new OutputSpec("out", WriteMode.APPEND, "out_dead_letter"),
         new ExecutionSpec(BatchSize.fixed(1024), OptionalLong.empty(), 2_000_000L, 0.01, new RetrySpec(4, 3)),

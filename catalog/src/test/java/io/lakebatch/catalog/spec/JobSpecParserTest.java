@@ -139,7 +139,7 @@ class JobSpecParserTest {
     inputs.put("input_ids", new InputBinding.ArrayColumn("ids", List.of()));
     JobSpec expected = new JobSpec(
         "eta-scoring",
-        new ModelSpec("models/eta.onnx", inputs, Map.of("score", "eta_minutes")),
+        ModelSpec.ofPath("models/eta.onnx", inputs, Map.of("score", "eta_minutes")),
         new InputSpec(TableFormat.DELTA, "data/orders", OptionalLong.of(12), Optional.of("dt = '2026-11-21'"),
             List.of("order_id")),
         new OutputSpec("out/eta_scores", WriteMode.APPEND, "out/eta_scores_bad"),
@@ -155,13 +155,27 @@ class JobSpecParserTest {
   }
 
   @Test
+  void modelRefIsParsedInsteadOfAPath() {
+    JobSpec spec = yaml(MINIMAL_YAML.replace("  path: models/eta.onnx\n", "  ref: eta@3\n"));
+
+    assertThat(spec.model().path()).isEmpty();
+    assertThat(spec.model().ref()).hasValueSatisfying(ref -> {
+      assertThat(ref.name()).isEqualTo("eta");
+      assertThat(ref.version()).hasValue(3);
+    });
+    assertThat(yaml(MINIMAL_YAML.replace("  path: models/eta.onnx\n", "  ref: eta@latest\n")).model().ref())
+        .hasValueSatisfying(ref -> assertThat(ref.version()).isEmpty());
+  }
+
+  @Test
   void fullSpecFieldsLandWhereExpected() {
     JobSpec spec = yaml(FULL_YAML);
 
     assertThat(spec.name()).isEqualTo("eta-scoring");
 
     ModelSpec model = spec.model();
-    assertThat(model.path()).isEqualTo("models/eta.onnx");
+    assertThat(model.path()).contains("models/eta.onnx");
+    assertThat(model.ref()).isEmpty();
     assertThat(model.inputs().keySet()).as("spec order is kept").containsExactly("features", "image", "input_ids");
     assertThat(model.inputs().get("features"))
         .isInstanceOfSatisfying(InputBinding.ColumnList.class,
@@ -390,9 +404,6 @@ class JobSpecParserTest {
         Arguments.of("missing model",
             MINIMAL_YAML.replace("model:\n  path: models/eta.onnx\n  inputs:\n    features: [f0, f1, f2]\n", ""),
             "model: is required"),
-        Arguments.of("missing model.path",
-            MINIMAL_YAML.replace("  path: models/eta.onnx\n", ""),
-            "model.path: is required"),
         Arguments.of("missing model.inputs",
             MINIMAL_YAML.replace("  inputs:\n    features: [f0, f1, f2]\n", ""),
             "model.inputs: is required"),
@@ -414,12 +425,15 @@ class JobSpecParserTest {
         Arguments.of("blank name",
             MINIMAL_YAML.replace("name: eta-scoring", "name: \"  \""),
             "name: must not be empty"),
-        Arguments.of("model.ref given",
-            MINIMAL_YAML.replace("  path: models/eta.onnx\n", "  ref: eta@3\n"),
-            "model.ref: catalog references need the model registry"),
+        Arguments.of("model.ref that is not name@version",
+            MINIMAL_YAML.replace("  path: models/eta.onnx\n", "  ref: eta\n"),
+            "model.ref: 'eta' is not a model reference; write name@version"),
         Arguments.of("model.ref given together with path",
             MINIMAL_YAML.replace("  path: models/eta.onnx\n", "  path: models/eta.onnx\n  ref: eta@latest\n"),
-            "model.ref: "),
+            "model: give exactly one of model.path"),
+        Arguments.of("neither model.path nor model.ref",
+            MINIMAL_YAML.replace("  path: models/eta.onnx\n", ""),
+            "model: give exactly one of model.path"),
         Arguments.of("version with parquet",
             MINIMAL_YAML.replace("  path: data/orders\n", "  path: data/orders\n  format: parquet\n  version: 3\n"),
             "input.version: only Delta inputs have versions; remove it or use format: delta"),

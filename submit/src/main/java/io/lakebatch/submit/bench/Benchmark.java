@@ -6,6 +6,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.spec.JobSpec;
+import io.lakebatch.catalog.store.Catalog;
+import io.lakebatch.catalog.store.CatalogConfig;
 import io.lakebatch.catalog.spec.JobSpecParser;
 import io.lakebatch.catalog.spec.ResourceSpec;
 import io.lakebatch.catalog.spec.TableFormat;
@@ -123,9 +125,10 @@ public final class Benchmark {
 
   private record TimedRun(RunSummary summary, Duration wall) {}
 
-  private static TimedRun runLakeBatch(SparkSession spark, Path specFile, long rows, PrintStream progress) {
+  private TimedRun runLakeBatch(SparkSession spark, Path specFile, long rows, PrintStream progress) {
     JobSpec spec = JobSpecParser.parse(specFile);
-    InferenceJob job = new InferenceJob(spark, progress);
+    Path home = workspace.root().resolve("home");
+    InferenceJob job = new InferenceJob(spark, progress, Catalog.open(CatalogConfig.embedded(home)), home.resolve("runs"));
     long begin = System.nanoTime();
     RunSummary summary = job.run(job.prepare(spec));
     Duration wall = Duration.ofNanos(System.nanoTime() - begin);

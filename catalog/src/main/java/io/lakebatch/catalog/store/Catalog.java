@@ -1,0 +1,34 @@
+package io.lakebatch.catalog.store;
+
+import io.lakebatch.catalog.registry.ModelRegistry;
+import java.time.Clock;
+
+/** The catalog: the model registry and the run store over one database. */
+public final class Catalog {
+  private final CatalogDatabase database;
+  private final ModelRegistry models;
+  private final RunStore runs;
+
+  private Catalog(CatalogDatabase database, Clock clock) {
+    this.database = database;
+    this.models = new ModelRegistry(database, clock);
+    this.runs = new RunStore(database, clock);
+  }
+
+  /** Opens (and migrates) the catalog database described by {@code config}. */
+  public static Catalog open(CatalogConfig config) {
+    return new Catalog(CatalogDatabase.open(config), Clock.systemUTC());
+  }
+
+  public ModelRegistry models() {
+    return models;
+  }
+
+  public RunStore runs() {
+    return runs;
+  }
+
+  public CatalogConfig config() {
+    return database.config();
+  }
+}

@@ -1,0 +1,52 @@
+package io.lakebatch.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * What LakeBatch writes into a chunk commit's {@code userMetadata}: enough to say which run, spec,
+ * model and input produced a table version even without the catalog.
+ */
+public record CommitMetadata(
+    String runId, String runKey, int chunk, String specHash, String model, String modelSha256, long inputVersion) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static CommitMetadata of(PreparedRun run, int chunk) {
+    return new CommitMetadata(run.runId(), run.key().value(), chunk, run.specHash(), run.modelLabel(),
+        run.inference().model().sha256(), run.input().version());
+  }
+
+  String toJson() {
+    ObjectNode root = JSON.createObjectNode();
+    ObjectNode node = root.putObject("lakebatch");
+    node.put("run", runId);
+    node.put("key", runKey);
+    node.put("chunk", chunk);
+    node.put("spec_hash", specHash);
+    node.put("model", model);
+    node.put("model_sha256", modelSha256);
+    node.put("input_version", inputVersion);
+    return root.toString();
+  }
+
+  /** The metadata of a commit LakeBatch made; empty for other commits. */
+  static Optional<CommitMetadata> parse(String userMetadata) {
+    if (userMetadata == null || userMetadata.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode node = JSON.readTree(userMetadata).path("lakebatch");
+      if (!node.has("run")) {
+        return Optional.empty();
+      }
+      return Optional.of(new CommitMetadata(node.path("run").asText(), node.path("key").asText(),
+          node.path("chunk").asInt(-1), node.path("spec_hash").asText(""), node.path("model").asText(""),
+          node.path("model_sha256").asText(""), node.path("input_version").asLong(-1)));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+}
