@@ -5,7 +5,7 @@ import io.lakebatch.catalog.error.LakeBatchErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code lakebatch} command line (SPEC.md): exit codes 0 ok, 1 internal, 2 usage/spec, 3 data/model, 4 partial. */
+/** The {@code lakebatch} command line (SPEC.md); exit codes in {@link ExitCodes}. */
 @Command(
     name = "lakebatch",
     mixinStandardHelpOptions = true,
@@ -24,12 +24,10 @@ import picocli.CommandLine.Command;
       io.lakebatch.submit.catalog.LogsCommand.class,
       io.lakebatch.submit.catalog.CancelCommand.class,
       io.lakebatch.submit.catalog.ModelsCommand.class,
+      LineageCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class LakeBatchCli implements Runnable {
-  public static final int EXIT_INTERNAL = 1;
-  public static final int EXIT_USAGE = 2;
-  public static final int EXIT_PARTIAL = 4;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -53,12 +51,12 @@ public final class LakeBatchCli implements Runnable {
       }
       commandLine.getErr().println("internal error: " + LakeBatchErrors.rootMessage(e));
       e.printStackTrace(commandLine.getErr());
-      return EXIT_INTERNAL;
+      return ExitCodes.INTERNAL;
     });
     cli.setParameterExceptionHandler((e, args2) -> {
       e.getCommandLine().getErr().println("error: " + e.getMessage());
       e.getCommandLine().usage(e.getCommandLine().getErr());
-      return EXIT_USAGE;
+      return ExitCodes.USAGE;
     });
     return cli.execute(args);
   }

@@ -9,22 +9,22 @@ import java.nio.file.Path;
  * else {@code $LAKEBATCH_HOME}, else {@code .lakebatch} in the working folder.
  * It holds the embedded catalog database, {@code lakebatch.yaml} and each run's folder (its driver log).
  */
-final class LakeBatchHome {
+public final class LakeBatchHome {
   private LakeBatchHome() {}
 
-  static Path resolve() {
+  public static Path resolve() {
     String configured = System.getProperty("lakebatch.home", System.getenv("LAKEBATCH_HOME"));
     return (configured == null || configured.isBlank() ? Path.of(".lakebatch") : Path.of(configured))
         .toAbsolutePath().normalize();
   }
 
   /** Where each run's folder (its driver log) is created. */
-  static Path runFolders() {
+  public static Path runFolders() {
     return resolve().resolve("runs");
   }
 
   /** Opens the catalog this home is configured for (see {@link CatalogConfig#load}). */
-  static Catalog catalog() {
+  public static Catalog catalog() {
     return Catalog.open(CatalogConfig.load(resolve(), System.getenv()));
   }
 }

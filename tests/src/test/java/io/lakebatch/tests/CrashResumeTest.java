@@ -68,7 +68,7 @@ class CrashResumeTest {
         JobSpecs.mlp("crash-resume", model, input, "delta", output, ROWS_PER_CHUNK, FEATURES));
 
     Process driver = startDriver(specFile, folder.resolve("driver.log"));
-    int commitsSeen = waitForCommits(output, 3, driver, Duration.ofMinutes(3));
+    int commitsSeen = waitForCommits(output, 3, driver, Duration.ofMinutes(3), folder.resolve("driver.log"));
     driver.destroyForcibly();  // SIGKILL on Linux: no shutdown hooks, no cleanup
     assertThat(driver.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     assertThat(driver.exitValue()).as("killed, not finished").isEqualTo(137);
@@ -95,6 +95,20 @@ class CrashResumeTest {
 
     assertThat(LocalSpark.count(spark, output.toString())).isEqualTo(ROWS);
     assertThat(LocalSpark.distinctIds(spark, output.toString())).isEqualTo(ROWS);
+
+    // The run store saw the killed attempt and the resume, and its ledger agrees with the Delta log.
+    var runs = TestCatalog.shared().runs();
+    var record = runs.get(prepared.runId());
+    assertThat(record.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(record.attempts()).isEqualTo(2);
+    assertThat(runs.history(prepared.runId())).anySatisfy(line -> assertThat(line).contains("RUNNING -> QUEUED")
+        .contains("is gone; resuming"));
+    var versionToChunk = io.lakebatch.jobs.Lineage.of(spark, output.toString(), TestCatalog.shared()).stream()
+        .collect(java.util.stream.Collectors.toMap(e -> e.version(), e -> e.run().orElseThrow().chunk()));
+    assertThat(runs.chunks(prepared.runId())).hasSize(chunks).allSatisfy(chunk -> {
+      assertThat(chunk.state()).isEqualTo(io.lakebatch.catalog.store.ChunkState.COMMITTED);
+      assertThat(versionToChunk.get(chunk.deltaVersion().orElseThrow())).isEqualTo(chunk.chunk());
+    });
     assertThat(LocalSpark.ids(spark, output.toString())).isEqualTo(LongStream.range(0, ROWS).boxed().toList());
   }
 
@@ -116,7 +130,8 @@ class CrashResumeTest {
     return builder.start();
   }
 
-  private static int waitForCommits(Path table, int wanted, Process driver, Duration timeout) throws Exception {
+  private static int waitForCommits(Path table, int wanted, Process driver, Duration timeout, Path driverLog)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       int commits = commitFiles(table).size();
@@ -124,7 +139,8 @@ class CrashResumeTest {
         return commits;
       }
       if (!driver.isAlive()) {
-        throw new AssertionError("driver exited (" + driver.exitValue() + ") before " + wanted + " commits");
+        throw new AssertionError("driver exited (" + driver.exitValue() + ") before " + wanted + " commits; its output:\n"
+            + Files.readString(driverLog));
       }
       Thread.sleep(50);
     }

@@ -1,5 +1,6 @@
 package io.lakebatch.submit.catalog;
 
+import io.lakebatch.submit.LakeBatchHome;
 import io.lakebatch.catalog.store.RunRecord;
 import io.lakebatch.catalog.store.RunState;
 import java.util.concurrent.Callable;
@@ -21,7 +22,7 @@ public final class CancelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunRecord run = CatalogAccess.open().runs().requestCancel(runId);
+    RunRecord run = LakeBatchHome.catalog().runs().requestCancel(runId);
     if (run.state() == RunState.CANCELLED) {
       System.out.println("run " + runId + " cancelled");
     } else {

@@ -1,5 +1,6 @@
 package io.lakebatch.submit.catalog;
 
+import io.lakebatch.submit.LakeBatchHome;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.store.RunFilter;
 import io.lakebatch.catalog.store.RunProgress;
@@ -37,7 +38,7 @@ public final class ListRunsCommand implements Callable<Integer> {
     if (limit < 1) {
       throw LakeBatchErrors.usage("--limit must be at least 1, not " + limit);
     }
-    RunStore runs = CatalogAccess.open().runs();
+    RunStore runs = LakeBatchHome.catalog().runs();
     List<RunRecord> found = runs.list(new RunFilter(wanted, Optional.ofNullable(name).filter(n -> !n.isEmpty()), limit));
     if (found.isEmpty()) {
       System.out.println("no runs" + (wanted.isPresent() || name != null ? " match" : " yet"));

@@ -1,5 +1,6 @@
 package io.lakebatch.submit.catalog;
 
+import io.lakebatch.submit.LakeBatchHome;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.store.RunRecord;
 import io.lakebatch.catalog.store.RunStore;
@@ -39,7 +40,7 @@ public final class LogsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunStore runs = CatalogAccess.open().runs();
+    RunStore runs = LakeBatchHome.catalog().runs();
     RunRecord run = runs.get(runId);
     PrintStream out = System.out;
     if (!follow) {

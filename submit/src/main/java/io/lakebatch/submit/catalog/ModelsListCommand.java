@@ -1,5 +1,6 @@
 package io.lakebatch.submit.catalog;
 
+import io.lakebatch.submit.LakeBatchHome;
 import io.lakebatch.catalog.registry.ModelVersion;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,7 +14,7 @@ public final class ModelsListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<ModelVersion> latest = CatalogAccess.open().models().latestVersions();
+    List<ModelVersion> latest = LakeBatchHome.catalog().models().latestVersions();
     if (latest.isEmpty()) {
       System.out.println("no models registered; register one with `lakebatch models register NAME PATH`");
       System.out.flush();

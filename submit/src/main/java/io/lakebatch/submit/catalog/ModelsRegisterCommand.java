@@ -1,5 +1,6 @@
 package io.lakebatch.submit.catalog;
 
+import io.lakebatch.submit.LakeBatchHome;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.registry.ModelRef;
 import io.lakebatch.catalog.registry.ModelVersion;
@@ -53,7 +54,7 @@ public final class ModelsRegisterCommand implements Callable<Integer> {
           + " (lower-case letters, digits, '.', '_', '-')");
     }
     String uri = uri(path);
-    Catalog catalog = CatalogAccess.open();
+    Catalog catalog = LakeBatchHome.catalog();
     InspectedModel model = InspectedModel.of(uri);
     String user = Optional.ofNullable(System.getProperty("user.name")).orElse("unknown");
     ModelVersion version = catalog.models().register(name, model.uri(), model.sha256(), model.signature(),

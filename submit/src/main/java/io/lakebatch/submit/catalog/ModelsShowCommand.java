@@ -1,5 +1,6 @@
 package io.lakebatch.submit.catalog;
 
+import io.lakebatch.submit.LakeBatchHome;
 import io.lakebatch.catalog.model.ValueSignature;
 import io.lakebatch.catalog.registry.ModelRef;
 import io.lakebatch.catalog.registry.ModelRegistry;
@@ -25,7 +26,7 @@ public final class ModelsShowCommand implements Callable<Integer> {
   public Integer call() {
     ModelRef ref = model.contains("@") ? ModelRef.parse(model, "NAME[@VERSION]")
         : new ModelRef(model, OptionalInt.empty());
-    ModelRegistry registry = CatalogAccess.open().models();
+    ModelRegistry registry = LakeBatchHome.catalog().models();
     ModelVersion v = registry.resolve(ref);
     List<ModelVersion> versions = registry.versions(v.name());
     int latest = versions.get(versions.size() - 1).version();

@@ -1,5 +1,6 @@
 package io.lakebatch.submit.catalog;
 
+import io.lakebatch.submit.LakeBatchHome;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.store.ChunkRecord;
 import io.lakebatch.catalog.store.RunProgress;
@@ -56,7 +57,7 @@ public final class StatusCommand implements Callable<Integer> {
     if (!(intervalSeconds > 0) || intervalSeconds > 3600) {
       throw LakeBatchErrors.usage("--interval must be between 0 and 3600 seconds, not " + intervalSeconds);
     }
-    RunStore runs = CatalogAccess.open().runs();
+    RunStore runs = LakeBatchHome.catalog().runs();
     RunRecord run = runs.get(runId);
     PrintStream out = System.out;
     if (!watch) {

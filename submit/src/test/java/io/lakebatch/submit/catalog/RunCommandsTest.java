@@ -3,6 +3,7 @@ package io.lakebatch.submit.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakebatch.catalog.store.Catalog;
+import io.lakebatch.submit.LakeBatchHome;
 import io.lakebatch.catalog.store.ChunkCommit;
 import io.lakebatch.catalog.store.NewRun;
 import io.lakebatch.catalog.store.RunOwner;
@@ -31,7 +32,7 @@ class RunCommandsTest {
   @BeforeEach
   void home() {
     System.setProperty("lakebatch.home", dir.resolve("home").toString());
-    runs = CatalogAccess.open().runs();
+    runs = LakeBatchHome.catalog().runs();
   }
 
   @AfterEach
@@ -92,7 +93,7 @@ class RunCommandsTest {
   void watchPrintsPlainLinesUntilTheRunSucceeds() throws Exception {
     register("r1", "eta-scoring", 5);
     CompletableFuture<Void> driver = CompletableFuture.runAsync(() -> {
-      RunStore store = CatalogAccess.open().runs();
+      RunStore store = LakeBatchHome.catalog().runs();
       sleep(300);
       start(store, "r1");
       for (int chunk = 0; chunk < 5; chunk++) {
@@ -182,7 +183,7 @@ class RunCommandsTest {
     start(runs, "r1");
     runs.setLogPath("r1", log.toString());
     CompletableFuture<Void> driver = CompletableFuture.runAsync(() -> {
-      RunStore store = CatalogAccess.open().runs();
+      RunStore store = LakeBatchHome.catalog().runs();
       try {
         sleep(400); // the follower starts before the file exists
         Files.createDirectories(log.getParent());
