@@ -29,7 +29,10 @@ final class SubmitCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     JobSpec spec = JobSpecParser.parse(specFile);
     List<String> command = SparkSubmitCommand.build(spec, spark.resources(spec.resources()), specFile.toAbsolutePath(), conf);
-    Process process = new ProcessBuilder(command).inheritIO().start();
-    return process.waitFor();
+    LakeBatchHome.catalog();  // an unreachable catalog fails here, before Spark starts (exit 5)
+    ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+    // The driver runs in the child: it records the run in the same catalog and home folder.
+    builder.environment().put("LAKEBATCH_HOME", LakeBatchHome.resolve().toString());
+    return builder.start().waitFor();
   }
 }

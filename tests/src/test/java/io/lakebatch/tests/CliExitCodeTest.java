@@ -121,4 +121,50 @@ class CliExitCodeTest {
     assertThat(result.err()).contains("cannot be loaded by ONNX Runtime");
     assertThat(Files.exists(folder.resolve("o4"))).isFalse();
   }
+
+  @Test
+  void catalogProblemsGetTheirOwnMessageAndExitCodeAndWriteNothing() throws Exception {
+    var runs = TestCatalog.shared().runs();
+    int runsBefore = runs.list(new io.lakebatch.catalog.store.RunFilter(java.util.Optional.empty(),
+        java.util.Optional.empty(), 1000)).size();
+    Result registered = run("models", "register", "cli-model", model.toString());
+    assertThat(registered.code()).as(registered.err()).isZero();
+    assertThat(registered.out()).contains("registered cli-model@1");
+
+    String byRef = spec(model, JobSpecs.featureList(FEATURES), folder.resolve("o5"))
+        .replace("path: " + model, "ref: cli-model@latest");
+    Result ok = run("run", JobSpecs.write(folder, "ref.yaml", byRef).toString());
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(ok.out()).contains("model cli-model@1");
+
+    Result noSuchModel = run("run", JobSpecs.write(folder, "no-such-model.yaml",
+        byRef.replace("cli-model@latest", "nosuch@1")).toString());
+    assertThat(noSuchModel.code()).isEqualTo(2);
+    assertThat(noSuchModel.err()).contains("model.ref: no model named 'nosuch'").contains("lakebatch models register");
+
+    Result noSuchVersion = run("run", JobSpecs.write(folder, "no-such-version.yaml",
+        byRef.replace("cli-model@latest", "cli-model@4")).toString());
+    assertThat(noSuchVersion.code()).isEqualTo(2);
+    assertThat(noSuchVersion.err()).contains("model.ref: cli-model@4 does not exist; versions 1..1 are registered");
+
+    Path unreachableHome = folder.resolve("unreachable-home");
+    Files.createDirectories(unreachableHome);
+    Files.writeString(unreachableHome.resolve("lakebatch.yaml"),
+        "catalog: {url: \"jdbc:postgresql://127.0.0.1:1/lakebatch\", user: lakebatch}\n");
+    System.setProperty("lakebatch.home", unreachableHome.toString());
+    Result unreachable;
+    try {
+      unreachable = run("run", JobSpecs.write(folder, "unreachable.yaml",
+          spec(model, JobSpecs.featureList(FEATURES), folder.resolve("o6"))).toString());
+    } finally {
+      System.setProperty("lakebatch.home", TestCatalog.home().toString());
+    }
+    assertThat(unreachable.code()).isEqualTo(5);
+    assertThat(unreachable.err()).contains("catalog database jdbc:postgresql://127.0.0.1:1/lakebatch cannot be reached");
+    assertThat(folder.resolve("o6")).doesNotExist();
+
+    assertThat(runs.list(new io.lakebatch.catalog.store.RunFilter(java.util.Optional.empty(), java.util.Optional.empty(),
+        1000))).as("only the successful run was recorded").hasSize(runsBefore + 1);
+    assertThat(folder.resolve("o5")).exists();
+  }
 }
