@@ -6,6 +6,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.ThreadLocalRandom;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -22,6 +23,9 @@ public final class CatalogDatabase {
   private static final int MAX_TRANSACTION_ATTEMPTS = 5;
 
   private static final int MAX_IDLE = 4;
+  /** H2's "database may be already in use" (90020) and "lock file recently modified" (8000). */
+  private static final java.util.Set<Integer> H2_LOCK_ERRORS = java.util.Set.of(90020, 8000);
+  private static final long H2_LOCK_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
   private static final int VALID_TIMEOUT_SECONDS = 2;
 
   private final CatalogConfig config;
@@ -38,8 +42,9 @@ public final class CatalogDatabase {
    */
   public static CatalogDatabase open(CatalogConfig config) {
     CatalogDatabase database = new CatalogDatabase(config);
-    try (Connection ignored = database.connect()) {
-      // reachable
+    try {
+      // Kept open (pooled) while Flyway runs: an embedded database would otherwise close and reopen.
+      database.giveBack(database.connect());
     } catch (SQLException e) {
       throw LakeBatchErrors.catalogUnavailable(config.url(), e);
     }
@@ -51,7 +56,8 @@ public final class CatalogDatabase {
           .load()
           .migrate();
     } catch (RuntimeException e) {
-      throw LakeBatchErrors.catalogUnavailable(config.url(), e);
+      throw LakeBatchErrors.internal("catalog database " + config.url() + ": schema migration failed ("
+          + LakeBatchErrors.rootMessage(e) + ")", e);
     }
     return database;
   }
@@ -80,11 +86,21 @@ public final class CatalogDatabase {
         T result;
         try {
           result = work.run(connection);
-          connection.commit();
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
+          if (attempt < MAX_TRANSACTION_ATTEMPTS && isBroken(connection)) {
+            // The connection died under the work (e.g. the process serving an embedded database
+            // exited): nothing was committed, so the work can run again on a fresh connection.
+            closeQuietly(connection);
+            connection = null;
+            continue;
+          }
+          connection.rollback();
+          throw e;
+        } catch (RuntimeException e) {
           connection.rollback();
           throw e;
         }
+        connection.commit();
         giveBack(connection);
         connection = null;
         return result;
@@ -124,6 +140,14 @@ public final class CatalogDatabase {
     }
   }
 
+  private static boolean isBroken(Connection connection) {
+    try {
+      return connection.isClosed() || !connection.isValid(VALID_TIMEOUT_SECONDS);
+    } catch (SQLException e) {
+      return true;
+    }
+  }
+
   private void giveBack(Connection connection) {
     synchronized (idle) {
       if (idle.size() < MAX_IDLE) {
@@ -145,7 +169,27 @@ public final class CatalogDatabase {
     }
   }
 
+  /**
+   * A new connection. Processes opening an embedded H2 file at the same moment race for its lock
+   * file, and the losers get "locked by another process" until the winner serves it; they retry.
+   */
   private Connection connect() throws SQLException {
-    return DriverManager.getConnection(config.url(), config.user(), config.password());
+    long deadline = System.nanoTime() + H2_LOCK_WAIT_NANOS;
+    while (true) {
+      try {
+        return DriverManager.getConnection(config.url(), config.user(), config.password());
+      } catch (SQLException e) {
+        boolean lockRace = config.isEmbedded() && H2_LOCK_ERRORS.contains(e.getErrorCode());
+        if (!lockRace || System.nanoTime() > deadline) {
+          throw e;
+        }
+        try {
+          Thread.sleep(ThreadLocalRandom.current().nextLong(50, 200));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 }

@@ -157,23 +157,40 @@ public final class RunStore {
         null);
   }
 
-  /** Asks a run to stop: a QUEUED one is cancelled at once, a running one at its next chunk boundary. */
+  /**
+   * Asks a run to stop: a QUEUED one, or one whose driver is gone, is cancelled at once; a run held
+   * by a live driver is flagged and stops at its next chunk boundary.
+   */
   public RunRecord requestCancel(String runId) {
-    RunRecord run = get(runId);
-    if (run.state() == RunState.QUEUED) {
-      return transition(runId, RunState.CANCELLED, Optional.empty(), "cancelled before it started");
+    for (int attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      RunRecord run = get(runId);
+      if (run.state() == RunState.QUEUED) {
+        return transition(runId, RunState.CANCELLED, Optional.empty(), "cancelled before it started");
+      }
+      if (run.state().isTerminal()) {
+        throw LakeBatchErrors.illegalTransition(runId, run.state(), RunState.CANCELLED);
+      }
+      boolean ownerGone = run.owner().flatMap(RunOwner::parse)
+          .map(o -> !o.isAlive(run.heartbeatAt(), clock.instant())).orElse(true);
+      if (ownerGone) {
+        return transition(runId, RunState.CANCELLED, Optional.empty(),
+            "cancelled; its driver " + run.owner().orElse("?") + " was gone");
+      }
+      boolean flagged = database.inTransaction(c -> {
+        try (PreparedStatement update = c.prepareStatement("UPDATE runs SET cancel_requested = TRUE, updated_at = ?,"
+            + " row_version = row_version + 1 WHERE run_id = ? AND row_version = ?")) {
+          update.setObject(1, timestamp(clock.instant()));
+          update.setString(2, runId);
+          update.setLong(3, run.rowVersion());
+          return update.executeUpdate() == 1;
+        }
+      });
+      if (flagged) {
+        return get(runId);
+      }
     }
-    if (run.state().isTerminal()) {
-      throw LakeBatchErrors.illegalTransition(runId, run.state(), RunState.CANCELLED);
-    }
-    boolean ownerGone = run.owner().flatMap(RunOwner::parse)
-        .map(o -> !o.isAlive(run.heartbeatAt(), clock.instant())).orElse(true);
-    if (ownerGone && run.state() == RunState.RUNNING) {
-      return transition(runId, RunState.CANCELLED, Optional.empty(), "cancelled; its driver " + run.owner().orElse("?")
-          + " was gone");
-    }
-    update(runId, "UPDATE runs SET cancel_requested = TRUE, updated_at = ? WHERE run_id = ?");
-    return get(runId);
+    throw LakeBatchErrors.internal("run " + runId + " changed " + MAX_CAS_ATTEMPTS + " times while cancelling it",
+        null);
   }
 
   /** Records that the driver is alive and how many rows it has scored in uncommitted chunks. */
@@ -307,7 +324,7 @@ public final class RunStore {
     return database.inTransaction(c -> {
       StringBuilder sql = new StringBuilder("SELECT * FROM runs WHERE 1 = 1");
       filter.state().ifPresent(s -> sql.append(" AND state = ?"));
-      filter.nameContains().ifPresent(n -> sql.append(" AND name LIKE ?"));
+      filter.nameContains().ifPresent(n -> sql.append(" AND name LIKE ? ESCAPE '\\'"));
       sql.append(" ORDER BY created_at DESC, run_id LIMIT ?");
       try (PreparedStatement query = c.prepareStatement(sql.toString())) {
         int i = 1;
@@ -315,7 +332,8 @@ public final class RunStore {
           query.setString(i++, filter.state().get().name());
         }
         if (filter.nameContains().isPresent()) {
-          query.setString(i++, "%" + filter.nameContains().get() + "%");
+          String literal = filter.nameContains().get().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+          query.setString(i++, "%" + literal + "%");
         }
         query.setInt(i, filter.limit());
         List<RunRecord> runs = new ArrayList<>();
@@ -389,16 +407,6 @@ public final class RunStore {
           throw LakeBatchErrors.internal("no ledger row for chunk " + chunk + " of run " + runId, null);
         }
         return null;
-      }
-    });
-  }
-
-  private void update(String runId, String sql) {
-    database.inTransaction(c -> {
-      try (PreparedStatement update = c.prepareStatement(sql)) {
-        update.setObject(1, timestamp(clock.instant()));
-        update.setString(2, runId);
-        return update.executeUpdate();
       }
     });
   }

@@ -40,7 +40,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -625,7 +624,6 @@ abstract class RunStoreContractTest {
     assertThat(recent).hasSize(RunFilter.DEFAULT_LIMIT).startsWith("run-24", "run-23").endsWith("run-05");
   }
 
-  @Disabled("main-code bug: RunStore.list passes nameContains into LIKE unescaped, so _ and % act as wildcards")
   @Test
   void nameFilterIsALiteralSubstring() {
     registerFiveRuns();
@@ -702,6 +700,26 @@ abstract class RunStoreContractTest {
     clock.advanceSeconds(2);
     RunRecord stale = store.requestCancel("r1");
     assertThat(stale.state()).isEqualTo(CANCELLED);
+  }
+
+  @Test
+  void cancellingAPlanningRunWhoseLocalDriverDiedCancelsIt() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    assertThat(gone.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    RunOwner dead = new RunOwner(gone.pid(), RunOwner.current().host());
+    store.register(newRun("r1", "job", rows(10)));
+    store.transition("r1", PLANNING, Optional.of(dead), "claimed");
+
+    RunRecord cancelled = store.requestCancel("r1");
+    assertThat(cancelled.state()).isEqualTo(CANCELLED);
+  }
+
+  @Test
+  void cancellingAPlanningRunOwnedByThisLiveProcessOnlyRequestsIt() {
+    registerIn("r1", PLANNING);
+    RunRecord requested = store.requestCancel("r1");
+    assertThat(requested.state()).isEqualTo(PLANNING);
+    assertThat(requested.cancelRequested()).isTrue();
   }
 
   @Test
@@ -922,12 +940,18 @@ abstract class RunStoreContractTest {
     }
 
     static Worker start(CatalogConfig config, String runId, int index, int workers) throws IOException {
+      return start(index, RunStoreWorker.class, List.of(config.url(), config.user(), config.password(), runId,
+          Integer.toString(index), Integer.toString(workers)));
+    }
+
+    /** Starts {@code main} in a child JVM on this JVM's (test) class path. */
+    static Worker start(int index, Class<?> main, List<String> args) throws IOException {
       String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
       Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-      Path stderr = Files.createTempFile("run-store-worker-" + index + "-", ".err");
-      List<String> command = List.of(java.toString(), "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-          "-cp", classpath, RunStoreWorker.class.getName(), config.url(), config.user(), config.password(), runId,
-          Integer.toString(index), Integer.toString(workers));
+      Path stderr = Files.createTempFile(main.getSimpleName() + "-" + index + "-", ".err");
+      List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx128m", "-XX:+UseSerialGC",
+          "-XX:TieredStopAtLevel=1", "-cp", classpath, main.getName()));
+      command.addAll(args);
       Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
       return new Worker(index, process, stderr);
     }
