@@ -214,6 +214,38 @@ abstract class CatalogEndToEndTest {
   }
 
   @Test
+  void aCancelledRunStopsAtAChunkBoundaryAndARerunFinishesIt() throws Exception {
+    Path output = folder.resolve("cancel");
+    Path specFile = spec("cancel", "path: " + model, JobSpecs.featureList(FEATURES), output, 750);
+    InferenceJob job = job(new PrintStream(java.io.OutputStream.nullOutputStream()));
+    PreparedRun prepared = job.prepare(JobSpecParser.parse(specFile));
+    int chunks = prepared.plan().chunks().size();
+
+    CompletableFuture<RunSummary> running = CompletableFuture.supplyAsync(() -> job.run(prepared));
+    while (catalog.runs().find(prepared.runId()).map(r -> catalog.runs().progress(r.runId()).chunksDone() < 1)
+        .orElse(true)) {
+      assertThat(running).isNotDone();
+      Thread.sleep(20);
+    }
+    RunRecord flagged = catalog.runs().requestCancel(prepared.runId());
+    RunSummary cancelled = running.get(1, TimeUnit.MINUTES);
+
+    assertThat(flagged.cancelRequested()).isTrue();
+    assertThat(cancelled.state()).isEqualTo(RunState.CANCELLED);
+    assertThat(catalog.runs().get(prepared.runId()).state()).isEqualTo(RunState.CANCELLED);
+    assertThat(cancelled.chunksRun()).isBetween(1, chunks - 1);
+    long committedRows = catalog.runs().chunks(prepared.runId()).stream()
+        .filter(c -> c.state() == ChunkState.COMMITTED).mapToLong(c -> c.rowsOut().orElseThrow()).sum();
+    assertThat(LocalSpark.count(spark, output.toString())).isEqualTo(committedRows).isEqualTo(cancelled.rowsOut());
+
+    RunSummary resumed = job(System.out).run(prepared);
+    assertThat(resumed.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(resumed.chunksSkipped()).isEqualTo(cancelled.chunksRun());
+    assertThat(LocalSpark.count(spark, output.toString())).isEqualTo(ROWS - 12);
+    assertThat(LocalSpark.distinctIds(spark, output.toString())).isEqualTo(ROWS - 12);
+  }
+
+  @Test
   void aChangedFileUnderARegisteredVersionIsRefusedAndNothingIsRecorded() throws Exception {
     Path file = folder.resolve("models/changing.onnx");
     Files.createDirectories(file.getParent());
