@@ -20,10 +20,12 @@ import io.lakebatch.catalog.store.RunState;
 import io.lakebatch.catalog.store.RunStore;
 import io.lakebatch.planner.Chunk;
 import io.lakebatch.planner.ChunkPlanner;
+import io.lakebatch.planner.FileSplit;
 import io.lakebatch.planner.InferencePlan;
 import io.lakebatch.planner.PlanningOptions;
 import io.lakebatch.udf.BatchInferenceFunction;
 import io.lakebatch.udf.BatchSizeProbe;
+import io.lakebatch.udf.FaultInjection;
 import io.lakebatch.udf.InferenceConfig;
 import io.lakebatch.udf.ModelFiles;
 import io.lakebatch.udf.ModelHandle;
@@ -43,6 +45,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -67,6 +70,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class InferenceJob {
   private static final long MAX_BACKOFF_MILLIS = 30_000;
+  /** Rows the driver scores before any Spark task runs (see {@link #preflight}). */
+  static final int PREFLIGHT_ROWS = 64;
 
   private static final Logger LOG = LoggerFactory.getLogger(InferenceJob.class);
 
@@ -130,10 +135,43 @@ public final class InferenceJob {
         readSchema = readSchema.add(input.schema().fields()[input.schema().fieldIndex(column)]);
       }
       InferenceConfig config = new InferenceConfig(handle, binding, readSchema, spec.input().carry(), batchSize);
+      preflight(input, config, plan);
       return new PreparedRun(spec, input, config, plan, key, registered);
     } catch (ai.onnxruntime.OrtException e) {
       throw LakeBatchErrors.modelUnreadable(modelFile, e);
     }
+  }
+
+  /**
+   * Scores a few real rows of the first split here on the driver, with the same code the executors
+   * run, so a model that loads but cannot run on this input fails once, in seconds, before any task.
+   */
+  private void preflight(SparkInputTable input, InferenceConfig config, InferencePlan plan) {
+    if (plan.chunks().isEmpty()) {
+      return;
+    }
+    FileSplit first = plan.chunks().get(0).tasks().get(0).splits().get(0);
+    long start = System.nanoTime();
+    List<InternalRow> sample = input.sample(first, List.of(config.inputSchema().fieldNames()), PREFLIGHT_ROWS);
+    int scored = 0;
+    int invalid = 0;
+    try {
+      var rows = new BatchInferenceFunction(config).call(sample.iterator());
+      while (rows.hasNext()) {
+        InternalRow row = rows.next();
+        scored++;
+        invalid += row.isNullAt(row.numFields() - 1) ? 0 : 1;
+      }
+    } catch (RuntimeException e) {
+      LakeBatchException known = LakeBatchException.findIn(e).orElse(null);
+      if (known != null && known.category() != ErrorCategory.DATA) {
+        throw e;
+      }
+      throw LakeBatchErrors.modelFailed(config.model().uri(), "the preflight batch of " + sample.size()
+          + " real rows from " + first.path() + ", before any Spark task ran", e);
+    }
+    out.printf("preflight: %d sample rows from %s scored on the driver in %d ms (%d invalid)%n", scored,
+        first.path(), (System.nanoTime() - start) / 1_000_000, invalid);
   }
 
   private static JobSpec withModel(JobSpec spec, ModelSpec model) {
@@ -237,6 +275,9 @@ public final class InferenceJob {
 
     LongAccumulator scoredRows = spark.sparkContext().longAccumulator("lakebatch scored rows " + runId);
     List<String> failed = new ArrayList<>();
+    RunScope scope = new RunScope(prepared, output, deadLetter, scoredRows,
+        FaultInjection.fromConf(k -> Optional.ofNullable(spark.conf().get(k, null))),
+        new AtomicInteger(spec.execution().retries().job()), failed);
     long rowsIn = 0;
     long rowsOut = 0;
     long badRows = 0;
@@ -256,8 +297,7 @@ public final class InferenceJob {
         }
         heartbeat.chunkStarted(chunk.rows());
         runs.chunkStarted(runId, chunk.index());
-        Optional<ChunkResult> result = runWithRetries(prepared, chunk, output, deadLetter,
-            overwriteFirst && run == 0, failed, scoredRows);
+        Optional<ChunkResult> result = runWithRetries(scope, chunk, overwriteFirst && run == 0);
         if (result.isEmpty()) {
           runs.chunkFailed(runId, chunk.index(), failed.get(failed.size() - 1));
           continue;
@@ -337,12 +377,21 @@ public final class InferenceJob {
     LOG.info(line);
   }
 
-  private Optional<ChunkResult> runWithRetries(PreparedRun prepared, Chunk chunk, DeltaChunkTable output,
-      DeltaChunkTable deadLetter, boolean overwrite, List<String> failed, LongAccumulator scoredRows) {
+  /** What every chunk of one run shares. */
+  private record RunScope(PreparedRun prepared, DeltaChunkTable output, DeltaChunkTable deadLetter,
+      LongAccumulator scoredRows, FaultInjection faults, AtomicInteger jobRetriesLeft, List<String> failed) {}
+
+  /**
+   * Runs a chunk, retrying transient failures with backoff within the chunk's limit
+   * ({@code retries.chunk}) and the run's ({@code retries.job}); returns empty when the chunk failed
+   * for good (recorded in {@code scope.failed()}).
+   */
+  private Optional<ChunkResult> runWithRetries(RunScope scope, Chunk chunk, boolean overwrite) {
+    PreparedRun prepared = scope.prepared();
     int attempts = prepared.spec().execution().retries().chunk() + 1;
     for (int attempt = 1; ; attempt++) {
       try {
-        return Optional.of(runChunk(prepared, chunk, output, deadLetter, overwrite, scoredRows));
+        return Optional.of(runChunk(scope, chunk, overwrite));
       } catch (RuntimeException e) {
         ErrorCategory category = LakeBatchException.findIn(e).map(LakeBatchException::category)
             .orElse(ErrorCategory.TRANSIENT);
@@ -350,11 +399,14 @@ public final class InferenceJob {
           throw e;
         }
         String message = LakeBatchException.findIn(e).map(Throwable::getMessage).orElse(LakeBatchErrors.rootMessage(e));
-        boolean retry = category.retryable() && attempt < attempts;
+        boolean budgetLeft = category.retryable() && attempt < attempts && scope.jobRetriesLeft().get() > 0;
+        boolean retry = budgetLeft && scope.jobRetriesLeft().decrementAndGet() >= 0;
+        String why = retry ? " (retrying)"
+            : category.retryable() && attempt < attempts ? " (run's retry budget retries.job used up)" : "";
         report("chunk %d/%d attempt %d failed: %s%s", chunk.index() + 1, prepared.plan().chunks().size(), attempt,
-            message, retry ? " (retrying)" : "");
+            message, why);
         if (!retry) {
-          failed.add("chunk " + chunk.index() + " after " + attempt + " attempt(s): " + message);
+          scope.failed().add("chunk " + chunk.index() + " after " + attempt + " attempt(s): " + message);
           return Optional.empty();
         }
         sleepBackoff(attempt);
@@ -372,8 +424,10 @@ public final class InferenceJob {
     }
   }
 
-  private ChunkResult runChunk(PreparedRun prepared, Chunk chunk, DeltaChunkTable output, DeltaChunkTable deadLetter,
-      boolean overwrite, LongAccumulator scoredRows) {
+  private ChunkResult runChunk(RunScope scope, Chunk chunk, boolean overwrite) {
+    PreparedRun prepared = scope.prepared();
+    DeltaChunkTable output = scope.output();
+    DeltaChunkTable deadLetter = scope.deadLetter();
     InferenceConfig config = prepared.inference();
     RunKey key = prepared.key();
     String metadata = commitMetadata(prepared, chunk);
@@ -381,7 +435,7 @@ public final class InferenceJob {
     JavaRDD<InternalRow> rows = prepared.input().read(chunk.tasks(), List.of(config.inputSchema().fieldNames()))
         .queryExecution().toRdd().toJavaRDD();
     Dataset<Row> scored = spark.internalCreateDataFrame(
-        rows.mapPartitions(new BatchInferenceFunction(config, scoredRows)).rdd(), config.scoredSchema(), false);
+        rows.mapPartitions(new BatchInferenceFunction(config, scope.scoredRows(), scope.faults())).rdd(), config.scoredSchema(), false);
     // Scored once, then split: dead letters are committed before the output, so an output commit
     // always means the chunk is complete.
     scored.persist(StorageLevel.MEMORY_AND_DISK());

@@ -26,6 +26,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
@@ -187,6 +188,50 @@ public final class SparkInputTable {
    * planned task, no shuffle.
    */
   public Dataset<Row> read(List<PlannedTask> tasks, List<String> columns) {
+    ScanReader scan = scanReader(columns);
+    List<SplitRead> reads = new ArrayList<>();
+    for (PlannedTask task : tasks) {
+      List<FileSplit> splits = task.splits();
+      reads.add(new SplitRead(splits, splits.stream().map(s -> partitionValues.get(s.path())).toList()));
+    }
+    JavaRDD<InternalRow> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(reads, Math.max(1, reads.size()))
+        .mapPartitions(new SplitReader(scan.reader()));
+    Dataset<Row> frame = spark.internalCreateDataFrame(rows.rdd(), scan.schema(), false);
+    if (spec.filter().isPresent()) {
+      frame = frame.where(spec.filter().get());
+    }
+    return frame.select(columns.stream().map(Column::new).toArray(Column[]::new));
+  }
+
+  /**
+   * Up to {@code limit} real rows of {@code split}, read here on the driver with the table's own
+   * reader (no Spark job, no filter), with exactly {@code columns}: the preflight's sample.
+   */
+  public List<InternalRow> sample(FileSplit split, List<String> columns, int limit) {
+    ScanReader scan = scanReader(columns);
+    PartitionedFile file = SplitReader.partitionedFile(split, partitionValues.get(split.path()));
+    FileChainIterator rows = new FileChainIterator(List.of(file), scan.reader());
+    StructField[] fields = scan.schema().fields();
+    int[] ordinals = columns.stream().mapToInt(scan.schema()::fieldIndex).toArray();
+    List<InternalRow> sample = new ArrayList<>();
+    while (sample.size() < limit && rows.hasNext()) {
+      InternalRow row = rows.next();
+      Object[] values = new Object[ordinals.length];
+      for (int i = 0; i < ordinals.length; i++) {
+        int ordinal = ordinals[i];
+        values[i] = row.isNullAt(ordinal) ? null : InternalRow.copyValue(row.get(ordinal, fields[ordinal].dataType()));
+      }
+      sample.add(new GenericInternalRow(values));
+    }
+    return sample;
+  }
+
+  /** The table's reader for the data columns {@code columns} (and the filter) need, and what it returns. */
+  private record ScanReader(Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader,
+      StructType schema) {}
+
+  private ScanReader scanReader(List<String> columns) {
     Set<String> needed = new LinkedHashSet<>(columns);
     spec.filter().ifPresent(f -> needed.addAll(filterColumns(f)));
     StructType partitionSchema = relation.partitionSchema();
@@ -208,23 +253,11 @@ public final class SparkInputTable {
             ScalaInterop.<Filter>seq(List.of()),
             ScalaInterop.immutableMap(options),
             spark.sessionState().newHadoopConfWithOptions(relation.options()));
-    List<SplitRead> reads = new ArrayList<>();
-    for (PlannedTask task : tasks) {
-      List<FileSplit> splits = task.splits();
-      reads.add(new SplitRead(splits, splits.stream().map(s -> partitionValues.get(s.path())).toList()));
-    }
-    JavaRDD<InternalRow> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(reads, Math.max(1, reads.size()))
-        .mapPartitions(new SplitReader(reader));
     StructType readSchema = requiredData;
     for (StructField field : partitionSchema.fields()) {
       readSchema = readSchema.add(field);
     }
-    Dataset<Row> frame = spark.internalCreateDataFrame(rows.rdd(), readSchema, false);
-    if (spec.filter().isPresent()) {
-      frame = frame.where(spec.filter().get());
-    }
-    return frame.select(columns.stream().map(Column::new).toArray(Column[]::new));
+    return new ScanReader(reader, readSchema);
   }
 
   private List<String> filterColumns(String filter) {
@@ -261,19 +294,22 @@ public final class SparkInputTable {
       while (tasks.hasNext()) {
         SplitRead task = tasks.next();
         for (int i = 0; i < task.splits().size(); i++) {
-          FileSplit split = task.splits().get(i);
-          files.add(new PartitionedFile(
-              task.partitionValues().get(i),
-              SparkPath.fromPathString(split.path()),
-              split.start(),
-              split.length(),
-              new String[0],
-              0L,
-              split.fileSize(),
-              ScalaInterop.immutableMap(Map.of())));
+          files.add(partitionedFile(task.splits().get(i), task.partitionValues().get(i)));
         }
       }
       return new FileChainIterator(files, reader);
+    }
+
+    static PartitionedFile partitionedFile(FileSplit split, InternalRow partitionValues) {
+      return new PartitionedFile(
+          partitionValues,
+          SparkPath.fromPathString(split.path()),
+          split.start(),
+          split.length(),
+          new String[0],
+          0L,
+          split.fileSize(),
+          ScalaInterop.immutableMap(Map.of()));
     }
   }
 
@@ -317,7 +353,7 @@ public final class SparkInputTable {
       if (e instanceof io.lakebatch.catalog.error.LakeBatchException) {
         return e;
       }
-      return LakeBatchErrors.unreadableFile(currentFile.filePath().toString(), e);
+      return ReadFailures.classify(currentFile.filePath().toString(), e);
     }
   }
 }

@@ -29,6 +29,15 @@ public final class SparkSessionFactory {
   private SparkSessionFactory() {}
 
   public static SparkSession create(String appName, ResourceSpec resources, int taskAttempts) {
+    return create(appName, resources, taskAttempts, false);
+  }
+
+  /**
+   * @param taskAttempts {@code spark.task.maxFailures}
+   * @param speculation {@code spark.speculation}: speculative copies of slow tasks (never on the host
+   *     of the original, so it needs a cluster of more than one host)
+   */
+  public static SparkSession create(String appName, ResourceSpec resources, int taskAttempts, boolean speculation) {
     String master = resources.master();
     if (master.startsWith("local") && !master.contains(",")) {
       // local mode only retries a failed task when the master says how often: local[N, F]
@@ -40,6 +49,7 @@ public final class SparkSessionFactory {
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config("spark.task.maxFailures", taskAttempts)
+        .config("spark.speculation", speculation)
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "8")
         .config("spark.databricks.delta.snapshotPartitions", "2")

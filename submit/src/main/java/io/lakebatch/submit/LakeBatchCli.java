@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       io.lakebatch.submit.catalog.CancelCommand.class,
       io.lakebatch.submit.catalog.ModelsCommand.class,
       LineageCommand.class,
+      io.lakebatch.submit.cluster.ClusterCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class LakeBatchCli implements Runnable {

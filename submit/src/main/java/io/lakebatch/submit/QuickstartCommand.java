@@ -46,7 +46,8 @@ final class QuickstartCommand implements Callable<Integer> {
     Files.writeString(spec, specText(folder, model));
     JobSpec job = JobSpecParser.parse(spec);
     Catalog catalog = LakeBatchHome.catalog();
-    SparkSession spark = SparkSessionFactory.create("lakebatch quickstart", job.resources(), job.execution().retries().task());
+    SparkSession spark = SparkSessionFactory.create("lakebatch quickstart", job.resources(), job.execution().retries().task(),
+        job.execution().speculation());
     System.out.printf("quickstart: writing %,d rows x %d features to %s%n", rows, FEATURES, job.input().path());
     SyntheticTables.write(spark,
         SyntheticTableOptions.of(rows, FEATURES, TableFormat.DELTA).withBadEvery(100_000), job.input().path());

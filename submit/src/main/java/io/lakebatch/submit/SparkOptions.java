@@ -21,6 +21,6 @@ final class SparkOptions {
 
   SparkSession session(JobSpec spec) {
     return SparkSessionFactory.create("lakebatch " + spec.name(), resources(spec.resources()),
-        spec.execution().retries().task());
+        spec.execution().retries().task(), spec.execution().speculation());
   }
 }

@@ -29,19 +29,25 @@ import org.apache.spark.util.LongAccumulator;
 public final class BatchInferenceFunction implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private final InferenceConfig config;
   private final LongAccumulator scoredRows;
+  private final FaultInjection faults;
 
   public BatchInferenceFunction(InferenceConfig config) {
-    this(config, null);
+    this(config, null, FaultInjection.NONE);
   }
 
-  /** Also adds the rows of every scored batch to {@code scoredRows} (live progress on the driver). */
-  public BatchInferenceFunction(InferenceConfig config, LongAccumulator scoredRows) {
+  /**
+   * @param scoredRows gets the rows of every scored batch (live progress on the driver); may be null
+   * @param faults test-only failures, {@link FaultInjection#NONE} in production
+   */
+  public BatchInferenceFunction(InferenceConfig config, LongAccumulator scoredRows, FaultInjection faults) {
     this.config = config;
     this.scoredRows = scoredRows;
+    this.faults = faults;
   }
 
   @Override
   public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+    faults.beforeTask(org.apache.spark.TaskContext.get());
     return new BatchIterator(rows);
   }
 
@@ -156,7 +162,7 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
           return decoder.decode(result, rows);
         }
       } catch (OrtException e) {
-        throw LakeBatchErrors.modelUnreadable(config.model().uri() + " (batch of " + rows + " rows)", e);
+        throw LakeBatchErrors.modelFailed(config.model().uri(), "a batch of " + rows + " rows", e);
       } finally {
         if (tensors != null) {
           tensors.values().forEach(OnnxTensor::close);

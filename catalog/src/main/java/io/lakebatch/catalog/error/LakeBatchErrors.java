@@ -37,6 +37,15 @@ public final class LakeBatchErrors {
         cause);
   }
 
+  /** ONNX Runtime loaded the model but it failed running a batch: the model rejects these inputs. */
+  public static LakeBatchException modelFailed(String uri, String where, Throwable cause) {
+    return new LakeBatchException(
+        ErrorCategory.DATA,
+        "model " + uri + " failed on " + where + " (" + rootMessage(cause)
+            + "); its graph does not accept these inputs: check the model against model.inputs",
+        cause);
+  }
+
   public static LakeBatchException modelMismatch(String fieldPath, String detail) {
     return new LakeBatchException(ErrorCategory.DATA, fieldPath + ": " + detail, null);
   }

@@ -194,10 +194,12 @@ public final class JobSpecParser {
           OptionalLong.empty(),
           SpecDefaults.ROWS_PER_CHUNK,
           SpecDefaults.MAX_BAD_ROW_FRACTION,
-          new RetrySpec(SpecDefaults.TASK_RETRIES, SpecDefaults.CHUNK_RETRIES));
+          new RetrySpec(SpecDefaults.TASK_RETRIES, SpecDefaults.CHUNK_RETRIES, SpecDefaults.JOB_RETRIES),
+          SpecDefaults.SPECULATION);
     }
     SpecNode node = maybe.get();
-    node.onlyKeys(Set.of("batch-size", "rows-per-task", "rows-per-chunk", "max-bad-row-fraction", "retries"));
+    node.onlyKeys(Set.of("batch-size", "rows-per-task", "rows-per-chunk", "max-bad-row-fraction", "retries",
+        "speculation"));
     BatchSize batchSize = BatchSize.fixed(SpecDefaults.BATCH_SIZE);
     Optional<SpecNode> batchNode = node.child("batch-size");
     if (batchNode.isPresent()) {
@@ -214,20 +216,22 @@ public final class JobSpecParser {
             + SpecNode.describe(batchNode.get().raw()));
       }
     }
-    RetrySpec retries = new RetrySpec(SpecDefaults.TASK_RETRIES, SpecDefaults.CHUNK_RETRIES);
+    RetrySpec retries = new RetrySpec(SpecDefaults.TASK_RETRIES, SpecDefaults.CHUNK_RETRIES, SpecDefaults.JOB_RETRIES);
     Optional<SpecNode> retryNode = node.object("retries");
     if (retryNode.isPresent()) {
-      retryNode.get().onlyKeys(Set.of("task", "chunk"));
+      retryNode.get().onlyKeys(Set.of("task", "chunk", "job"));
       retries = new RetrySpec(
           retryNode.get().intValue("task", 1, SpecDefaults.TASK_RETRIES),
-          retryNode.get().intValue("chunk", 0, SpecDefaults.CHUNK_RETRIES));
+          retryNode.get().intValue("chunk", 0, SpecDefaults.CHUNK_RETRIES),
+          retryNode.get().intValue("job", 0, SpecDefaults.JOB_RETRIES));
     }
     return new ExecutionSpec(
         batchSize,
         node.longValue("rows-per-task", 1),
         node.longValue("rows-per-chunk", 1).orElse(SpecDefaults.ROWS_PER_CHUNK),
         node.doubleValue("max-bad-row-fraction", 0.0, 1.0, SpecDefaults.MAX_BAD_ROW_FRACTION),
-        retries);
+        retries,
+        node.booleanValue("speculation", SpecDefaults.SPECULATION));
   }
 
   private static ResourceSpec resources(Optional<SpecNode> maybe) {

@@ -14,6 +14,8 @@ public final class SpecDefaults {
   public static final double MAX_BAD_ROW_FRACTION = 0.01;
   public static final int TASK_RETRIES = 4;
   public static final int CHUNK_RETRIES = 3;
+  public static final int JOB_RETRIES = 10;
+  public static final boolean SPECULATION = false;
 
   public static final String MASTER = "local[*]";
   public static final int EXECUTORS = 2;

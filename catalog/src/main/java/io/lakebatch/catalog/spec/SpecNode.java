@@ -125,6 +125,17 @@ final class SpecNode {
     return (int) value;
   }
 
+  boolean booleanValue(String key, boolean defaultValue) {
+    Optional<SpecNode> child = child(key);
+    if (child.isEmpty()) {
+      return defaultValue;
+    }
+    if (!child.get().node.isBoolean()) {
+      throw invalidSpec(child.get().path, "must be true or false, got " + describe(child.get().node));
+    }
+    return child.get().node.asBoolean();
+  }
+
   double doubleValue(String key, double min, double max, double defaultValue) {
     Optional<SpecNode> child = child(key);
     if (child.isEmpty()) {

@@ -63,7 +63,7 @@ class ModelBindingResolverTest {
         ModelSpec.ofPath("m.onnx", inputs, outputs),
         new InputSpec(TableFormat.DELTA, "in", OptionalLong.empty(), Optional.empty(), carry),
         new OutputSpec("out", WriteMode.APPEND, "out_dead_letter"),
-        new ExecutionSpec(BatchSize.fixed(1024), OptionalLong.empty(), 2_000_000L, 0.01, new RetrySpec(4, 3)),
+        new ExecutionSpec(BatchSize.fixed(1024), OptionalLong.empty(), 2_000_000L, 0.01, new RetrySpec(4, 3, 10), false),
         new ResourceSpec("local[*]", 2, 4, "8g", 0));
   }
 

@@ -143,7 +143,7 @@ class JobSpecParserTest {
         new InputSpec(TableFormat.DELTA, "data/orders", OptionalLong.of(12), Optional.of("dt = '2026-11-21'"),
             List.of("order_id")),
         new OutputSpec("out/eta_scores", WriteMode.APPEND, "out/eta_scores_bad"),
-        new ExecutionSpec(BatchSize.fixed(1024), OptionalLong.of(500_000), 5_000_000L, 0.01, new RetrySpec(4, 3)),
+        new ExecutionSpec(BatchSize.fixed(1024), OptionalLong.of(500_000), 5_000_000L, 0.01, new RetrySpec(4, 3, 10), false),
         new ResourceSpec("local[*]", 2, 4, "8g", 0));
 
     assertThat(yaml(FULL_YAML)).isEqualTo(expected);
@@ -211,7 +211,7 @@ class JobSpecParserTest {
     assertThat(execution.rowsPerTask()).hasValue(500_000);
     assertThat(execution.rowsPerChunk()).isEqualTo(5_000_000L);
     assertThat(execution.maxBadRowFraction()).isEqualTo(0.01);
-    assertThat(execution.retries()).isEqualTo(new RetrySpec(4, 3));
+    assertThat(execution.retries()).isEqualTo(new RetrySpec(4, 3, 10));
 
     ResourceSpec resources = spec.resources();
     assertThat(resources.master()).isEqualTo("local[*]");
@@ -262,7 +262,7 @@ class JobSpecParserTest {
     assertThat(spec.output())
         .isEqualTo(new OutputSpec("s3a://bucket/out", WriteMode.OVERWRITE, "s3a://bucket/out_dead_letter"));
     assertThat(spec.execution())
-        .isEqualTo(new ExecutionSpec(BatchSize.fixed(256), OptionalLong.of(7), 9, 0.5, new RetrySpec(1, 0)));
+        .isEqualTo(new ExecutionSpec(BatchSize.fixed(256), OptionalLong.of(7), 9, 0.5, new RetrySpec(1, 0, 10), false));
     assertThat(spec.resources()).isEqualTo(new ResourceSpec("spark://host:7077", 5, 3, "512m", 1));
     assertThat(spec.resources().isLocal()).isFalse();
   }
@@ -324,7 +324,7 @@ class JobSpecParserTest {
         TableFormat.DELTA, "data/orders", OptionalLong.empty(), Optional.empty(), List.of()));
     assertThat(spec.output()).isEqualTo(new OutputSpec("out/eta_scores", WriteMode.APPEND, "out/eta_scores_dead_letter"));
     assertThat(spec.execution()).isEqualTo(
-        new ExecutionSpec(BatchSize.fixed(1024), OptionalLong.empty(), 2_000_000L, 0.01, new RetrySpec(4, 3)));
+        new ExecutionSpec(BatchSize.fixed(1024), OptionalLong.empty(), 2_000_000L, 0.01, new RetrySpec(4, 3, 10), false));
     assertThat(spec.resources()).isEqualTo(new ResourceSpec("local[*]", 2, 4, "8g", 0));
   }
 
@@ -336,9 +336,18 @@ class JobSpecParserTest {
   }
 
   @Test
+  void speculationAndTheJobRetryBudgetAreRead() {
+    ExecutionSpec execution = yaml(MINIMAL_YAML + "execution:\n  speculation: true\n  retries: {job: 2}\n").execution();
+    assertThat(execution.speculation()).isTrue();
+    assertThat(execution.retries()).isEqualTo(new RetrySpec(4, 3, 2));
+    assertThatThrownBy(() -> yaml(MINIMAL_YAML + "execution:\n  speculation: yes please\n"))
+        .hasMessageContaining("execution.speculation: must be true or false");
+  }
+
+  @Test
   void partialRetriesKeepTheOtherDefault() {
     assertThat(yaml(MINIMAL_YAML + "execution:\n  retries: {chunk: 0}\n").execution().retries())
-        .isEqualTo(new RetrySpec(4, 0));
+        .isEqualTo(new RetrySpec(4, 0, 10));
   }
 
   @Test

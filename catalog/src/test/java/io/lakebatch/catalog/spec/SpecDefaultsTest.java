@@ -87,7 +87,8 @@ class SpecDefaultsTest {
     assertThat(execution.rowsPerTask()).isEmpty();
     assertThat(execution.rowsPerChunk()).isEqualTo(SpecDefaults.ROWS_PER_CHUNK);
     assertThat(execution.maxBadRowFraction()).isEqualTo(SpecDefaults.MAX_BAD_ROW_FRACTION);
-    assertThat(execution.retries()).isEqualTo(new RetrySpec(SpecDefaults.TASK_RETRIES, SpecDefaults.CHUNK_RETRIES));
+    assertThat(execution.retries()).isEqualTo(new RetrySpec(SpecDefaults.TASK_RETRIES, SpecDefaults.CHUNK_RETRIES, SpecDefaults.JOB_RETRIES));
+    assertThat(execution.speculation()).isEqualTo(SpecDefaults.SPECULATION).isFalse();
 
     ResourceSpec resources = spec.resources();
     assertThat(resources.master()).isEqualTo(SpecDefaults.MASTER);
