@@ -203,11 +203,11 @@ public final class InferenceJob {
             ? "all " + summary.chunksTotal() + " chunks committed" : String.join("; ", summary.failedChunks()));
         LOG.info("run {} ended {}:\n{}", runId, summary.state(), summary.render());
         return summary;
-      } catch (RuntimeException e) {
+      } catch (Exception e) {  // Spark throws undeclared checked exceptions (SparkException)
         String message = LakeBatchException.findIn(e).map(Throwable::getMessage).orElse(LakeBatchErrors.rootMessage(e));
         LOG.error("run {} failed: {}", runId, message, e);
         endFailed(runs, runId, message);
-        throw e;
+        throw unchecked(e);
       }
     }
   }
@@ -392,11 +392,11 @@ public final class InferenceJob {
     for (int attempt = 1; ; attempt++) {
       try {
         return Optional.of(runChunk(scope, chunk, overwrite));
-      } catch (RuntimeException e) {
+      } catch (Exception e) {  // Spark throws undeclared checked exceptions (SparkException)
         ErrorCategory category = LakeBatchException.findIn(e).map(LakeBatchException::category)
             .orElse(ErrorCategory.TRANSIENT);
         if (category == ErrorCategory.USER || category == ErrorCategory.INTERNAL) {
-          throw e;
+          throw unchecked(e);
         }
         String message = LakeBatchException.findIn(e).map(Throwable::getMessage).orElse(LakeBatchErrors.rootMessage(e));
         boolean budgetLeft = category.retryable() && attempt < attempts && scope.jobRetriesLeft().get() > 0;
@@ -412,6 +412,14 @@ public final class InferenceJob {
         sleepBackoff(attempt);
       }
     }
+  }
+
+  private static RuntimeException unchecked(Exception e) {
+    if (e instanceof RuntimeException runtime) {
+      return runtime;
+    }
+    return LakeBatchException.findIn(e).map(RuntimeException.class::cast)
+        .orElseGet(() -> LakeBatchErrors.internal("unexpected " + LakeBatchErrors.rootMessage(e), e));
   }
 
   private static void sleepBackoff(int attempt) {

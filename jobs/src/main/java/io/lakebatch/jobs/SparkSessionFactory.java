@@ -2,6 +2,7 @@ package io.lakebatch.jobs;
 
 import io.lakebatch.catalog.spec.ResourceSpec;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /** Builds the SparkSession a job runs in, from the spec's resources, with Delta enabled. */
@@ -38,6 +39,12 @@ public final class SparkSessionFactory {
    *     of the original, so it needs a cluster of more than one host)
    */
   public static SparkSession create(String appName, ResourceSpec resources, int taskAttempts, boolean speculation) {
+    return create(appName, resources, taskAttempts, speculation, Map.of());
+  }
+
+  /** As above, then {@code extraConf} (e.g. what a standalone cluster's drivers need) on top. */
+  public static SparkSession create(String appName, ResourceSpec resources, int taskAttempts, boolean speculation,
+      Map<String, String> extraConf) {
     String master = resources.master();
     if (master.startsWith("local") && !master.contains(",")) {
       // local mode only retries a failed task when the master says how often: local[N, F]
@@ -64,6 +71,7 @@ public final class SparkSessionFactory {
           .config("spark.executor.memory", resources.executorMemory())
           .config("spark.cores.max", (long) resources.executors() * resources.executorCores());
     }
+    extraConf.forEach(builder::config);
     return builder.getOrCreate();
   }
 }

@@ -138,6 +138,50 @@ public final class LakeBatchErrors {
     return new LakeBatchException(ErrorCategory.INTERNAL, message, cause);
   }
 
+  // The standalone cluster (`lakebatch cluster`).
+
+  public static LakeBatchException clusterOption(String option, String value, String allowed) {
+    return usage("invalid " + option + " '" + value + "': must be " + allowed);
+  }
+
+  public static LakeBatchException clusterAlreadyRunning(java.nio.file.Path dir, String masterUrl, int alive) {
+    return usage("a cluster is already running in " + dir + " (master " + masterUrl + ", "
+        + alive + " of its processes alive); stop it first with `lakebatch cluster stop --dir " + dir
+        + "` or choose another --dir");
+  }
+
+  public static LakeBatchException clusterStartInProgress(java.nio.file.Path dir) {
+    return usage("another `lakebatch cluster start` is starting a cluster in " + dir
+        + " right now; wait for it, or choose another --dir");
+  }
+
+  public static LakeBatchException clusterNotRunning(java.nio.file.Path dir) {
+    return usage("no cluster is running in " + dir + "; start one with `lakebatch cluster start --dir "
+        + dir + "`");
+  }
+
+  public static LakeBatchException clusterStateUnreadable(java.nio.file.Path file, Throwable cause) {
+    return usage("cannot read the cluster state " + file + " (" + rootMessage(cause)
+        + "); stop its processes by hand and delete the file");
+  }
+
+  public static LakeBatchException clusterWithoutJars(String classpath) {
+    return usage("the classpath has no jar for executors (only folders: " + classpath
+        + "); start the cluster from the packaged build (./lakebatch) or pass jar entries");
+  }
+
+  public static LakeBatchException clusterStartFailed(String what, java.nio.file.Path log, String logTail, Throwable cause) {
+    return internal(what + "; the end of its log " + log + ":\n" + logTail, cause);
+  }
+
+  public static LakeBatchException clusterIo(String what, Throwable cause) {
+    return internal(what + ": " + rootMessage(cause), cause);
+  }
+
+  public static LakeBatchException clusterMasterUnreachable(String url, Throwable cause) {
+    return transientFailure("the Spark master's status at " + url + " cannot be read", cause);
+  }
+
   /** The innermost message of a cause chain, which is usually the one that explains. */
   public static String rootMessage(Throwable t) {
     if (t == null) {

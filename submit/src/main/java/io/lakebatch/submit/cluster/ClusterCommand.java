@@ -1,5 +1,6 @@
 package io.lakebatch.submit.cluster;
 
+import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.submit.LakeBatchHome;
 import io.lakebatch.submit.catalog.HelpOption;
 import java.io.PrintStream;
@@ -88,7 +89,7 @@ public final class ClusterCommand implements Runnable {
     @Override
     public Integer call() {
       Path folder = dir.resolve();
-      StandaloneCluster cluster = StandaloneCluster.attach(folder).orElseThrow(() -> ClusterErrors.notRunning(folder));
+      StandaloneCluster cluster = StandaloneCluster.attach(folder).orElseThrow(() -> LakeBatchErrors.clusterNotRunning(folder));
       System.out.printf("cluster in %s%n", cluster.dir());
       describe(cluster, cluster.status(), System.out);
       System.out.flush();

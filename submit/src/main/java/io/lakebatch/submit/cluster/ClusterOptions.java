@@ -1,5 +1,6 @@
 package io.lakebatch.submit.cluster;
 
+import io.lakebatch.catalog.error.LakeBatchErrors;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
@@ -40,17 +41,17 @@ public record ClusterOptions(
     requireNonNull(startTimeout, "startTimeout is null");
     requireNonNull(lifetime, "lifetime is null");
     if (workers < 1 || workers > MAX_WORKERS) {
-      throw ClusterErrors.invalidOption("--workers", Integer.toString(workers), "1.." + MAX_WORKERS);
+      throw LakeBatchErrors.clusterOption("--workers", Integer.toString(workers), "1.." + MAX_WORKERS);
     }
     if (workerCores < 1 || workerCores > 1024) {
-      throw ClusterErrors.invalidOption("--worker-cores", Integer.toString(workerCores), "1..1024");
+      throw LakeBatchErrors.clusterOption("--worker-cores", Integer.toString(workerCores), "1..1024");
     }
     workerMemory = workerMemory.toLowerCase(Locale.ROOT);
     if (memoryMegabytes(workerMemory) < 512) {
-      throw ClusterErrors.invalidOption("--worker-memory", workerMemory, "512m or more, written like 768m or 2g");
+      throw LakeBatchErrors.clusterOption("--worker-memory", workerMemory, "512m or more, written like 768m or 2g");
     }
     if (startTimeout.isNegative() || startTimeout.isZero()) {
-      throw ClusterErrors.invalidOption("start timeout", startTimeout.toString(), "a positive duration");
+      throw LakeBatchErrors.clusterOption("start timeout", startTimeout.toString(), "a positive duration");
     }
     classpath = classpath.map(List::copyOf);
   }

@@ -1,5 +1,6 @@
 package io.lakebatch.submit.cluster;
 
+import io.lakebatch.catalog.error.LakeBatchErrors;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -70,7 +71,7 @@ record ClusterState(
       JSON.writeValue(temporary.toFile(), this);
       Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw ClusterErrors.io("cannot write " + file, e);
+      throw LakeBatchErrors.clusterIo("cannot write " + file, e);
     }
   }
 
@@ -82,7 +83,7 @@ record ClusterState(
     try {
       return java.util.Optional.of(JSON.readValue(file.toFile(), ClusterState.class));
     } catch (IOException e) {
-      throw ClusterErrors.unreadableState(file, e);
+      throw LakeBatchErrors.clusterStateUnreadable(file, e);
     }
   }
 
@@ -90,7 +91,7 @@ record ClusterState(
     try {
       Files.deleteIfExists(dir.resolve(FILE_NAME));
     } catch (IOException e) {
-      throw ClusterErrors.io("cannot delete " + dir.resolve(FILE_NAME), e);
+      throw LakeBatchErrors.clusterIo("cannot delete " + dir.resolve(FILE_NAME), e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.lakebatch.submit.cluster;
 
+import io.lakebatch.catalog.error.LakeBatchErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ final class SparkHomeFolder {
   /** Creates {@code dir/spark-home} afresh for these jars and returns it. */
   static Path prepare(Path dir, List<Path> jars, List<Path> classpath) {
     if (jars.isEmpty()) {
-      throw ClusterErrors.noJars(classpath.stream().map(Path::toString).collect(Collectors.joining(":")));
+      throw LakeBatchErrors.clusterWithoutJars(classpath.stream().map(Path::toString).collect(Collectors.joining(":")));
     }
     Path home = dir.resolve("spark-home");
     Path jarsFolder = jars(home);
@@ -69,7 +70,7 @@ final class SparkHomeFolder {
         Files.write(leftOutFile, leftOut.stream().map(Path::toString).toList());
       }
     } catch (IOException e) {
-      throw ClusterErrors.io("cannot prepare the Spark home " + home, e);
+      throw LakeBatchErrors.clusterIo("cannot prepare the Spark home " + home, e);
     }
     return home;
   }

@@ -1,5 +1,6 @@
 package io.lakebatch.submit.cluster;
 
+import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.error.LakeBatchException;
 import io.lakebatch.catalog.spec.ResourceSpec;
 import io.lakebatch.jobs.SparkSessionFactory;
@@ -67,7 +68,7 @@ public final class StandaloneCluster implements AutoCloseable {
 
   private final Path dir;
   private final Object lock = new Object();
-  private ClusterState state;
+  private volatile ClusterState state;
   private Optional<ProcessHandle> master = Optional.empty();
   private final List<Optional<ProcessHandle>> workers = new ArrayList<>();
   private Thread shutdownHook;
@@ -88,18 +89,18 @@ public final class StandaloneCluster implements AutoCloseable {
     try {
       Files.createDirectories(folder);
     } catch (IOException e) {
-      throw ClusterErrors.io("cannot create the cluster folder " + folder, e);
+      throw LakeBatchErrors.clusterIo("cannot create the cluster folder " + folder, e);
     }
     try (FileChannel lockFile = FileChannel.open(folder.resolve(".lock"), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE); FileLock held = lockFile.tryLock()) {
       if (held == null) {
-        throw ClusterErrors.alreadyRunning(folder, "(another `cluster start` is starting it)", 0);
+        throw LakeBatchErrors.clusterStartInProgress(folder);
       }
       Optional<StandaloneCluster> running = attach(folder);
       if (running.isPresent()) {
-        throw ClusterErrors.alreadyRunning(folder, running.get().masterUrl(), running.get().liveProcesses());
+        throw LakeBatchErrors.clusterAlreadyRunning(folder, running.get().masterUrl(), running.get().liveProcesses());
       }
-      ClusterState.delete(folder);  // a stale state: its processes are all gone
+      stop(folder);  // a stale state (its processes are gone): sweep executors that outlived it, drop it
       List<Path> entries = options.classpath().orElseGet(ClusterClasspath::ofThisJvm);
       Path sparkHome = SparkHomeFolder.prepare(folder, ClusterClasspath.jars(entries), entries);
       StandaloneCluster cluster = new StandaloneCluster(folder);
@@ -114,7 +115,7 @@ public final class StandaloneCluster implements AutoCloseable {
       }
       return cluster;
     } catch (IOException e) {
-      throw ClusterErrors.io("cannot lock " + folder.resolve(".lock"), e);
+      throw LakeBatchErrors.clusterIo("cannot lock " + folder.resolve(".lock"), e);
     }
   }
 
@@ -142,12 +143,14 @@ public final class StandaloneCluster implements AutoCloseable {
     Optional<StandaloneCluster> running = attach(folder);
     if (running.isPresent()) {
       running.get().stop();
-    } else if (ClusterState.read(folder).isPresent()) {
-      // every process is gone; executors that outlived their worker are still swept
-      StandaloneCluster stale = new StandaloneCluster(folder);
-      stale.state = ClusterState.read(folder).get();
-      stale.state.workers().forEach(w -> stale.workers.add(Optional.empty()));
-      stale.stop();
+    } else {
+      // every recorded process is gone; executors that outlived their worker are still swept
+      ClusterState.read(folder).ifPresent(recorded -> {
+        StandaloneCluster stale = new StandaloneCluster(folder);
+        stale.state = recorded;
+        recorded.workers().forEach(worker -> stale.workers.add(Optional.empty()));
+        stale.stop();
+      });
     }
   }
 
@@ -166,9 +169,14 @@ public final class StandaloneCluster implements AutoCloseable {
     return dir;
   }
 
-  /** The log of the master ({@code -1}) or of worker {@code index}. */
-  public Path log(int index) {
-    return Path.of(index < 0 ? state.master().log() : state.workers().get(index).log());
+  /** The master's standard output and error. */
+  public Path masterLog() {
+    return Path.of(state.master().log());
+  }
+
+  /** Worker {@code index}'s standard output and error (its executors log under {@code work/worker-N/}). */
+  public Path workerLog(int index) {
+    return Path.of(state.workers().get(index).log());
   }
 
   /** The worker processes in start order (index = worker number); for an attached cluster, the live ones. */
@@ -210,10 +218,10 @@ public final class StandaloneCluster implements AutoCloseable {
       }
       return MasterStatus.parse(response.body());
     } catch (IOException e) {
-      throw ClusterErrors.masterUnreachable(url, e);
+      throw LakeBatchErrors.clusterMasterUnreachable(url, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw ClusterErrors.masterUnreachable(url, e);
+      throw LakeBatchErrors.clusterMasterUnreachable(url, e);
     }
   }
 
@@ -314,7 +322,8 @@ public final class StandaloneCluster implements AutoCloseable {
     synchronized (lock) {
       master = Optional.of(masterProcess.toHandle());
       state = new ClusterState("spark://" + LOOPBACK + ":" + masterPorts[0], masterPorts[1], options.workerCores(),
-          options.workerMemory(), record("master", masterProcess, masterPorts[0], masterPorts[1], masterLog), List.of());
+          options.workerMemory(), record("master", masterProcess, masterPorts[0], masterPorts[1], masterLog),
+          List.of());
       state.write(dir);
     }
     awaitLogLine(masterProcess, masterLog, LEADER_LINE, "the Spark master", deadline);
@@ -339,11 +348,11 @@ public final class StandaloneCluster implements AutoCloseable {
     while (true) {
       for (int i = 0; i < started.size(); i++) {
         if (!started.get(i).isAlive()) {
-          throw failedToStart("worker " + i + " exited with code " + started.get(i).exitValue(), log(i), null);
+          throw failedToStart("worker " + i + " exited with code " + started.get(i).exitValue(), workerLog(i), null);
         }
       }
       if (!masterProcess.isAlive()) {
-        throw failedToStart("the Spark master exited with code " + masterProcess.exitValue(), log(-1), null);
+        throw failedToStart("the Spark master exited with code " + masterProcess.exitValue(), masterLog(), null);
       }
       try {
         if (aliveWorkers() == options.workers()) {
@@ -351,12 +360,12 @@ public final class StandaloneCluster implements AutoCloseable {
         }
       } catch (LakeBatchException notAnswering) {
         if (System.nanoTime() > deadline) {
-          throw failedToStart("the Spark master's web UI does not answer", log(-1), notAnswering);
+          throw failedToStart("the Spark master's web UI does not answer", masterLog(), notAnswering);
         }
       }
       if (System.nanoTime() > deadline) {
         throw failedToStart("not all " + options.workers() + " workers registered with the master within "
-            + options.startTimeout().toSeconds() + " s", log(0), null);
+            + options.startTimeout().toSeconds() + " s", workerLog(0), null);
       }
       sleep(POLL_INTERVAL);
     }
@@ -397,7 +406,7 @@ public final class StandaloneCluster implements AutoCloseable {
           StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
       return builder.start();
     } catch (IOException e) {
-      throw ClusterErrors.io("cannot start " + String.join(" ", mainClassAndArguments), e);
+      throw LakeBatchErrors.clusterIo("cannot start " + String.join(" ", mainClassAndArguments), e);
     }
   }
 
@@ -442,7 +451,7 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   private static LakeBatchException failedToStart(String what, Path log, Throwable cause) {
-    return ClusterErrors.startFailed("cannot start the cluster: " + what, log, tail(log, 30), cause);
+    return LakeBatchErrors.clusterStartFailed("cannot start the cluster: " + what, log, tail(log, 30), cause);
   }
 
   private static String tail(Path log, int lines) {
@@ -472,7 +481,7 @@ public final class StandaloneCluster implements AutoCloseable {
       }
       return result;
     } catch (IOException e) {
-      throw ClusterErrors.io("cannot find a free port on " + LOOPBACK, e);
+      throw LakeBatchErrors.clusterIo("cannot find a free port on " + LOOPBACK, e);
     } finally {
       for (ServerSocket socket : sockets) {
         try {
@@ -488,9 +497,9 @@ public final class StandaloneCluster implements AutoCloseable {
     try {
       Files.createDirectories(folder);
     } catch (FileAlreadyExistsException e) {
-      throw ClusterErrors.io(folder + " exists and is not a folder", e);
+      throw LakeBatchErrors.clusterIo(folder + " exists and is not a folder", e);
     } catch (IOException e) {
-      throw ClusterErrors.io("cannot create " + folder, e);
+      throw LakeBatchErrors.clusterIo("cannot create " + folder, e);
     }
   }
 
@@ -503,7 +512,7 @@ public final class StandaloneCluster implements AutoCloseable {
       Thread.sleep(duration.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw ClusterErrors.io("interrupted while waiting for the cluster", e);
+      throw LakeBatchErrors.clusterIo("interrupted while waiting for the cluster", e);
     }
   }
 }

@@ -1,0 +1,155 @@
+package io.lakebatch.tests.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakebatch.catalog.spec.JobSpec;
+import io.lakebatch.catalog.spec.TableFormat;
+import io.lakebatch.catalog.store.RunState;
+import io.lakebatch.jobs.InferenceJob;
+import io.lakebatch.jobs.PreparedRun;
+import io.lakebatch.jobs.RunSummary;
+import io.lakebatch.jobs.SyntheticTableOptions;
+import io.lakebatch.submit.cluster.StandaloneCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.apache.spark.SparkStageInfo;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A worker and its executor are SIGKILLed while a chunk's tasks run: Spark reruns the lost tasks on the
+ * other worker, the job ends SUCCEEDED and every input row is committed exactly once (to the output or
+ * the dead-letter table).
+ */
+class WorkerKillTest {
+  private static final long ROWS = 40_000;
+  private static final long ROWS_PER_CHUNK = 10_000;
+  private static final long BAD_EVERY = 5_000;
+
+  @TempDir static Path folder;
+  private static StandaloneCluster cluster;
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    cluster = ClusterJobs.startCluster(folder.resolve("cluster"), 2);
+    long driverStart = System.nanoTime();
+    spark = ClusterJobs.driver(cluster, 4);
+    System.out.println("driver session started in " + ClusterJobs.since(driverStart));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    ClusterJobs.stop(spark, cluster);
+  }
+
+  @Test
+  void killingAWorkerMidChunkLosesAndDuplicatesNothing() throws Exception {
+    long start = System.nanoTime();
+    Path model = ClusterJobs.mlp(folder);
+    Path input = ClusterJobs.input(spark, folder, ROWS, 4, BAD_EVERY);
+    System.out.println("model and input written by the cluster in " + ClusterJobs.since(start));
+    JobSpec spec = ClusterJobs.spec(folder, "worker-kill", model, input, ROWS_PER_CHUNK, cluster.resources());
+    Path output = Path.of(spec.output().path());
+    List<String> removedExecutors = new CopyOnWriteArrayList<>();
+    List<String> failedTasks = new CopyOnWriteArrayList<>();
+    spark.sparkContext().addSparkListener(new SparkListener() {
+      @Override
+      public void onExecutorRemoved(SparkListenerExecutorRemoved removed) {
+        removedExecutors.add(removed.executorId() + ": " + removed.reason());
+      }
+
+      @Override
+      public void onTaskEnd(SparkListenerTaskEnd end) {
+        if (!end.taskInfo().successful()) {
+          failedTasks.add("task " + end.taskInfo().taskId() + " on executor " + end.taskInfo().executorId() + ": "
+              + end.reason());
+        }
+      }
+    });
+    // the cluster's executors start with the application; wait for both so that tasks spread over workers
+    awaitExecutors(2, Duration.ofSeconds(60));
+
+    InferenceJob job = ClusterJobs.job(spark, System.out);
+    long preparing = System.nanoTime();
+    PreparedRun prepared = job.prepare(spec);
+    System.out.println("run prepared in " + ClusterJobs.since(preparing));
+    int chunks = prepared.plan().chunks().size();
+    long started = System.nanoTime();
+    CompletableFuture<RunSummary> running = CompletableFuture.supplyAsync(() -> job.run(prepared));
+
+    // at least one chunk committed, and tasks of a later chunk running right now
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    int committed;
+    int activeTasks;
+    while (true) {
+      committed = ClusterJobs.commits(output);
+      activeTasks = activeTasks();
+      if (committed >= 1 && activeTasks > 0 || running.isDone() || System.nanoTime() > deadline) {
+        break;
+      }
+      Thread.sleep(10);
+    }
+    assertThat(running).as("the job must still be running when the worker is killed").isNotDone();
+    cluster.killWorker(0);
+    double killedAt = (System.nanoTime() - started) / 1e9;
+    System.out.printf("killed worker 0 and its executor at %s, %.2f s into the run, %d of %d chunks committed"
+        + " before, %d tasks running%n", Instant.now(), killedAt, committed, chunks, activeTasks);
+
+    RunSummary summary = running.get(3, TimeUnit.MINUTES);
+    System.out.println("run ended " + ClusterJobs.since(started) + " after it started");
+    System.out.print(summary.render());
+    System.out.println("executors removed: " + removedExecutors);
+    System.out.println("failed task attempts: " + failedTasks);
+
+    assertThat(committed).isLessThan(chunks);
+    assertThat(cluster.workers().get(0).isAlive()).isFalse();
+    assertThat(cluster.awaitAliveWorkers(1, Duration.ofSeconds(30))).isTrue();
+    assertThat(cluster.aliveWorkers()).isEqualTo(1);
+    assertThat(removedExecutors).hasSize(1);
+
+    assertThat(summary.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(summary.chunksRun()).isEqualTo(chunks);
+    assertThat(summary.failedChunks()).isEmpty();
+    long bad = LongStream.range(0, ROWS)
+        .filter(SyntheticTableOptions.of(ROWS, 1, TableFormat.DELTA).withBadEvery(BAD_EVERY)::isBad).count();
+    ClusterJobs.IdCounts ids = ClusterJobs.idCounts(spark, output.toString(), spec.output().deadLetterPath());
+    System.out.println("output: " + ids);
+    assertThat(ids.outputRows()).isEqualTo(ROWS - bad).isEqualTo(summary.rowsOut());
+    assertThat(ids.deadLetterRows()).isEqualTo(bad).isEqualTo(summary.deadLetterRows());
+    assertThat(ids.scoresMissing()).isZero();
+    assertThat(ids.everyIdOnce(ROWS)).as("every input id exactly once in output or dead-letter").isTrue();
+    assertThat(ClusterJobs.commits(output)).as("one output commit per chunk").isEqualTo(chunks);
+  }
+
+  private static int activeTasks() {
+    var tracker = spark.sparkContext().statusTracker();
+    int active = 0;
+    for (int stage : tracker.getActiveStageIds()) {
+      SparkStageInfo info = tracker.getStageInfo(stage).getOrElse(() -> null);
+      active += info == null ? 0 : info.numActiveTasks();
+    }
+    return active;
+  }
+
+  private static void awaitExecutors(int executors, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    // getExecutorInfos lists the driver too
+    while (spark.sparkContext().statusTracker().getExecutorInfos().length < executors + 1) {
+      assertThat(System.nanoTime()).as("%d executors registered in time", executors).isLessThan(deadline);
+      Thread.sleep(100);
+    }
+  }
+}
