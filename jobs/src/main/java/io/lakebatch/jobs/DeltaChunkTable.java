@@ -87,7 +87,7 @@ final class DeltaChunkTable {
   }
 
   /** The commit that recorded {@code appId}, searching from version {@code from}. */
-  private Optional<ChunkCommit> findCommit(String appId, long from) {
+  Optional<ChunkCommit> findCommit(String appId, long from) {
     return history(from).stream().filter(c -> c.appIds().contains(appId)).findFirst()
         .map(c -> new ChunkCommit(c.version(), c.rows()));
   }

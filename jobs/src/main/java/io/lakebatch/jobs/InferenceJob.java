@@ -452,17 +452,22 @@ public final class InferenceJob {
       Row counts = scored.agg(functions.count(functions.lit(1)), functions.count(functions.col(InferenceConfig.REASON)))
           .first();
       long rowsIn = counts.getLong(0);
+      long invalidRows = counts.getLong(1);
       Dataset<Row> bad = scored.where(invalid).select(deadLetterColumns(config, prepared.runId(), chunk.index()));
-      long deadLetterRows = 0;
-      if (counts.getLong(1) > 0) {
-        deadLetterRows = deadLetter.commit(bad, key.chunkAppId("dead-letter", chunk.index()), 1, SaveMode.Append, metadata)
-            .map(DeltaChunkTable.ChunkCommit::rows).orElse(0L);
+      // A commit Delta skips because its id is already recorded (an earlier attempt crashed between
+      // the dead-letter and the output commit, or another driver won) holds these same rows.
+      if (invalidRows > 0) {
+        String badId = key.chunkAppId("dead-letter", chunk.index());
+        deadLetter.commit(bad, badId, 1, SaveMode.Append, metadata);
       }
       Column[] outputColumns = List.of(config.outputSchema().fieldNames()).stream().map(functions::col).toArray(Column[]::new);
-      var commit = output.commit(scored.where(functions.not(invalid)).select(outputColumns),
-          key.chunkAppId("output", chunk.index()), 1, overwrite ? SaveMode.Overwrite : SaveMode.Append, metadata);
-      return new ChunkResult(rowsIn, commit.map(DeltaChunkTable.ChunkCommit::rows).orElse(0L), deadLetterRows,
-          commit.map(DeltaChunkTable.ChunkCommit::version).orElse(-1L));
+      String outputId = key.chunkAppId("output", chunk.index());
+      DeltaChunkTable.ChunkCommit commit = output.commit(scored.where(functions.not(invalid)).select(outputColumns),
+          outputId, 1, overwrite ? SaveMode.Overwrite : SaveMode.Append, metadata)
+          .or(() -> output.findCommit(outputId, 0))
+          .orElseThrow(() -> LakeBatchErrors.internal("chunk " + chunk.index() + " is not in " + output.path()
+              + " after its commit", null));
+      return new ChunkResult(rowsIn, rowsIn - invalidRows, invalidRows, commit.version());
     } finally {
       scored.unpersist(false);
       spark.sparkContext().setJobDescription(null);

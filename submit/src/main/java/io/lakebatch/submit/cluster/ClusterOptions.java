@@ -24,6 +24,10 @@ import java.util.regex.Pattern;
  * @param startTimeout how long to wait for the master to be elected and for every worker to register
  * @param lifetime whether the cluster outlives this JVM (the command line) or is stopped when it exits
  *     (tests, should their owner not stop it)
+ * @param distinctWorkerHosts whether worker {@code i} (and its executors) binds {@code 127.0.0.(i+2)}
+ *     instead of {@code 127.0.0.1}, so that Spark sees one host per worker (speculation never runs a
+ *     copy on the original's host); the master stays on {@code 127.0.0.1}. Linux only (every
+ *     {@code 127.x.y.z} is loopback there).
  */
 public record ClusterOptions(
     int workers,
@@ -31,7 +35,8 @@ public record ClusterOptions(
     String workerMemory,
     Optional<List<Path>> classpath,
     Duration startTimeout,
-    Lifetime lifetime) {
+    Lifetime lifetime,
+    boolean distinctWorkerHosts) {
   private static final Pattern MEMORY = Pattern.compile("([1-9][0-9]{0,6})([mg])");
   private static final int MAX_WORKERS = 64;
 
@@ -56,35 +61,56 @@ public record ClusterOptions(
     classpath = classpath.map(List::copyOf);
   }
 
+  /** All on {@code 127.0.0.1} (no distinct worker hosts). */
+  public ClusterOptions(int workers, int workerCores, String workerMemory, Optional<List<Path>> classpath,
+      Duration startTimeout, Lifetime lifetime) {
+    this(workers, workerCores, workerMemory, classpath, startTimeout, lifetime, false);
+  }
+
   /** Two workers with one core and 1g each, this JVM's classpath, 90 s to start, left running at exit. */
   public static ClusterOptions defaults() {
     return new ClusterOptions(2, 1, "1g", Optional.empty(), Duration.ofSeconds(90), Lifetime.DETACHED);
   }
 
   public ClusterOptions withWorkers(int value) {
-    return new ClusterOptions(value, workerCores, workerMemory, classpath, startTimeout, lifetime);
+    return new ClusterOptions(value, workerCores, workerMemory, classpath, startTimeout, lifetime, distinctWorkerHosts);
   }
 
   public ClusterOptions withWorkerCores(int value) {
-    return new ClusterOptions(workers, value, workerMemory, classpath, startTimeout, lifetime);
+    return new ClusterOptions(workers, value, workerMemory, classpath, startTimeout, lifetime, distinctWorkerHosts);
   }
 
   public ClusterOptions withWorkerMemory(String value) {
-    return new ClusterOptions(workers, workerCores, value, classpath, startTimeout, lifetime);
+    return new ClusterOptions(workers, workerCores, value, classpath, startTimeout, lifetime, distinctWorkerHosts);
   }
 
   /** Runs the daemons and executors with these classpath entries (only the jars reach executors). */
   public ClusterOptions withClasspath(List<Path> value) {
-    return new ClusterOptions(workers, workerCores, workerMemory, Optional.of(value), startTimeout, lifetime);
+    return new ClusterOptions(workers, workerCores, workerMemory, Optional.of(value), startTimeout, lifetime,
+        distinctWorkerHosts);
   }
 
   public ClusterOptions withStartTimeout(Duration value) {
-    return new ClusterOptions(workers, workerCores, workerMemory, classpath, value, lifetime);
+    return new ClusterOptions(workers, workerCores, workerMemory, classpath, value, lifetime, distinctWorkerHosts);
   }
 
   /** Stops the cluster from a shutdown hook of this JVM, should its owner not stop it (tests). */
   public ClusterOptions withStopOnJvmExit() {
-    return new ClusterOptions(workers, workerCores, workerMemory, classpath, startTimeout, Lifetime.THIS_JVM);
+    return new ClusterOptions(workers, workerCores, workerMemory, classpath, startTimeout, Lifetime.THIS_JVM,
+        distinctWorkerHosts);
+  }
+
+  /**
+   * Binds worker {@code i} and its executors to {@code 127.0.0.(i+2)} (the master stays on
+   * {@code 127.0.0.1}): each worker is a host of its own to Spark, as speculation needs.
+   */
+  public ClusterOptions withDistinctWorkerHosts() {
+    return new ClusterOptions(workers, workerCores, workerMemory, classpath, startTimeout, lifetime, true);
+  }
+
+  /** The address worker {@code index} binds: {@code 127.0.0.(index+2)} with distinct hosts, else 127.0.0.1. */
+  public String workerHost(int index) {
+    return distinctWorkerHosts ? "127.0.0." + (index + 2) : "127.0.0.1";
   }
 
   /** How long the started processes live. */

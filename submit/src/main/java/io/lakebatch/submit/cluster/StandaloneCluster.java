@@ -30,7 +30,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A Spark standalone cluster on 127.0.0.1: one master and N workers, each a JVM started from the
+ * A Spark standalone cluster on 127.0.0.1 (workers optionally on 127.0.0.2, 127.0.0.3, …; see
+ * {@link ClusterOptions#withDistinctWorkerHosts()}): one master and N workers, each a JVM started from the
  * Maven jars LakeBatch runs with (no Spark distribution), detached from the starting JVM.
  *
  * <p>Everything lives in a state folder {@code DIR}:
@@ -315,9 +316,9 @@ public final class StandaloneCluster implements AutoCloseable {
 
   private void launch(Path sparkHome, ClusterOptions options) {
     long deadline = System.nanoTime() + options.startTimeout().toNanos();
-    int[] masterPorts = freePorts(2);
+    int[] masterPorts = freePorts(LOOPBACK, 2);
     Path masterLog = dir.resolve("master.log");
-    Process masterProcess = startDaemon(sparkHome, masterLog, List.of(MASTER_CLASS, "--host", LOOPBACK,
+    Process masterProcess = startDaemon(sparkHome, masterLog, LOOPBACK, List.of(MASTER_CLASS, "--host", LOOPBACK,
         "--port", Integer.toString(masterPorts[0]), "--webui-port", Integer.toString(masterPorts[1])));
     synchronized (lock) {
       master = Optional.of(masterProcess.toHandle());
@@ -330,11 +331,12 @@ public final class StandaloneCluster implements AutoCloseable {
 
     List<Process> started = new ArrayList<>();
     for (int i = 0; i < options.workers(); i++) {
-      int[] ports = freePorts(2);
+      String host = options.workerHost(i);
+      int[] ports = freePorts(host, 2);
       Path log = dir.resolve("worker-" + i + ".log");
       Path workDir = dir.resolve("work").resolve("worker-" + i);
       createDirectories(workDir);
-      Process worker = startDaemon(sparkHome, log, List.of(WORKER_CLASS, masterUrl(), "--host", LOOPBACK,
+      Process worker = startDaemon(sparkHome, log, host, List.of(WORKER_CLASS, masterUrl(), "--host", host,
           "--port", Integer.toString(ports[0]), "--webui-port", Integer.toString(ports[1]),
           "--cores", Integer.toString(options.workerCores()), "--memory", options.workerMemory(),
           "--work-dir", workDir.toString()));
@@ -371,7 +373,8 @@ public final class StandaloneCluster implements AutoCloseable {
     }
   }
 
-  private Process startDaemon(Path sparkHome, Path log, List<String> mainClassAndArguments) {
+  /** {@code localIp}: the daemon's {@code SPARK_LOCAL_IP}, inherited by the executors a worker launches. */
+  private Process startDaemon(Path sparkHome, Path log, String localIp, List<String> mainClassAndArguments) {
     List<String> command = new ArrayList<>();
     Path setsid = Path.of("/usr/bin/setsid");
     if (Files.isExecutable(setsid)) {
@@ -398,7 +401,7 @@ public final class StandaloneCluster implements AutoCloseable {
     env.put("SPARK_HOME", sparkHome.toString());
     env.put("SPARK_CONF_DIR", SparkHomeFolder.conf(sparkHome).toString());
     env.put("SPARK_SCALA_VERSION", "2.12");
-    env.put("SPARK_LOCAL_IP", LOOPBACK);
+    env.put("SPARK_LOCAL_IP", localIp);
     // the classpath of executors is $SPARK_HOME/jars alone
     env.remove("SPARK_DIST_CLASSPATH");
     try {
@@ -419,11 +422,32 @@ public final class StandaloneCluster implements AutoCloseable {
     return ProcessTree.find(daemon.pid(), daemon.startedAtMillis(), mainClass);
   }
 
-  /** Executors a worker launched: their {@code --worker-url} names its RPC port. */
+  /** Executors a worker launched: their {@code --worker-url} names its address and RPC port. */
   private static java.util.function.Predicate<ProcessHandle> executorsOf(DaemonRecord worker) {
-    String workerUrl = "spark://Worker@" + LOOPBACK + ":" + worker.port();
+    String workerUrl = "spark://Worker@" + hostOf(worker) + ":" + worker.port();
     return process -> ProcessTree.arguments(process)
         .map(args -> args.contains(EXECUTOR_CLASS) && args.contains(workerUrl)).orElse(false);
+  }
+
+  /**
+   * The address a worker binds ({@code 127.0.0.1}, or {@code 127.0.0.(i+2)} with
+   * {@link ClusterOptions#withDistinctWorkerHosts()}), from the command line {@link #startDaemon} wrote
+   * first in its log (so that another process reading {@code cluster.json} finds it too); 127.0.0.1 if
+   * the log is gone.
+   */
+  private static String hostOf(DaemonRecord worker) {
+    try (Stream<String> lines = Files.lines(Path.of(worker.log()), StandardCharsets.ISO_8859_1)) {
+      List<String> command = lines.findFirst().map(line -> List.of(line.split(" "))).orElse(List.of());
+      int flag = command.indexOf("--host");
+      return flag >= 0 && flag + 1 < command.size() ? command.get(flag + 1) : LOOPBACK;
+    } catch (IOException | UncheckedIOException e) {
+      return LOOPBACK;
+    }
+  }
+
+  /** The address worker {@code index} binds, it and its executors (127.0.0.1 unless distinct worker hosts). */
+  public String workerHost(int index) {
+    return hostOf(state.workers().get(index));
   }
 
   private void awaitLogLine(Process process, Path log, String line, String what, long deadline) {
@@ -469,19 +493,19 @@ public final class StandaloneCluster implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
-  /** Distinct free ports on the loopback address, all held open until each is known. */
-  private static int[] freePorts(int count) {
+  /** Distinct free ports on {@code host} (a loopback address), all held open until each is known. */
+  private static int[] freePorts(String host, int count) {
     List<ServerSocket> sockets = new ArrayList<>();
     try {
       int[] result = new int[count];
       for (int i = 0; i < count; i++) {
-        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK));
+        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host));
         sockets.add(socket);
         result[i] = socket.getLocalPort();
       }
       return result;
     } catch (IOException e) {
-      throw LakeBatchErrors.clusterIo("cannot find a free port on " + LOOPBACK, e);
+      throw LakeBatchErrors.clusterIo("cannot find a free port on " + host, e);
     } finally {
       for (ServerSocket socket : sockets) {
         try {

@@ -110,9 +110,9 @@ class FaultInjectionTest {
   // ---------------------------------------------------------------------------------------------
   // 1. driver SIGKILL at random points, then resumed
 
-  private static final long KILL_ROWS = 60_000;
+  private static final long KILL_ROWS = 48_000;
   private static final long KILL_ROWS_PER_CHUNK = 3_000;
-  private static final int CALIBRATION_COMMITS = 3;
+  private static final int CALIBRATION_COMMITS = 2;
 
   /** One killed (or finished) driver. */
   private record Kill(int index, long delayMillis, int exitCode, String category, String phase, int outputChunks,
@@ -152,7 +152,7 @@ class FaultInjectionTest {
         throw new AssertionError("driver exited " + first.exitValue() + " before " + CALIBRATION_COMMITS
             + " commits:\n" + Files.readString(calibrationLog));
       }
-      assertThat(System.nanoTime() - started).as("calibration time").isLessThan(TimeUnit.MINUTES.toNanos(2));
+      assertThat(System.nanoTime() - started).as("calibration time").isLessThan(TimeUnit.MINUTES.toNanos(4));
       Thread.sleep(20);
     }
     long horizon = (System.nanoTime() - started) / 1_000_000;
