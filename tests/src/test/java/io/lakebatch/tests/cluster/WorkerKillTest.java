@@ -127,6 +127,11 @@ class WorkerKillTest {
         .filter(SyntheticTableOptions.of(ROWS, 1, TableFormat.DELTA).withBadEvery(BAD_EVERY)::isBad).count();
     ClusterJobs.IdCounts ids = ClusterJobs.idCounts(spark, output.toString(), spec.output().deadLetterPath());
     System.out.println("output: " + ids);
+    io.lakebatch.tests.faults.FaultSummary.record("cluster: worker killed mid-chunk", String.format(
+        "SIGKILL of worker 0 and its executor %.1f s into the run (%d of %d chunks committed, %d tasks running);"
+            + " %d executor lost, %d failed task attempts", killedAt, committed, chunks, activeTasks,
+        removedExecutors.size(), failedTasks.size()), ROWS, ids.outputRows(), ids.deadLetterRows(),
+        ids.allIds() - ids.distinctIds(), ROWS - ids.distinctIds());
     assertThat(ids.outputRows()).isEqualTo(ROWS - bad).isEqualTo(summary.rowsOut());
     assertThat(ids.deadLetterRows()).isEqualTo(bad).isEqualTo(summary.deadLetterRows());
     assertThat(ids.scoresMissing()).isZero();

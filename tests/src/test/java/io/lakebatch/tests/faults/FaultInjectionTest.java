@@ -112,7 +112,7 @@ class FaultInjectionTest {
 
   private static final long KILL_ROWS = 48_000;
   private static final long KILL_ROWS_PER_CHUNK = 3_000;
-  private static final int CALIBRATION_COMMITS = 2;
+  private static final int CALIBRATION_COMMITS = 3;
 
   /** One killed (or finished) driver. */
   private record Kill(int index, long delayMillis, int exitCode, String category, String phase, int outputChunks,
@@ -158,10 +158,18 @@ class FaultInjectionTest {
     long horizon = (System.nanoTime() - started) / 1_000_000;
     log.add(kill(0, horizon, first, calibrationLog, dir.resolve("driver-0-tmp"), runId, output));
 
-    // Seeded kills, uniform in [1 s, horizon]: JVM start, Spark start, planning, mid-chunk, between commits.
+    // Seeded kills, uniform in [1 s, horizon], one in each of `kills` equal slices of it (so the late
+    // phases, which a resuming driver reaches only after its start-up, are hit too), in shuffled order:
+    // JVM start, Spark start, planning, ledger sync, mid-chunk, between commits.
     Random random = new Random(seed);
+    double slice = Math.max(1, horizon - 1_000) / (double) kills;
+    List<Long> delays = new ArrayList<>();
+    for (int i = 0; i < kills; i++) {
+      delays.add(1_000 + (long) ((i + random.nextDouble()) * slice));
+    }
+    java.util.Collections.shuffle(delays, random);
     for (int i = 1; i <= kills; i++) {
-      long delay = 1_000 + (long) (random.nextDouble() * Math.max(1, horizon - 1_000));
+      long delay = delays.get(i - 1);
       Path driverLog = dir.resolve("driver-" + i + ".log");
       Path driverTmp = dir.resolve("driver-" + i + "-tmp");
       Process driver = startDriver(specFile, driverLog, driverTmp);
@@ -197,8 +205,9 @@ class FaultInjectionTest {
     Map<String, Long> phases = log.stream().collect(Collectors.groupingBy(Kill::category, TreeMap::new,
         Collectors.counting()));
     FaultSummary.record("1 driver SIGKILL, resumed", log.size() + " SIGKILLs of `lakebatch run` (1 after "
-        + CALIBRATION_COMMITS + " commits + " + kills + " seeded in [1 s, " + horizon + " ms]); phases " + phases
-        + "; " + committedBefore + "/" + chunks + " chunks committed by the killed drivers",
+        + CALIBRATION_COMMITS + " commits + " + kills + " seeded, one in each of " + kills + " slices of [1 s, "
+        + horizon + " ms]); phases " + phases + "; " + committedBefore + "/" + chunks
+        + " chunks committed by the killed drivers",
         tables.rowsIn(), tables.rowsOut(), tables.deadLetter(), tables.duplicates(), tables.lost());
     tables.assertInvariants(planted);
 
