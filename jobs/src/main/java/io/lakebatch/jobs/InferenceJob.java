@@ -152,7 +152,15 @@ public final class InferenceJob {
     }
     FileSplit first = plan.chunks().get(0).tasks().get(0).splits().get(0);
     long start = System.nanoTime();
-    List<InternalRow> sample = input.sample(first, List.of(config.inputSchema().fieldNames()), PREFLIGHT_ROWS);
+    List<InternalRow> sample;
+    try {
+      sample = input.sample(first, List.of(config.inputSchema().fieldNames()), PREFLIGHT_ROWS);
+    } catch (RuntimeException e) {
+      // An unreadable file fails its own chunk at run time; the model was still loaded and checked.
+      out.printf("preflight: no sample rows (%s); model loaded and its signature checked only%n",
+          LakeBatchException.findIn(e).map(Throwable::getMessage).orElse(LakeBatchErrors.rootMessage(e)));
+      return;
+    }
     int scored = 0;
     int invalid = 0;
     try {
@@ -168,7 +176,7 @@ public final class InferenceJob {
         throw e;
       }
       throw LakeBatchErrors.modelFailed(config.model().uri(), "the preflight batch of " + sample.size()
-          + " real rows from " + first.path() + ", before any Spark task ran", e);
+          + " real rows from " + first.path() + ", before any inference task ran", e);
     }
     out.printf("preflight: %d sample rows from %s scored on the driver in %d ms (%d invalid)%n", scored,
         first.path(), (System.nanoTime() - start) / 1_000_000, invalid);

@@ -58,6 +58,8 @@ public final class SparkInputTable {
   private final Map<String, InternalRow> partitionValues = new HashMap<>();
   private final Map<String, Long> sizes = new HashMap<>();
   private final Map<String, Long> deltaRows = new HashMap<>();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SparkInputTable.class);
+
   private final ParquetFooterReader footers;
   private final Map<String, List<RowGroup>> footerCache = new ConcurrentHashMap<>();
 
@@ -168,7 +170,26 @@ public final class SparkInputTable {
   }
 
   private List<RowGroup> rowGroups(String path) {
-    return footerCache.computeIfAbsent(path, footers::rowGroups);
+    return footerCache.computeIfAbsent(path, this::readRowGroups);
+  }
+
+  /**
+   * A file's row groups from its footer. When the footer cannot be read but Delta knows the file's
+   * rows, the file is planned as one split: its chunk then fails on its own at run time, naming the
+   * file, instead of the whole plan failing here.
+   */
+  private List<RowGroup> readRowGroups(String path) {
+    try {
+      return footers.rowGroups(path);
+    } catch (RuntimeException e) {
+      Long rows = deltaRows.get(path);
+      if (rows == null) {
+        throw e;
+      }
+      LOG.warn("footer of {} cannot be read ({}); planning it as one split of {} rows", path,
+          LakeBatchErrors.rootMessage(e), rows);
+      return List.of(new RowGroup(0, sizes.get(path), rows));
+    }
   }
 
   /** Checks the spec's filter against the schema; a bad predicate is a spec error. */
@@ -335,7 +356,7 @@ public final class SparkInputTable {
           current = reader.apply(currentFile);
         }
         return true;
-      } catch (RuntimeException e) {
+      } catch (Exception e) {  // Hadoop's IOExceptions come through Scala undeclared
         throw readFailure(e);
       }
     }
@@ -344,14 +365,14 @@ public final class SparkInputTable {
     public InternalRow next() {
       try {
         return current.next();
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         throw readFailure(e);
       }
     }
 
-    private RuntimeException readFailure(RuntimeException e) {
-      if (e instanceof io.lakebatch.catalog.error.LakeBatchException) {
-        return e;
+    private RuntimeException readFailure(Exception e) {
+      if (e instanceof io.lakebatch.catalog.error.LakeBatchException known) {
+        return known;
       }
       return ReadFailures.classify(currentFile.filePath().toString(), e);
     }
