@@ -283,7 +283,7 @@ public final class InferenceJob {
 
     LongAccumulator scoredRows = spark.sparkContext().longAccumulator("lakebatch scored rows " + runId);
     List<String> failed = new ArrayList<>();
-    RunScope scope = new RunScope(prepared, output, deadLetter, scoredRows,
+    RunScope scope = new RunScope(prepared, runs, output, deadLetter, scoredRows,
         FaultInjection.fromConf(k -> Optional.ofNullable(spark.conf().get(k, null))),
         new AtomicInteger(spec.execution().retries().job()), failed);
     long rowsIn = 0;
@@ -304,7 +304,6 @@ public final class InferenceJob {
           break;
         }
         heartbeat.chunkStarted(chunk.rows());
-        runs.chunkStarted(runId, chunk.index());
         Optional<ChunkResult> result = runWithRetries(scope, chunk, overwriteFirst && run == 0);
         if (result.isEmpty()) {
           runs.chunkFailed(runId, chunk.index(), failed.get(failed.size() - 1));
@@ -386,7 +385,7 @@ public final class InferenceJob {
   }
 
   /** What every chunk of one run shares. */
-  private record RunScope(PreparedRun prepared, DeltaChunkTable output, DeltaChunkTable deadLetter,
+  private record RunScope(PreparedRun prepared, RunStore runs, DeltaChunkTable output, DeltaChunkTable deadLetter,
       LongAccumulator scoredRows, FaultInjection faults, AtomicInteger jobRetriesLeft, List<String> failed) {}
 
   /**
@@ -398,6 +397,7 @@ public final class InferenceJob {
     PreparedRun prepared = scope.prepared();
     int attempts = prepared.spec().execution().retries().chunk() + 1;
     for (int attempt = 1; ; attempt++) {
+      scope.runs().chunkStarted(prepared.runId(), chunk.index());
       try {
         return Optional.of(runChunk(scope, chunk, overwrite));
       } catch (Exception e) {  // Spark throws undeclared checked exceptions (SparkException)
