@@ -42,6 +42,7 @@ public final class FaultSummary {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to " + tsv(), e);
     }
+    writeMarkdown();  // whichever suite runs last, summary.md holds every case
   }
 
   /** The TSV file as a markdown table, one row per case (its latest line), in order of first appearance. */
