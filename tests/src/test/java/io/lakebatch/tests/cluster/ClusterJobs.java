@@ -16,6 +16,7 @@ import io.lakebatch.submit.cluster.StandaloneCluster;
 import io.lakebatch.submit.modelgen.ModelGenerator;
 import io.lakebatch.submit.modelgen.ModelKind;
 import io.lakebatch.submit.modelgen.ModelOptions;
+import io.lakebatch.tests.JobSpecs;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -24,8 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -95,33 +94,19 @@ final class ClusterJobs {
 
   static JobSpec spec(Path folder, String name, Path model, Path input, long rowsPerChunk, ResourceSpec resources)
       throws IOException {
-    String features = IntStream.range(0, FEATURES).mapToObj(i -> "f" + i).collect(Collectors.joining(", ", "[", "]"));
-    String yaml = """
-        name: %s
-        model:
-          path: %s
-          inputs:
-            features: %s
-          outputs:
-            score: score
-        input:
-          format: delta
-          path: %s
-          carry: [id]
-        output:
-          path: %s
-        execution:
-          batch-size: 256
-          rows-per-chunk: %d
-          max-bad-row-fraction: 0.2
-          retries: {task: 4, chunk: 2}
-        resources:
-          master: %s
-          executors: %d
-          executor-cores: %d
-          executor-memory: %s
-        """.formatted(name, model, features, input, folder.resolve("output"), rowsPerChunk, resources.master(),
-        resources.executors(), resources.executorCores(), resources.executorMemory());
+    String yaml = JobSpecs.mlp(name, model, "delta", input, JobSpecs.featureList(FEATURES), folder.resolve("output"),
+        """
+        batch-size: 256
+        rows-per-chunk: %d
+        max-bad-row-fraction: 0.2
+        retries: {task: 4, chunk: 2}
+        """.formatted(rowsPerChunk), """
+        master: %s
+        executors: %d
+        executor-cores: %d
+        executor-memory: %s
+        """.formatted(resources.master(), resources.executors(), resources.executorCores(),
+            resources.executorMemory()));
     Path file = folder.resolve(name + ".yaml");
     Files.writeString(file, yaml);
     return JobSpecParser.parse(file);

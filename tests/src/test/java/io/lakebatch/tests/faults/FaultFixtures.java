@@ -2,6 +2,7 @@ package io.lakebatch.tests.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakebatch.tests.JobSpecs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,29 +27,11 @@ final class FaultFixtures {
    * A job spec for the 4-feature MLP.
    *
    * @param features the binding of model input {@code features}: a column list or {@code {column: vec}}
-   * @param execution lines under {@code execution:}, each indented by two spaces
+   * @param execution lines under {@code execution:}, unindented
    */
   static String spec(String name, Path model, String format, Path input, String features, Path output,
       String execution) {
-    return """
-        name: %s
-        model:
-          path: %s
-          inputs:
-            features: %s
-          outputs:
-            score: score
-        input:
-          format: %s
-          path: %s
-          carry: [id]
-        output:
-          path: %s
-        execution:
-        %s
-        resources:
-          master: local[2]
-        """.formatted(name, model, features, format, input, output, execution.stripTrailing().indent(2).stripTrailing());
+    return JobSpecs.mlp(name, model, format, input, features, output, execution, "master: local[2]");
   }
 
   static Path write(Path folder, String name, String text) throws IOException {
