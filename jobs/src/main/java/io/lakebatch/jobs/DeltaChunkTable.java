@@ -10,10 +10,17 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.ConcurrentTransactionException;
 import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.DeltaOperations;
+import org.apache.spark.sql.delta.OptimisticTransaction;
+import org.apache.spark.sql.delta.OptimisticTransaction$;
 import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.VersionChecksum;
 import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.AddFile;
 import org.apache.spark.sql.delta.actions.CommitInfo;
+import org.apache.spark.sql.delta.actions.FileAction;
 import org.apache.spark.sql.delta.actions.SetTransaction;
 import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
@@ -53,8 +60,35 @@ final class DeltaChunkTable {
     }
     Snapshot snapshot = log.update(false, ScalaInterop.none(), ScalaInterop.none());
     Map<String, Long> result = new HashMap<>();
-    ScalaInterop.map(snapshot.transactions()).forEach((k, v) -> result.put(k, (Long) v));
+    for (SetTransaction txn : setTransactions(snapshot)) {
+      result.put(txn.appId(), txn.version());
+    }
     return result;
+  }
+
+  /**
+   * The snapshot's transaction ids, from the commit's checksum file when it holds them (written by
+   * every LakeBatch commit), else by reconstructing the table state (a Spark job).
+   */
+  private static List<SetTransaction> setTransactions(Snapshot snapshot) {
+    scala.Option<VersionChecksum> checksum = snapshot.checksumOpt();
+    if (checksum.isDefined() && checksum.get().setTransactions().isDefined()) {
+      return ScalaInterop.list(checksum.get().setTransactions().get());
+    }
+    return ScalaInterop.list(snapshot.setTransactions());
+  }
+
+  /** The version recorded for {@code appId} in the transaction's snapshot, registered as read by it. */
+  private static long recordedVersion(OptimisticTransaction txn, String appId) {
+    // What txn.txnVersion does, without its state reconstruction when the checksum knows the ids:
+    // the read id makes a concurrent commit of the same id a conflict.
+    txn.readTxn().$plus$eq(appId);
+    for (SetTransaction recorded : setTransactions(txn.snapshot())) {
+      if (recorded.appId().equals(appId)) {
+        return recorded.version();
+      }
+    }
+    return -1;
   }
 
   /** Fails before any work when an existing table cannot take rows of {@code schema}. */
@@ -70,21 +104,65 @@ final class DeltaChunkTable {
   }
 
   /**
-   * Commits {@code rows} as one transaction with {@code appId}; returns the commit, or empty when
-   * Delta found the id already recorded and wrote nothing.
+   * Creates the table with {@code schema} if it does not exist, or replaces its content and schema
+   * when {@code truncate}; one small commit either way, none when the table exists and is kept.
    */
-  Optional<ChunkCommit> commit(Dataset<Row> rows, String appId, long txnVersion, SaveMode mode, String userMetadata) {
-    long before = exists() ? log().update(false, ScalaInterop.none(), ScalaInterop.none()).version() : -1;
-    rows.write()
+  void prepare(StructType schema, boolean truncate, String userMetadata) {
+    if (exists() && !truncate) {
+      return;
+    }
+    spark.createDataFrame(List.<Row>of(), schema).write()
         .format("delta")
-        .mode(mode)
-        .option("txnAppId", appId)
-        .option("txnVersion", txnVersion)
+        .mode(truncate ? SaveMode.Overwrite : SaveMode.Append)
+        .option("overwriteSchema", truncate)
         .option("userMetadata", userMetadata)
-        .option("overwriteSchema", mode == SaveMode.Overwrite)
         .save(path);
-    return findCommit(appId, before + 1);
   }
+
+  /**
+   * Writes {@code rows} as data files of the table without committing them (one Spark job), or
+   * returns empty when the table already records {@code appId}. The files join the table only
+   * through {@link #commit(StagedChunk, String)}; files of a stage never committed are garbage
+   * that {@code VACUUM} removes. The table must exist ({@link #prepare}).
+   */
+  Optional<StagedChunk> stage(Dataset<Row> rows, String appId, long txnVersion) {
+    OptimisticTransaction txn = log().startTransaction();
+    if (recordedVersion(txn, appId) >= txnVersion) {
+      return Optional.empty();
+    }
+    OptimisticTransaction$.MODULE$.setActive(txn);
+    try {
+      List<FileAction> files = ScalaInterop.list(txn.writeFiles(rows));
+      long written = 0;
+      for (FileAction file : files) {
+        if (file instanceof AddFile add && add.numLogicalRecords().isDefined()) {
+          written += (Long) add.numLogicalRecords().get();
+        }
+      }
+      return Optional.of(new StagedChunk(txn, files, appId, txnVersion, written));
+    } finally {
+      OptimisticTransaction$.MODULE$.clearActive();
+    }
+  }
+
+  /**
+   * Commits a stage's files with its {@code SetTransaction} in one atomic commit; returns empty
+   * when another writer recorded the same id first (its commit holds the same rows).
+   */
+  Optional<ChunkCommit> commit(StagedChunk staged, String userMetadata) {
+    List<Action> actions = new ArrayList<>(staged.files());
+    actions.add(new SetTransaction(staged.appId(), staged.txnVersion(), scala.Option.apply(System.currentTimeMillis())));
+    try {
+      long version = staged.txn().commit(ScalaInterop.seq(actions), new DeltaOperations.Write(SaveMode.Append,
+          ScalaInterop.none(), ScalaInterop.none(), scala.Option.apply(userMetadata)));
+      return Optional.of(new ChunkCommit(version, staged.rows()));
+    } catch (ConcurrentTransactionException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Data files written for one chunk, waiting for their commit. */
+  record StagedChunk(OptimisticTransaction txn, List<FileAction> files, String appId, long txnVersion, long rows) {}
 
   /** The commit that recorded {@code appId}, searching from version {@code from}. */
   Optional<ChunkCommit> findCommit(String appId, long from) {

@@ -25,6 +25,7 @@ import io.lakebatch.planner.InferencePlan;
 import io.lakebatch.planner.PlanningOptions;
 import io.lakebatch.udf.BatchInferenceFunction;
 import io.lakebatch.udf.BatchSizeProbe;
+import io.lakebatch.udf.DeadLetterAccumulator;
 import io.lakebatch.udf.FaultInjection;
 import io.lakebatch.udf.InferenceConfig;
 import io.lakebatch.udf.ModelFiles;
@@ -47,6 +48,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -54,7 +56,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.functions;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -162,13 +163,12 @@ public final class InferenceJob {
       return;
     }
     int scored = 0;
-    int invalid = 0;
+    List<InternalRow> invalid = new ArrayList<>();
     try {
-      var rows = new BatchInferenceFunction(config).call(sample.iterator());
+      var rows = BatchInferenceFunction.scoring(config, invalid::add).call(sample.iterator());
       while (rows.hasNext()) {
-        InternalRow row = rows.next();
+        rows.next();
         scored++;
-        invalid += row.isNullAt(row.numFields() - 1) ? 0 : 1;
       }
     } catch (RuntimeException e) {
       LakeBatchException known = LakeBatchException.findIn(e).orElse(null);
@@ -179,7 +179,7 @@ public final class InferenceJob {
           + " real rows from " + first.path() + ", before any inference task ran", e);
     }
     out.printf("preflight: %d sample rows from %s scored on the driver in %d ms (%d invalid)%n", scored,
-        first.path(), (System.nanoTime() - start) / 1_000_000, invalid);
+        first.path(), (System.nanoTime() - start) / 1_000_000, invalid.size());
   }
 
   private static JobSpec withModel(JobSpec spec, ModelSpec model) {
@@ -280,6 +280,11 @@ public final class InferenceJob {
           rebuilt > 0 ? " (ledger: " + rebuilt + " rows rebuilt from the Delta log)" : "");
     }
     runs.transition(runId, RunState.RUNNING, Optional.of(owner), null);
+    if (alreadyCommitted < plan.chunks().size()) {
+      // Chunks stage their files in a transaction of an existing table; mode overwrite empties it
+      // here, once, before the first chunk of the run.
+      output.prepare(config.outputSchema(), overwriteFirst, CommitMetadata.of(prepared, -1).toJson());
+    }
 
     LongAccumulator scoredRows = spark.sparkContext().longAccumulator("lakebatch scored rows " + runId);
     List<String> failed = new ArrayList<>();
@@ -304,7 +309,7 @@ public final class InferenceJob {
           break;
         }
         heartbeat.chunkStarted(chunk.rows());
-        Optional<ChunkResult> result = runWithRetries(scope, chunk, overwriteFirst && run == 0);
+        Optional<ChunkResult> result = runWithRetries(scope, chunk);
         if (result.isEmpty()) {
           runs.chunkFailed(runId, chunk.index(), failed.get(failed.size() - 1));
           continue;
@@ -393,13 +398,13 @@ public final class InferenceJob {
    * ({@code retries.chunk}) and the run's ({@code retries.job}); returns empty when the chunk failed
    * for good (recorded in {@code scope.failed()}).
    */
-  private Optional<ChunkResult> runWithRetries(RunScope scope, Chunk chunk, boolean overwrite) {
+  private Optional<ChunkResult> runWithRetries(RunScope scope, Chunk chunk) {
     PreparedRun prepared = scope.prepared();
     int attempts = prepared.spec().execution().retries().chunk() + 1;
     for (int attempt = 1; ; attempt++) {
       scope.runs().chunkStarted(prepared.runId(), chunk.index());
       try {
-        return Optional.of(runChunk(scope, chunk, overwrite));
+        return Optional.of(runChunk(scope, chunk));
       } catch (Exception e) {  // Spark throws undeclared checked exceptions (SparkException)
         ErrorCategory category = LakeBatchException.findIn(e).map(LakeBatchException::category)
             .orElse(ErrorCategory.TRANSIENT);
@@ -440,55 +445,86 @@ public final class InferenceJob {
     }
   }
 
-  private ChunkResult runChunk(RunScope scope, Chunk chunk, boolean overwrite) {
+  /**
+   * Scores a chunk in one Spark job that writes the scored rows as uncommitted files of the output
+   * table while its rejected rows are gathered on the driver; then commits the dead letters, then
+   * the output files, each under the chunk's own transaction id. The output commit therefore marks
+   * a chunk complete; a crash before it leaves only uncommitted files, and the rerun's dead-letter
+   * commit is skipped by Delta if the crashed attempt had made it.
+   */
+  private ChunkResult runChunk(RunScope scope, Chunk chunk) {
     PreparedRun prepared = scope.prepared();
     DeltaChunkTable output = scope.output();
-    DeltaChunkTable deadLetter = scope.deadLetter();
     InferenceConfig config = prepared.inference();
     RunKey key = prepared.key();
-    String metadata = commitMetadata(prepared, chunk);
+    String outputId = key.chunkAppId("output", chunk.index());
     spark.sparkContext().setJobDescription("lakebatch " + prepared.runId() + " chunk " + chunk.index());
-    JavaRDD<InternalRow> rows = prepared.input().read(chunk.tasks(), List.of(config.inputSchema().fieldNames()))
-        .queryExecution().toRdd().toJavaRDD();
-    Dataset<Row> scored = spark.internalCreateDataFrame(
-        rows.mapPartitions(new BatchInferenceFunction(config, scope.scoredRows(), scope.faults())).rdd(), config.scoredSchema(), false);
-    // Scored once, then split: dead letters are committed before the output, so an output commit
-    // always means the chunk is complete.
-    scored.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Column invalid = functions.col(InferenceConfig.REASON).isNotNull();
-      Row counts = scored.agg(functions.count(functions.lit(1)), functions.count(functions.col(InferenceConfig.REASON)))
-          .first();
-      long rowsIn = counts.getLong(0);
-      long invalidRows = counts.getLong(1);
-      Dataset<Row> bad = scored.where(invalid).select(deadLetterColumns(config, prepared.runId(), chunk.index()));
-      // A commit Delta skips because its id is already recorded (an earlier attempt crashed between
-      // the dead-letter and the output commit, or another driver won) holds these same rows.
-      if (invalidRows > 0) {
-        String badId = key.chunkAppId("dead-letter", chunk.index());
-        deadLetter.commit(bad, badId, 1, SaveMode.Append, metadata);
+      DeadLetterAccumulator letters = new DeadLetterAccumulator(DeadLetterAccumulator.DEFAULT_CAP_PER_PARTITION);
+      spark.sparkContext().register(letters, "lakebatch dead letters " + outputId);
+      JavaRDD<InternalRow> scored = readChunk(prepared, chunk)
+          .mapPartitions(new BatchInferenceFunction(config, scope.scoredRows(), scope.faults(), letters));
+      Optional<DeltaChunkTable.StagedChunk> staged = output.stage(
+          spark.internalCreateDataFrame(scored.rdd(), config.outputSchema(), false), outputId, 1);
+      if (staged.isEmpty()) {
+        return committedEarlier(scope, chunk);
       }
-      Column[] outputColumns = List.of(config.outputSchema().fieldNames()).stream().map(functions::col).toArray(Column[]::new);
-      String outputId = key.chunkAppId("output", chunk.index());
-      DeltaChunkTable.ChunkCommit commit = output.commit(scored.where(functions.not(invalid)).select(outputColumns),
-          outputId, 1, overwrite ? SaveMode.Overwrite : SaveMode.Append, metadata)
-          .or(() -> output.findCommit(outputId, 0))
-          .orElseThrow(() -> LakeBatchErrors.internal("chunk " + chunk.index() + " is not in " + output.path()
-              + " after its commit", null));
-      return new ChunkResult(rowsIn, rowsIn - invalidRows, invalidRows, commit.version());
+      DeadLetterAccumulator.Letters rejected = letters.value();
+      if (rejected.count() > 0) {
+        commitDeadLetters(scope, chunk, rejected);
+      }
+      DeltaChunkTable.ChunkCommit commit = output.commit(staged.get(), commitMetadata(prepared, chunk))
+          .orElseGet(() -> output.findCommit(outputId, 0).orElseThrow(() -> LakeBatchErrors.internal(
+              "chunk " + chunk.index() + " is not in " + output.path() + " after its commit", null)));
+      long rowsOut = staged.get().rows();
+      return new ChunkResult(rowsOut + rejected.count(), rowsOut, rejected.count(), commit.version());
     } finally {
-      scored.unpersist(false);
       spark.sparkContext().setJobDescription(null);
     }
   }
 
+  private JavaRDD<InternalRow> readChunk(PreparedRun prepared, Chunk chunk) {
+    return prepared.input().read(chunk.tasks(), List.of(prepared.inference().inputSchema().fieldNames()))
+        .queryExecution().toRdd().toJavaRDD();
+  }
+
+  /**
+   * Commits a chunk's rejected rows: those gathered by the scoring job, or, when some task rejected
+   * more than the driver keeps, all of them again from a validation-only pass (no model).
+   */
+  private void commitDeadLetters(RunScope scope, Chunk chunk, DeadLetterAccumulator.Letters rejected) {
+    PreparedRun prepared = scope.prepared();
+    InferenceConfig config = prepared.inference();
+    JavaRDD<InternalRow> rows = rejected.complete()
+        ? JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rejected.rows(), 1)
+        : readChunk(prepared, chunk).mapPartitions(BatchInferenceFunction.rejectsOnly(config));
+    Dataset<Row> bad = spark.internalCreateDataFrame(rows.rdd(), config.rejectedSchema(), false)
+        .select(deadLetterColumns(config, prepared.runId(), chunk.index()));
+    // Skipped by Delta when its id is already recorded: an earlier attempt crashed between this
+    // commit and the output commit, and its dead letters are these same rows.
+    DeltaChunkTable deadLetter = scope.deadLetter();
+    String metadata = commitMetadata(prepared, chunk);
+    deadLetter.prepare(config.deadLetterSchema(), false, metadata);
+    deadLetter.stage(bad, prepared.key().chunkAppId("dead-letter", chunk.index()), 1)
+        .ifPresent(staged -> deadLetter.commit(staged, metadata));
+  }
+
+  /** A chunk another driver committed while this one scored it: its rows as the Delta log records them. */
+  private ChunkResult committedEarlier(RunScope scope, Chunk chunk) {
+    RunKey key = scope.prepared().key();
+    DeltaChunkTable.ChunkCommit commit = scope.output().findCommit(key.chunkAppId("output", chunk.index()), 0)
+        .orElseThrow(() -> LakeBatchErrors.internal("chunk " + chunk.index() + " is recorded in "
+            + scope.output().path() + " but its commit is not in the log", null));
+    long bad = scope.deadLetter().findCommit(key.chunkAppId("dead-letter", chunk.index()), 0)
+        .map(DeltaChunkTable.ChunkCommit::rows).orElse(0L);
+    return new ChunkResult(commit.rows() + bad, commit.rows(), bad, commit.version());
+  }
+
   private static Column[] deadLetterColumns(InferenceConfig config, String runId, int chunk) {
     List<Column> columns = new ArrayList<>();
-    for (String carry : config.carry()) {
-      columns.add(functions.col(carry));
+    for (String name : config.rejectedSchema().fieldNames()) {
+      columns.add(functions.col(name));
     }
-    columns.add(functions.col(InferenceConfig.RAW_VALUES));
-    columns.add(functions.col(InferenceConfig.REASON));
     columns.add(functions.lit(runId).as("run_id"));
     columns.add(functions.lit(chunk).as("chunk"));
     return columns.toArray(Column[]::new);

@@ -60,6 +60,11 @@ public final class SparkSessionFactory {
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "8")
         .config("spark.databricks.delta.snapshotPartitions", "2")
+        // Each chunk commit reads the table's transaction ids; kept in the commit's checksum file
+        // they are read from there instead of by a state-reconstruction job per commit.
+        .config("spark.databricks.delta.incremental.commit.enabled", "true")
+        .config("spark.databricks.delta.setTransactionsInCrc.writeOnCommit", "true")
+        .config("spark.databricks.delta.readProtocolAndMetadataFromChecksum.enabled", "true")
         .config("spark.databricks.delta.stats.collect", "true");
     if (resources.isLocal()) {
       builder.config("spark.driver.host", "127.0.0.1")

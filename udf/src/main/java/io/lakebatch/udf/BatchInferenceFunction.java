@@ -22,33 +22,101 @@ import org.apache.spark.util.LongAccumulator;
 
 /**
  * The {@code mapPartitions} body: reads rows in batches into reused tensor buffers, runs the model
- * once per batch on the JVM-wide session, and emits rows of {@link InferenceConfig#scoredSchema()}:
- * carried columns plus model outputs, or, for a row that fails validation, carried columns plus its
- * raw values and the reason (it never fails the task).
+ * once per batch on the JVM-wide session, and emits rows of {@link InferenceConfig#outputSchema()}
+ * (carried columns plus model outputs). A row that fails validation never fails the task: it goes to
+ * the {@link DeadLetterSink} as a row of {@link InferenceConfig#rejectedSchema()}.
+ *
+ * <p>{@link #rejectsOnly} is the validation-only variant: it runs no model and emits the rejected
+ * rows themselves, for a chunk whose rejected rows were too many to gather on the driver.
  */
 public final class BatchInferenceFunction implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private final InferenceConfig config;
   private final LongAccumulator scoredRows;
   private final FaultInjection faults;
-
-  public BatchInferenceFunction(InferenceConfig config) {
-    this(config, null, FaultInjection.NONE);
-  }
+  private final DeadLetterSink deadLetters;
 
   /**
    * @param scoredRows gets the rows of every scored batch (live progress on the driver); may be null
    * @param faults test-only failures, {@link FaultInjection#NONE} in production
+   * @param deadLetters where rejected rows go; null = emit them instead of scoring (validation only)
    */
-  public BatchInferenceFunction(InferenceConfig config, LongAccumulator scoredRows, FaultInjection faults) {
+  public BatchInferenceFunction(InferenceConfig config, LongAccumulator scoredRows, FaultInjection faults,
+      DeadLetterSink deadLetters) {
     this.config = config;
     this.scoredRows = scoredRows;
     this.faults = faults;
+    this.deadLetters = deadLetters;
+  }
+
+  /** Scores rows, rejected rows to {@code deadLetters}; no progress accumulator, no faults. */
+  public static BatchInferenceFunction scoring(InferenceConfig config, DeadLetterSink deadLetters) {
+    return new BatchInferenceFunction(config, null, FaultInjection.NONE, java.util.Objects.requireNonNull(deadLetters));
+  }
+
+  /** Emits only the rejected rows, as rows of {@link InferenceConfig#rejectedSchema()}; runs no model. */
+  public static BatchInferenceFunction rejectsOnly(InferenceConfig config) {
+    return new BatchInferenceFunction(config, null, FaultInjection.NONE, null);
   }
 
   @Override
   public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+    if (deadLetters == null) {
+      return new RejectIterator(rows);
+    }
     faults.beforeTask(org.apache.spark.TaskContext.get());
     return new BatchIterator(rows);
+  }
+
+  /** Carried values of a row, copied out of the (reused) input row, with room for what follows them. */
+  private Object[] carried(InternalRow row, int width) {
+    int[] ordinals = config.carryOrdinals();
+    StructField[] fields = config.inputSchema().fields();
+    Object[] values = new Object[width];
+    for (int i = 0; i < ordinals.length; i++) {
+      int ordinal = ordinals[i];
+      values[i] = row.isNullAt(ordinal) ? null : InternalRow.copyValue(row.get(ordinal, fields[ordinal].dataType()));
+    }
+    return values;
+  }
+
+  private InternalRow rejected(InternalRow row, String reason) {
+    int carried = config.carry().size();
+    Object[] values = carried(row, carried + 2);
+    values[carried] = UTF8String.fromString(rawValues(row));
+    values[carried + 1] = UTF8String.fromString(reason);
+    return new GenericInternalRow(values);
+  }
+
+  private final class RejectIterator implements Iterator<InternalRow> {
+    private final Iterator<InternalRow> input;
+    private final TensorBatch batch = new TensorBatch(config.binding().feeds(), config.inputSchema(), 1);
+    private InternalRow next;
+
+    RejectIterator(Iterator<InternalRow> input) {
+      this.input = input;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null && input.hasNext()) {
+        InternalRow row = input.next();
+        String reason = batch.write(row, 0);
+        if (reason != null) {
+          next = rejected(row, reason);
+        }
+      }
+      return next != null;
+    }
+
+    @Override
+    public InternalRow next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      InternalRow row = next;
+      next = null;
+      return row;
+    }
   }
 
   private final class BatchIterator implements Iterator<InternalRow> {
@@ -57,11 +125,8 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
     private final OrtEnvironment env = OrtSessionCache.environment();
     private final TensorBatch batch;
     private final OutputDecoder decoder = new OutputDecoder(config.binding().outputs());
-    private final int[] carryOrdinals = config.carryOrdinals();
-    private final int[] featureOrdinals;
-    private final StructField[] fields = config.inputSchema().fields();
+    private final int carryCount = config.carry().size();
     private final int outputCount = config.binding().outputs().size();
-    private final int width;
     private final Object[][] carried;
     private final List<InternalRow> pending = new ArrayList<>();
     private int next;
@@ -69,8 +134,6 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
     BatchIterator(Iterator<InternalRow> input) {
       this.input = input;
       this.batch = new TensorBatch(config.binding().feeds(), config.inputSchema(), config.batchSize());
-      this.featureOrdinals = config.binding().featureColumns().stream().mapToInt(config.inputSchema()::fieldIndex).toArray();
-      this.width = carryOrdinals.length + outputCount + 2;
       this.carried = new Object[config.batchSize()][];
     }
 
@@ -82,9 +145,9 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
         }
         pending.clear();
         next = 0;
-        scoreNextBatch();
+        int scored = scoreNextBatch();
         if (scoredRows != null) {
-          scoredRows.add(pending.size());
+          scoredRows.add(scored);
         }
       }
       return true;
@@ -98,60 +161,33 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
       return pending.get(next++);
     }
 
-    private void scoreNextBatch() {
+    /** Reads up to a batch of rows, scores the valid ones; returns the rows read. */
+    private int scoreNextBatch() {
       int filled = 0;
+      int read = 0;
       while (filled < batch.capacity() && input.hasNext()) {
         InternalRow row = input.next();
+        read++;
         String reason = batch.write(row, filled);
-        Object[] values = new Object[width];
-        for (int i = 0; i < carryOrdinals.length; i++) {
-          int ordinal = carryOrdinals[i];
-          values[i] = row.isNullAt(ordinal) ? null : InternalRow.copyValue(row.get(ordinal, fields[ordinal].dataType()));
-        }
         if (reason == null) {
-          carried[filled++] = values;
+          carried[filled++] = carried(row, carryCount + outputCount);
         } else {
-          values[width - 2] = UTF8String.fromString(rawValues(row));
-          values[width - 1] = UTF8String.fromString(reason);
-          pending.add(new GenericInternalRow(values));
+          deadLetters.add(rejected(row, reason));
         }
       }
       if (filled == 0) {
-        return;
+        return read;
       }
       Object[][] outputs = run(filled);
       for (int r = 0; r < filled; r++) {
         Object[] values = carried[r];
         for (int o = 0; o < outputCount; o++) {
-          values[carryOrdinals.length + o] = outputs[o][r];
+          values[carryCount + o] = outputs[o][r];
         }
         pending.add(new GenericInternalRow(values));
         carried[r] = null;
       }
-    }
-
-    private String rawValues(InternalRow row) {
-      StringBuilder raw = new StringBuilder();
-      for (int ordinal : featureOrdinals) {
-        if (raw.length() > 0) {
-          raw.append(", ");
-        }
-        raw.append(fields[ordinal].name()).append('=');
-        DataType type = fields[ordinal].dataType();
-        if (row.isNullAt(ordinal)) {
-          raw.append("null");
-        } else if (type instanceof ArrayType array) {
-          ArrayData data = row.getArray(ordinal);
-          raw.append('[');
-          for (int i = 0; i < data.numElements(); i++) {
-            raw.append(i > 0 ? ", " : "").append(data.isNullAt(i) ? "null" : data.get(i, array.elementType()));
-          }
-          raw.append(']');
-        } else {
-          raw.append(row.get(ordinal, type));
-        }
-      }
-      return raw.toString();
+      return read;
     }
 
     private Object[][] run(int rows) {
@@ -169,5 +205,31 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
         }
       }
     }
+  }
+
+  private String rawValues(InternalRow row) {
+    StructField[] fields = config.inputSchema().fields();
+    StringBuilder raw = new StringBuilder();
+    for (String column : config.binding().featureColumns()) {
+      int ordinal = config.inputSchema().fieldIndex(column);
+      if (raw.length() > 0) {
+        raw.append(", ");
+      }
+      raw.append(fields[ordinal].name()).append('=');
+      DataType type = fields[ordinal].dataType();
+      if (row.isNullAt(ordinal)) {
+        raw.append("null");
+      } else if (type instanceof ArrayType array) {
+        ArrayData data = row.getArray(ordinal);
+        raw.append('[');
+        for (int i = 0; i < data.numElements(); i++) {
+          raw.append(i > 0 ? ", " : "").append(data.isNullAt(i) ? "null" : data.get(i, array.elementType()));
+        }
+        raw.append(']');
+      } else {
+        raw.append(row.get(ordinal, type));
+      }
+    }
+    return raw.toString();
   }
 }

@@ -44,23 +44,14 @@ public record InferenceConfig(
   /** Column holding the raw feature values of a row that could not be scored. */
   public static final String RAW_VALUES = "raw_values";
 
-  /**
-   * What {@link BatchInferenceFunction} emits: the output columns (null for rows that could not be
-   * scored), then {@link #RAW_VALUES} and {@link #REASON} (null for scored rows).
-   */
-  public StructType scoredSchema() {
-    StructType schema = carrySchema();
-    for (OutputColumn output : binding.outputs()) {
-      schema = schema.add(output.column(), SparkTypeMapping.dataType(output), true);
-    }
-    return schema.add(RAW_VALUES, DataTypes.StringType, true).add(REASON, DataTypes.StringType, true);
+  /** What {@link BatchInferenceFunction} rejects: carried columns, {@link #RAW_VALUES}, {@link #REASON}. */
+  public StructType rejectedSchema() {
+    return carrySchema().add(RAW_VALUES, DataTypes.StringType, false).add(REASON, DataTypes.StringType, false);
   }
 
   /** Carried columns, then the raw feature values, the reason, the run and the chunk. */
   public StructType deadLetterSchema() {
-    return carrySchema()
-        .add(RAW_VALUES, DataTypes.StringType, false)
-        .add(REASON, DataTypes.StringType, false)
+    return rejectedSchema()
         .add("run_id", DataTypes.StringType, false)
         .add("chunk", DataTypes.IntegerType, false);
   }
