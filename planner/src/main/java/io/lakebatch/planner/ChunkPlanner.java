@@ -14,8 +14,12 @@ import java.util.PriorityQueue;
  *       into runs of whole row groups of about that many rows; smaller files stay whole.
  *   <li>These pieces fill chunks in order up to the rows-per-chunk target.
  *   <li>Inside a chunk, pieces are bin-packed into tasks, largest first onto the least-loaded
- *       task, so small files are packed together and tasks carry similar row counts.
+ *       task, so small files are packed together and tasks carry similar loads. The load is the
+ *       pieces' estimated cost under {@link PlanningOptions#rowCost()}: rows by default, or rows
+ *       weighted by the bytes of cost columns, read from every file's footer.
  * </ol>
+ *
+ * <p>Chunk boundaries depend on rows and the spec's targets only, never on cores or the cost model.
  */
 public final class ChunkPlanner {
   private ChunkPlanner() {}
@@ -26,7 +30,7 @@ public final class ChunkPlanner {
     files.stream()
         .filter(f -> f.rows() > 0)
         .sorted(Comparator.comparing(InputFile::path))
-        .forEach(f -> pieces.addAll(split(f, rowGroups, options.pieceRows())));
+        .forEach(f -> pieces.addAll(split(f, rowGroups, options.pieceRows(), options.rowCost())));
 
     List<Chunk> chunks = new ArrayList<>();
     List<FileSplit> current = new ArrayList<>();
@@ -46,11 +50,11 @@ public final class ChunkPlanner {
     return new InferencePlan(chunks, rowsPerTask);
   }
 
-  static List<FileSplit> split(InputFile file, RowGroupSource source, long pieceRows) {
-    if (file.rows() <= pieceRows) {
-      return List.of(new FileSplit(file.path(), 0, file.sizeBytes(), file.rows(), file.sizeBytes()));
+  static List<FileSplit> split(InputFile file, RowGroupSource source, long pieceRows, RowCost rowCost) {
+    if (file.rows() <= pieceRows && !rowCost.needsColumnSizes()) {
+      return List.of(wholeFile(file, rowCost.cost(file.rows(), 0)));
     }
-    List<RowGroup> groups = new ArrayList<>(source.rowGroups(file));
+    List<RowGroup> groups = new ArrayList<>(source.rowGroups(file, rowCost.columns()));
     groups.sort(Comparator.comparingLong(RowGroup::offset));
     long groupRows = groups.stream().mapToLong(RowGroup::rows).sum();
     if (groupRows != file.rows()) {
@@ -58,21 +62,31 @@ public final class ChunkPlanner {
           "Row count mismatch for " + file.path() + ": table metadata says " + file.rows()
               + " rows, its row groups hold " + groupRows);
     }
+    if (file.rows() <= pieceRows) {
+      long bytes = groups.stream().mapToLong(RowGroup::costColumnBytes).sum();
+      return List.of(wholeFile(file, rowCost.cost(file.rows(), bytes)));
+    }
     List<FileSplit> splits = new ArrayList<>();
     int first = 0;
     while (first < groups.size()) {
       int end = first;
       long rows = 0;
+      long bytes = 0;
       do {
         rows += groups.get(end).rows();
+        bytes += groups.get(end).costColumnBytes();
         end++;
       } while (end < groups.size() && rows + groups.get(end).rows() <= pieceRows);
       long start = first == 0 ? 0 : groups.get(first).offset();
       long stop = end == groups.size() ? file.sizeBytes() : groups.get(end).offset();
-      splits.add(new FileSplit(file.path(), start, stop - start, rows, file.sizeBytes()));
+      splits.add(new FileSplit(file.path(), start, stop - start, rows, file.sizeBytes(), rowCost.cost(rows, bytes)));
       first = end;
     }
     return splits;
+  }
+
+  private static FileSplit wholeFile(InputFile file, long cost) {
+    return new FileSplit(file.path(), 0, file.sizeBytes(), file.rows(), file.sizeBytes(), cost);
   }
 
   /** Joins neighbouring pieces of one file into one split, so a task opens each file once. */
@@ -82,7 +96,7 @@ public final class ChunkPlanner {
       FileSplit last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
       if (last != null && last.path().equals(split.path()) && last.start() + last.length() == split.start()) {
         merged.set(merged.size() - 1, new FileSplit(last.path(), last.start(), last.length() + split.length(),
-            last.rows() + split.rows(), last.fileSize()));
+            last.rows() + split.rows(), last.fileSize(), last.cost() + split.cost()));
       } else {
         merged.add(split);
       }
@@ -91,6 +105,7 @@ public final class ChunkPlanner {
   }
 
   private static Chunk pack(int chunkIndex, List<FileSplit> pieces, PlanningOptions options) {
+    // The rows target sets how many tasks a chunk gets; the cost model only decides which pieces share one.
     long rows = pieces.stream().mapToLong(FileSplit::rows).sum();
     long rowsPerTask = options.effectiveRowsPerTask();
     long wanted = rows / rowsPerTask + (rows % rowsPerTask == 0 ? 0 : 1);
@@ -107,12 +122,12 @@ public final class ChunkPlanner {
       load.add(new long[] {0, i});
     }
     List<FileSplit> largestFirst = new ArrayList<>(pieces);
-    largestFirst.sort(Comparator.comparingLong(FileSplit::rows).reversed()
+    largestFirst.sort(Comparator.comparingLong(FileSplit::cost).reversed()
         .thenComparing(FileSplit::path).thenComparingLong(FileSplit::start));
     for (FileSplit piece : largestFirst) {
       long[] lightest = load.poll();
       bins.get((int) lightest[1]).add(piece);
-      lightest[0] += piece.rows();
+      lightest[0] += piece.cost();
       load.add(lightest);
     }
     List<PlannedTask> tasks = new ArrayList<>();

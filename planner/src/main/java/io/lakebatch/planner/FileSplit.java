@@ -8,8 +8,11 @@ import java.io.Serializable;
  * A byte range of one file aligned to row-group boundaries: a Parquet reader given {@code [start,
  * start + length)} reads exactly the row groups whose midpoint falls in it, which are the ones the
  * planner put here.
+ *
+ * @param cost estimated cost of the split's rows under the plan's {@link RowCost}; its rows under
+ *     the default rows-only cost
  */
-public record FileSplit(String path, long start, long length, long rows, long fileSize)
+public record FileSplit(String path, long start, long length, long rows, long fileSize, long cost)
     implements Serializable {
   public FileSplit {
     requireNonNull(path, "path is null");
@@ -17,6 +20,14 @@ public record FileSplit(String path, long start, long length, long rows, long fi
       throw new IllegalArgumentException(
           "Invalid split of " + path + ": start " + start + ", length " + length + ", file size " + fileSize);
     }
+    if (cost < 0) {
+      throw new IllegalArgumentException("Invalid split of " + path + ": negative cost " + cost);
+    }
+  }
+
+  /** A split whose cost is its rows (the rows-only cost). */
+  public FileSplit(String path, long start, long length, long rows, long fileSize) {
+    this(path, start, length, rows, fileSize, rows);
   }
 
   public boolean wholeFile() {

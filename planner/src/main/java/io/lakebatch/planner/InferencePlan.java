@@ -32,16 +32,35 @@ public record InferencePlan(List<Chunk> chunks, long rowsPerTask) {
     return rows;
   }
 
+  /** Task estimated costs ({@link PlannedTask#cost()}), sorted ascending. */
+  public long[] taskCosts() {
+    long[] costs = chunks.stream().flatMap(c -> c.tasks().stream()).mapToLong(PlannedTask::cost).toArray();
+    Arrays.sort(costs);
+    return costs;
+  }
+
   /**
    * Expected skew: the largest task's rows over the median task's (1.0 = perfectly balanced). A
    * chunk's wall time is its largest task's, so this is the slowdown skew costs.
    */
   public double estimatedSkew() {
-    long[] rows = taskRows();
-    if (rows.length == 0) {
+    return maxOverMedian(taskRows());
+  }
+
+  /**
+   * Expected skew in estimated cost: the largest task's cost over the median task's. It equals
+   * {@link #estimatedSkew()} under the rows-only cost; under a column-bytes cost it is the better
+   * estimate of the slowdown when rows differ in cost.
+   */
+  public double estimatedCostSkew() {
+    return maxOverMedian(taskCosts());
+  }
+
+  private static double maxOverMedian(long[] sorted) {
+    if (sorted.length == 0) {
       return 1.0;
     }
-    long median = rows[(rows.length - 1) / 2];
-    return median == 0 ? 1.0 : (double) rows[rows.length - 1] / median;
+    long median = sorted[(sorted.length - 1) / 2];
+    return median == 0 ? 1.0 : (double) sorted[sorted.length - 1] / median;
   }
 }

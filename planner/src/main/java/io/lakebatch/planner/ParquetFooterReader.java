@@ -3,11 +3,16 @@ package io.lakebatch.planner;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
 
 /** Reads row groups from Parquet footers through the Hadoop file system. */
 public final class ParquetFooterReader implements RowGroupSource {
@@ -22,12 +27,33 @@ public final class ParquetFooterReader implements RowGroupSource {
     return rowGroups(file.path());
   }
 
+  @Override
+  public List<RowGroup> rowGroups(InputFile file, List<String> costColumns) {
+    return rowGroups(file.path(), costColumns);
+  }
+
   public List<RowGroup> rowGroups(String path) {
-    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path), conf))) {
-      return reader.getFooter().getBlocks().stream().map(ParquetFooterReader::toRowGroup).toList();
-    } catch (IOException | RuntimeException e) {
-      throw LakeBatchErrors.unreadableFile(path, e);
+    return rowGroups(path, List.of());
+  }
+
+  /**
+   * The file's row groups with {@link RowGroup#costColumnBytes()} the total uncompressed size of the
+   * column chunks under the given top-level columns (every leaf of a nested column). Names match
+   * the file's schema exactly.
+   *
+   * @throws IllegalArgumentException if a column is not a top-level column of the file
+   */
+  public List<RowGroup> rowGroups(String path, List<String> costColumns) {
+    ParquetMetadata footer = footer(path);
+    MessageType schema = footer.getFileMetaData().getSchema();
+    for (String column : costColumns) {
+      if (!schema.containsField(column)) {
+        throw new IllegalArgumentException("Cost column " + column + " is not in " + path + ", whose columns are "
+            + schema.getFields().stream().map(Type::getName).toList());
+      }
     }
+    Set<String> columns = Set.copyOf(costColumns);
+    return footer.getBlocks().stream().map(block -> toRowGroup(block, columns)).toList();
   }
 
   /** An input file whose row count comes from its footer (Parquet inputs carry no table log). */
@@ -36,7 +62,23 @@ public final class ParquetFooterReader implements RowGroupSource {
     return new InputFile(path, sizeBytes, rows);
   }
 
-  private static RowGroup toRowGroup(BlockMetaData block) {
-    return new RowGroup(block.getStartingPos(), block.getCompressedSize(), block.getRowCount());
+  private ParquetMetadata footer(String path) {
+    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path), conf))) {
+      return reader.getFooter();
+    } catch (IOException | RuntimeException e) {
+      throw LakeBatchErrors.unreadableFile(path, e);
+    }
+  }
+
+  private static RowGroup toRowGroup(BlockMetaData block, Set<String> costColumns) {
+    long costBytes = 0;
+    if (!costColumns.isEmpty()) {
+      for (ColumnChunkMetaData chunk : block.getColumns()) {
+        if (costColumns.contains(chunk.getPath().toArray()[0])) {
+          costBytes += chunk.getTotalUncompressedSize();
+        }
+      }
+    }
+    return new RowGroup(block.getStartingPos(), block.getCompressedSize(), block.getRowCount(), costBytes);
   }
 }

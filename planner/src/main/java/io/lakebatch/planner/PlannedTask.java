@@ -12,4 +12,9 @@ public record PlannedTask(int index, List<FileSplit> splits) implements Serializ
   public long rows() {
     return splits.stream().mapToLong(FileSplit::rows).sum();
   }
+
+  /** Estimated cost of the task's rows, in the units of the plan's {@link RowCost}. */
+  public long cost() {
+    return splits.stream().mapToLong(FileSplit::cost).sum();
+  }
 }

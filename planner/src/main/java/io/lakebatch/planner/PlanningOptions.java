@@ -1,5 +1,7 @@
 package io.lakebatch.planner;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.OptionalLong;
 
 /**
@@ -9,9 +11,12 @@ import java.util.OptionalLong;
  * @param rowsPerTask target rows per task; empty = the chunk spread over {@code tasksPerCore} tasks
  *     per core
  * @param cores cores the job runs on (executors x executor cores)
+ * @param rowCost how tasks inside a chunk are balanced; chunks are always filled by rows
  */
-public record PlanningOptions(long rowsPerChunk, OptionalLong rowsPerTask, int cores, int tasksPerCore) {
+public record PlanningOptions(
+    long rowsPerChunk, OptionalLong rowsPerTask, int cores, int tasksPerCore, RowCost rowCost) {
   public PlanningOptions {
+    requireNonNull(rowCost, "rowCost is null");
     if (rowsPerChunk <= 0) {
       throw new IllegalArgumentException("Invalid rows per chunk (negative or 0): " + rowsPerChunk);
     }
@@ -21,6 +26,11 @@ public record PlanningOptions(long rowsPerChunk, OptionalLong rowsPerTask, int c
     if (cores <= 0 || tasksPerCore <= 0) {
       throw new IllegalArgumentException("Invalid cores or tasks per core: " + cores + ", " + tasksPerCore);
     }
+  }
+
+  /** Targets with the default cost model, {@link RowCost#DEFAULT}: tasks balanced by rows. */
+  public PlanningOptions(long rowsPerChunk, OptionalLong rowsPerTask, int cores, int tasksPerCore) {
+    this(rowsPerChunk, rowsPerTask, cores, tasksPerCore, RowCost.DEFAULT);
   }
 
   /**

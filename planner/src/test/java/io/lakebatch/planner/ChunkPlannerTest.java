@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -80,6 +81,7 @@ class ChunkPlannerTest {
       // Every row group's midpoint falls in exactly one split, the one that counts its rows.
       List<RowGroup> groups = source.groupsOf(file.path());
       Map<FileSplit, Long> rowsByMidpoint = new HashMap<>();
+      Map<FileSplit, Long> textByMidpoint = new HashMap<>();
       Map<FileSplit, Integer> groupsByMidpoint = new HashMap<>();
       for (RowGroup g : groups) {
         long mid = g.offset() + g.compressedSize() / 2;
@@ -87,16 +89,29 @@ class ChunkPlannerTest {
             .filter(s -> mid >= s.start() && mid < s.start() + s.length()).toList();
         assertThat(holders).as(fctx + ", midpoint of " + g).hasSize(1);
         rowsByMidpoint.merge(holders.get(0), g.rows(), Long::sum);
+        textByMidpoint.merge(holders.get(0), g.costColumnBytes(), Long::sum);
         groupsByMidpoint.merge(holders.get(0), 1, Integer::sum);
       }
       for (FileSplit s : fileSplits) {
         assertThat(rowsByMidpoint.getOrDefault(s, 0L))
             .as(fctx + ": rows of the groups a reader picks for " + s).isEqualTo(s.rows());
+        // A split's cost is that of its row groups; joined pieces each round their overhead up.
+        RowCost rowCost = options.rowCost();
+        long text = rowCost.needsColumnSizes() ? textByMidpoint.getOrDefault(s, 0L) : 0;
+        assertThat(s.cost()).as(fctx + ": cost of " + s).isBetween(
+            rowCost.cost(s.rows(), text), rowCost.cost(s.rows(), text) + groupsByMidpoint.getOrDefault(s, 0));
         // A split within one task may join neighbouring pieces, but never beyond that task's rows.
         assertThat(s.rows()).as(fctx + ": split " + s).isLessThanOrEqualTo(
             plan.chunks().stream().flatMap(c -> c.tasks().stream()).filter(t -> t.splits().contains(s))
                 .mapToLong(PlannedTask::rows).max().orElseThrow());
       }
+    }
+
+    assertThat(Arrays.stream(plan.taskCosts()).sum()).as(ctx)
+        .isEqualTo(splits.stream().mapToLong(FileSplit::cost).sum());
+    if (!options.rowCost().needsColumnSizes() && options.rowCost().bytesPerRowOverhead() == 1.0) {
+      assertThat(plan.taskCosts()).as(ctx).isEqualTo(plan.taskRows());
+      assertThat(plan.estimatedCostSkew()).as(ctx).isEqualTo(plan.estimatedSkew());
     }
 
     // Chunks: indices 0..n-1, sizes within rowsPerChunk unless a single oversized piece.
@@ -115,16 +130,16 @@ class ChunkPlannerTest {
             .orElseThrow().rows();
         assertThat(chunk.rows() + nextFirst).as(cctx).isGreaterThan(options.rowsPerChunk());
       }
-      // Tasks: indices 0..k-1, none empty, balanced within the largest piece.
-      long largestPiece = chunk.splits().stream().mapToLong(FileSplit::rows).max().orElseThrow();
+      // Tasks: indices 0..k-1, none empty, their costs balanced within the costliest piece.
+      long largestPiece = chunk.splits().stream().mapToLong(FileSplit::cost).max().orElseThrow();
       long min = Long.MAX_VALUE;
       long max = 0;
       for (int t = 0; t < chunk.tasks().size(); t++) {
         PlannedTask task = chunk.tasks().get(t);
         assertThat(task.index()).as(cctx).isEqualTo(t);
         assertThat(task.splits()).as(cctx).isNotEmpty();
-        min = Math.min(min, task.rows());
-        max = Math.max(max, task.rows());
+        min = Math.min(min, task.cost());
+        max = Math.max(max, task.cost());
       }
       assertThat(max).as(cctx + ": balance").isLessThanOrEqualTo(min + largestPiece);
       long wanted = (chunk.rows() + plan.rowsPerTask() - 1) / plan.rowsPerTask();
@@ -157,6 +172,7 @@ class ChunkPlannerTest {
         files.add(source.add(path)); // zero rows, no row groups
         continue;
       }
+      long textBytesPerRow = random.nextInt(4) == 0 ? 0 : random.nextInt(5_000);
       int groupCount = 1 + random.nextInt(random.nextBoolean() ? 3 : 40);
       long[] rows = new long[groupCount];
       for (int g = 0; g < groupCount; g++) {
@@ -167,7 +183,7 @@ class ChunkPlannerTest {
         };
         rows[g] = 1 + (long) random.nextInt((int) bound);
       }
-      files.add(source.add(path, rows));
+      files.add(source.addText(path, textBytesPerRow, rows));
     }
     long rowsPerChunk = 1 + random.nextInt(random.nextBoolean() ? 50_000 : 2_000_000);
     OptionalLong rowsPerTask = random.nextBoolean()
@@ -175,7 +191,11 @@ class ChunkPlannerTest {
         : OptionalLong.of(1 + random.nextInt((int) Math.min(Integer.MAX_VALUE - 1, rowsPerChunk * 2)));
     int cores = 1 + random.nextInt(128);
     int tasksPerCore = 1 + random.nextInt(4);
-    return new Case(files, source, new PlanningOptions(rowsPerChunk, rowsPerTask, cores, tasksPerCore));
+    double[] overheads = {0.25, 1, 7.5, RowCost.DEFAULT_BYTES_PER_ROW_OVERHEAD, 1_000};
+    RowCost rowCost = random.nextBoolean()
+        ? RowCost.rowsOnly()
+        : RowCost.byColumnBytes(List.of(FakeRowGroupSource.TEXT), overheads[random.nextInt(overheads.length)]);
+    return new Case(files, source, new PlanningOptions(rowsPerChunk, rowsPerTask, cores, tasksPerCore, rowCost));
   }
 
   @Test
@@ -186,10 +206,12 @@ class ChunkPlannerTest {
       InferencePlan plan = ChunkPlanner.plan(c.files(), c.source(), c.options());
       assertPlanInvariants(c.files(), c.source(), c.options(), plan);
 
-      // Footers are read only for files with more rows than a piece, and at most once each.
+      // Footers are read at most once each: for files with more rows than a piece, or for every
+      // file with rows when the cost model needs column sizes.
+      boolean everyFooter = c.options().rowCost().needsColumnSizes();
       for (InputFile f : c.files()) {
         assertThat(c.source().calls(f.path())).as("footer reads of " + f + " with " + c.options())
-            .isEqualTo(f.rows() > c.options().pieceRows() ? 1 : 0);
+            .isEqualTo(f.rows() > c.options().pieceRows() || (everyFooter && f.rows() > 0) ? 1 : 0);
       }
 
       // Same input in another order: the same plan.
@@ -199,9 +221,22 @@ class ChunkPlannerTest {
 
       // Another cluster size: the same chunks, each with the same splits.
       PlanningOptions otherCores = new PlanningOptions(c.options().rowsPerChunk(), c.options().rowsPerTask(),
-          1 + random.nextInt(256), 1 + random.nextInt(4));
+          1 + random.nextInt(256), 1 + random.nextInt(4), c.options().rowCost());
       InferencePlan other = ChunkPlanner.plan(c.files(), c.source(), otherCores);
       assertSameChunks(plan, other);
+
+      // The other cost model: the same chunks, and the same number of tasks in each.
+      RowCost otherCost = c.options().rowCost().needsColumnSizes()
+          ? RowCost.rowsOnly()
+          : RowCost.byColumnBytes(List.of(FakeRowGroupSource.TEXT), RowCost.DEFAULT_BYTES_PER_ROW_OVERHEAD);
+      InferencePlan otherCostPlan = ChunkPlanner.plan(c.files(), c.source(), new PlanningOptions(
+          c.options().rowsPerChunk(), c.options().rowsPerTask(), c.options().cores(), c.options().tasksPerCore(),
+          otherCost));
+      assertSameChunks(plan, otherCostPlan);
+      for (int k = 0; k < plan.chunks().size(); k++) {
+        assertThat(otherCostPlan.chunks().get(k).tasks()).as("case %d chunk %d", i, k)
+            .hasSameSizeAs(plan.chunks().get(k).tasks());
+      }
     }
   }
 
@@ -464,6 +499,181 @@ class ChunkPlannerTest {
         assertThat(chunk.tasks().size()).as("tasks of chunk %d on 64 cores", chunk.index())
             .isGreaterThanOrEqualTo(64);
       }
+    }
+  }
+
+  @Nested
+  class CostPacking {
+    private static final double OVERHEAD = 10;
+    private final RowCost byText = RowCost.byColumnBytes(List.of(FakeRowGroupSource.TEXT), OVERHEAD);
+
+    private PlanningOptions withCost(PlanningOptions options, RowCost rowCost) {
+      return new PlanningOptions(options.rowsPerChunk(), options.rowsPerTask(), options.cores(),
+          options.tasksPerCore(), rowCost);
+    }
+
+    /** Task costs under the text cost model, whatever model the plan was packed with. */
+    private long[] textCosts(InferencePlan plan, Map<String, Long> textBytesPerRow) {
+      return plan.chunks().stream().flatMap(c -> c.tasks().stream())
+          .mapToLong(t -> t.splits().stream()
+              .mapToLong(s -> byText.cost(s.rows(), s.rows() * textBytesPerRow.get(s.path()))).sum())
+          .sorted().toArray();
+    }
+
+    private static double maxOverMedian(long[] sorted) {
+      return (double) sorted[sorted.length - 1] / sorted[(sorted.length - 1) / 2];
+    }
+
+    @Test
+    void oneFileWithFiveTimesLongerTextIsBalancedByCostNotRows() {
+      // 16 files of 10,000 rows in one chunk of 4 tasks; one file's text is 5x longer (2,000 bytes
+      // a row against 400). By rows each task takes 4 files, and the one with the long file costs
+      // (3 x 410 + 2,010) / (4 x 410) = 1.98x the median. By cost the long file shares its task
+      // with at most one short file.
+      FakeRowGroupSource source = new FakeRowGroupSource();
+      List<InputFile> files = new ArrayList<>();
+      Map<String, Long> textBytesPerRow = new HashMap<>();
+      for (int i = 0; i < 16; i++) {
+        String path = String.format("part-%02d", i);
+        long text = i == 5 ? 2_000 : 400;
+        files.add(source.addText(path, text, 10_000));
+        textBytesPerRow.put(path, text);
+      }
+      for (PlanningOptions rowsOnly : List.of(withTask(1_000_000, 40_000), perCore(160_000, 2, 2))) {
+        InferencePlan byRows = ChunkPlanner.plan(files, source, rowsOnly);
+        PlanningOptions costOptions = withCost(rowsOnly, byText);
+        InferencePlan byCost = ChunkPlanner.plan(files, source, costOptions);
+
+        assertThat(byRows.chunks()).hasSize(1);
+        assertThat(byRows.taskCount()).isEqualTo(4);
+        assertThat(byCost.taskCount()).isEqualTo(4);
+        assertThat(byRows.estimatedSkew()).isEqualTo(1.0);
+        assertThat(byRows.estimatedCostSkew()).as("rows-only costs are rows").isEqualTo(1.0);
+        assertThat(maxOverMedian(textCosts(byRows, textBytesPerRow)))
+            .as("text cost skew packed by rows, %s", rowsOnly).isGreaterThan(1.5);
+
+        assertThat(byCost.taskCosts()).isEqualTo(textCosts(byCost, textBytesPerRow));
+        assertThat(byCost.estimatedCostSkew()).as("text cost skew packed by cost, %s: %s", rowsOnly,
+            Arrays.toString(byCost.taskCosts())).isLessThanOrEqualTo(1.15);
+        PlannedTask longTextTask = byCost.chunks().get(0).tasks().stream()
+            .filter(t -> t.splits().stream().anyMatch(s -> s.path().equals("part-05"))).findFirst().orElseThrow();
+        assertThat(longTextTask.rows()).as("the long text's task takes fewer rows").isLessThan(20_000);
+        assertPlanInvariants(files, source, costOptions, byCost);
+        assertSameChunks(byRows, byCost);
+      }
+    }
+
+    @Test
+    void piecesOfALargeFileWithLongTextCarryItsCost() {
+      // One chunk of 256,000 rows on 4 cores x 2: pieces of 1,000 rows, 8 tasks. An eighth of the
+      // rows are in one file whose text is 5x the others', cut into 32 pieces.
+      FakeRowGroupSource source = new FakeRowGroupSource();
+      List<InputFile> files = new ArrayList<>();
+      Map<String, Long> textBytesPerRow = new HashMap<>();
+      long[] groups = new long[64];
+      Arrays.fill(groups, 500);
+      files.add(source.addText("big", 1_000, groups));
+      textBytesPerRow.put("big", 1_000L);
+      for (int i = 0; i < 224; i++) {
+        String path = String.format("small-%03d", i);
+        files.add(source.addText(path, 200, 1_000));
+        textBytesPerRow.put(path, 200L);
+      }
+      PlanningOptions options = withCost(perCore(256_000, 4, 2), byText);
+      InferencePlan plan = ChunkPlanner.plan(files, source, options);
+
+      assertThat(plan.chunks()).hasSize(1);
+      assertThat(plan.taskCount()).isEqualTo(8);
+      assertThat(allSplits(plan).stream().filter(s -> s.path().equals("big")).mapToLong(FileSplit::cost).sum())
+          .isEqualTo(32_000L * (1_000 + 10));
+      assertThat(plan.taskCosts()).isEqualTo(textCosts(plan, textBytesPerRow));
+      assertThat(plan.estimatedCostSkew()).as(Arrays.toString(plan.taskCosts())).isLessThanOrEqualTo(1.15);
+      assertPlanInvariants(files, source, options, plan);
+    }
+
+    @Test
+    void chunkBoundariesAreTheSameWithOrWithoutACostModelAndOn2Or16Cores() {
+      FakeRowGroupSource source = new FakeRowGroupSource();
+      List<InputFile> files = new ArrayList<>();
+      files.add(source.addText("big-a", 3_000, 60, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000,
+          1_000, 1_000, 1_000, 1_000));
+      files.add(source.addText("big-b", 100, 5_000, 5_000, 5_000));
+      for (int i = 0; i < 60; i++) {
+        files.add(source.addText(String.format("small-%02d", i), 50 + 37L * i, 300 + 10L * i));
+      }
+      for (OptionalLong rowsPerTask : List.of(OptionalLong.empty(), OptionalLong.of(2_000))) {
+        List<InferencePlan> plans = new ArrayList<>();
+        for (int cores : new int[] {2, 16}) {
+          for (RowCost rowCost : List.of(RowCost.rowsOnly(), byText)) {
+            PlanningOptions options = new PlanningOptions(10_000, rowsPerTask, cores, 2, rowCost);
+            InferencePlan plan = ChunkPlanner.plan(files, source, options);
+            assertPlanInvariants(files, source, options, plan);
+            plans.add(plan);
+          }
+        }
+        assertThat(plans.get(0).chunks()).hasSizeGreaterThan(3);
+        for (InferencePlan plan : plans) {
+          assertSameChunks(plans.get(0), plan);
+          assertThat(plan.chunks()).extracting(Chunk::rows)
+              .isEqualTo(plans.get(0).chunks().stream().map(Chunk::rows).toList());
+        }
+      }
+    }
+
+    @Test
+    void everyFooterIsReadAndSmallFilesAreCostedFromTheirWholeFooter() {
+      FakeRowGroupSource source = new FakeRowGroupSource();
+      InputFile small = source.addText("small", 50, 60, 40);
+      InputFile big = source.addText("big", 7, 10_000, 10_000);
+      InputFile empty = source.add("empty");
+      PlanningOptions options = new PlanningOptions(1_000_000, OptionalLong.of(10_000), 4, 2, byText);
+      InferencePlan plan = ChunkPlanner.plan(List.of(small, big, empty), source, options);
+
+      assertThat(source.calls("small")).isEqualTo(1);
+      assertThat(source.calls("big")).isEqualTo(1);
+      assertThat(source.calls("empty")).as("files without rows are skipped").isZero();
+      FileSplit smallSplit = allSplits(plan).stream().filter(s -> s.path().equals("small")).findFirst().orElseThrow();
+      assertThat(smallSplit.wholeFile()).isTrue();
+      assertThat(smallSplit.cost()).isEqualTo(100 * 10 + 100 * 50);
+      assertThat(allSplits(plan).stream().filter(s -> s.path().equals("big")))
+          .extracting(FileSplit::cost).containsOnly(10_000L * 10 + 10_000L * 7);
+      assertPlanInvariants(List.of(small, big, empty), source, options, plan);
+    }
+
+    @Test
+    void rowsOnlyCostsAreRowsAndReadNoSmallFooters() {
+      FakeRowGroupSource source = new FakeRowGroupSource();
+      InputFile small = source.addText("small", 50, 60, 40);
+      InferencePlan plan = ChunkPlanner.plan(List.of(small), source,
+          new PlanningOptions(1_000_000, OptionalLong.of(10_000), 4, 2, RowCost.rowsOnly()));
+
+      assertThat(source.calls("small")).isZero();
+      assertThat(allSplits(plan)).extracting(FileSplit::cost).containsExactly(100L);
+    }
+
+    @Test
+    void aSourceThatCannotMeasureColumnsIsRejectedNamingTheColumnsAndFile() {
+      FakeRowGroupSource fake = new FakeRowGroupSource();
+      InputFile file = fake.addText("s3://b/t/part-1.parquet", 50, 600);
+      RowGroupSource rowsOnlySource = fake::rowGroups;
+      PlanningOptions options = new PlanningOptions(1_000_000, OptionalLong.of(10_000), 4, 2, byText);
+
+      assertThat(ChunkPlanner.plan(List.of(file), rowsOnlySource, withTask(1_000_000, 10_000)).totalRows())
+          .isEqualTo(600);
+      assertThatThrownBy(() -> ChunkPlanner.plan(List.of(file), rowsOnlySource, options))
+          .isInstanceOf(UnsupportedOperationException.class)
+          .hasMessageContainingAll("cannot measure column sizes", "[text]", "s3://b/t/part-1.parquet");
+    }
+
+    @Test
+    void aCostColumnMissingFromAFileNamesTheFileAndColumn() {
+      FakeRowGroupSource source = new FakeRowGroupSource();
+      InputFile file = source.addText("s3://b/t/part-1.parquet", 50, 600);
+      PlanningOptions options = new PlanningOptions(1_000_000, OptionalLong.of(10_000), 4, 2,
+          RowCost.byColumnBytes(List.of("body"), 8));
+      assertThatThrownBy(() -> ChunkPlanner.plan(List.of(file), source, options))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContainingAll("body", "s3://b/t/part-1.parquet");
     }
   }
 }

@@ -62,7 +62,42 @@ class InferencePlanTest {
     assertThat(plan.fileCount()).isZero();
     assertThat(plan.splitCount()).isZero();
     assertThat(plan.taskRows()).isEmpty();
+    assertThat(plan.taskCosts()).isEmpty();
     assertThat(plan.estimatedSkew()).isEqualTo(1.0);
+    assertThat(plan.estimatedCostSkew()).isEqualTo(1.0);
+  }
+
+  @Test
+  void costSkewIsCostliestOverMedianTaskCost() {
+    // Equal rows, the last task's rows three times as costly.
+    PlannedTask cheap0 = new PlannedTask(0, List.of(new FileSplit("a", 0, 100, 10, 100, 100)));
+    PlannedTask cheap1 = new PlannedTask(1, List.of(new FileSplit("b", 0, 100, 10, 100, 100)));
+    PlannedTask dear = new PlannedTask(2, List.of(new FileSplit("c", 0, 40, 5, 100, 150),
+        new FileSplit("c", 40, 60, 5, 100, 150)));
+    InferencePlan plan = new InferencePlan(List.of(new Chunk(0, List.of(dear, cheap0, cheap1))), 10);
+
+    assertThat(dear.cost()).isEqualTo(300);
+    assertThat(plan.taskRows()).containsExactly(10, 10, 10);
+    assertThat(plan.taskCosts()).containsExactly(100, 100, 300);
+    assertThat(plan.estimatedSkew()).isEqualTo(1.0);
+    assertThat(plan.estimatedCostSkew()).isEqualTo(3.0);
+  }
+
+  @Test
+  void rowsOnlyCostSkewEqualsRowSkew() {
+    for (InferencePlan plan : List.of(planOfTasks(100, 10, 30, 20), planOfTasks(40, 10, 20), planOfTasks(7))) {
+      assertThat(plan.taskCosts()).isEqualTo(plan.taskRows());
+      assertThat(plan.estimatedCostSkew()).isEqualTo(plan.estimatedSkew());
+    }
+  }
+
+  @Test
+  void taskCostsAreSortedAndACopy() {
+    InferencePlan plan = planOfTasks(30, 10, 20);
+    long[] costs = plan.taskCosts();
+    assertThat(costs).containsExactly(10, 20, 30);
+    costs[0] = 999;
+    assertThat(plan.taskCosts()).containsExactly(10, 20, 30);
   }
 
   @Test
@@ -105,7 +140,8 @@ class InferencePlanTest {
 
   @Test
   void tasksSurviveJavaSerializationAsSparkShipsThem() throws Exception {
-    PlannedTask task = new PlannedTask(3, List.of(new FileSplit("s3://b/t/p.parquet", 4, 96, 12, 200)));
+    PlannedTask task = new PlannedTask(3, List.of(new FileSplit("s3://b/t/p.parquet", 4, 96, 12, 200),
+        new FileSplit("s3://b/t/q.parquet", 0, 50, 12, 50, 7_000)));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(task);
@@ -135,6 +171,16 @@ class InferencePlanTest {
     }
 
     @Test
+    void fileSplitCostDefaultsToItsRowsAndIsNeverNegative() {
+      assertThat(new FileSplit("p", 0, 100, 5, 100).cost()).isEqualTo(5);
+      assertThat(new FileSplit("p", 0, 100, 5, 100)).isEqualTo(new FileSplit("p", 0, 100, 5, 100, 5));
+      assertThat(new FileSplit("p", 0, 100, 5, 100, 4_000).cost()).isEqualTo(4_000);
+      assertThatThrownBy(() -> new FileSplit("p", 0, 100, 5, 100, -1))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("Invalid split of p: negative cost -1");
+    }
+
+    @Test
     void fileSplitRejectsRangesThatOverflow() {
       assertThatThrownBy(() -> new FileSplit("p", Long.MAX_VALUE, 1, 0, 100))
           .isInstanceOf(IllegalArgumentException.class);
@@ -161,6 +207,11 @@ class InferencePlanTest {
           .hasMessage("Invalid row group (negative offset, size or rows): -1, 10, 10");
       assertThatThrownBy(() -> new RowGroup(4, -1, 10)).isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> new RowGroup(4, 10, -1)).isInstanceOf(IllegalArgumentException.class);
+      assertThat(new RowGroup(4, 10, 10).costColumnBytes()).as("no cost columns").isZero();
+      assertThat(new RowGroup(4, 10, 10, 700).costColumnBytes()).isEqualTo(700);
+      assertThatThrownBy(() -> new RowGroup(4, 10, 10, -1))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("Invalid row group (negative cost column bytes): -1");
     }
   }
 }

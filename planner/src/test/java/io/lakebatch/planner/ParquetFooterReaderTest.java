@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.HadoopReadOptions;
@@ -21,6 +23,7 @@ import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
@@ -111,6 +114,86 @@ class ParquetFooterReaderTest {
       }
     }
     assertThat(total).isEqualTo(ROWS);
+  }
+
+  private static final MessageType TEXT_SCHEMA =
+      MessageTypeParser.parseMessageType("message m { required int64 id; required binary text (UTF8); }");
+  private static final int TEXT_ROWS = 20_000;
+
+  /** A gzip-compressed file of unique, highly compressible texts of {@code textLength} characters. */
+  private static InputFile writeTextFile(String name, int textLength) throws IOException {
+    java.nio.file.Path file = dir.resolve(name);
+    SimpleGroupFactory groups = new SimpleGroupFactory(TEXT_SCHEMA);
+    try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new Path(file.toString()))
+        .withConf(conf)
+        .withType(TEXT_SCHEMA)
+        .withRowGroupSize(256 * 1024)
+        .withCompressionCodec(CompressionCodecName.GZIP)
+        .build()) {
+      for (int i = 0; i < TEXT_ROWS; i++) {
+        String text = String.format("%08d", i) + "x".repeat(textLength - 8);
+        writer.write(groups.newGroup().append("id", (long) i).append("text", text));
+      }
+    }
+    return new InputFile(file.toString(), Files.size(file), TEXT_ROWS);
+  }
+
+  @Test
+  void costColumnBytesAreTheUncompressedSizesOfTheColumn() throws IOException {
+    InputFile shortText = writeTextFile("short-text.parquet", 40);
+    InputFile longText = writeTextFile("long-text.parquet", 200);
+    ParquetFooterReader reader = new ParquetFooterReader(conf);
+
+    List<RowGroup> shortGroups = reader.rowGroups(shortText, List.of("text"));
+    List<RowGroup> longGroups = reader.rowGroups(longText, List.of("text"));
+    long shortBytes = shortGroups.stream().mapToLong(RowGroup::costColumnBytes).sum();
+    long longBytes = longGroups.stream().mapToLong(RowGroup::costColumnBytes).sum();
+
+    assertThat(longGroups).as("several row groups").hasSizeGreaterThan(3);
+    assertThat(longGroups).allSatisfy(g -> assertThat(g.costColumnBytes()).isPositive());
+    assertThat(shortBytes).as("at least the texts' bytes").isGreaterThanOrEqualTo(40L * TEXT_ROWS);
+    assertThat(longBytes).as("at least the texts' bytes, though gzip makes the file far smaller")
+        .isGreaterThanOrEqualTo(200L * TEXT_ROWS)
+        .isGreaterThan(10 * longText.sizeBytes());
+    assertThat((double) longBytes / shortBytes).as("5x longer text").isBetween(4.0, 5.5);
+
+    // Without cost columns the same row groups, with no column bytes.
+    List<RowGroup> plain = reader.rowGroups(longText);
+    assertThat(plain).extracting(RowGroup::costColumnBytes).containsOnly(0L);
+    assertThat(plain).extracting(RowGroup::rows).isEqualTo(longGroups.stream().map(RowGroup::rows).toList());
+    assertThat(plain).extracting(RowGroup::offset).isEqualTo(longGroups.stream().map(RowGroup::offset).toList());
+
+    // Several columns add up.
+    long idBytes = reader.rowGroups(longText, List.of("id")).stream().mapToLong(RowGroup::costColumnBytes).sum();
+    assertThat(idBytes).isGreaterThanOrEqualTo(8L * TEXT_ROWS);
+    assertThat(reader.rowGroups(longText.path(), List.of("id", "text")).stream()
+        .mapToLong(RowGroup::costColumnBytes).sum()).isEqualTo(idBytes + longBytes);
+  }
+
+  @Test
+  void costPlanOverRealFootersWeighsTheLongerTextFile() throws IOException {
+    InputFile shortText = writeTextFile("plan-short.parquet", 40);
+    InputFile longText = writeTextFile("plan-long.parquet", 200);
+    PlanningOptions options = new PlanningOptions(1_000_000, OptionalLong.of(TEXT_ROWS), 4, 2,
+        RowCost.byColumnBytes(List.of("text"), RowCost.DEFAULT_BYTES_PER_ROW_OVERHEAD));
+    InferencePlan plan = ChunkPlanner.plan(List.of(shortText, longText), new ParquetFooterReader(conf), options);
+
+    assertThat(plan.taskCount()).isEqualTo(2);
+    Map<String, Long> costByFile = plan.chunks().get(0).tasks().stream()
+        .collect(Collectors.toMap(t -> t.splits().get(0).path(), PlannedTask::cost));
+    long shortCost = costByFile.get(shortText.path());
+    long longCost = costByFile.get(longText.path());
+    assertThat(longCost).isGreaterThan(3 * shortCost);
+    assertThat(plan.estimatedSkew()).isEqualTo(1.0);
+    assertThat(plan.estimatedCostSkew()).isEqualTo((double) longCost / shortCost);
+  }
+
+  @Test
+  void costColumnMissingFromAFileIsAnIllegalArgumentNamingTheFileAndColumn() {
+    ParquetFooterReader reader = new ParquetFooterReader(conf);
+    assertThatThrownBy(() -> reader.rowGroups(new InputFile(parquetPath, parquetSize, ROWS), List.of("text")))
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cost column text is not in " + parquetPath + ", whose columns are [id, f0]");
   }
 
   @Test
