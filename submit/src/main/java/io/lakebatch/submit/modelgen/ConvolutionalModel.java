@@ -14,7 +14,9 @@ import java.util.SplittableRandom;
  *
  * <p>Cost profile: with the defaults (3 blocks, 32/64/128 channels) at {@code imageSize} 64 the network does about
  * 154 M multiply-adds per row, about 1,000 times the {@code mlp} profile (64 features, hidden 256, depth 3: 148 k).
- * MEASURED_RATIO_PLACEHOLDER
+ * Measured with ONNX Runtime 1.28 on one intra-op thread (thread CPU time, median batch; 2-core AMD EPYC VM, see
+ * {@code ModelProfileCostMeasurement}): conv 64x64 at batch 64 takes 2.8 to 3.4 ms per row, mlp at batch 1024
+ * 3.0 to 3.3 us per row, a ratio of 890 to 1,030 over six runs (about 950x).
  */
 public final class ConvolutionalModel {
 
