@@ -44,8 +44,9 @@ public final class EncoderModel {
     public static final String HASHING_TOKENIZER = "hashing";
     public static final long PADDING_ID = 0;
 
-    // exp(-1e9 - max) is exactly 0 in float, so padded keys get exactly zero attention weight.
-    private static final float MASKED_KEY_BIAS = 1e9f;
+    // Padded keys get a bias of (mask - 1) * 1e9 = -1e9; exp(-1e9 - max) is exactly 0 in float, so their attention
+    // weight is exactly zero and real tokens' results do not depend on how much padding follows.
+    private static final float MASKED_KEY_PENALTY = 1e9f;
     private static final float LAYER_NORM_EPSILON = 1e-5f;
 
     private final ModelOptions options;
@@ -145,7 +146,7 @@ public final class EncoderModel {
         graph.node("Cast", List.of(ATTENTION_MASK_NAME), List.of("mask_float"),
                 OnnxGraphBuilder.intAttribute("to", DataType.FLOAT.getNumber()));
         String one = graph.floatInitializer("float_one", new float[] {1f});
-        String scale = graph.floatInitializer("masked_key_bias", new float[] {MASKED_KEY_BIAS});
+        String scale = graph.floatInitializer("masked_key_penalty", new float[] {MASKED_KEY_PENALTY});
         graph.node("Sub", List.of("mask_float", one), List.of("mask_minus_one"));
         graph.node("Mul", List.of("mask_minus_one", scale), List.of("key_bias"));
         String axes = graph.longInitializer("key_bias_axes", new long[] {1, 2}, 2);
