@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.rand;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import io.lakebatch.catalog.spec.TableFormat;
@@ -14,9 +15,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 
-/** Writes generated input tables: a key column {@code id} and seeded random feature columns. */
+/**
+ * Writes generated input tables: a key column {@code id}, seeded random feature columns and the optional columns
+ * {@link SyntheticTableOptions} asks for.
+ */
 public final class SyntheticTables {
   private SyntheticTables() {}
 
@@ -31,7 +37,8 @@ public final class SyntheticTables {
     }
   }
 
-  private static Dataset<Row> frame(SparkSession spark, SyntheticTableOptions options, long from, long to) {
+  /** Rows {@code [from, to)} of the table, unwritten. */
+  static Dataset<Row> frame(SparkSession spark, SyntheticTableOptions options, long from, long to) {
     Dataset<Row> ids = spark.range(from, to, 1, Math.max(1, options.files())).toDF("id");
     List<Column> columns = new ArrayList<>();
     columns.add(col("id"));
@@ -65,8 +72,14 @@ public final class SyntheticTables {
     }
     if (options.imageSize() > 0) {
       int pixels = 3 * options.imageSize() * options.imageSize();
+      // 8-bit pixel levels k/255, as decoded images have: 256 distinct values let Parquet dictionary-encode them.
       frame = frame.withColumn("image", org.apache.spark.sql.functions.expr(
-          "transform(sequence(1, " + pixels + "), i -> cast(rand(" + options.seed() + ") as float))"));
+          "transform(sequence(1, " + pixels + "), i -> cast(floor(rand(" + options.seed() + ") * 256) / 255 as float))"));
+    }
+    if (options.textWords() > 0) {
+      SyntheticText text = new SyntheticText(options.seed(), options.textWords());
+      UserDefinedFunction rowText = udf((UDF1<Long, String>) text::row, DataTypes.StringType);
+      frame = frame.withColumn("text", rowText.apply(col("id")));
     }
     return frame;
   }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code lakebatch make-data --rows N --out PATH}: writes a generated input table. */
-@Command(name = "make-data", description = "Write a generated table: key column id, float features f0..f<k-1>.")
+@Command(name = "make-data", description = "Write a generated table: key column id, float features f0..f<k-1>, optional vec, input_ids, image, text.")
 final class MakeDataCommand implements Callable<Integer> {
   @Option(names = "--rows", required = true, description = "rows to write")
   long rows;
@@ -38,8 +38,12 @@ final class MakeDataCommand implements Callable<Integer> {
   @Option(names = "--tokens", description = "also write an array<bigint> column 'input_ids' of this length")
   int tokens;
 
-  @Option(names = "--image-size", description = "also write a 3 x S x S array<float> column 'image'")
+  @Option(names = "--image-size", description = "also write a 3 x S x S array<float> column 'image' (pixels k/255)")
   int imageSize;
+
+  @Option(names = "--text", paramLabel = "MEAN_WORDS",
+      description = "also write a string column 'text' of 3 to 6 x MEAN_WORDS seeded pseudo-words per row, heavy-tailed")
+  int textWords;
 
   @Option(names = "--row-group-mb", description = "Parquet row-group size in MiB; default ${DEFAULT-VALUE}")
   int rowGroupMb = 8;
@@ -56,7 +60,7 @@ final class MakeDataCommand implements Callable<Integer> {
       throw io.lakebatch.catalog.error.LakeBatchErrors.usage("--format must be delta or parquet, got '" + format + "'");
     }
     SyntheticTableOptions options = SyntheticTableOptions.of(rows, features, tableFormat).withSkew(skew)
-        .withBadEvery(badEvery).withTokens(tokens).withImageSize(imageSize).withRowGroupBytes((long) rowGroupMb << 20);
+        .withBadEvery(badEvery).withTokens(tokens).withImageSize(imageSize).withText(textWords).withRowGroupBytes((long) rowGroupMb << 20);
     if (files != null) {
       options = options.withFiles(files);
     }

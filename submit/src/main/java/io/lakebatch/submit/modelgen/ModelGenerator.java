@@ -38,6 +38,7 @@ public final class ModelGenerator {
             case TREES -> save(kind, TreeEnsembleModel.build(options), TreeEnsembleModel.description(options), out);
             case CONV -> save(kind, ConvolutionalModel.build(options), ConvolutionalModel.description(options), out);
             case TOKENS -> save(kind, TokenEmbeddingModel.build(options), TokenEmbeddingModel.description(options), out);
+            case ENCODER -> save(kind, EncoderModel.build(options), EncoderModel.description(options), out);
         };
     }
 

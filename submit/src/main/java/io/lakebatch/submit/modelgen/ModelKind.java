@@ -16,10 +16,15 @@ public enum ModelKind {
     LINEAR("linear"),
     /** {@code ai.onnx.ml} TreeEnsembleClassifier followed by ZipMap, shaped like skl2onnx classifier output. */
     TREES("trees"),
-    /** Small convolutional network: {@code image} float [N, 3, size, size] to {@code logits} float [N, classes]. */
+    /** VGG-style convolutional network: {@code image} float [N, 3, size, size] to {@code logits} float [N, classes]. */
     CONV("conv"),
     /** Mean-pooled token embedding: {@code input_ids} int64 [N, length] to {@code embedding} and {@code score}. */
-    TOKENS("tokens");
+    TOKENS("tokens"),
+    /**
+     * Transformer encoder: {@code input_ids} and {@code attention_mask} int64 [N, S], S dynamic, to {@code score}
+     * float [N, 1] and {@code embedding}; see {@link EncoderModel}.
+     */
+    ENCODER("encoder");
 
     private final String cliName;
 

@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
@@ -12,7 +13,9 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Accumulates nodes, initializers, inputs and outputs of one ONNX graph and wraps them in a model with
@@ -27,6 +30,7 @@ final class OnnxGraphBuilder {
     static final String BATCH_DIMENSION = "N";
 
     private final GraphProto.Builder graph;
+    private final Map<String, String> metadata = new LinkedHashMap<>();
     private int nodeCount;
 
     OnnxGraphBuilder(String graphName) {
@@ -40,6 +44,12 @@ final class OnnxGraphBuilder {
 
     OnnxGraphBuilder output(String name, TypeProto type) {
         graph.addOutput(valueInfo(name, type));
+        return this;
+    }
+
+    /** Adds a model-level {@code metadata_props} entry, which ONNX Runtime reports as custom metadata. */
+    OnnxGraphBuilder metadata(String key, String value) {
+        metadata.put(key, value);
         return this;
     }
 
@@ -89,6 +99,8 @@ final class OnnxGraphBuilder {
                 .setDocString(docString)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(DEFAULT_DOMAIN_OPSET))
                 .setGraph(graph);
+        metadata.forEach((key, value) ->
+                model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(key).setValue(value)));
         if (usesMlDomain) {
             model.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(ML_DOMAIN).setVersion(ML_DOMAIN_OPSET));
         }

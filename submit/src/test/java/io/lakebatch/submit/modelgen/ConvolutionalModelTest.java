@@ -22,9 +22,10 @@ class ConvolutionalModelTest {
     Path directory;
 
     @ParameterizedTest
-    @CsvSource({"16, 3", "10, 5"})
-    void hasDocumentedSignatureAndRunsABatch(int imageSize, int classes) throws Exception {
-        ModelOptions options = ModelOptions.defaults().withImageSize(imageSize).withClasses(classes);
+    @CsvSource({"16, 3, 3, 32", "10, 5, 3, 32", "8, 4, 2, 8", "4, 2, 1, 4"})
+    void hasDocumentedSignatureAndRunsABatch(int imageSize, int classes, int blocks, int channels) throws Exception {
+        ModelOptions options = ModelOptions.defaults().withImageSize(imageSize).withClasses(classes)
+                .withConvolutionBlocks(blocks).withConvolutionChannels(channels);
         ModelInfo info = ModelGenerator.write(ModelKind.CONV, options, directory.resolve("conv.onnx"));
 
         assertThat(info.inputNames()).containsExactly("image");
@@ -52,10 +53,23 @@ class ConvolutionalModelTest {
     }
 
     @Test
-    void rejectsImagesTooSmallToPoolTwice() {
-        assertThatThrownBy(() -> ModelGenerator.write(ModelKind.CONV, ModelOptions.defaults().withImageSize(3),
+    void channelsDoublePerBlockAndFlattenAfterTheLastPooling() {
+        ModelOptions options = ModelOptions.defaults().withImageSize(64);
+        assertThat(ConvolutionalModel.blockChannels(options, 0)).isEqualTo(32);
+        assertThat(ConvolutionalModel.blockChannels(options, 2)).isEqualTo(128);
+        assertThat(ConvolutionalModel.flattenedWidth(options)).isEqualTo(128 * 8 * 8);
+        assertThat(ConvolutionalModel.flattenedWidth(options.withImageSize(10))).isEqualTo(128);
+    }
+
+    @Test
+    void rejectsImagesTooSmallToPoolEveryBlock() {
+        assertThatThrownBy(() -> ModelGenerator.write(ModelKind.CONV, ModelOptions.defaults().withImageSize(7),
                         directory.resolve("conv.onnx")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("imageSize");
+                .hasMessageContaining("imageSize")
+                .hasMessageContaining("8");
+        ModelOptions twoBlocks = ModelOptions.defaults().withImageSize(7).withConvolutionBlocks(2);
+        assertThat(ModelGenerator.write(ModelKind.CONV, twoBlocks,
+                directory.resolve("two-blocks.onnx")).path()).exists();
     }
 }

@@ -14,6 +14,7 @@ class ModelKindTest {
         assertThat(ModelKind.parse("trees")).isEqualTo(ModelKind.TREES);
         assertThat(ModelKind.parse("conv")).isEqualTo(ModelKind.CONV);
         assertThat(ModelKind.parse("tokens")).isEqualTo(ModelKind.TOKENS);
+        assertThat(ModelKind.parse("encoder")).isEqualTo(ModelKind.ENCODER);
     }
 
     @Test
@@ -21,7 +22,7 @@ class ModelKindTest {
         assertThatThrownBy(() -> ModelKind.parse("forest"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("forest")
-                .hasMessageContaining("mlp, linear, trees, conv, tokens");
+                .hasMessageContaining("mlp, linear, trees, conv, tokens, encoder");
         assertThatThrownBy(() -> ModelKind.parse(null)).isInstanceOf(IllegalArgumentException.class);
     }
 }
