@@ -23,6 +23,7 @@ import io.lakebatch.planner.ChunkPlanner;
 import io.lakebatch.planner.FileSplit;
 import io.lakebatch.planner.InferencePlan;
 import io.lakebatch.planner.PlanningOptions;
+import io.lakebatch.planner.RowCost;
 import io.lakebatch.udf.BatchInferenceFunction;
 import io.lakebatch.udf.BatchSizeProbe;
 import io.lakebatch.udf.DeadLetterAccumulator;
@@ -115,18 +116,20 @@ public final class InferenceJob {
     if (registered.isEmpty()) {
       registered = catalog.models().findBySha256(sha256);
     }
-    int batchSize;
     int threads = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
     try (var session = OrtSessionCache.open(modelFile, modelBytes, threads)) {
       ModelSignature signature = OrtSignatureReader.read(session);
-      ModelBinding binding = ModelBindingResolver.resolve(spec, SparkTypeMapping.columns(input.schema()), signature);
-      batchSize = spec.execution().batchSize().isAuto()
-          ? BatchSizeProbe.choose(session, binding.feeds(), out)
-          : spec.execution().batchSize().rows().getAsInt();
+      ModelBinding binding = ModelBindingResolver.resolve(spec, SparkTypeMapping.columns(input.schema()), signature,
+          OrtSignatureReader.metadata(session));
+      boolean auto = spec.execution().batchSize().isAuto();
+      int batchSize = auto ? SpecDefaults.BATCH_SIZE : spec.execution().batchSize().rows().getAsInt();
       ModelHandle handle = new ModelHandle(modelFile, sha256, threads);
       int cores = Math.max(1, spark.sparkContext().defaultParallelism());
-      PlanningOptions options = new PlanningOptions(
-          spec.execution().rowsPerChunk(), spec.execution().rowsPerTask(), cores, SpecDefaults.TASKS_PER_CORE);
+      List<String> costColumns = PreparedRun.costColumns(binding).stream()
+          .map(c -> input.schema().fields()[input.schema().fieldIndex(c)].name()).toList();
+      PlanningOptions options = new PlanningOptions(spec.execution().rowsPerChunk(), spec.execution().rowsPerTask(),
+          cores, SpecDefaults.TASKS_PER_CORE, costColumns.isEmpty() ? RowCost.rowsOnly()
+              : RowCost.byColumnBytes(costColumns, RowCost.DEFAULT_BYTES_PER_ROW_OVERHEAD));
       InferencePlan plan = ChunkPlanner.plan(input.files(), input.rowGroupSource(), options);
       RunKey key = RunKey.of(spec, input.version(), sha256, options.rowsPerChunk(), options.pieceRows());
       Set<String> columns = new LinkedHashSet<>(spec.input().carry());
@@ -137,7 +140,15 @@ public final class InferenceJob {
       }
       InferenceConfig config = new InferenceConfig(handle, binding, readSchema, spec.input().carry(), batchSize);
       preflight(input, config, plan);
-      return new PreparedRun(spec, input, config, plan, key, registered);
+      Optional<String> choice = Optional.empty();
+      if (auto && !plan.chunks().isEmpty()) {
+        BatchSizeProbe.Choice probed = probeBatchSize(input, config, plan);
+        out.println(probed.describe());
+        LOG.info(probed.describe());
+        config = config.withBatchSize(probed.batchSize());
+        choice = Optional.of(probed.describe());
+      }
+      return new PreparedRun(spec, input, config, plan, key, registered, choice);
     } catch (ai.onnxruntime.OrtException e) {
       throw LakeBatchErrors.modelUnreadable(modelFile, e);
     }
@@ -180,6 +191,22 @@ public final class InferenceJob {
     }
     out.printf("preflight: %d sample rows from %s scored on the driver in %d ms (%d invalid)%n", scored,
         first.path(), (System.nanoTime() - start) / 1_000_000, invalid.size());
+  }
+
+  /**
+   * {@code batch-size: auto}: one Spark task reads the first planned task's rows and probes the
+   * model on the executor, where it will run (a GPU executor probes its GPU).
+   */
+  private BatchSizeProbe.Choice probeBatchSize(SparkInputTable input, InferenceConfig config, InferencePlan plan) {
+    spark.sparkContext().setJobDescription("lakebatch batch-size probe");
+    try {
+      List<BatchSizeProbe.Choice> choices = input.read(List.of(plan.chunks().get(0).tasks().get(0)),
+              List.of(config.inputSchema().fieldNames()))
+          .queryExecution().toRdd().toJavaRDD().mapPartitions(new BatchSizeProbe(config)).collect();
+      return choices.get(0);
+    } finally {
+      spark.sparkContext().setJobDescription(null);
+    }
   }
 
   private static JobSpec withModel(JobSpec spec, ModelSpec model) {
@@ -331,7 +358,7 @@ public final class InferenceJob {
     RunState state = cancelled ? RunState.CANCELLED
         : failed.isEmpty() ? RunState.SUCCEEDED : (run + skipped > 0 ? RunState.PARTIAL : RunState.FAILED);
     return new RunSummary(runId, state, plan.totalRows(), rowsIn, rowsOut, badRows, plan.chunks().size(),
-        run, skipped, failed, config.batchSize(), Duration.ofNanos(System.nanoTime() - start));
+        run, skipped, failed, config.batchSize(), prepared.batchSizeChoice(), Duration.ofNanos(System.nanoTime() - start));
   }
 
   /**

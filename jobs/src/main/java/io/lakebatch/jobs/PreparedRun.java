@@ -17,6 +17,7 @@ import java.util.Optional;
  *
  * @param spec the spec with {@code model.ref} resolved to the registered file
  * @param registeredModel the registry entry of the model (named by {@code model.ref}, or found by sha256)
+ * @param batchSizeChoice how {@code batch-size: auto} was decided (the probe's line); empty for a fixed size
  */
 public record PreparedRun(
     JobSpec spec,
@@ -24,7 +25,8 @@ public record PreparedRun(
     InferenceConfig inference,
     InferencePlan plan,
     RunKey key,
-    Optional<ModelVersion> registeredModel) {
+    Optional<ModelVersion> registeredModel,
+    Optional<String> batchSizeChoice) {
 
   public String runId() {
     return key.runId(spec.name());
@@ -52,6 +54,16 @@ public record PreparedRun(
         spec.output().deadLetterPath(), inference.batchSize(), plan.chunks().stream().map(Chunk::rows).toList());
   }
 
+  /** Columns whose size estimates a row's cost (text inputs); empty = every row costs the same. */
+  public java.util.List<String> costColumns() {
+    return costColumns(inference.binding());
+  }
+
+  static java.util.List<String> costColumns(io.lakebatch.catalog.model.ModelBinding binding) {
+    return binding.feeds().stream().filter(io.lakebatch.catalog.model.TensorFeed::isText)
+        .map(f -> f.columns().get(0)).distinct().toList();
+  }
+
   /** The plan as {@code lakebatch plan} prints it. */
   public String describe() {
     long[] taskRows = plan.taskRows();
@@ -70,8 +82,11 @@ public record PreparedRun(
     out.append(String.format("  tasks        %d in all, %d splits (target %,d rows per task)%n",
         plan.taskCount(), plan.splitCount(), plan.rowsPerTask()));
     out.append(String.format("  rows/task    min %,d  median %,d  max %,d%n", min, median, max));
-    out.append(String.format("  est. skew    %.2f (max/median task rows)%n", plan.estimatedSkew()));
-    out.append(String.format("  batch size   %d, ORT threads per task %d%n", inference.batchSize(), inference.model().intraOpThreads()));
+    out.append(String.format("  est. skew    %.2f (max/median task rows), %.2f (max/median task cost%s)%n",
+        plan.estimatedSkew(), plan.estimatedCostSkew(), costColumns().isEmpty()
+            ? ": cost = rows" : ": cost from the bytes of " + costColumns()));
+    out.append(String.format("  batch size   %d%s, ORT threads per task %d%n", inference.batchSize(),
+        batchSizeChoice.map(c -> " (" + c + ")").orElse(""), inference.model().intraOpThreads()));
     for (Chunk chunk : plan.chunks()) {
       out.append(String.format("  chunk %-4d %,12d rows  %3d tasks  rows/task %s%n", chunk.index(), chunk.rows(),
           chunk.tasks().size(), Arrays.toString(chunk.tasks().stream().mapToLong(t -> t.rows()).toArray())));

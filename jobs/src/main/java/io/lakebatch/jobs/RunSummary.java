@@ -3,6 +3,7 @@ package io.lakebatch.jobs;
 import io.lakebatch.catalog.store.RunState;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a run did, printed at its end.
@@ -26,6 +27,7 @@ public record RunSummary(
     int chunksSkipped,
     List<String> failedChunks,
     int batchSize,
+    Optional<String> batchSizeChoice,
     Duration wallTime) {
   public RunSummary {
     failedChunks = List.copyOf(failedChunks);
@@ -44,7 +46,7 @@ public record RunSummary(
     out.append(String.format("  dead-letter      %,d%n", deadLetterRows));
     out.append(String.format("  chunks           %d total, %d run now, %d already committed, %d failed%n",
         chunksTotal, chunksRun, chunksSkipped, failedChunks.size()));
-    out.append(String.format("  batch size       %d%n", batchSize));
+    out.append(String.format("  batch size       %d%s%n", batchSize, batchSizeChoice.map(c -> " (" + c + ")").orElse("")));
     out.append(String.format("  wall time        %.1f s%n", wallTime.toMillis() / 1000.0));
     out.append(String.format("  throughput       %,.0f rows/s%n", rowsPerSecond()));
     failedChunks.forEach(f -> out.append("  failed ").append(f).append(System.lineSeparator()));

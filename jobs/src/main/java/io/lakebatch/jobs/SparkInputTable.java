@@ -166,7 +166,21 @@ public final class SparkInputTable {
   }
 
   public RowGroupSource rowGroupSource() {
-    return file -> rowGroups(file.path());
+    return new RowGroupSource() {
+      @Override
+      public List<RowGroup> rowGroups(InputFile file) {
+        return SparkInputTable.this.rowGroups(file.path());
+      }
+
+      @Override
+      public List<RowGroup> rowGroups(InputFile file, List<String> costColumns) {
+        if (costColumns.isEmpty()) {
+          return rowGroups(file);
+        }
+        return footerCache.computeIfAbsent(file.path() + "\u0000" + String.join(",", costColumns),
+            k -> footers.rowGroups(file.path(), costColumns));
+      }
+    };
   }
 
   private List<RowGroup> rowGroups(String path) {

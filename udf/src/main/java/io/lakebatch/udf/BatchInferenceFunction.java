@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.lakebatch.catalog.error.LakeBatchErrors;
+import io.lakebatch.catalog.model.TensorFeed;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -34,6 +35,8 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
   private final LongAccumulator scoredRows;
   private final FaultInjection faults;
   private final DeadLetterSink deadLetters;
+  /** Text rows are sorted by length within windows of this many batches (see {@link LengthSortedRows}). */
+  static final int LENGTH_SORT_BATCHES = 16;
 
   /**
    * @param scoredRows gets the rows of every scored batch (live progress on the driver); may be null
@@ -132,7 +135,10 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
     private int next;
 
     BatchIterator(Iterator<InternalRow> input) {
-      this.input = input;
+      this.input = config.binding().feeds().stream().filter(TensorFeed::isText).findFirst()
+          .map(text -> (Iterator<InternalRow>) new LengthSortedRows(input,
+              config.inputSchema().fieldIndex(text.columns().get(0)), config.batchSize() * LENGTH_SORT_BATCHES))
+          .orElse(input);
       this.batch = new TensorBatch(config.binding().feeds(), config.inputSchema(), config.batchSize());
       this.carried = new Object[config.batchSize()][];
     }

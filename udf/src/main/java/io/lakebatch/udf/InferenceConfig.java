@@ -29,6 +29,10 @@ public record InferenceConfig(
     }
   }
 
+  public InferenceConfig withBatchSize(int rows) {
+    return new InferenceConfig(model, binding, inputSchema, carry, rows);
+  }
+
   /** Carried columns followed by one column per model output. */
   public StructType outputSchema() {
     StructType schema = carrySchema();

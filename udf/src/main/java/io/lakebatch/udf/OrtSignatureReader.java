@@ -28,6 +28,15 @@ public final class OrtSignatureReader {
     }
   }
 
+  /** The model's custom metadata ({@code metadata_props}), e.g. the tokenizer a text model declares. */
+  public static Map<String, String> metadata(OrtSession session) {
+    try {
+      return Map.copyOf(session.getMetadata().getCustomMetadata());
+    } catch (OrtException e) {
+      throw LakeBatchErrors.internal("cannot read the model metadata", e);
+    }
+  }
+
   private static List<ValueSignature> values(Map<String, NodeInfo> infos) {
     List<ValueSignature> values = new ArrayList<>();
     for (NodeInfo node : infos.values()) {

@@ -57,12 +57,19 @@ final class TensorBatch {
     return null;
   }
 
-  /** Tensors over the first {@code rows} slots; the caller closes them before the next write. */
+  /**
+   * Tensors over the first {@code rows} slots; the caller closes them before the next write. Text
+   * inputs are padded to the longest row among these slots, not to their maximum length.
+   */
   Map<String, OnnxTensor> tensors(OrtEnvironment env, int rows) throws OrtException {
+    int tokens = 0;
+    for (FeedBuffer feed : feeds) {
+      tokens = Math.max(tokens, feed.longestText(rows));
+    }
     Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
     try {
       for (FeedBuffer feed : feeds) {
-        tensors.put(feed.feed.inputName(), feed.tensor(env, rows));
+        tensors.put(feed.feed.inputName(), feed.tensor(env, rows, tokens));
       }
     } catch (OrtException | RuntimeException e) {
       tensors.values().forEach(OnnxTensor::close);
@@ -78,6 +85,11 @@ final class TensorBatch {
     private final DataType sourceType;
     private final int elements;
     private final ByteBuffer bytes;
+
+    private final HashingTokenizer tokenizer;
+    private final long[] tokens;
+    private final int[] lengths;
+    private final ByteBuffer packed;
 
     FeedBuffer(TensorFeed feed, StructType schema, int capacity) {
       this.feed = feed;
@@ -97,10 +109,17 @@ final class TensorBatch {
       };
       this.bytes = ByteBuffer.allocateDirect(Math.multiplyExact(capacity, elements * width))
           .order(ByteOrder.nativeOrder());
+      this.tokenizer = feed.isText() ? new HashingTokenizer(feed.text()) : null;
+      this.tokens = feed.isText() ? new long[elements] : null;
+      this.lengths = feed.isText() ? new int[capacity] : null;
+      this.packed = feed.isText() ? ByteBuffer.allocateDirect(bytes.capacity()).order(ByteOrder.nativeOrder()) : null;
     }
 
     String write(InternalRow row, int slot) {
       int base = slot * elements;
+      if (feed.isText()) {
+        return writeText(row, slot, base);
+      }
       if (!feed.arrayColumn()) {
         for (int j = 0; j < ordinals.length; j++) {
           if (row.isNullAt(ordinals[j])) {
@@ -131,6 +150,37 @@ final class TensorBatch {
         }
       }
       return null;
+    }
+
+    private String writeText(InternalRow row, int slot, int base) {
+      if (row.isNullAt(ordinals[0])) {
+        return "null in column '" + names[0] + "'";
+      }
+      int count = tokenizer.encode(row.getUTF8String(ordinals[0]).toString(), tokens, 0);
+      if (count == 0) {
+        return "no words in column '" + names[0] + "' (model input '" + feed.inputName() + "' needs at least one token)";
+      }
+      boolean mask = feed.text().mask();
+      boolean int64 = feed.tensorType() == ElementType.INT64;
+      for (int i = 0; i < elements; i++) {
+        long value = i >= count ? 0 : mask ? 1 : tokens[i];
+        if (int64) {
+          bytes.putLong((base + i) * 8, value);
+        } else {
+          bytes.putInt((base + i) * 4, (int) value);
+        }
+      }
+      lengths[slot] = count;
+      return null;
+    }
+
+    /** Tokens of the longest text among the first {@code rows} slots (0 for other inputs). */
+    int longestText(int rows) {
+      int longest = 0;
+      for (int r = 0; lengths != null && r < rows; r++) {
+        longest = Math.max(longest, lengths[r]);
+      }
+      return longest;
     }
 
     private String put(int index, org.apache.spark.sql.catalyst.expressions.SpecializedGetters values, int ordinal, String name) {
@@ -184,14 +234,29 @@ final class TensorBatch {
       throw new IllegalStateException("column type " + sourceType + " cannot feed " + feed.tensorType());
     }
 
-    OnnxTensor tensor(OrtEnvironment env, int rows) throws OrtException {
+    OnnxTensor tensor(OrtEnvironment env, int rows, int textTokens) throws OrtException {
+      if (feed.isText()) {
+        return textTensor(env, rows, textTokens);
+      }
       long[] shape = new long[feed.rowShape().size() + 1];
       shape[0] = rows;
       for (int i = 0; i < feed.rowShape().size(); i++) {
         shape[i + 1] = feed.rowShape().get(i);
       }
-      int count = rows * elements;
-      ByteBuffer view = bytes.duplicate().order(ByteOrder.nativeOrder());
+      return tensor(env, bytes, rows * elements, shape);
+    }
+
+    /** Rows packed to {@code [rows, tokens]}: each row's first {@code tokens} positions. */
+    private OnnxTensor textTensor(OrtEnvironment env, int rows, int tokens) throws OrtException {
+      int width = feed.tensorType() == ElementType.INT64 ? 8 : 4;
+      for (int r = 0; r < rows; r++) {
+        packed.put(r * tokens * width, bytes, r * elements * width, tokens * width);
+      }
+      return tensor(env, packed, rows * tokens, new long[] {rows, tokens});
+    }
+
+    private OnnxTensor tensor(OrtEnvironment env, ByteBuffer source, int count, long[] shape) throws OrtException {
+      ByteBuffer view = source.duplicate().order(ByteOrder.nativeOrder());
       ElementType type = feed.tensorType();
       return switch (type) {
         case FLOAT -> OnnxTensor.createTensor(env, (FloatBuffer) view.asFloatBuffer().limit(count), shape);

@@ -19,6 +19,15 @@ public final class ModelBindingResolver {
   private ModelBindingResolver() {}
 
   public static ModelBinding resolve(JobSpec spec, List<TableColumn> schema, ModelSignature model) {
+    return resolve(spec, schema, model, Map.of());
+  }
+
+  /**
+   * @param modelMetadata the model's custom metadata; a text input needs the tokenizer declared there
+   *     (see {@link TextEncoding#fromMetadata})
+   */
+  public static ModelBinding resolve(JobSpec spec, List<TableColumn> schema, ModelSignature model,
+      Map<String, String> modelMetadata) {
     Map<String, ColumnType> columns = new LinkedHashMap<>();
     schema.forEach(c -> columns.put(c.name(), c.type()));
 
@@ -41,13 +50,19 @@ public final class ModelBindingResolver {
         throw modelMismatch(
             "model.inputs", "model input '" + input.name() + "' (" + input.describe() + ") is not bound to any column");
       }
-      feeds.add(feed("model.inputs." + input.name(), input, binding, columns));
+      feeds.add(feed("model.inputs." + input.name(), input, binding, columns, modelMetadata));
+    }
+    for (int i = 0; i < feeds.size(); i++) {
+      InputBinding binding = spec.model().inputs().get(feeds.get(i).inputName());
+      if (binding instanceof InputBinding.TokenMask mask) {
+        feeds.set(i, maskFeed("model.inputs." + feeds.get(i).inputName(), feeds.get(i), mask, feeds));
+      }
     }
     return new ModelBinding(feeds, outputs(spec, model, Set.copyOf(spec.input().carry())));
   }
 
-  private static TensorFeed feed(
-      String field, ValueSignature input, InputBinding binding, Map<String, ColumnType> columns) {
+  private static TensorFeed feed(String field, ValueSignature input, InputBinding binding,
+      Map<String, ColumnType> columns, Map<String, String> modelMetadata) {
     if (input.kind() != ValueKind.TENSOR || !input.element().isNumeric()) {
       throw modelMismatch(field, "model input is " + input.describe() + "; only numeric tensors can be fed");
     }
@@ -66,6 +81,14 @@ public final class ModelBindingResolver {
     }
     if (binding instanceof InputBinding.ColumnList list) {
       return columnListFeed(field, input, list, columns, modelRowShape);
+    }
+    if (binding instanceof InputBinding.TextColumn text) {
+      return textFeed(field, input, text, columns, modelRowShape, modelMetadata);
+    }
+    if (binding instanceof InputBinding.TokenMask) {
+      checkTokenInput(field, input, modelRowShape);
+      // Resolved once every input is: it takes its text column and tokenizer from its ids input.
+      return new TensorFeed(input.name(), input.element(), modelRowShape, List.of(), false);
     }
     return arrayFeed(field, input, (InputBinding.ArrayColumn) binding, columns, modelRowShape);
   }
@@ -119,6 +142,61 @@ public final class ModelBindingResolver {
       }
     }
     return new TensorFeed(input.name(), input.element(), shape, List.of(array.column()), true);
+  }
+
+  private static TensorFeed textFeed(String field, ValueSignature input, InputBinding.TextColumn text,
+      Map<String, ColumnType> columns, List<Long> modelRowShape, Map<String, String> modelMetadata) {
+    ColumnType type = columns.get(text.column());
+    if (type.array() || type.element() != ElementType.STRING) {
+      throw invalidSpec(field + ".text", "column '" + text.column() + "' is " + type + "; a text input needs a string column"
+          + " (bind an array<bigint> column of token ids as {column: NAME} instead)");
+    }
+    checkTokenInput(field, input, modelRowShape);
+    TextEncoding encoding;
+    try {
+      encoding = TextEncoding.fromMetadata(modelMetadata).orElseThrow(() -> modelMismatch(field,
+          "the model declares no tokenizer in its metadata (" + TextEncoding.TOKENIZER_KEY + ", "
+              + TextEncoding.VOCAB_SIZE_KEY + ", " + TextEncoding.MAX_LENGTH_KEY + "); tokenize upstream and bind an"
+              + " array<bigint> column of token ids as {column: NAME}"));
+    } catch (IllegalArgumentException e) {
+      throw modelMismatch(field, e.getMessage());
+    }
+    int maxTokens = encoding.maxTokens();
+    long fixed = modelRowShape.get(0);
+    if (fixed > 0) {
+      maxTokens = (int) fixed;
+    }
+    if (text.maxTokens().isPresent()) {
+      if (text.maxTokens().getAsInt() > maxTokens) {
+        throw invalidSpec(field + ".max-tokens", text.maxTokens().getAsInt() + " is more than the model takes ("
+            + maxTokens + ")");
+      }
+      maxTokens = text.maxTokens().getAsInt();
+    }
+    if (fixed > 0 && maxTokens != fixed) {
+      throw invalidSpec(field + ".max-tokens", "model input " + input.describe() + " has a fixed length " + fixed);
+    }
+    return TensorFeed.text(input.name(), input.element(), text.column(), encoding.withMaxTokens(maxTokens));
+  }
+
+  private static TensorFeed maskFeed(String field, TensorFeed placeholder, InputBinding.TokenMask mask,
+      List<TensorFeed> feeds) {
+    TensorFeed ids = feeds.stream().filter(f -> f.inputName().equals(mask.idsInput())).findFirst()
+        .orElseThrow(() -> invalidSpec(field + ".mask-of", "'" + mask.idsInput() + "' is not a model input bound here"));
+    if (!ids.isText() || ids.text().mask()) {
+      throw invalidSpec(field + ".mask-of", "model input '" + mask.idsInput() + "' is not bound to a text column"
+          + " ({text: COLUMN})");
+    }
+    return TensorFeed.text(placeholder.inputName(), placeholder.tensorType(), ids.columns().get(0), ids.text().asMask());
+  }
+
+  private static void checkTokenInput(String field, ValueSignature input, List<Long> modelRowShape) {
+    if (input.element() != ElementType.INT64 && input.element() != ElementType.INT32) {
+      throw modelMismatch(field, "model input is " + input.describe() + "; token ids and masks are int64 or int32");
+    }
+    if (modelRowShape.size() != 1) {
+      throw modelMismatch(field, "model input is " + input.describe() + "; token ids and masks are [N, S]");
+    }
   }
 
   private static void checkConvertible(String field, String column, ColumnType type, ValueSignature input) {

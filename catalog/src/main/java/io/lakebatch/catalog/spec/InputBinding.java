@@ -31,4 +31,33 @@ public sealed interface InputBinding {
       return List.of(column);
     }
   }
+
+  /**
+   * A text column, tokenized with the tokenizer the model declares in its metadata into token ids
+   * {@code [N, S]}: {@code S} is the longest row of the batch, at most {@code maxTokens} (empty =
+   * the model's maximum length).
+   */
+  record TextColumn(String column, java.util.OptionalInt maxTokens) implements InputBinding {
+    public TextColumn {
+      requireNonNull(column, "column is null");
+      requireNonNull(maxTokens, "maxTokens is null");
+    }
+
+    @Override
+    public List<String> columns() {
+      return List.of(column);
+    }
+  }
+
+  /** The attention mask of the text input {@code idsInput}: 1 for a token, 0 for padding. */
+  record TokenMask(String idsInput) implements InputBinding {
+    public TokenMask {
+      requireNonNull(idsInput, "idsInput is null");
+    }
+
+    @Override
+    public List<String> columns() {
+      return List.of();
+    }
+  }
 }

@@ -141,6 +141,16 @@ public final class JobSpecParser {
       }
       return new InputBinding.ColumnList(columns);
     }
+    if (node.raw().isObject() && node.has("text")) {
+      node.onlyKeys(Set.of("text", "max-tokens"));
+      java.util.OptionalInt maxTokens = node.child("max-tokens")
+          .map(n -> java.util.OptionalInt.of(Math.toIntExact(n.asLong(1)))).orElse(java.util.OptionalInt.empty());
+      return new InputBinding.TextColumn(node.requiredString("text"), maxTokens);
+    }
+    if (node.raw().isObject() && node.has("mask-of")) {
+      node.onlyKeys(Set.of("mask-of"));
+      return new InputBinding.TokenMask(node.requiredString("mask-of"));
+    }
     if (node.raw().isObject()) {
       node.onlyKeys(Set.of("column", "shape"));
       String column = node.requiredString("column");
@@ -157,7 +167,7 @@ public final class JobSpecParser {
       return new InputBinding.ArrayColumn(column, shape);
     }
     throw invalidSpec(
-        node.path(), "must be a list of columns or {column: NAME, shape: [...]}, got " + SpecNode.describe(node.raw()));
+        node.path(), "must be a list of columns, {column: NAME, shape: [...]}, {text: COLUMN} or {mask-of: INPUT}, got " + SpecNode.describe(node.raw()));
   }
 
   private static InputSpec input(SpecNode node) {
