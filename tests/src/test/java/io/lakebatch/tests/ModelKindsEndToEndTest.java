@@ -25,6 +25,10 @@ import io.lakebatch.submit.modelgen.TreeEnsembleReference;
 import io.lakebatch.submit.modelgen.TreeEnsembleSpec;
 import io.lakebatch.submit.modelgen.TreePrediction;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.Arrays;
+import io.lakebatch.catalog.model.TextEncoding;
+import io.lakebatch.udf.HashingTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -212,6 +216,53 @@ class ModelKindsEndToEndTest {
         for (int c = 0; c < 4; c++) {
           assertThat((Float) actual.get(c)).as("logit %d of id %d", c, sample.get(r).getLong(0))
               .isCloseTo(logits[r][c], within(1e-4f));
+        }
+      }
+    }
+  }
+
+  @Test
+  void encoderOverATextColumnMatchesEachRowScoredAlone() throws Exception {
+    Path dir = tmp.resolve("encoder");
+    ModelOptions options = ModelOptions.defaults().withHidden(32).withDepth(1).withMaximumLength(48);
+    Path model = dir.resolve("encoder.onnx");
+    ModelGenerator.write(ModelKind.ENCODER, options, model);
+    Path input = dir.resolve("in");
+    SyntheticTables.write(spark, SyntheticTableOptions.of(1_500, 1, TableFormat.DELTA).withText(10), input.toString());
+    Path output = dir.resolve("out");
+    Path specFile = JobSpecs.write(dir, "spec.yaml", spec("encoder-e2e", model,
+        "input_ids: {text: text}\nattention_mask: {mask-of: input_ids}", "delta", input, output)
+        .replace("input:\n", "  outputs: {score: score}\ninput:\n"));
+
+    RunSummary summary = E2eJobs.run(spark, specFile).summary();
+
+    assertThat(summary.state()).isEqualTo(RunState.SUCCEEDED);
+    Dataset<Row> scored = delta(output);
+    assertThat(scored.schema().fieldNames()).containsExactly("id", "score");
+    assertThat(scored.count()).isEqualTo(1_500);
+    assertThat(scored.select("id").distinct().count()).isEqualTo(1_500);
+
+    // Rows were length-sorted and each batch padded to its own longest row; the model masks
+    // padding, so every row must score as it does alone, unpadded.
+    List<Row> sample = scored.join(delta(input).select("id", "text"), "id").where("id % 53 = 7").orderBy("id")
+        .collectAsList();
+    assertThat(sample).hasSizeGreaterThan(20);
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession session = env.createSession(model.toString(), new OrtSession.SessionOptions())) {
+      HashingTokenizer tokenizer = new HashingTokenizer(
+          TextEncoding.fromMetadata(session.getMetadata().getCustomMetadata()).orElseThrow());
+      for (Row row : sample) {
+        long[] ids = new long[48];
+        int length = tokenizer.encode(row.getString(row.fieldIndex("text")), ids, 0);
+        assertThat(length).isPositive();
+        long[] mask = new long[length];
+        Arrays.fill(mask, 1);
+        try (OnnxTensor idTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(ids, 0, length), new long[] {1, length});
+            OnnxTensor maskTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {1, length});
+            OrtSession.Result result = session.run(Map.of("input_ids", idTensor, "attention_mask", maskTensor))) {
+          float expected = ((float[][]) result.get("score").orElseThrow().getValue())[0][0];
+          assertThat(row.getFloat(row.fieldIndex("score"))).as("score of id %d (%d tokens)", row.getLong(0), length)
+              .isCloseTo(expected, within(1e-4f));
         }
       }
     }

@@ -566,4 +566,78 @@ class ModelBindingResolverTest {
 
     assertThat(binding.outputs()).extracting(OutputColumn::outputName).containsExactly("score");
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // Text inputs
+
+  private static final Map<String, String> TOKENIZER = Map.of(
+      TextEncoding.TOKENIZER_KEY, TextEncoding.HASHING, TextEncoding.VOCAB_SIZE_KEY, "8192",
+      TextEncoding.MAX_LENGTH_KEY, "128");
+
+  private static ModelSignature encoder() {
+    return new ModelSignature(List.of(tensor("input_ids", INT64, N, N), tensor("attention_mask", INT64, N, N)),
+        List.of(SCORE));
+  }
+
+  private static Map<String, InputBinding> textInputs(java.util.OptionalInt maxTokens) {
+    return inputs("input_ids", new InputBinding.TextColumn("review", maxTokens),
+        "attention_mask", new InputBinding.TokenMask("input_ids"));
+  }
+
+  @Test
+  void textColumnFeedsTokenIdsAndItsMaskWithTheModelsTokenizer() {
+    ModelBinding binding = ModelBindingResolver.resolve(spec(textInputs(java.util.OptionalInt.empty())),
+        List.of(scalar("id", INT64), scalar("review", ElementType.STRING)), encoder(), TOKENIZER);
+
+    TextEncoding ids = new TextEncoding(false, TextEncoding.HASHING, 8192, 128);
+    assertThat(binding.feeds()).containsExactly(
+        TensorFeed.text("input_ids", INT64, "review", ids),
+        TensorFeed.text("attention_mask", INT64, "review", ids.asMask()));
+    assertThat(binding.featureColumns()).containsExactly("review");
+    assertThat(binding.feeds().get(0).elementsPerRow()).isEqualTo(128);
+  }
+
+  @Test
+  void maxTokensShortensTheSequenceButNotBeyondTheModel() {
+    ModelBinding binding = ModelBindingResolver.resolve(spec(textInputs(java.util.OptionalInt.of(64))),
+        List.of(scalar("review", ElementType.STRING)), encoder(), TOKENIZER);
+    assertThat(binding.feeds()).allSatisfy(feed -> assertThat(feed.text().maxTokens()).isEqualTo(64));
+
+    assertThatThrownBy(() -> ModelBindingResolver.resolve(spec(textInputs(java.util.OptionalInt.of(500))),
+        List.of(scalar("review", ElementType.STRING)), encoder(), TOKENIZER))
+        .hasMessageContaining("model.inputs.input_ids.max-tokens").hasMessageContaining("500 is more than the model takes (128)");
+  }
+
+  @Test
+  void textInputWithoutADeclaredTokenizerSaysHowToFeedTokens() {
+    assertThatThrownBy(() -> ModelBindingResolver.resolve(spec(textInputs(java.util.OptionalInt.empty())),
+        List.of(scalar("review", ElementType.STRING)), encoder(), Map.of()))
+        .isInstanceOf(LakeBatchException.class)
+        .hasMessageContaining("model.inputs.input_ids")
+        .hasMessageContaining("declares no tokenizer")
+        .hasMessageContaining("array<bigint> column of token ids");
+  }
+
+  @Test
+  void textInputNeedsAStringColumnAndAnIntegerSequenceInput() {
+    assertThatThrownBy(() -> ModelBindingResolver.resolve(spec(textInputs(java.util.OptionalInt.empty())),
+        List.of(scalar("review", FLOAT)), encoder(), TOKENIZER))
+        .hasMessageContaining("model.inputs.input_ids.text").hasMessageContaining("needs a string column");
+    ModelSignature floatInputs = new ModelSignature(
+        List.of(tensor("input_ids", FLOAT, N, N), tensor("attention_mask", INT64, N, N)), List.of(SCORE));
+    assertThatThrownBy(() -> ModelBindingResolver.resolve(spec(textInputs(java.util.OptionalInt.empty())),
+        List.of(scalar("review", ElementType.STRING)), floatInputs, TOKENIZER))
+        .hasMessageContaining("token ids and masks are int64 or int32");
+  }
+
+  @Test
+  void maskOfAnInputThatIsNotTextIsRejected() {
+    ModelSignature model = new ModelSignature(
+        List.of(tensor("input_ids", INT64, N, 8L), tensor("attention_mask", INT64, N, N)), List.of(SCORE));
+    assertThatThrownBy(() -> ModelBindingResolver.resolve(
+        spec(inputs("input_ids", array("ids"), "attention_mask", new InputBinding.TokenMask("input_ids"))),
+        List.of(arrayOf("ids", INT64)), model, TOKENIZER))
+        .hasMessageContaining("model.inputs.attention_mask.mask-of")
+        .hasMessageContaining("is not bound to a text column");
+  }
 }

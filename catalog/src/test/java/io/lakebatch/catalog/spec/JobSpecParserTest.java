@@ -276,6 +276,25 @@ class JobSpecParserTest {
   }
 
   @Test
+  void textAndMaskBindings() {
+    JobSpec spec = yaml(MINIMAL_YAML.replace("features: [f0, f1, f2]",
+        "input_ids: {text: review, max-tokens: 64}\n    attention_mask: {mask-of: input_ids}"));
+
+    assertThat(spec.model().inputs()).containsExactly(
+        Map.entry("input_ids", new InputBinding.TextColumn("review", java.util.OptionalInt.of(64))),
+        Map.entry("attention_mask", new InputBinding.TokenMask("input_ids")));
+    assertThat(spec.model().inputs().get("attention_mask").columns()).isEmpty();
+  }
+
+  @Test
+  void textBindingRejectsUnknownKeysAndBadMaxTokens() {
+    assertYamlError(MINIMAL_YAML.replace("features: [f0, f1, f2]", "input_ids: {text: review, shape: [3]}"),
+        "model.inputs.input_ids").hasMessageContaining("shape");
+    assertYamlError(MINIMAL_YAML.replace("features: [f0, f1, f2]", "input_ids: {text: review, max-tokens: 0}"),
+        "model.inputs.input_ids.max-tokens");
+  }
+
+  @Test
   void batchSizeAuto() {
     JobSpec spec = yaml(MINIMAL_YAML + "execution:\n  batch-size: auto\n");
 
@@ -523,7 +542,7 @@ class JobSpecParserTest {
             "model.inputs.features[1]: must be a string, got a mapping"),
         Arguments.of("binding is a bare string",
             MINIMAL_YAML.replace("[f0, f1, f2]", "vec"),
-            "model.inputs.features: must be a list of columns or {column: NAME, shape: [...]}, got 'vec'"),
+            "model.inputs.features: must be a list of columns, {column: NAME, shape: [...]}, {text: COLUMN} or {mask-of: INPUT}, got 'vec'"),
         Arguments.of("array binding without column",
             MINIMAL_YAML.replace("[f0, f1, f2]", "{shape: [3]}"),
             "model.inputs.features.column: is required"),
