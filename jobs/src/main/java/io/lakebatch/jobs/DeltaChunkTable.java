@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -21,6 +22,8 @@ import org.apache.spark.sql.delta.actions.Action;
 import org.apache.spark.sql.delta.actions.AddFile;
 import org.apache.spark.sql.delta.actions.CommitInfo;
 import org.apache.spark.sql.delta.actions.FileAction;
+import org.apache.spark.sql.delta.actions.Format;
+import org.apache.spark.sql.delta.actions.Metadata;
 import org.apache.spark.sql.delta.actions.SetTransaction;
 import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
@@ -104,42 +107,44 @@ final class DeltaChunkTable {
   }
 
   /**
-   * Creates the table with {@code schema} if it does not exist, or replaces its content and schema
-   * when {@code truncate}; one small commit either way, none when the table exists and is kept.
-   */
-  void prepare(StructType schema, boolean truncate, String userMetadata) {
-    if (exists() && !truncate) {
-      return;
-    }
-    spark.createDataFrame(List.<Row>of(), schema).write()
-        .format("delta")
-        .mode(truncate ? SaveMode.Overwrite : SaveMode.Append)
-        .option("overwriteSchema", truncate)
-        .option("userMetadata", userMetadata)
-        .save(path);
-  }
-
-  /**
    * Writes {@code rows} as data files of the table without committing them (one Spark job), or
    * returns empty when the table already records {@code appId}. The files join the table only
-   * through {@link #commit(StagedChunk, String)}; files of a stage never committed are garbage
-   * that {@code VACUUM} removes. The table must exist ({@link #prepare}).
+   * through {@link #commit(StagedChunk, String)}; files of a stage never committed are garbage that
+   * {@code VACUUM} removes. The same commit creates the table with {@code schema} if it does not
+   * exist yet, or, when {@code replace}, removes every file it has (and takes {@code schema}), as
+   * {@code mode("overwrite")} would.
    */
-  Optional<StagedChunk> stage(Dataset<Row> rows, String appId, long txnVersion) {
+  Optional<StagedChunk> stage(Dataset<Row> rows, String appId, long txnVersion, StructType schema, boolean replace) {
     OptimisticTransaction txn = log().startTransaction();
     if (recordedVersion(txn, appId) >= txnVersion) {
       return Optional.empty();
     }
+    List<Action> actions = new ArrayList<>();
+    if (txn.snapshot().version() < 0) {
+      txn.updateMetadataForNewTable(new Metadata(UUID.randomUUID().toString(), null, null,
+          new Format("parquet", ScalaInterop.immutableMap(Map.of())), schema.json(), ScalaInterop.seq(List.of()),
+          ScalaInterop.immutableMap(Map.of()), scala.Option.apply(System.currentTimeMillis())));
+    } else if (replace) {
+      for (AddFile existing : ScalaInterop.list(txn.filterFiles())) {
+        actions.add(existing.remove());
+      }
+      Metadata current = txn.metadata();
+      if (!current.schema().asNullable().equals(schema.asNullable())) {
+        txn.updateMetadata(current.copy(current.id(), current.name(), current.description(), current.format(),
+            schema.json(), current.partitionColumns(), current.configuration(), current.createdTime()), false);
+      }
+    }
     OptimisticTransaction$.MODULE$.setActive(txn);
     try {
-      List<FileAction> files = ScalaInterop.list(txn.writeFiles(rows));
       long written = 0;
-      for (FileAction file : files) {
+      for (FileAction file : ScalaInterop.list(txn.writeFiles(rows))) {
+        actions.add(file);
         if (file instanceof AddFile add && add.numLogicalRecords().isDefined()) {
           written += (Long) add.numLogicalRecords().get();
         }
       }
-      return Optional.of(new StagedChunk(txn, files, appId, txnVersion, written));
+      return Optional.of(new StagedChunk(txn, actions, appId, txnVersion, written,
+          replace ? SaveMode.Overwrite : SaveMode.Append));
     } finally {
       OptimisticTransaction$.MODULE$.clearActive();
     }
@@ -150,10 +155,10 @@ final class DeltaChunkTable {
    * when another writer recorded the same id first (its commit holds the same rows).
    */
   Optional<ChunkCommit> commit(StagedChunk staged, String userMetadata) {
-    List<Action> actions = new ArrayList<>(staged.files());
+    List<Action> actions = new ArrayList<>(staged.actions());
     actions.add(new SetTransaction(staged.appId(), staged.txnVersion(), scala.Option.apply(System.currentTimeMillis())));
     try {
-      long version = staged.txn().commit(ScalaInterop.seq(actions), new DeltaOperations.Write(SaveMode.Append,
+      long version = staged.txn().commit(ScalaInterop.seq(actions), new DeltaOperations.Write(staged.mode(),
           ScalaInterop.none(), ScalaInterop.none(), scala.Option.apply(userMetadata)));
       return Optional.of(new ChunkCommit(version, staged.rows()));
     } catch (ConcurrentTransactionException e) {
@@ -162,7 +167,8 @@ final class DeltaChunkTable {
   }
 
   /** Data files written for one chunk, waiting for their commit. */
-  record StagedChunk(OptimisticTransaction txn, List<FileAction> files, String appId, long txnVersion, long rows) {}
+  record StagedChunk(OptimisticTransaction txn, List<Action> actions, String appId, long txnVersion, long rows,
+      SaveMode mode) {}
 
   /** The commit that recorded {@code appId}, searching from version {@code from}. */
   Optional<ChunkCommit> findCommit(String appId, long from) {

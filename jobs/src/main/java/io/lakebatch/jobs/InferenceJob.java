@@ -134,10 +134,7 @@ public final class InferenceJob {
       RunKey key = RunKey.of(spec, input.version(), sha256, options.rowsPerChunk(), options.pieceRows());
       Set<String> columns = new LinkedHashSet<>(spec.input().carry());
       columns.addAll(binding.featureColumns());
-      var readSchema = new org.apache.spark.sql.types.StructType();
-      for (String column : columns) {
-        readSchema = readSchema.add(input.schema().fields()[input.schema().fieldIndex(column)]);
-      }
+      var readSchema = input.rowSchema(List.copyOf(columns));
       InferenceConfig config = new InferenceConfig(handle, binding, readSchema, spec.input().carry(), batchSize);
       preflight(input, config, plan);
       Optional<String> choice = Optional.empty();
@@ -200,9 +197,9 @@ public final class InferenceJob {
   private BatchSizeProbe.Choice probeBatchSize(SparkInputTable input, InferenceConfig config, InferencePlan plan) {
     spark.sparkContext().setJobDescription("lakebatch batch-size probe");
     try {
-      List<BatchSizeProbe.Choice> choices = input.read(List.of(plan.chunks().get(0).tasks().get(0)),
+      List<BatchSizeProbe.Choice> choices = input.rows(List.of(plan.chunks().get(0).tasks().get(0)),
               List.of(config.inputSchema().fieldNames()))
-          .queryExecution().toRdd().toJavaRDD().mapPartitions(new BatchSizeProbe(config)).collect();
+          .mapPartitions(new BatchSizeProbe(config)).collect();
       return choices.get(0);
     } finally {
       spark.sparkContext().setJobDescription(null);
@@ -307,11 +304,6 @@ public final class InferenceJob {
           rebuilt > 0 ? " (ledger: " + rebuilt + " rows rebuilt from the Delta log)" : "");
     }
     runs.transition(runId, RunState.RUNNING, Optional.of(owner), null);
-    if (alreadyCommitted < plan.chunks().size()) {
-      // Chunks stage their files in a transaction of an existing table; mode overwrite empties it
-      // here, once, before the first chunk of the run.
-      output.prepare(config.outputSchema(), overwriteFirst, CommitMetadata.of(prepared, -1).toJson());
-    }
 
     LongAccumulator scoredRows = spark.sparkContext().longAccumulator("lakebatch scored rows " + runId);
     List<String> failed = new ArrayList<>();
@@ -336,7 +328,7 @@ public final class InferenceJob {
           break;
         }
         heartbeat.chunkStarted(chunk.rows());
-        Optional<ChunkResult> result = runWithRetries(scope, chunk);
+        Optional<ChunkResult> result = runWithRetries(scope, chunk, overwriteFirst && run == 0);
         if (result.isEmpty()) {
           runs.chunkFailed(runId, chunk.index(), failed.get(failed.size() - 1));
           continue;
@@ -425,13 +417,13 @@ public final class InferenceJob {
    * ({@code retries.chunk}) and the run's ({@code retries.job}); returns empty when the chunk failed
    * for good (recorded in {@code scope.failed()}).
    */
-  private Optional<ChunkResult> runWithRetries(RunScope scope, Chunk chunk) {
+  private Optional<ChunkResult> runWithRetries(RunScope scope, Chunk chunk, boolean overwrite) {
     PreparedRun prepared = scope.prepared();
     int attempts = prepared.spec().execution().retries().chunk() + 1;
     for (int attempt = 1; ; attempt++) {
       scope.runs().chunkStarted(prepared.runId(), chunk.index());
       try {
-        return Optional.of(runChunk(scope, chunk));
+        return Optional.of(runChunk(scope, chunk, overwrite));
       } catch (Exception e) {  // Spark throws undeclared checked exceptions (SparkException)
         ErrorCategory category = LakeBatchException.findIn(e).map(LakeBatchException::category)
             .orElse(ErrorCategory.TRANSIENT);
@@ -475,11 +467,12 @@ public final class InferenceJob {
   /**
    * Scores a chunk in one Spark job that writes the scored rows as uncommitted files of the output
    * table while its rejected rows are gathered on the driver; then commits the dead letters, then
-   * the output files, each under the chunk's own transaction id. The output commit therefore marks
+   * the output files, each under the chunk's own transaction id. With {@code overwrite} (the run's
+   * first chunk in mode overwrite) the output commit also removes what the table held. The output commit therefore marks
    * a chunk complete; a crash before it leaves only uncommitted files, and the rerun's dead-letter
    * commit is skipped by Delta if the crashed attempt had made it.
    */
-  private ChunkResult runChunk(RunScope scope, Chunk chunk) {
+  private ChunkResult runChunk(RunScope scope, Chunk chunk, boolean overwrite) {
     PreparedRun prepared = scope.prepared();
     DeltaChunkTable output = scope.output();
     InferenceConfig config = prepared.inference();
@@ -492,7 +485,8 @@ public final class InferenceJob {
       JavaRDD<InternalRow> scored = readChunk(prepared, chunk)
           .mapPartitions(new BatchInferenceFunction(config, scope.scoredRows(), scope.faults(), letters));
       Optional<DeltaChunkTable.StagedChunk> staged = output.stage(
-          spark.internalCreateDataFrame(scored.rdd(), config.outputSchema(), false), outputId, 1);
+          spark.internalCreateDataFrame(scored.rdd(), config.outputSchema(), false), outputId, 1, config.outputSchema(),
+          overwrite);
       if (staged.isEmpty()) {
         return committedEarlier(scope, chunk);
       }
@@ -511,8 +505,7 @@ public final class InferenceJob {
   }
 
   private JavaRDD<InternalRow> readChunk(PreparedRun prepared, Chunk chunk) {
-    return prepared.input().read(chunk.tasks(), List.of(prepared.inference().inputSchema().fieldNames()))
-        .queryExecution().toRdd().toJavaRDD();
+    return prepared.input().rows(chunk.tasks(), List.of(prepared.inference().inputSchema().fieldNames()));
   }
 
   /**
@@ -531,8 +524,7 @@ public final class InferenceJob {
     // commit and the output commit, and its dead letters are these same rows.
     DeltaChunkTable deadLetter = scope.deadLetter();
     String metadata = commitMetadata(prepared, chunk);
-    deadLetter.prepare(config.deadLetterSchema(), false, metadata);
-    deadLetter.stage(bad, prepared.key().chunkAppId("dead-letter", chunk.index()), 1)
+    deadLetter.stage(bad, prepared.key().chunkAppId("dead-letter", chunk.index()), 1, config.deadLetterSchema(), false)
         .ifPresent(staged -> deadLetter.commit(staged, metadata));
   }
 

@@ -224,19 +224,50 @@ public final class SparkInputTable {
    */
   public Dataset<Row> read(List<PlannedTask> tasks, List<String> columns) {
     ScanReader scan = scanReader(columns);
-    List<SplitRead> reads = new ArrayList<>();
-    for (PlannedTask task : tasks) {
-      List<FileSplit> splits = task.splits();
-      reads.add(new SplitRead(splits, splits.stream().map(s -> partitionValues.get(s.path())).toList()));
-    }
-    JavaRDD<InternalRow> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(reads, Math.max(1, reads.size()))
-        .mapPartitions(new SplitReader(scan.reader()));
+    JavaRDD<InternalRow> rows = splitRows(scan, tasks);
     Dataset<Row> frame = spark.internalCreateDataFrame(rows.rdd(), scan.schema(), false);
     if (spec.filter().isPresent()) {
       frame = frame.where(spec.filter().get());
     }
     return frame.select(columns.stream().map(Column::new).toArray(Column[]::new));
+  }
+
+  /**
+   * The schema of the rows {@link #rows} returns for {@code columns}: the columns in the table's
+   * order (partition columns last) when no filter is set, else exactly {@code columns}.
+   */
+  public StructType rowSchema(List<String> columns) {
+    if (spec.filter().isPresent()) {
+      StructType schema = new StructType();
+      for (String column : columns) {
+        schema = schema.add(schema().fields()[schema().fieldIndex(column)]);
+      }
+      return schema;
+    }
+    return scanReader(columns).schema();
+  }
+
+  /**
+   * Rows of one chunk's splits, one Spark partition per planned task, with the schema
+   * {@link #rowSchema}. Without a filter these are the Parquet reader's own rows, handed on without
+   * a projection (for light models that copy of every row costs as much as the model).
+   */
+  public JavaRDD<InternalRow> rows(List<PlannedTask> tasks, List<String> columns) {
+    if (spec.filter().isPresent()) {
+      return read(tasks, columns).queryExecution().toRdd().toJavaRDD();
+    }
+    return splitRows(scanReader(columns), tasks);
+  }
+
+  private JavaRDD<InternalRow> splitRows(ScanReader scan, List<PlannedTask> tasks) {
+    List<SplitRead> reads = new ArrayList<>();
+    for (PlannedTask task : tasks) {
+      List<FileSplit> splits = task.splits();
+      reads.add(new SplitRead(splits, splits.stream().map(s -> partitionValues.get(s.path())).toList()));
+    }
+    return JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(reads, Math.max(1, reads.size()))
+        .mapPartitions(new SplitReader(scan.reader()));
   }
 
   /**
