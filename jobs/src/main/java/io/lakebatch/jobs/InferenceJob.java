@@ -482,8 +482,11 @@ public final class InferenceJob {
     try {
       DeadLetterAccumulator letters = new DeadLetterAccumulator(DeadLetterAccumulator.DEFAULT_CAP_PER_PARTITION);
       spark.sparkContext().register(letters, "lakebatch dead letters " + outputId);
-      JavaRDD<InternalRow> scored = readChunk(prepared, chunk)
-          .mapPartitions(new BatchInferenceFunction(config, scope.scoredRows(), scope.faults(), letters));
+      BatchInferenceFunction function = new BatchInferenceFunction(config, scope.scoredRows(), scope.faults(), letters);
+      List<String> columns = List.of(config.inputSchema().fieldNames());
+      JavaRDD<InternalRow> scored = prepared.columnar()
+          ? prepared.input().batches(chunk.tasks(), columns).mapPartitions(function::callColumnar)
+          : readChunk(prepared, chunk).mapPartitions(function);
       Optional<DeltaChunkTable.StagedChunk> staged = output.stage(
           spark.internalCreateDataFrame(scored.rdd(), config.outputSchema(), false), outputId, 1, config.outputSchema(),
           overwrite);

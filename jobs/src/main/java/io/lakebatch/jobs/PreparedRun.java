@@ -5,10 +5,12 @@ import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.store.NewRun;
 import io.lakebatch.planner.Chunk;
 import io.lakebatch.planner.InferencePlan;
+import io.lakebatch.udf.BatchInferenceFunction;
 import io.lakebatch.udf.InferenceConfig;
 import io.lakebatch.udf.ModelFiles;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -54,6 +56,15 @@ public record PreparedRun(
         spec.output().deadLetterPath(), inference.batchSize(), plan.chunks().stream().map(Chunk::rows).toList());
   }
 
+  /**
+   * Whether chunks are read as the reader's columnar batches and copied column by column into the
+   * model's tensors (no filter, numeric inputs of the tensors' own types), rather than row by row.
+   */
+  public boolean columnar() {
+    List<String> columns = List.of(inference.inputSchema().fieldNames());
+    return BatchInferenceFunction.supportsColumnar(inference) && input.canReadBatches(columns);
+  }
+
   /** Columns whose size estimates a row's cost (text inputs); empty = every row costs the same. */
   public java.util.List<String> costColumns() {
     return costColumns(inference.binding());
@@ -87,6 +98,8 @@ public record PreparedRun(
             ? ": cost = rows" : ": cost from the bytes of " + costColumns()));
     out.append(String.format("  batch size   %d%s, ORT threads per task %d%n", inference.batchSize(),
         batchSizeChoice.map(c -> " (" + c + ")").orElse(""), inference.model().intraOpThreads()));
+    out.append(String.format("  read path    %s%n", columnar()
+        ? "columnar (Parquet batches copied column by column into the tensors)" : "row by row"));
     for (Chunk chunk : plan.chunks()) {
       out.append(String.format("  chunk %-4d %,12d rows  %3d tasks  rows/task %s%n", chunk.index(), chunk.rows(),
           chunk.tasks().size(), Arrays.toString(chunk.tasks().stream().mapToLong(t -> t.rows()).toArray())));

@@ -42,6 +42,7 @@ import org.apache.spark.sql.execution.datasources.PartitionedFile;
 import org.apache.spark.sql.sources.Filter;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import scala.Function1;
 
 /**
@@ -259,6 +260,28 @@ public final class SparkInputTable {
     return splitRows(scanReader(columns), tasks);
   }
 
+  /**
+   * Whether {@link #batches} can read {@code columns}: no filter (it is evaluated on rows), and the
+   * file format returns columnar batches for them (Parquet's vectorized reader; atomic types and
+   * arrays, not too many columns).
+   */
+  public boolean canReadBatches(List<String> columns) {
+    return spec.filter().isEmpty()
+        && relation.fileFormat().supportBatch(spark, scanReader(columns).schema());
+  }
+
+  /**
+   * The Parquet reader's own columnar batches of one chunk's splits, one Spark partition per planned
+   * task, with the columns of {@link #rowSchema}. Only when {@link #canReadBatches}.
+   */
+  public JavaRDD<ColumnarBatch> batches(List<PlannedTask> tasks, List<String> columns) {
+    JavaRDD<InternalRow> rows = splitRows(scanReader(columns, true), tasks);
+    // The reader hands its batches through an iterator typed as rows (Spark's own FileScanRDD does the same).
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    JavaRDD<ColumnarBatch> batches = (JavaRDD) rows;
+    return batches;
+  }
+
   private JavaRDD<InternalRow> splitRows(ScanReader scan, List<PlannedTask> tasks) {
     List<SplitRead> reads = new ArrayList<>();
     for (PlannedTask task : tasks) {
@@ -277,7 +300,7 @@ public final class SparkInputTable {
   public List<InternalRow> sample(FileSplit split, List<String> columns, int limit) {
     ScanReader scan = scanReader(columns);
     PartitionedFile file = SplitReader.partitionedFile(split, partitionValues.get(split.path()));
-    FileChainIterator rows = new FileChainIterator(List.of(file), scan.reader());
+    FileChainIterator<InternalRow> rows = new FileChainIterator<>(List.of(file), scan.reader());
     StructField[] fields = scan.schema().fields();
     int[] ordinals = columns.stream().mapToInt(scan.schema()::fieldIndex).toArray();
     List<InternalRow> sample = new ArrayList<>();
@@ -298,6 +321,10 @@ public final class SparkInputTable {
       StructType schema) {}
 
   private ScanReader scanReader(List<String> columns) {
+    return scanReader(columns, false);
+  }
+
+  private ScanReader scanReader(List<String> columns, boolean batches) {
     Set<String> needed = new LinkedHashSet<>(columns);
     spec.filter().ifPresent(f -> needed.addAll(filterColumns(f)));
     StructType partitionSchema = relation.partitionSchema();
@@ -309,7 +336,7 @@ public final class SparkInputTable {
       }
     }
     Map<String, String> options = new HashMap<>(ScalaInterop.map(relation.options()));
-    options.put(FileFormat.OPTION_RETURNING_BATCH(), "false");
+    options.put(FileFormat.OPTION_RETURNING_BATCH(), Boolean.toString(batches));
     Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader =
         relation.fileFormat().buildReaderWithPartitionValues(
             spark,
@@ -363,7 +390,7 @@ public final class SparkInputTable {
           files.add(partitionedFile(task.splits().get(i), task.partitionValues().get(i)));
         }
       }
-      return new FileChainIterator(files, reader);
+      return new FileChainIterator<InternalRow>(files, reader);
     }
 
     static PartitionedFile partitionedFile(FileSplit split, InternalRow partitionValues) {
@@ -379,10 +406,15 @@ public final class SparkInputTable {
     }
   }
 
-  private static final class FileChainIterator implements java.util.Iterator<InternalRow> {
+  /**
+   * The rows of several files in turn, naming the file when one is unreadable. {@code T} is
+   * {@link InternalRow}, or {@link ColumnarBatch} when the reader returns batches (through the same
+   * row-typed iterator: no cast here, so both pass).
+   */
+  private static final class FileChainIterator<T> implements java.util.Iterator<T> {
     private final java.util.Iterator<PartitionedFile> files;
     private final Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader;
-    private scala.collection.Iterator<InternalRow> current;
+    private scala.collection.Iterator<?> current;
     private PartitionedFile currentFile;
 
     FileChainIterator(List<PartitionedFile> files, Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader) {
@@ -407,9 +439,10 @@ public final class SparkInputTable {
     }
 
     @Override
-    public InternalRow next() {
+    @SuppressWarnings("unchecked")
+    public T next() {
       try {
-        return current.next();
+        return (T) current.next();
       } catch (Exception e) {
         throw readFailure(e);
       }

@@ -15,6 +15,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
@@ -67,7 +68,7 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
       return new RejectIterator(rows);
     }
     faults.beforeTask(org.apache.spark.TaskContext.get());
-    return new BatchIterator(rows);
+    return new BatchIterator(new RowFiller(rows));
   }
 
   /** Carried values of a row, copied out of the (reused) input row, with room for what follows them. */
@@ -122,8 +123,128 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
     }
   }
 
-  private final class BatchIterator implements Iterator<InternalRow> {
+  /**
+   * Scores a task's rows as the Parquet reader's columnar batches: every numeric input is copied
+   * column by column straight from the column vectors into the tensor buffers, with no row object
+   * per value. Only for bindings {@link TensorBatch#supportsColumnar} accepts.
+   */
+  public Iterator<InternalRow> callColumnar(Iterator<ColumnarBatch> batches) {
+    faults.beforeTask(org.apache.spark.TaskContext.get());
+    return new BatchIterator(new ColumnarFiller(batches));
+  }
+
+  /** Whether {@link #callColumnar} can score rows of this config (numeric inputs of their own type). */
+  public static boolean supportsColumnar(InferenceConfig config) {
+    return TensorBatch.supportsColumnar(config.binding().feeds(), config.inputSchema());
+  }
+
+  /** Fills a batch's slots; a slot whose carried values are null holds a rejected row. */
+  private interface Filler {
+    boolean hasMore();
+
+    /** @return slots filled (rows read are these plus the rejected rows not given a slot) */
+    int fill(TensorBatch batch, Object[][] carried);
+
+    int rowsRead();
+  }
+
+  /** Rows one by one; a rejected row takes no slot. Text inputs come length-sorted. */
+  private final class RowFiller implements Filler {
     private final Iterator<InternalRow> input;
+    private int read;
+
+    RowFiller(Iterator<InternalRow> rows) {
+      this.input = config.binding().feeds().stream().filter(TensorFeed::isText).findFirst()
+          .map(text -> (Iterator<InternalRow>) new LengthSortedRows(rows,
+              config.inputSchema().fieldIndex(text.columns().get(0)), config.batchSize() * LENGTH_SORT_BATCHES))
+          .orElse(rows);
+    }
+
+    @Override
+    public boolean hasMore() {
+      return input.hasNext();
+    }
+
+    @Override
+    public int fill(TensorBatch batch, Object[][] carried) {
+      int filled = 0;
+      read = 0;
+      while (filled < batch.capacity() && input.hasNext()) {
+        InternalRow row = input.next();
+        read++;
+        String reason = batch.write(row, filled);
+        if (reason == null) {
+          carried[filled++] = carried(row, config.carry().size() + config.binding().outputs().size());
+        } else {
+          deadLetters.add(rejected(row, reason));
+        }
+      }
+      return filled;
+    }
+
+    @Override
+    public int rowsRead() {
+      return read;
+    }
+  }
+
+  /** Column vectors of the reader's batches; a rejected row keeps its slot and its output is dropped. */
+  private final class ColumnarFiller implements Filler {
+    private final Iterator<ColumnarBatch> batches;
+    private final String[] reasons = new String[config.batchSize()];
+    private ColumnarBatch current;
+    private int position;
+    private int read;
+
+    ColumnarFiller(Iterator<ColumnarBatch> batches) {
+      this.batches = batches;
+    }
+
+    @Override
+    public boolean hasMore() {
+      return (current != null && position < current.numRows()) || batches.hasNext();
+    }
+
+    @Override
+    public int fill(TensorBatch batch, Object[][] carried) {
+      int width = config.carry().size() + config.binding().outputs().size();
+      int slot = 0;
+      while (slot < batch.capacity()) {
+        if (current == null || position >= current.numRows()) {
+          if (!batches.hasNext()) {
+            break;
+          }
+          current = batches.next();  // the reader reuses the batch: the previous one is done with
+          position = 0;
+          continue;
+        }
+        int rows = Math.min(batch.capacity() - slot, current.numRows() - position);
+        java.util.Arrays.fill(reasons, 0, rows, null);
+        batch.writeColumns(current, position, rows, slot, reasons);
+        for (int i = 0; i < rows; i++) {
+          InternalRow row = current.getRow(position + i);
+          if (reasons[i] == null) {
+            carried[slot + i] = carried(row, width);
+          } else {
+            carried[slot + i] = null;
+            deadLetters.add(rejected(row, reasons[i]));
+          }
+        }
+        slot += rows;
+        position += rows;
+      }
+      read = slot;
+      return slot;
+    }
+
+    @Override
+    public int rowsRead() {
+      return read;
+    }
+  }
+
+  private final class BatchIterator implements Iterator<InternalRow> {
+    private final Filler filler;
     private final OrtSession session = OrtSessionCache.session(config.model());
     private final OrtEnvironment env = OrtSessionCache.environment();
     private final TensorBatch batch;
@@ -134,11 +255,8 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
     private final List<InternalRow> pending = new ArrayList<>();
     private int next;
 
-    BatchIterator(Iterator<InternalRow> input) {
-      this.input = config.binding().feeds().stream().filter(TensorFeed::isText).findFirst()
-          .map(text -> (Iterator<InternalRow>) new LengthSortedRows(input,
-              config.inputSchema().fieldIndex(text.columns().get(0)), config.batchSize() * LENGTH_SORT_BATCHES))
-          .orElse(input);
+    BatchIterator(Filler filler) {
+      this.filler = filler;
       this.batch = new TensorBatch(config.binding().feeds(), config.inputSchema(), config.batchSize());
       this.carried = new Object[config.batchSize()][];
     }
@@ -146,14 +264,14 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
     @Override
     public boolean hasNext() {
       while (next >= pending.size()) {
-        if (!input.hasNext()) {
+        if (!filler.hasMore()) {
           return false;
         }
         pending.clear();
         next = 0;
-        int scored = scoreNextBatch();
+        scoreNextBatch();
         if (scoredRows != null) {
-          scoredRows.add(scored);
+          scoredRows.add(filler.rowsRead());
         }
       }
       return true;
@@ -167,33 +285,27 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
       return pending.get(next++);
     }
 
-    /** Reads up to a batch of rows, scores the valid ones; returns the rows read. */
-    private int scoreNextBatch() {
-      int filled = 0;
-      int read = 0;
-      while (filled < batch.capacity() && input.hasNext()) {
-        InternalRow row = input.next();
-        read++;
-        String reason = batch.write(row, filled);
-        if (reason == null) {
-          carried[filled++] = carried(row, carryCount + outputCount);
-        } else {
-          deadLetters.add(rejected(row, reason));
-        }
+    private void scoreNextBatch() {
+      int filled = filler.fill(batch, carried);
+      boolean anyValid = false;
+      for (int r = 0; r < filled && !anyValid; r++) {
+        anyValid = carried[r] != null;
       }
-      if (filled == 0) {
-        return read;
+      if (!anyValid) {
+        return;
       }
       Object[][] outputs = run(filled);
       for (int r = 0; r < filled; r++) {
         Object[] values = carried[r];
+        if (values == null) {
+          continue;
+        }
         for (int o = 0; o < outputCount; o++) {
           values[carryCount + o] = outputs[o][r];
         }
         pending.add(new GenericInternalRow(values));
         carried[r] = null;
       }
-      return read;
     }
 
     private Object[][] run(int rows) {

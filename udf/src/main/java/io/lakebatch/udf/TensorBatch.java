@@ -21,6 +21,9 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarArray;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
  * Direct, native-order buffers for one batch of every model input, reused across batches. Rows are
@@ -58,6 +61,39 @@ final class TensorBatch {
   }
 
   /**
+   * Whether {@link #writeColumns} can fill every feed: numeric columns, or arrays of numbers, whose
+   * Spark type is the tensor's own element type (float, double, bigint, int). Text inputs and
+   * converting feeds go row by row.
+   */
+  static boolean supportsColumnar(List<TensorFeed> feeds, StructType schema) {
+    for (TensorFeed feed : feeds) {
+      if (feed.isText()) {
+        return false;
+      }
+      for (String column : feed.columns()) {
+        DataType type = schema.fields()[schema.fieldIndex(column)].dataType();
+        DataType element = feed.arrayColumn() && type instanceof ArrayType array ? array.elementType() : type;
+        if (!element.equals(SparkTypeMapping.dataType(feed.tensorType())) || feed.tensorType() == ElementType.INT16
+            || feed.tensorType() == ElementType.INT8) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Writes rows {@code [row, row + rows)} of a columnar batch into slots {@code [slot, slot + rows)},
+   * column by column; a row that cannot be scored gets its reason in {@code reasons[i]} (the first
+   * found) and its slot holds whatever was written.
+   */
+  void writeColumns(ColumnarBatch batch, int row, int rows, int slot, String[] reasons) {
+    for (FeedBuffer feed : feeds) {
+      feed.writeColumns(batch, row, rows, slot, reasons);
+    }
+  }
+
+  /**
    * Tensors over the first {@code rows} slots; the caller closes them before the next write. Text
    * inputs are padded to the longest row among these slots, not to their maximum length.
    */
@@ -90,6 +126,10 @@ final class TensorBatch {
     private final long[] tokens;
     private final int[] lengths;
     private final ByteBuffer packed;
+    private final FloatBuffer floats;
+    private final DoubleBuffer doubles;
+    private final LongBuffer longs;
+    private final IntBuffer ints;
 
     FeedBuffer(TensorFeed feed, StructType schema, int capacity) {
       this.feed = feed;
@@ -109,6 +149,10 @@ final class TensorBatch {
       };
       this.bytes = ByteBuffer.allocateDirect(Math.multiplyExact(capacity, elements * width))
           .order(ByteOrder.nativeOrder());
+      this.floats = bytes.asFloatBuffer();
+      this.doubles = bytes.asDoubleBuffer();
+      this.longs = bytes.asLongBuffer();
+      this.ints = bytes.asIntBuffer();
       this.tokenizer = feed.isText() ? new HashingTokenizer(feed.text()) : null;
       this.tokens = feed.isText() ? new long[elements] : null;
       this.lengths = feed.isText() ? new int[capacity] : null;
@@ -172,6 +216,101 @@ final class TensorBatch {
       }
       lengths[slot] = count;
       return null;
+    }
+
+    void writeColumns(ColumnarBatch batch, int row, int rows, int slot, String[] reasons) {
+      if (feed.arrayColumn()) {
+        writeArrays(batch.column(ordinals[0]), row, rows, slot, reasons);
+        return;
+      }
+      for (int j = 0; j < ordinals.length; j++) {
+        ColumnVector column = batch.column(ordinals[j]);
+        boolean nulls = column.hasNull();
+        String name = names[j];
+        for (int i = 0; i < rows; i++) {
+          int r = row + i;
+          if (nulls && column.isNullAt(r)) {
+            reject(reasons, i, "null in column '" + name + "'");
+            continue;
+          }
+          int index = (slot + i) * elements + j;
+          switch (feed.tensorType()) {
+            case FLOAT -> {
+              float v = column.getFloat(r);
+              if (!Float.isFinite(v)) {
+                reject(reasons, i, nonFinite(name, v));
+              }
+              bytes.putFloat(index * 4, v);
+            }
+            case DOUBLE -> {
+              double v = column.getDouble(r);
+              if (!Double.isFinite(v)) {
+                reject(reasons, i, nonFinite(name, v));
+              }
+              bytes.putDouble(index * 8, v);
+            }
+            case INT64 -> bytes.putLong(index * 8, column.getLong(r));
+            case INT32 -> bytes.putInt(index * 4, column.getInt(r));
+            default -> throw new IllegalStateException("no columnar copy for " + feed.tensorType());
+          }
+        }
+      }
+    }
+
+    private void writeArrays(ColumnVector column, int row, int rows, int slot, String[] reasons) {
+      boolean nulls = column.hasNull();
+      boolean elementNulls = column.getChild(0) == null || column.getChild(0).hasNull();
+      for (int i = 0; i < rows; i++) {
+        int r = row + i;
+        if (nulls && column.isNullAt(r)) {
+          reject(reasons, i, "null in column '" + names[0] + "'");
+          continue;
+        }
+        ColumnarArray array = column.getArray(r);
+        if (array.numElements() != elements) {
+          reject(reasons, i, "column '" + names[0] + "' has " + array.numElements() + " elements; model input '"
+              + feed.inputName() + "' needs " + elements + " " + feed.rowShape());
+          continue;
+        }
+        for (int e = 0; elementNulls && e < elements; e++) {
+          if (array.isNullAt(e)) {
+            reject(reasons, i, "null at index " + e + " of column '" + names[0] + "'");
+            break;
+          }
+        }
+        int base = (slot + i) * elements;
+        switch (feed.tensorType()) {
+          case FLOAT -> {
+            float[] values = array.toFloatArray();
+            for (float v : values) {
+              if (!Float.isFinite(v)) {
+                reject(reasons, i, nonFinite(names[0], v));
+                break;
+              }
+            }
+            floats.put(base, values);
+          }
+          case DOUBLE -> {
+            double[] values = array.toDoubleArray();
+            for (double v : values) {
+              if (!Double.isFinite(v)) {
+                reject(reasons, i, nonFinite(names[0], v));
+                break;
+              }
+            }
+            doubles.put(base, values);
+          }
+          case INT64 -> longs.put(base, array.toLongArray());
+          case INT32 -> ints.put(base, array.toIntArray());
+          default -> throw new IllegalStateException("no columnar copy for " + feed.tensorType());
+        }
+      }
+    }
+
+    private static void reject(String[] reasons, int i, String reason) {
+      if (reasons[i] == null) {
+        reasons[i] = reason;
+      }
     }
 
     /** Tokens of the longest text among the first {@code rows} slots (0 for other inputs). */
