@@ -23,10 +23,11 @@ import java.util.Set;
  * @param cores Spark's {@code local[cores]} and the threads of the raw ONNX Runtime loop
  * @param out folder for the generated models and tables ({@code out/run}, recreated) and the results
  * @param warmUp whether each path first scores a small warm-up table
+ * @param tinyFiles files of the skew section's many-tiny-files input
  */
 public record BenchmarkOptions(
     List<BenchmarkProfile> profiles, Set<BenchmarkSection> sections, Map<BenchmarkProfile, Long> rows,
-    List<Long> scalingRows, int cores, Path out, WarmUp warmUp) {
+    List<Long> scalingRows, int cores, Path out, WarmUp warmUp, int tinyFiles) {
   public static final long MIN_ROWS = 1;
   /** Path (b) holds at most {@link BenchmarkProfile#inMemoryRowLimit()} rows; the LakeBatch table may be larger. */
   public static final long MAX_ROWS = 100_000_000;
@@ -63,6 +64,9 @@ public record BenchmarkOptions(
     for (long count : scalingRows) {
       checkRows("scaling rows", count);
     }
+    if (tinyFiles < 2) {
+      throw LakeBatchErrors.usage("Invalid tiny-file count (must be at least 2): " + tinyFiles);
+    }
     if (cores < 1 || cores > MAX_CORES) {
       throw LakeBatchErrors.usage(String.format(
           "Invalid benchmark cores %d (must be in [1, %d])", cores, MAX_CORES));
@@ -76,7 +80,7 @@ public record BenchmarkOptions(
       rows.put(profile, profile.defaultRows());
     }
     return new BenchmarkOptions(Arrays.asList(BenchmarkProfile.values()), EnumSet.of(BenchmarkSection.SKEW), rows,
-        QUICK_SCALING_ROWS, DEFAULT_CORES, out, WarmUp.RUN);
+        QUICK_SCALING_ROWS, DEFAULT_CORES, out, WarmUp.RUN, SkewLayout.TINY_FILES_COUNT);
   }
 
   /** Every profile's rows times {@value #LARGE_FACTOR}, the large scaling sizes, and the scaling section. */
@@ -85,34 +89,39 @@ public record BenchmarkOptions(
     rows.forEach((profile, count) -> larger.put(profile, count * LARGE_FACTOR));
     Set<BenchmarkSection> more = EnumSet.of(BenchmarkSection.SCALING);
     more.addAll(sections);
-    return new BenchmarkOptions(profiles, more, larger, LARGE_SCALING_ROWS, cores, out, warmUp);
+    return new BenchmarkOptions(profiles, more, larger, LARGE_SCALING_ROWS, cores, out, warmUp, tinyFiles);
   }
 
   public BenchmarkOptions withProfiles(List<BenchmarkProfile> value) {
-    return new BenchmarkOptions(value, sections, rows, scalingRows, cores, out, warmUp);
+    return new BenchmarkOptions(value, sections, rows, scalingRows, cores, out, warmUp, tinyFiles);
   }
 
   public BenchmarkOptions withSections(Set<BenchmarkSection> value) {
-    return new BenchmarkOptions(profiles, value, rows, scalingRows, cores, out, warmUp);
+    return new BenchmarkOptions(profiles, value, rows, scalingRows, cores, out, warmUp, tinyFiles);
   }
 
   /** Sets the rows of one profile. */
   public BenchmarkOptions withRows(BenchmarkProfile profile, long value) {
     Map<BenchmarkProfile, Long> changed = new EnumMap<>(rows);
     changed.put(profile, value);
-    return new BenchmarkOptions(profiles, sections, changed, scalingRows, cores, out, warmUp);
+    return new BenchmarkOptions(profiles, sections, changed, scalingRows, cores, out, warmUp, tinyFiles);
   }
 
   public BenchmarkOptions withScalingRows(List<Long> value) {
-    return new BenchmarkOptions(profiles, sections, rows, value, cores, out, warmUp);
+    return new BenchmarkOptions(profiles, sections, rows, value, cores, out, warmUp, tinyFiles);
   }
 
   public BenchmarkOptions withCores(int value) {
-    return new BenchmarkOptions(profiles, sections, rows, scalingRows, value, out, warmUp);
+    return new BenchmarkOptions(profiles, sections, rows, scalingRows, value, out, warmUp, tinyFiles);
   }
 
   public BenchmarkOptions withWarmUp(WarmUp value) {
-    return new BenchmarkOptions(profiles, sections, rows, scalingRows, cores, out, value);
+    return new BenchmarkOptions(profiles, sections, rows, scalingRows, cores, out, value, tinyFiles);
+  }
+
+  /** Fewer tiny files make the skew section's smoke run faster; the section needs many for its point. */
+  public BenchmarkOptions withTinyFiles(int value) {
+    return new BenchmarkOptions(profiles, sections, rows, scalingRows, cores, out, warmUp, value);
   }
 
   public long rowsOf(BenchmarkProfile profile) {

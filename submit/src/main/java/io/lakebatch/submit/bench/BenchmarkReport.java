@@ -56,11 +56,11 @@ public record BenchmarkReport(
   }
 
   private void profileTable(StringBuilder out) {
-    String row = "| %-7s | %-31s | %5s | %5s | %13s | %13s | %13s | %5s | %-12s | %6s | %-8s |%n";
+    String row = "| %-7s | %-31s | %5s | %5s | %13s | %13s | %13s | %5s | %-15s | %6s | %-12s |%n";
     out.append(format(row, "profile", "rows (a / b / c)", "batch", "auto", "(a) LakeBatch", "(b) raw ORT",
         "(c) naive UDF", "a/b", "a/b target", "a/c", "a/c target"));
     out.append(format(row, dashes(7), dashes(31), dashes(5), dashes(5), dashes(13), dashes(13), dashes(13),
-        dashes(5), dashes(12), dashes(6), dashes(8)));
+        dashes(5), dashes(15), dashes(6), dashes(12)));
     for (ProfileResult result : profiles) {
       double ab = result.lakeBatchOverRawOrt();
       double ac = result.lakeBatchOverNaiveUdf();
@@ -83,11 +83,11 @@ public record BenchmarkReport(
   private void skewTable(StringBuilder out) {
     out.append(format("%nskew: mlp profile, %,d rows per input, LakeBatch wall time (prepare + run)%n",
         skew.get(0).rows()));
-    String row = "| %-10s | %-32s | %6s | %5s | %8s | %10s | %-14s | %-17s |%n";
+    String row = "| %-10s | %-32s | %6s | %5s | %8s | %10s | %-15s | %-19s |%n";
     out.append(format(row, "input", "layout", "files", "tasks", "wall s", "vs uniform", "target",
         "est. skew rows/cost"));
-    out.append(format(row, dashes(10), dashes(32), dashes(6), dashes(5), dashes(8), dashes(10), dashes(14),
-        dashes(17)));
+    out.append(format(row, dashes(10), dashes(32), dashes(6), dashes(5), dashes(8), dashes(10), dashes(15),
+        dashes(19)));
     Target target = SkewMeasurement.RATIO_TO_UNIFORM;
     for (SkewMeasurement m : skew) {
       out.append(format(row, m.layout().id(), m.description(), m.files(), m.tasks(), format("%.2f", m.seconds()),

@@ -38,9 +38,9 @@ final class SkewBenchmark {
     ProfileBenchmark.writeModel(workspace, PROFILE);
     String batch = LakeBatchRunner.fixedBatch(PROFILE);
     for (SkewLayout layout : SkewLayout.values()) {
-      out.printf("[skew] generating %,d rows, %s%n", rows, layout.description(cores));
+      out.printf("[skew] generating %,d rows, %s%n", rows, layout.description(cores, options.tinyFiles()));
       out.flush();
-      SyntheticTables.write(spark, layout.tableOptions(rows, cores),
+      SyntheticTables.write(spark, layout.tableOptions(rows, cores, options.tinyFiles()),
           ProfileBenchmark.location(workspace.skew(layout.id()).input()));
     }
     if (options.warmUp() == WarmUp.RUN) {
@@ -64,7 +64,7 @@ final class SkewBenchmark {
       if (layout == SkewLayout.UNIFORM) {
         uniformSeconds = timed.seconds();
       }
-      SkewMeasurement measurement = new SkewMeasurement(layout, layout.description(cores), rows,
+      SkewMeasurement measurement = new SkewMeasurement(layout, layout.description(cores, options.tinyFiles()), rows,
           prepared.plan().fileCount(), prepared.plan().taskCount(), timed.wall(), prepared.plan().estimatedSkew(),
           prepared.plan().estimatedCostSkew(), timed.seconds() / uniformSeconds);
       out.printf("[skew] %s: %.2f s, %d files, %d tasks, estimated skew %.2f%n", layout.id(),

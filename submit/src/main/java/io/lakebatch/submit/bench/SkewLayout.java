@@ -8,7 +8,7 @@ public enum SkewLayout {
   UNIFORM("uniform"),
   /** 80% of the rows in one file, the rest spread as in {@link #UNIFORM}. */
   SKEWED("skewed-80"),
-  /** Rows spread over {@value #TINY_FILES_COUNT} small files. */
+  /** Rows spread over many small files ({@link BenchmarkOptions#tinyFiles()}, default {@value #TINY_FILES_COUNT}). */
   TINY_FILES("tiny-files");
 
   public static final int FILES_PER_CORE = 4;
@@ -26,20 +26,20 @@ public enum SkewLayout {
     return id;
   }
 
-  public SyntheticTableOptions tableOptions(long rows, int cores) {
+  public SyntheticTableOptions tableOptions(long rows, int cores, int tinyFiles) {
     SyntheticTableOptions uniform = BenchmarkProfile.MLP.tableOptions(rows).withFiles(FILES_PER_CORE * cores);
     return switch (this) {
       case UNIFORM -> uniform;
       case SKEWED -> uniform.withSkew(SKEW);
-      case TINY_FILES -> uniform.withFiles(TINY_FILES_COUNT);
+      case TINY_FILES -> uniform.withFiles(tinyFiles);
     };
   }
 
-  public String description(int cores) {
+  public String description(int cores, int tinyFiles) {
     return switch (this) {
       case UNIFORM -> "rows spread evenly over " + FILES_PER_CORE * cores + " files";
       case SKEWED -> Math.round(SKEW * 100) + "% of rows in one file";
-      case TINY_FILES -> TINY_FILES_COUNT + " tiny files";
+      case TINY_FILES -> tinyFiles + " tiny files";
     };
   }
 }

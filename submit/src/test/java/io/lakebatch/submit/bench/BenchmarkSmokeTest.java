@@ -27,6 +27,7 @@ class BenchmarkSmokeTest {
       BenchmarkProfile.LINEAR, 20_000L,
       BenchmarkProfile.CONV, 32L,
       BenchmarkProfile.ENCODER, 500L);
+  private static final int TINY_FILES = 64;
 
   /** Under the module's target folder: the embedded catalog may still be writing when a JUnit temp folder goes. */
   private final Path out = Path.of("target", "bench-smoke");
@@ -43,7 +44,7 @@ class BenchmarkSmokeTest {
   @Test
   void scoresEveryProfileThreeWaysAndReportsRatiosAndSkew() throws Exception {
     BenchmarkOptions options = BenchmarkOptions.quick(out).withWarmUp(WarmUp.SKIP)
-        .withSections(EnumSet.of(BenchmarkSection.SKEW));
+        .withSections(EnumSet.of(BenchmarkSection.SKEW)).withTinyFiles(TINY_FILES);
     for (Map.Entry<BenchmarkProfile, Long> entry : ROWS.entrySet()) {
       options = options.withRows(entry.getKey(), entry.getValue());
     }
@@ -72,7 +73,7 @@ class BenchmarkSmokeTest {
       assertThat(m.ratioToUniform()).isPositive();
       assertThat(m.estimatedSkew()).isGreaterThanOrEqualTo(1);
     });
-    assertThat(report.skew().get(2).files()).isEqualTo(SkewLayout.TINY_FILES_COUNT);
+    assertThat(report.skew().get(2).files()).isEqualTo(TINY_FILES);
     assertThat(report.scaling()).isEmpty();
 
     assertThat(text)
