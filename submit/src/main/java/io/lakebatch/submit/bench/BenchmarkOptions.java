@@ -4,29 +4,143 @@ import static java.util.Objects.requireNonNull;
 
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * What {@code lakebatch bench} measures.
+ * What {@code lakebatch bench} measures. Start from {@link #quick(Path)} (every profile at its quick size plus the
+ * skew section) and narrow or grow it with the {@code with...} methods; {@link #large()} multiplies every size by
+ * {@value #LARGE_FACTOR} and adds the scaling section.
  *
- * @param rows rows in the benchmark table, the same for every path
- * @param cores Spark's {@code local[cores]} and the number of threads of the raw ONNX Runtime loop
- * @param out folder for the generated model and tables ({@code out/run}, recreated) and the results
+ * @param profiles profiles timed three ways in the main table, in this order (may be empty)
+ * @param sections further sections
+ * @param rows rows of each profile's table (every profile has an entry); the skew section uses {@code mlp}'s
+ * @param scalingRows table sizes of the scaling section, growing
+ * @param cores Spark's {@code local[cores]} and the threads of the raw ONNX Runtime loop
+ * @param out folder for the generated models and tables ({@code out/run}, recreated) and the results
+ * @param warmUp whether each path first scores a small warm-up table
+ * @param tinyFiles files of the skew section's many-tiny-files input
  */
-public record BenchmarkOptions(long rows, int cores, Path out) {
-  public static final long MIN_ROWS = 1_000;
-  /** The raw loop holds every row's features in one {@code float[]}; this keeps it far below 2^31 elements. */
-  public static final long MAX_ROWS = 50_000_000;
+public record BenchmarkOptions(
+    List<BenchmarkProfile> profiles, Set<BenchmarkSection> sections, Map<BenchmarkProfile, Long> rows,
+    List<Long> scalingRows, int cores, Path out, WarmUp warmUp, int tinyFiles) {
+  public static final long MIN_ROWS = 1;
+  /** Path (b) holds at most {@link BenchmarkProfile#inMemoryRowLimit()} rows; the LakeBatch table may be larger. */
+  public static final long MAX_ROWS = 100_000_000;
   public static final int MAX_CORES = 256;
+  /** {@code --large} multiplies every profile's quick size by this. */
+  public static final int LARGE_FACTOR = 10;
+  public static final List<Long> QUICK_SCALING_ROWS = List.of(250_000L, 1_000_000L);
+  public static final List<Long> LARGE_SCALING_ROWS = List.of(1_000_000L, 5_000_000L, 20_000_000L);
+  public static final int DEFAULT_CORES = 2;
 
   public BenchmarkOptions {
+    profiles = List.copyOf(profiles);
+    sections = sections.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(sections));
+    rows = Map.copyOf(rows);
+    scalingRows = List.copyOf(scalingRows);
     requireNonNull(out, "out is null");
-    if (rows < MIN_ROWS || rows > MAX_ROWS) {
-      throw LakeBatchErrors.usage(String.format(
-          "Invalid benchmark rows %,d (must be in [%,d, %,d])", rows, MIN_ROWS, MAX_ROWS));
+    requireNonNull(warmUp, "warmUp is null");
+    if (profiles.isEmpty() && sections.isEmpty()) {
+      throw LakeBatchErrors.usage("Nothing to benchmark: no profile and no section chosen");
+    }
+    if (profiles.stream().distinct().count() != profiles.size()) {
+      throw LakeBatchErrors.usage("Invalid benchmark profiles (listed twice): " + profiles);
+    }
+    for (BenchmarkProfile profile : BenchmarkProfile.values()) {
+      Long count = rows.get(profile);
+      if (count == null) {
+        throw new IllegalArgumentException("Benchmark rows missing for profile " + profile);
+      }
+      checkRows("rows of profile " + profile, count);
+    }
+    if (scalingRows.isEmpty()) {
+      throw LakeBatchErrors.usage("Invalid scaling sizes (empty)");
+    }
+    for (long count : scalingRows) {
+      checkRows("scaling rows", count);
+    }
+    if (tinyFiles < 2) {
+      throw LakeBatchErrors.usage("Invalid tiny-file count (must be at least 2): " + tinyFiles);
     }
     if (cores < 1 || cores > MAX_CORES) {
       throw LakeBatchErrors.usage(String.format(
           "Invalid benchmark cores %d (must be in [1, %d])", cores, MAX_CORES));
+    }
+  }
+
+  /** Every profile at its quick size, the skew section, {@value #DEFAULT_CORES} cores, warm-up on. */
+  public static BenchmarkOptions quick(Path out) {
+    Map<BenchmarkProfile, Long> rows = new EnumMap<>(BenchmarkProfile.class);
+    for (BenchmarkProfile profile : BenchmarkProfile.values()) {
+      rows.put(profile, profile.defaultRows());
+    }
+    return new BenchmarkOptions(Arrays.asList(BenchmarkProfile.values()), EnumSet.of(BenchmarkSection.SKEW), rows,
+        QUICK_SCALING_ROWS, DEFAULT_CORES, out, WarmUp.RUN, SkewLayout.TINY_FILES_COUNT);
+  }
+
+  /** Every profile's rows times {@value #LARGE_FACTOR}, the large scaling sizes, and the scaling section. */
+  public BenchmarkOptions large() {
+    Map<BenchmarkProfile, Long> larger = new EnumMap<>(BenchmarkProfile.class);
+    rows.forEach((profile, count) -> larger.put(profile, count * LARGE_FACTOR));
+    Set<BenchmarkSection> more = EnumSet.of(BenchmarkSection.SCALING);
+    more.addAll(sections);
+    return new BenchmarkOptions(profiles, more, larger, LARGE_SCALING_ROWS, cores, out, warmUp, tinyFiles);
+  }
+
+  public BenchmarkOptions withProfiles(List<BenchmarkProfile> value) {
+    return new BenchmarkOptions(value, sections, rows, scalingRows, cores, out, warmUp, tinyFiles);
+  }
+
+  public BenchmarkOptions withSections(Set<BenchmarkSection> value) {
+    return new BenchmarkOptions(profiles, value, rows, scalingRows, cores, out, warmUp, tinyFiles);
+  }
+
+  /** Sets the rows of one profile. */
+  public BenchmarkOptions withRows(BenchmarkProfile profile, long value) {
+    Map<BenchmarkProfile, Long> changed = new EnumMap<>(rows);
+    changed.put(profile, value);
+    return new BenchmarkOptions(profiles, sections, changed, scalingRows, cores, out, warmUp, tinyFiles);
+  }
+
+  public BenchmarkOptions withScalingRows(List<Long> value) {
+    return new BenchmarkOptions(profiles, sections, rows, value, cores, out, warmUp, tinyFiles);
+  }
+
+  public BenchmarkOptions withCores(int value) {
+    return new BenchmarkOptions(profiles, sections, rows, scalingRows, value, out, warmUp, tinyFiles);
+  }
+
+  public BenchmarkOptions withWarmUp(WarmUp value) {
+    return new BenchmarkOptions(profiles, sections, rows, scalingRows, cores, out, value, tinyFiles);
+  }
+
+  /** Fewer tiny files make the skew section's smoke run faster; the section needs many for its point. */
+  public BenchmarkOptions withTinyFiles(int value) {
+    return new BenchmarkOptions(profiles, sections, rows, scalingRows, cores, out, warmUp, value);
+  }
+
+  public long rowsOf(BenchmarkProfile profile) {
+    return rows.get(profile);
+  }
+
+  /** Rows of each of the skew section's three inputs: the mlp profile's size. */
+  public long skewRows() {
+    return rowsOf(BenchmarkProfile.MLP);
+  }
+
+  public boolean includes(BenchmarkSection section) {
+    return sections.contains(section);
+  }
+
+  private static void checkRows(String what, long count) {
+    if (count < MIN_ROWS || count > MAX_ROWS) {
+      throw LakeBatchErrors.usage(String.format(
+          "Invalid benchmark %s %,d (must be in [%,d, %,d])", what, count, MIN_ROWS, MAX_ROWS));
     }
   }
 }

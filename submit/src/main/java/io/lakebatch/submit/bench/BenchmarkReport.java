@@ -1,7 +1,5 @@
 package io.lakebatch.submit.bench;
 
-import static java.util.Objects.requireNonNull;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,98 +7,251 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
- * The benchmark's result: rows/s of each path on the same rows and cores, and how LakeBatch compares
- * with raw ONNX Runtime ({@code a/b}, at most about 1) and with the naive per-row UDF ({@code a/c}).
+ * The suite's result: per profile the three paths' rates with a/b and a/c against their targets, and the skew and
+ * scaling sections when they ran. Rendered as the printed table, as {@code results.csv} (one measurement per line:
+ * {@value #CSV_HEADER}, so runs can be joined and compared) and as {@code results.json}.
  *
- * @param model what was scored, e.g. {@code MLP 32-256x3-1}
+ * @param loadAverage the system load average when the report was made, to judge how noisy the numbers are
  */
 public record BenchmarkReport(
-    long rows, int features, String model, int batchSize, int cores,
-    PathTiming lakeBatch, PathTiming rawOrt, PathTiming naiveUdf) {
-  private static final String CSV_HEADER = "path,description,rows,wall_seconds,rows_per_second,vs_raw_ort";
+    int cores, double loadAverage, List<ProfileResult> profiles, List<SkewMeasurement> skew,
+    List<ScalingMeasurement> scaling) {
+  public static final String CSV_HEADER = "section,profile,item,metric,value,target,met";
 
   public BenchmarkReport {
-    requireNonNull(model, "model is null");
-    requireNonNull(lakeBatch, "lakeBatch is null");
-    requireNonNull(rawOrt, "rawOrt is null");
-    requireNonNull(naiveUdf, "naiveUdf is null");
+    profiles = List.copyOf(profiles);
+    skew = List.copyOf(skew);
+    scaling = List.copyOf(scaling);
   }
 
-  public List<PathTiming> paths() {
-    return List.of(lakeBatch, rawOrt, naiveUdf);
+  /** The scaling section's spread of ns/row, max/min - 1; empty without that section. */
+  public OptionalDouble scalingSpread() {
+    if (scaling.isEmpty()) {
+      return OptionalDouble.empty();
+    }
+    double min = scaling.stream().mapToDouble(ScalingMeasurement::nanosPerRow).min().orElseThrow();
+    double max = scaling.stream().mapToDouble(ScalingMeasurement::nanosPerRow).max().orElseThrow();
+    return OptionalDouble.of(max / min - 1);
   }
 
-  /** {@code a/b}: the share of raw ONNX Runtime throughput LakeBatch keeps end to end. */
-  public double lakeBatchOverRawOrt() {
-    return lakeBatch.rowsPerSecond() / rawOrt.rowsPerSecond();
-  }
-
-  /** {@code a/c}: the speed-up of LakeBatch over the naive per-row UDF. */
-  public double lakeBatchOverNaiveUdf() {
-    return lakeBatch.rowsPerSecond() / naiveUdf.rowsPerSecond();
-  }
-
-  private double vsRawOrt(PathTiming timing) {
-    return timing.rowsPerSecond() / rawOrt.rowsPerSecond();
-  }
-
-  /** The Markdown table printed by {@code lakebatch bench}. */
+  /** The tables printed by {@code lakebatch bench}. */
   public String table() {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "benchmark: %,d rows, %d float features, %s, batch %d, %d cores%n",
-        rows, features, model, batchSize, cores));
-    String row = "| %-32s | %12s | %8s | %10s |%n";
-    out.append(String.format(Locale.ROOT, row, "path", "rows/s", "wall s", "vs raw ORT"));
-    out.append(String.format(Locale.ROOT, row, "-".repeat(32), "-".repeat(12), "-".repeat(8), "-".repeat(10)));
-    for (PathTiming timing : paths()) {
-      out.append(String.format(Locale.ROOT, row, timing.path().label(),
-          String.format(Locale.ROOT, "%,.0f", timing.rowsPerSecond()),
-          String.format(Locale.ROOT, "%.2f", timing.seconds()),
-          String.format(Locale.ROOT, "%.2f", vsRawOrt(timing))));
+    out.append(format("benchmark: %d cores (Spark local[%d]; raw ORT %d threads; ONNX Runtime 1 intra-op thread"
+        + " per task or thread); load average %.1f%n", cores, cores, cores, loadAverage));
+    if (!profiles.isEmpty()) {
+      profileTable(out);
     }
-    out.append(String.format(Locale.ROOT, "ratios: a/b = %.2f, a/c = %.1f%n", lakeBatchOverRawOrt(),
-        lakeBatchOverNaiveUdf()));
+    if (!skew.isEmpty()) {
+      skewTable(out);
+    }
+    if (!scaling.isEmpty()) {
+      scalingTable(out);
+    }
     return out.toString();
   }
 
-  /** One header line and one line per path. */
+  private void profileTable(StringBuilder out) {
+    String row = "| %-7s | %-31s | %5s | %5s | %13s | %13s | %13s | %5s | %-15s | %6s | %-12s |%n";
+    out.append(format(row, "profile", "rows (a / b / c)", "batch", "auto", "(a) LakeBatch", "(b) raw ORT",
+        "(c) naive UDF", "a/b", "a/b target", "a/c", "a/c target"));
+    out.append(format(row, dashes(7), dashes(31), dashes(5), dashes(5), dashes(13), dashes(13), dashes(13),
+        dashes(5), dashes(15), dashes(6), dashes(12)));
+    for (ProfileResult result : profiles) {
+      double ab = result.lakeBatchOverRawOrt();
+      double ac = result.lakeBatchOverNaiveUdf();
+      out.append(format(row, result.profile().cliName(),
+          format("%,d / %,d / %,d", result.lakeBatch().rows(), result.rawOrt().rows(), result.naiveUdf().rows()),
+          result.batchSize(), result.autoBatchSize(), rate(result.lakeBatch()), rate(result.rawOrt()),
+          rate(result.naiveUdf()), format("%.2f", ab),
+          result.lakeBatchOverRawOrtTarget().map(t -> t.describe() + " " + t.mark(ab)).orElse("-"),
+          format("%.1f", ac), result.lakeBatchOverNaiveUdfTarget().describe() + " "
+              + result.lakeBatchOverNaiveUdfTarget().mark(ac)));
+    }
+    out.append("rates in rows/s; (b) and (c) score the first rows by id when a profile caps them; batch = the"
+        + " timed runs' batch size, auto = what execution.batch-size: auto chooses (probed, not timed)\n");
+    for (ProfileResult result : profiles) {
+      out.append(format("  %-7s %s%n", result.profile().cliName(), result.model()));
+      result.autoBatchChoice().ifPresent(choice -> out.append(format("  %-7s auto batch: %s%n", "", choice)));
+    }
+  }
+
+  private void skewTable(StringBuilder out) {
+    out.append(format("%nskew: mlp profile, %,d rows per input, LakeBatch wall time (prepare + run)%n",
+        skew.get(0).rows()));
+    String row = "| %-10s | %-32s | %6s | %5s | %8s | %10s | %-15s | %-19s |%n";
+    out.append(format(row, "input", "layout", "files", "tasks", "wall s", "vs uniform", "target",
+        "est. skew rows/cost"));
+    out.append(format(row, dashes(10), dashes(32), dashes(6), dashes(5), dashes(8), dashes(10), dashes(15),
+        dashes(19)));
+    Target target = SkewMeasurement.RATIO_TO_UNIFORM;
+    for (SkewMeasurement m : skew) {
+      out.append(format(row, m.layout().id(), m.description(), m.files(), m.tasks(), format("%.2f", m.seconds()),
+          format("%.2f", m.ratioToUniform()),
+          m.layout() == SkewLayout.UNIFORM ? "-" : target.describe() + " " + target.mark(m.ratioToUniform()),
+          format("%.2f / %.2f", m.estimatedSkew(), m.estimatedCostSkew())));
+    }
+  }
+
+  private void scalingTable(StringBuilder out) {
+    out.append(format("%nscaling: mlp profile, LakeBatch run (prepare + run) at growing sizes; local mode: driver"
+        + " and executors share this JVM, so its peaks are the whole run's%n"));
+    String row = "| %12s | %8s | %8s | %14s | %-24s |%n";
+    out.append(format(row, "rows", "wall s", "ns/row", "peak heap MiB", "peak RSS MiB"));
+    out.append(format(row, dashes(12), dashes(8), dashes(8), dashes(14), dashes(24)));
+    for (ScalingMeasurement m : scaling) {
+      out.append(format(row, format("%,d", m.rows()), format("%.2f", m.seconds()), format("%.0f", m.nanosPerRow()),
+          format("%,d", m.peaks().heapBytes() >> 20), rss(m.peaks())));
+    }
+    double spread = scalingSpread().orElseThrow();
+    Target target = ScalingMeasurement.SPREAD;
+    out.append(format("ns/row spread (max/min - 1): %.1f%% (target %s%%: %s)%n", spread * 100,
+        target.bound() == Target.Bound.AT_MOST ? "<= " + Math.round(target.threshold() * 100) : target.describe(),
+        target.mark(spread)));
+  }
+
+  private static String rss(PeakMemory.Peaks peaks) {
+    if (peaks.rssBytes().isEmpty()) {
+      return "n/a";
+    }
+    String size = format("%,d", peaks.rssBytes().getAsLong() >> 20);
+    return peaks.rssScope() == PeakMemory.RssScope.SPAN ? size : size + " (process peak)";
+  }
+
+  /** One header line, then one line per measurement. */
   public String csv() {
     StringBuilder out = new StringBuilder(CSV_HEADER).append('\n');
-    for (PathTiming timing : paths()) {
-      out.append(String.format(Locale.ROOT, "%s,\"%s\",%d,%.3f,%.1f,%.4f%n", timing.path().id(),
-          timing.path().label().replace("\"", "\"\""), timing.rows(), timing.seconds(), timing.rowsPerSecond(),
-          vsRawOrt(timing)));
+    out.append(csvLine("run", "", "machine", "cores", cores, Optional.empty()));
+    out.append(csvLine("run", "", "machine", "load_average", loadAverage, Optional.empty()));
+    for (ProfileResult result : profiles) {
+      String profile = result.profile().cliName();
+      for (PathTiming timing : result.paths()) {
+        String path = timing.path().id();
+        out.append(csvLine("profiles", profile, path, "rows", timing.rows(), Optional.empty()));
+        out.append(csvLine("profiles", profile, path, "wall_seconds", timing.seconds(), Optional.empty()));
+        out.append(csvLine("profiles", profile, path, "rows_per_second", timing.rowsPerSecond(), Optional.empty()));
+      }
+      out.append(csvLine("profiles", profile, "ratio", "a_over_b", result.lakeBatchOverRawOrt(),
+          result.lakeBatchOverRawOrtTarget()));
+      out.append(csvLine("profiles", profile, "ratio", "a_over_c", result.lakeBatchOverNaiveUdf(),
+          Optional.of(result.lakeBatchOverNaiveUdfTarget())));
+      out.append(csvLine("profiles", profile, "batch_size", "fixed", result.batchSize(), Optional.empty()));
+      out.append(csvLine("profiles", profile, "batch_size", "auto", result.autoBatchSize(), Optional.empty()));
     }
+    for (SkewMeasurement m : skew) {
+      String item = m.layout().id();
+      out.append(csvLine("skew", "mlp", item, "rows", m.rows(), Optional.empty()));
+      out.append(csvLine("skew", "mlp", item, "files", m.files(), Optional.empty()));
+      out.append(csvLine("skew", "mlp", item, "tasks", m.tasks(), Optional.empty()));
+      out.append(csvLine("skew", "mlp", item, "wall_seconds", m.seconds(), Optional.empty()));
+      out.append(csvLine("skew", "mlp", item, "ratio_to_uniform", m.ratioToUniform(),
+          m.layout() == SkewLayout.UNIFORM ? Optional.empty() : Optional.of(SkewMeasurement.RATIO_TO_UNIFORM)));
+      out.append(csvLine("skew", "mlp", item, "estimated_skew", m.estimatedSkew(), Optional.empty()));
+      out.append(csvLine("skew", "mlp", item, "estimated_cost_skew", m.estimatedCostSkew(), Optional.empty()));
+    }
+    for (ScalingMeasurement m : scaling) {
+      String item = Long.toString(m.rows());
+      out.append(csvLine("scaling", "mlp", item, "wall_seconds", m.seconds(), Optional.empty()));
+      out.append(csvLine("scaling", "mlp", item, "ns_per_row", m.nanosPerRow(), Optional.empty()));
+      out.append(csvLine("scaling", "mlp", item, "peak_heap_bytes", m.peaks().heapBytes(), Optional.empty()));
+      m.peaks().rssBytes().ifPresent(rss -> out.append(
+          csvLine("scaling", "mlp", item, "peak_rss_bytes", rss, Optional.empty())));
+    }
+    scalingSpread().ifPresent(spread -> out.append(
+        csvLine("scaling", "mlp", "all", "ns_per_row_spread", spread, Optional.of(ScalingMeasurement.SPREAD))));
     return out.toString();
+  }
+
+  private static String csvLine(String section, String profile, String item, String metric, double value,
+      Optional<Target> target) {
+    String number = value == Math.rint(value) && Math.abs(value) < 1e15 ? format("%d", (long) value)
+        : format("%.6g", value);
+    return format("%s,%s,%s,%s,%s,%s,%s%n", section, profile, item, metric, number,
+        target.map(Target::describe).orElse(""), target.map(t -> t.isMetBy(value) ? "true" : "false").orElse(""));
   }
 
   public String json() {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = mapper.createObjectNode();
-    root.put("rows", rows);
-    root.put("features", features);
-    root.put("model", model);
-    root.put("batch_size", batchSize);
     root.put("cores", cores);
-    ArrayNode paths = root.putArray("paths");
-    for (PathTiming timing : paths()) {
-      paths.addObject()
-          .put("path", timing.path().id())
-          .put("description", timing.path().label())
-          .put("rows", timing.rows())
-          .put("wall_seconds", timing.seconds())
-          .put("rows_per_second", timing.rowsPerSecond())
-          .put("vs_raw_ort", vsRawOrt(timing));
+    root.put("load_average", loadAverage);
+    ArrayNode profileNodes = root.putArray("profiles");
+    for (ProfileResult result : profiles) {
+      ObjectNode node = profileNodes.addObject()
+          .put("profile", result.profile().cliName())
+          .put("model", result.model())
+          .put("batch_size", result.batchSize())
+          .put("auto_batch_size", result.autoBatchSize());
+      result.autoBatchChoice().ifPresent(choice -> node.put("auto_batch_choice", choice));
+      ArrayNode paths = node.putArray("paths");
+      for (PathTiming timing : result.paths()) {
+        paths.addObject()
+            .put("path", timing.path().id())
+            .put("description", timing.path().label())
+            .put("rows", timing.rows())
+            .put("wall_seconds", timing.seconds())
+            .put("rows_per_second", timing.rowsPerSecond());
+      }
+      ObjectNode ratios = node.putObject("ratios");
+      ratio(ratios, "a_over_b", result.lakeBatchOverRawOrt(), result.lakeBatchOverRawOrtTarget());
+      ratio(ratios, "a_over_c", result.lakeBatchOverNaiveUdf(), Optional.of(result.lakeBatchOverNaiveUdfTarget()));
     }
-    root.putObject("ratios")
-        .put("a_over_b", lakeBatchOverRawOrt())
-        .put("a_over_c", lakeBatchOverNaiveUdf());
+    if (!skew.isEmpty()) {
+      ArrayNode skewNodes = root.putObject("skew").put("profile", "mlp").putArray("inputs");
+      for (SkewMeasurement m : skew) {
+        ObjectNode node = skewNodes.addObject()
+            .put("input", m.layout().id())
+            .put("layout", m.description())
+            .put("rows", m.rows())
+            .put("files", m.files())
+            .put("tasks", m.tasks())
+            .put("wall_seconds", m.seconds())
+            .put("estimated_skew", m.estimatedSkew())
+            .put("estimated_cost_skew", m.estimatedCostSkew());
+        ratio(node, "ratio_to_uniform", m.ratioToUniform(),
+            m.layout() == SkewLayout.UNIFORM ? Optional.empty() : Optional.of(SkewMeasurement.RATIO_TO_UNIFORM));
+      }
+    }
+    if (!scaling.isEmpty()) {
+      ObjectNode section = root.putObject("scaling").put("profile", "mlp")
+          .put("memory_note", "local mode: driver and executors share this JVM");
+      ArrayNode sizes = section.putArray("sizes");
+      for (ScalingMeasurement m : scaling) {
+        ObjectNode node = sizes.addObject()
+            .put("rows", m.rows())
+            .put("wall_seconds", m.seconds())
+            .put("ns_per_row", m.nanosPerRow())
+            .put("peak_heap_bytes", m.peaks().heapBytes())
+            .put("peak_rss_scope", m.peaks().rssScope().name().toLowerCase(Locale.ROOT));
+        m.peaks().rssBytes().ifPresent(rss -> node.put("peak_rss_bytes", rss));
+      }
+      ratio(section, "ns_per_row_spread", scalingSpread().orElseThrow(), Optional.of(ScalingMeasurement.SPREAD));
+    }
     try {
       return mapper.writeValueAsString(root) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("could not render benchmark report as JSON", e);
     }
+  }
+
+  private static void ratio(ObjectNode parent, String name, double value, Optional<Target> target) {
+    ObjectNode node = parent.putObject(name).put("value", value);
+    target.ifPresent(t -> node.put("target", t.describe()).put("met", t.isMetBy(value)));
+  }
+
+  private static String rate(PathTiming timing) {
+    return format("%,.0f", timing.rowsPerSecond());
+  }
+
+  private static String dashes(int count) {
+    return "-".repeat(count);
+  }
+
+  private static String format(String pattern, Object... args) {
+    return String.format(Locale.ROOT, pattern, args);
   }
 }

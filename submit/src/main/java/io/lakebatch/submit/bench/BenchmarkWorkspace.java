@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * Where the benchmark keeps its files: everything it generates lives in {@code out/run} (deleted and
- * recreated on every run), the results next to it in {@code out}.
+ * recreated on every run), one {@link CaseFolder} per profile, skew input and scaling size; the results
+ * next to it in {@code out}.
  */
 public record BenchmarkWorkspace(Path out) {
   public BenchmarkWorkspace {
@@ -22,42 +23,28 @@ public record BenchmarkWorkspace(Path out) {
     return out.resolve("run");
   }
 
-  public Path model() {
-    return root().resolve("mlp.onnx");
+  /** The LakeBatch home (embedded catalog, run folders) every LakeBatch run of the benchmark shares. */
+  public Path home() {
+    return root().resolve("home");
   }
 
-  public Path input() {
-    return root().resolve("input");
+  public Path model(BenchmarkProfile profile) {
+    return root().resolve("models").resolve(profile.cliName() + ".onnx");
   }
 
-  public Path warmUpInput() {
-    return root().resolve("warm-up-input");
+  /** The main-table files of one profile. */
+  public CaseFolder profile(BenchmarkProfile profile) {
+    return new CaseFolder(root().resolve(profile.cliName()));
   }
 
-  public Path lakeBatchSpec() {
-    return root().resolve("lakebatch.yaml");
+  /** The files of one skew-section input, e.g. {@code tiny-files}. */
+  public CaseFolder skew(String layout) {
+    return new CaseFolder(root().resolve("skew").resolve(layout));
   }
 
-  public Path warmUpSpec() {
-    return root().resolve("warm-up.yaml");
-  }
-
-  /** The Delta table path (a) writes. */
-  public Path lakeBatchOutput() {
-    return root().resolve("lakebatch-output");
-  }
-
-  public Path warmUpLakeBatchOutput() {
-    return root().resolve("warm-up-lakebatch-output");
-  }
-
-  /** The Delta table path (c) writes. */
-  public Path naiveUdfOutput() {
-    return root().resolve("naive-udf-output");
-  }
-
-  public Path warmUpNaiveUdfOutput() {
-    return root().resolve("warm-up-naive-udf-output");
+  /** The files of one scaling-section size. */
+  public CaseFolder scaling(long rows) {
+    return new CaseFolder(root().resolve("scaling").resolve(Long.toString(rows)));
   }
 
   public Path resultsCsv() {
@@ -70,18 +57,69 @@ public record BenchmarkWorkspace(Path out) {
 
   /** Deletes {@link #root()} with everything in it and creates it empty. */
   void recreate() {
-    Path root = root();
+    delete(root());
     try {
-      if (Files.exists(root)) {
-        try (Stream<Path> paths = Files.walk(root)) {
+      Files.createDirectories(root());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not recreate benchmark folder " + root(), e);
+    }
+  }
+
+  /** Deletes a folder with everything in it, if it exists. */
+  static void delete(Path folder) {
+    try {
+      if (Files.exists(folder)) {
+        try (Stream<Path> paths = Files.walk(folder)) {
           for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
             Files.delete(path);
           }
         }
       }
-      Files.createDirectories(root);
     } catch (IOException e) {
-      throw new UncheckedIOException("Could not recreate benchmark folder " + root, e);
+      throw new UncheckedIOException("Could not delete benchmark folder " + folder, e);
+    }
+  }
+
+  /** The tables and specs of one measured case. */
+  public record CaseFolder(Path folder) {
+    public CaseFolder {
+      requireNonNull(folder, "folder is null");
+    }
+
+    /** The timed input table. */
+    public Path input() {
+      return folder.resolve("input");
+    }
+
+    public Path warmUpInput() {
+      return folder.resolve("warm-up-input");
+    }
+
+    public Path spec(String name) {
+      return folder.resolve(name + ".yaml");
+    }
+
+    /** The Delta table path (a) writes. */
+    public Path lakeBatchOutput() {
+      return folder.resolve("lakebatch-output");
+    }
+
+    public Path warmUpLakeBatchOutput() {
+      return folder.resolve("warm-up-lakebatch-output");
+    }
+
+    /** The Delta table path (c) writes. */
+    public Path naiveUdfOutput() {
+      return folder.resolve("naive-udf-output");
+    }
+
+    public Path warmUpNaiveUdfOutput() {
+      return folder.resolve("warm-up-naive-udf-output");
+    }
+
+    /** The Delta table {@code batch-size: auto} is prepared for; never written. */
+    public Path autoBatchOutput() {
+      return folder.resolve("auto-batch-output");
     }
   }
 }

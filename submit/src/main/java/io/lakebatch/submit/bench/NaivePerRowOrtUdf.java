@@ -3,44 +3,61 @@ package io.lakebatch.submit.bench;
 import static java.util.Objects.requireNonNull;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.lakebatch.udf.ModelFiles;
 import io.lakebatch.udf.OrtSessionCache;
+import java.nio.FloatBuffer;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.api.java.UDF1;
-import scala.collection.Seq;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Path (c), the baseline a user writes first: a Spark SQL UDF over {@code array(f0, ..., fk)} that
- * builds a {@code [1, k]} tensor and calls ONNX Runtime once per row. The only care taken is one
- * session per JVM per model (a per-row session would not finish); it is kept in a static holder,
- * created on first use under the map's lock and closed by {@link #closeSessions()}.
+ * Path (c), the baseline a user writes first: a Spark SQL UDF over one column ({@code array(f0, ..., fk)}, the
+ * image array or the text) that builds a batch of one row ({@link SingleRowFeed}) and calls ONNX Runtime once per
+ * row. The only care taken is one session per JVM per model (a per-row session would not finish); it is kept in a
+ * static holder, created on first use under the map's lock and closed by {@link #closeSessions()}.
  */
-final class NaivePerRowOrtUdf implements UDF1<Seq<Float>, Float> {
+final class NaivePerRowOrtUdf implements UDF1<Object, Object> {
   private static final long serialVersionUID = 1L;
   private static final Map<String, OrtSession> SESSIONS = new ConcurrentHashMap<>();
 
   private final String modelPath;
-  private final String inputName;
+  private final SingleRowFeed feed;
+  private final String outputName;
+  private final int outputWidth;
 
-  NaivePerRowOrtUdf(String modelPath, String inputName) {
+  /**
+   * @param outputWidth values of {@code outputName} per row: 1 returns a {@code float}, more an {@code array<float>}
+   */
+  NaivePerRowOrtUdf(String modelPath, SingleRowFeed feed, String outputName, int outputWidth) {
     this.modelPath = requireNonNull(modelPath, "modelPath is null");
-    this.inputName = requireNonNull(inputName, "inputName is null");
+    this.feed = requireNonNull(feed, "feed is null");
+    this.outputName = requireNonNull(outputName, "outputName is null");
+    this.outputWidth = outputWidth;
+  }
+
+  /** The UDF's Spark result type. */
+  DataType resultType() {
+    return outputWidth == 1 ? DataTypes.FloatType : DataTypes.createArrayType(DataTypes.FloatType, false);
   }
 
   @Override
-  public Float call(Seq<Float> features) throws OrtException {
-    float[] row = new float[features.size()];
-    for (int i = 0; i < row.length; i++) {
-      row[i] = features.apply(i);
-    }
-    OrtEnvironment env = OrtSessionCache.environment();
-    try (OnnxTensor input = OnnxTensor.createTensor(env, new float[][] {row});
-        OrtSession.Result result = session(modelPath).run(Map.of(inputName, input))) {
-      return ((float[][]) result.get(0).getValue())[0][0];
+  public Object call(Object value) throws OrtException {
+    Map<String, OnnxTensor> inputs = feed.tensors(OrtSessionCache.environment(), value);
+    try (OrtSession.Result result = session(modelPath).run(inputs, Set.of(outputName))) {
+      FloatBuffer scores = ((OnnxTensor) result.get(0)).getFloatBuffer();
+      if (outputWidth == 1) {
+        return scores.get(0);
+      }
+      float[] row = new float[scores.remaining()];
+      scores.get(row);
+      return row;
+    } finally {
+      inputs.values().forEach(OnnxTensor::close);
     }
   }
 

@@ -6,13 +6,12 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.DoubleAdder;
@@ -20,40 +19,34 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Path (b): ONNX Runtime with nothing around it. {@code threads} threads share one session; thread
- * {@code t} scores batches {@code t, t + threads, ...} of rows already in memory, each copied into
- * the thread's own direct buffer and wrapped as a tensor without a further copy.
+ * {@code t} scores batches {@code t, t + threads, ...} of rows already in memory ({@link InMemoryRows}),
+ * each written into the thread's own buffers, and reads one output.
  */
 final class RawOrtLoop {
   private final OrtEnvironment env;
   private final OrtSession session;
-  private final String inputName;
-  private final int features;
+  private final String outputName;
   private final int batchSize;
   private final int threads;
 
-  RawOrtLoop(OrtEnvironment env, OrtSession session, String inputName, int features, int batchSize, int threads) {
+  RawOrtLoop(OrtEnvironment env, OrtSession session, String outputName, int batchSize, int threads) {
     this.env = requireNonNull(env, "env is null");
     this.session = requireNonNull(session, "session is null");
-    this.inputName = requireNonNull(inputName, "inputName is null");
-    if (features < 1 || batchSize < 1 || threads < 1) {
+    this.outputName = requireNonNull(outputName, "outputName is null");
+    if (batchSize < 1 || threads < 1) {
       throw new IllegalArgumentException(String.format(
-          "Invalid raw loop shape (all must be positive): features %d, batch %d, threads %d", features, batchSize, threads));
+          "Invalid raw loop shape (all must be positive): batch %d, threads %d", batchSize, threads));
     }
-    this.features = features;
     this.batchSize = batchSize;
     this.threads = threads;
   }
 
-  /** What one pass over the rows did; {@code checksum} (the sum of all scores) keeps the outputs live. */
+  /** What one pass over the rows did; {@code checksum} (the sum of all outputs) keeps the outputs live. */
   record Pass(long rows, Duration wall, double checksum) {}
 
-  /** Scores every row of a row-major {@code [rows x features]} matrix; times the loop only. */
-  Pass score(float[] matrix) {
-    if (matrix.length % features != 0) {
-      throw new IllegalArgumentException(
-          "Invalid feature matrix: " + matrix.length + " values is not a multiple of " + features + " features");
-    }
-    int rows = matrix.length / features;
+  /** Scores every row; times the loop only. */
+  Pass score(InMemoryRows input) {
+    int rows = input.rows();
     int batches = (rows + batchSize - 1) / batchSize;
     CountDownLatch ready = new CountDownLatch(threads);
     CountDownLatch start = new CountDownLatch(1);
@@ -64,23 +57,23 @@ final class RawOrtLoop {
     for (int t = 0; t < threads; t++) {
       int first = t;
       Thread worker = new Thread(() -> {
-        FloatBuffer buffer = ByteBuffer.allocateDirect(batchSize * features * Float.BYTES)
-            .order(ByteOrder.nativeOrder()).asFloatBuffer();
-        ready.countDown();
         try {
+          InMemoryRows.BatchWriter writer = input.writer(batchSize);
+          ready.countDown();
           start.await();
           double sum = 0;
           long done = 0;
           for (int b = first; b < batches; b += threads) {
             int from = b * batchSize;
             int n = Math.min(batchSize, rows - from);
-            sum += scoreBatch(buffer, matrix, from, n);
+            sum += scoreBatch(writer.tensors(env, from, n));
             done += n;
           }
           scored.add(done);
           checksum.add(sum);
         } catch (Throwable e) {
           failure.compareAndSet(null, e);
+          ready.countDown();
         }
       }, "raw-ort-" + t);
       workers.add(worker);
@@ -108,16 +101,15 @@ final class RawOrtLoop {
     }
   }
 
-  private double scoreBatch(FloatBuffer buffer, float[] matrix, int from, int n) throws OrtException {
-    buffer.clear();
-    buffer.put(matrix, from * features, n * features).flip();
+  private double scoreBatch(Map<String, OnnxTensor> inputs) throws OrtException {
     double sum = 0;
-    try (OnnxTensor input = OnnxTensor.createTensor(env, buffer, new long[] {n, features});
-        OrtSession.Result result = session.run(Map.of(inputName, input))) {
+    try (OrtSession.Result result = session.run(inputs, Set.of(outputName))) {
       FloatBuffer scores = ((OnnxTensor) result.get(0)).getFloatBuffer();
       while (scores.hasRemaining()) {
         sum += scores.get();
       }
+    } finally {
+      inputs.values().forEach(OnnxTensor::close);
     }
     return sum;
   }

@@ -7,20 +7,30 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** Runs the whole benchmark on a small table: checks what it prints and writes, not how fast it is. */
+/**
+ * Runs the whole suite, every profile and the skew section, on tiny tables without warm-up: checks what it prints
+ * and writes, never how fast it is.
+ */
 class BenchmarkSmokeTest {
-  private static final long ROWS = 30_000;
+  private static final Map<BenchmarkProfile, Long> ROWS = Map.of(
+      BenchmarkProfile.MLP, 20_000L,
+      BenchmarkProfile.LINEAR, 20_000L,
+      BenchmarkProfile.CONV, 32L,
+      BenchmarkProfile.ENCODER, 500L);
+  private static final int TINY_FILES = 64;
 
-  @TempDir Path out;
+  /** Under the module's target folder: the embedded catalog may still be writing when a JUnit temp folder goes. */
+  private final Path out = Path.of("target", "bench-smoke");
 
   @AfterAll
   static void stopSpark() {
@@ -32,37 +42,70 @@ class BenchmarkSmokeTest {
   }
 
   @Test
-  void scoresTheSameRowsThreeWaysAndReportsRatios() throws Exception {
+  void scoresEveryProfileThreeWaysAndReportsRatiosAndSkew() throws Exception {
+    BenchmarkOptions options = BenchmarkOptions.quick(out).withWarmUp(WarmUp.SKIP)
+        .withSections(EnumSet.of(BenchmarkSection.SKEW)).withTinyFiles(TINY_FILES);
+    for (Map.Entry<BenchmarkProfile, Long> entry : ROWS.entrySet()) {
+      options = options.withRows(entry.getKey(), entry.getValue());
+    }
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     BenchmarkReport report;
     try (PrintStream stream = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
-      report = new Benchmark(new BenchmarkOptions(ROWS, 2, out)).run(stream);
+      report = new Benchmark(options).run(stream);
     }
     String text = printed.toString(StandardCharsets.UTF_8);
+    System.out.print(text);
 
-    assertThat(report.paths()).allSatisfy(timing -> {
-      assertThat(timing.rows()).isEqualTo(ROWS);
-      assertThat(timing.rowsPerSecond()).isPositive();
+    assertThat(report.profiles()).extracting(ProfileResult::profile)
+        .containsExactly(BenchmarkProfile.values());
+    assertThat(report.profiles()).allSatisfy(result -> {
+      assertThat(result.paths()).allSatisfy(timing -> {
+        assertThat(timing.rows()).isEqualTo(ROWS.get(result.profile()));
+        assertThat(timing.rowsPerSecond()).isPositive();
+      });
+      assertThat(result.lakeBatchOverRawOrt()).isPositive();
+      assertThat(result.lakeBatchOverNaiveUdf()).isPositive();
+      assertThat(result.autoBatchSize()).isPositive();
     });
-    assertThat(report.lakeBatchOverRawOrt()).isPositive();
-    assertThat(report.lakeBatchOverNaiveUdf()).isPositive();
+    assertThat(report.skew()).extracting(SkewMeasurement::layout).containsExactly(SkewLayout.values());
+    assertThat(report.skew()).allSatisfy(m -> {
+      assertThat(m.rows()).isEqualTo(ROWS.get(BenchmarkProfile.MLP));
+      assertThat(m.ratioToUniform()).isPositive();
+      assertThat(m.estimatedSkew()).isGreaterThanOrEqualTo(1);
+    });
+    assertThat(report.skew().get(2).files()).isEqualTo(TINY_FILES);
+    assertThat(report.scaling()).isEmpty();
+
     assertThat(text)
-        .contains("benchmark: 30,000 rows, 32 float features, MLP 32-256x3-1, batch 1024, 2 cores")
-        .contains("| (a) LakeBatch Delta -> Delta", "| (b) raw ONNX Runtime, Java loop", "| (c) naive per-row Spark UDF")
-        .containsPattern("ratios: a/b = \\d+\\.\\d+, a/c = \\d+\\.\\d+");
+        .contains("| profile | rows (a / b / c)", "| mlp     | 20,000 / 20,000 / 20,000", "| linear  |",
+            "| conv    | 32 / 32 / 32", "| encoder | 500 / 500 / 500", ">= 0.70", ">= 0.90", ">= 5")
+        .contains("skew: mlp profile, 20,000 rows", "| uniform ", "| skewed-80 ", "| tiny-files ", "<= 1.15");
 
     BenchmarkWorkspace workspace = new BenchmarkWorkspace(out);
     List<String> csv = Files.readAllLines(workspace.resultsCsv());
-    assertThat(csv).hasSize(4);
-    assertThat(csv.subList(1, 4)).extracting(line -> line.substring(0, line.indexOf(',')))
-        .containsExactly("lakebatch", "raw_ort", "naive_udf");
-    assertThat(Files.readString(workspace.resultsJson())).contains("\"a_over_b\"", "\"a_over_c\"");
+    assertThat(csv.get(0)).isEqualTo(BenchmarkReport.CSV_HEADER);
+    for (BenchmarkProfile profile : BenchmarkProfile.values()) {
+      for (String metric : List.of("a_over_b", "a_over_c")) {
+        assertThat(csv).anySatisfy(line -> assertThat(line).startsWith("profiles," + profile + ",ratio," + metric + ","));
+      }
+      for (BenchmarkPath path : BenchmarkPath.values()) {
+        assertThat(csv).anySatisfy(line ->
+            assertThat(line).startsWith("profiles," + profile + "," + path.id() + ",rows_per_second,"));
+      }
+    }
+    assertThat(csv).anySatisfy(line -> assertThat(line).startsWith("skew,mlp,tiny-files,ratio_to_uniform,"));
+    String json = Files.readString(workspace.resultsJson());
+    assertThat(json).contains("\"a_over_b\"", "\"a_over_c\"", "\"ratio_to_uniform\"", "\"estimated_skew\"");
+    for (BenchmarkProfile profile : BenchmarkProfile.values()) {
+      assertThat(json).contains("\"profile\" : \"" + profile + "\"");
+    }
 
     SparkSession spark = SparkSession.active();
-    Dataset<Row> scored = spark.read().format("delta").load(workspace.lakeBatchOutput().toString());
+    Dataset<Row> scored = spark.read().format("delta")
+        .load(workspace.profile(BenchmarkProfile.ENCODER).lakeBatchOutput().toString());
     Row counts = scored.agg(functions.count("*"), functions.countDistinct("id"), functions.count("score")).head();
-    assertThat(counts.getLong(0)).isEqualTo(ROWS);
-    assertThat(counts.getLong(1)).isEqualTo(ROWS);
-    assertThat(counts.getLong(2)).isEqualTo(ROWS);
+    assertThat(counts.getLong(0)).isEqualTo(ROWS.get(BenchmarkProfile.ENCODER));
+    assertThat(counts.getLong(1)).isEqualTo(ROWS.get(BenchmarkProfile.ENCODER));
+    assertThat(counts.getLong(2)).isEqualTo(ROWS.get(BenchmarkProfile.ENCODER));
   }
 }

@@ -1,0 +1,203 @@
+package io.lakebatch.submit.bench;
+
+import io.lakebatch.catalog.spec.TableFormat;
+import io.lakebatch.jobs.SyntheticTableOptions;
+import io.lakebatch.submit.modelgen.ConvolutionalModel;
+import io.lakebatch.submit.modelgen.EncoderModel;
+import io.lakebatch.submit.modelgen.ModelKind;
+import io.lakebatch.submit.modelgen.ModelOptions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * The model profiles {@code lakebatch bench} times: each a generated, seeded model, the table it scores, the spec
+ * binding LakeBatch uses, the quick default size and the targets LakeBatch should meet.
+ *
+ * <p>Dense profiles ({@link #MLP}, {@link #LINEAR}, {@link #CONV}) feed one float tensor built from float columns
+ * or one {@code array<float>} column; {@link #ENCODER} feeds token ids and their mask tokenized from a text column.
+ */
+public enum BenchmarkProfile {
+  /** MLP 64 float features, hidden 256, depth 3: light per row, so the row pipeline shows. */
+  MLP("mlp", ModelKind.MLP, ModelOptions.defaults().withFeatures(64).withHidden(256).withDepth(3),
+      1_000_000, 20_000, 1024, 2_000_000, 2_000_000, Optional.of(Target.atLeast(0.70))),
+  /** Tribuo linear regression on 64 features: almost free per row, so only the pipeline shows; no a/b target. */
+  LINEAR("linear", ModelKind.LINEAR, ModelOptions.defaults().withFeatures(64),
+      1_000_000, 20_000, 1024, 2_000_000, 2_000_000, Optional.empty()),
+  /** VGG-style network on 3 x 64 x 64 images (about 3 ms per row per core): model-bound. */
+  CONV("conv", ModelKind.CONV, ModelOptions.defaults().withImageSize(64),
+      2_000, 128, 64, 10_000, 4_000, Optional.of(Target.atLeast(0.90))),
+  /** Transformer encoder over text of about 20 words, tokenized by the model's hashing tokenizer. */
+  ENCODER("encoder", ModelKind.ENCODER, ModelOptions.defaults(),
+      20_000, 1_000, 64, 200_000, 50_000, Optional.of(Target.atLeast(0.90)));
+
+  /** a/c, LakeBatch over the naive per-row UDF, for every profile. */
+  public static final Target LAKEBATCH_OVER_NAIVE_UDF = Target.atLeast(5);
+  /** Float features of {@link #MLP} and {@link #LINEAR}. */
+  public static final int FEATURES = 64;
+  /** Mean words per row of the {@link #ENCODER} table's {@code text} column. */
+  public static final int TEXT_WORDS = 20;
+
+  private final String cliName;
+  private final ModelKind kind;
+  private final ModelOptions modelOptions;
+  private final long defaultRows;
+  private final long warmUpRows;
+  private final int batchSize;
+  private final long inMemoryRowLimit;
+  private final long naiveRowLimit;
+  private final Optional<Target> lakeBatchOverRawOrt;
+
+  BenchmarkProfile(String cliName, ModelKind kind, ModelOptions modelOptions, long defaultRows, long warmUpRows,
+      int batchSize, long inMemoryRowLimit, long naiveRowLimit, Optional<Target> lakeBatchOverRawOrt) {
+    this.cliName = cliName;
+    this.kind = kind;
+    this.modelOptions = modelOptions;
+    this.defaultRows = defaultRows;
+    this.warmUpRows = warmUpRows;
+    this.batchSize = batchSize;
+    this.inMemoryRowLimit = inMemoryRowLimit;
+    this.naiveRowLimit = naiveRowLimit;
+    this.lakeBatchOverRawOrt = lakeBatchOverRawOrt;
+  }
+
+  /** The name accepted by {@code --profile}. */
+  public String cliName() {
+    return cliName;
+  }
+
+  public ModelKind kind() {
+    return kind;
+  }
+
+  public ModelOptions modelOptions() {
+    return modelOptions;
+  }
+
+  /** Rows of the quick default run. */
+  public long defaultRows() {
+    return defaultRows;
+  }
+
+  /** Rows of the small table every path scores once before it is timed. */
+  public long warmUpRows() {
+    return warmUpRows;
+  }
+
+  /** {@code execution.batch-size} of the timed LakeBatch run, and the raw loop's batch. */
+  public int batchSize() {
+    return batchSize;
+  }
+
+  /**
+   * Most rows path (b) holds in memory (about 0.5 GB of values); (b) scores the first rows by {@code id} up to
+   * this many when the table is larger.
+   */
+  public long inMemoryRowLimit() {
+    return inMemoryRowLimit;
+  }
+
+  /** Most rows path (c) scores, so the slow path does not dominate the run; the first rows by {@code id}. */
+  public long naiveRowLimit() {
+    return naiveRowLimit;
+  }
+
+  /** a/b target; empty where the pipeline, not the model, is expected to bound the rate. */
+  public Optional<Target> lakeBatchOverRawOrt() {
+    return lakeBatchOverRawOrt;
+  }
+
+  /** Whether the model takes token ids and a mask from a text column, else one float tensor. */
+  public boolean isText() {
+    return this == ENCODER;
+  }
+
+  /** The generated input table: key {@code id} plus this profile's columns. */
+  public SyntheticTableOptions tableOptions(long rows) {
+    return switch (this) {
+      case MLP, LINEAR -> SyntheticTableOptions.of(rows, FEATURES, TableFormat.DELTA);
+      case CONV -> SyntheticTableOptions.of(rows, 1, TableFormat.DELTA).withImageSize(modelOptions.imageSize());
+      case ENCODER -> SyntheticTableOptions.of(rows, 1, TableFormat.DELTA).withText(TEXT_WORDS);
+    };
+  }
+
+  /** The model input fed by the dense profiles; for {@link #ENCODER}, the token ids input. */
+  public String modelInput() {
+    return switch (this) {
+      case MLP -> "features";
+      case LINEAR -> "input";
+      case CONV -> ConvolutionalModel.INPUT_NAME;
+      case ENCODER -> EncoderModel.INPUT_IDS_NAME;
+    };
+  }
+
+  /** The one model output LakeBatch writes (as column {@code score}) and the other paths read. */
+  public String modelOutput() {
+    return switch (this) {
+      case MLP, ENCODER -> "score";
+      case LINEAR -> "output";
+      case CONV -> ConvolutionalModel.OUTPUT_NAME;
+    };
+  }
+
+  /** Values of {@link #modelOutput()} per row. */
+  public int outputWidth() {
+    return this == CONV ? modelOptions.classes() : 1;
+  }
+
+  /** Columns read by every path: {@code f0..f63}, {@code image} or {@code text}. */
+  public List<String> inputColumns() {
+    return switch (this) {
+      case MLP, LINEAR -> IntStream.range(0, FEATURES).mapToObj(i -> "f" + i).toList();
+      case CONV -> List.of("image");
+      case ENCODER -> List.of("text");
+    };
+  }
+
+  /** The dense tensor's shape per row, without the batch dimension; empty for {@link #ENCODER}. */
+  public long[] rowShape() {
+    int side = modelOptions.imageSize();
+    return switch (this) {
+      case MLP, LINEAR -> new long[] {FEATURES};
+      case CONV -> new long[] {ConvolutionalModel.INPUT_CHANNELS, side, side};
+      case ENCODER -> new long[0];
+    };
+  }
+
+  /** The {@code model.inputs} entries of the spec, indented for the {@code inputs:} block. */
+  public List<String> specInputs() {
+    return switch (this) {
+      case MLP, LINEAR -> List.of(modelInput() + ": [" + String.join(", ", inputColumns()) + "]");
+      case CONV -> List.of(modelInput() + ": {column: image, shape: " + Arrays.toString(rowShape()) + "}");
+      case ENCODER -> List.of(EncoderModel.INPUT_IDS_NAME + ": {text: text}",
+          EncoderModel.ATTENTION_MASK_NAME + ": {mask-of: " + EncoderModel.INPUT_IDS_NAME + "}");
+    };
+  }
+
+  /**
+   * Parses a {@code --profile} name.
+   *
+   * @throws IllegalArgumentException naming the allowed names
+   */
+  public static BenchmarkProfile parse(String name) {
+    String normalized = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+    for (BenchmarkProfile profile : values()) {
+      if (profile.cliName.equals(normalized)) {
+        return profile;
+      }
+    }
+    throw new IllegalArgumentException("Unknown benchmark profile '" + name + "'; allowed: " + allowedNames());
+  }
+
+  public static String allowedNames() {
+    return Arrays.stream(values()).map(BenchmarkProfile::cliName).collect(Collectors.joining(", "));
+  }
+
+  @Override
+  public String toString() {
+    return cliName;
+  }
+}

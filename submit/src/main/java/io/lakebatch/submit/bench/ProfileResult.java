@@ -1,0 +1,48 @@
+package io.lakebatch.submit.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One profile's row of the main table: the three paths' timings and what {@code batch-size: auto} chose.
+ *
+ * @param model the generated model's description
+ * @param autoBatchSize the batch size {@code execution.batch-size: auto} chose on this profile's table (not timed)
+ * @param autoBatchChoice the probe's own account of that choice
+ */
+public record ProfileResult(
+    BenchmarkProfile profile, String model, int batchSize, int autoBatchSize, Optional<String> autoBatchChoice,
+    PathTiming lakeBatch, PathTiming rawOrt, PathTiming naiveUdf) {
+  public ProfileResult {
+    requireNonNull(profile, "profile is null");
+    requireNonNull(model, "model is null");
+    requireNonNull(autoBatchChoice, "autoBatchChoice is null");
+    requireNonNull(lakeBatch, "lakeBatch is null");
+    requireNonNull(rawOrt, "rawOrt is null");
+    requireNonNull(naiveUdf, "naiveUdf is null");
+  }
+
+  public List<PathTiming> paths() {
+    return List.of(lakeBatch, rawOrt, naiveUdf);
+  }
+
+  /** {@code a/b}: the share of raw ONNX Runtime throughput LakeBatch keeps end to end. */
+  public double lakeBatchOverRawOrt() {
+    return lakeBatch.rowsPerSecond() / rawOrt.rowsPerSecond();
+  }
+
+  /** {@code a/c}: the speed-up of LakeBatch over the naive per-row UDF. */
+  public double lakeBatchOverNaiveUdf() {
+    return lakeBatch.rowsPerSecond() / naiveUdf.rowsPerSecond();
+  }
+
+  public Optional<Target> lakeBatchOverRawOrtTarget() {
+    return profile.lakeBatchOverRawOrt();
+  }
+
+  public Target lakeBatchOverNaiveUdfTarget() {
+    return BenchmarkProfile.LAKEBATCH_OVER_NAIVE_UDF;
+  }
+}
