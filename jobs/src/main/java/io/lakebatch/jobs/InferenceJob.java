@@ -74,6 +74,8 @@ public final class InferenceJob {
   private static final long MAX_BACKOFF_MILLIS = 30_000;
   /** Rows the driver scores before any Spark task runs (see {@link #preflight}). */
   static final int PREFLIGHT_ROWS = 64;
+  /** Spark conf that turns the columnar read path off ({@code false}), e.g. to compare the two. */
+  public static final String COLUMNAR_CONF = "spark.lakebatch.read.columnar";
 
   private static final Logger LOG = LoggerFactory.getLogger(InferenceJob.class);
 
@@ -484,7 +486,7 @@ public final class InferenceJob {
       spark.sparkContext().register(letters, "lakebatch dead letters " + outputId);
       BatchInferenceFunction function = new BatchInferenceFunction(config, scope.scoredRows(), scope.faults(), letters);
       List<String> columns = List.of(config.inputSchema().fieldNames());
-      JavaRDD<InternalRow> scored = prepared.columnar()
+      JavaRDD<InternalRow> scored = prepared.columnar() && !"false".equals(spark.conf().get(COLUMNAR_CONF, "true"))
           ? prepared.input().batches(chunk.tasks(), columns).mapPartitions(function::callColumnar)
           : readChunk(prepared, chunk).mapPartitions(function);
       Optional<DeltaChunkTable.StagedChunk> staged = output.stage(
