@@ -72,8 +72,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class InferenceJob {
   private static final long MAX_BACKOFF_MILLIS = 30_000;
-  /** Rows the driver scores before any Spark task runs (see {@link #preflight}). */
-  static final int PREFLIGHT_ROWS = 64;
+  /** Rows the driver scores before any Spark task runs (see {@link #preflight}): enough to prove the model runs. */
+  static final int PREFLIGHT_ROWS = 16;
   /** Spark conf that turns the columnar read path off ({@code false}), e.g. to compare the two. */
   public static final String COLUMNAR_CONF = "spark.lakebatch.read.columnar";
 
@@ -129,7 +129,12 @@ public final class InferenceJob {
       int cores = Math.max(1, spark.sparkContext().defaultParallelism());
       List<String> costColumns = PreparedRun.costColumns(binding).stream()
           .map(c -> input.schema().fields()[input.schema().fieldIndex(c)].name()).toList();
-      PlanningOptions options = new PlanningOptions(spec.execution().rowsPerChunk(), spec.execution().rowsPerTask(),
+      // An input smaller than one chunk is cut as finely as a full chunk would be (pieces of 1/256 of
+      // it), so even a small run of a heavy model keeps every core busy. Depends on the pinned input
+      // only, never on the cluster, like every planning input.
+      long inputRows = input.files().stream().mapToLong(io.lakebatch.planner.InputFile::rows).sum();
+      long rowsPerChunk = Math.max(1, Math.min(spec.execution().rowsPerChunk(), inputRows));
+      PlanningOptions options = new PlanningOptions(rowsPerChunk, spec.execution().rowsPerTask(),
           cores, SpecDefaults.TASKS_PER_CORE, costColumns.isEmpty() ? RowCost.rowsOnly()
               : RowCost.byColumnBytes(costColumns, RowCost.DEFAULT_BYTES_PER_ROW_OVERHEAD));
       InferencePlan plan = ChunkPlanner.plan(input.files(), input.rowGroupSource(), options);
