@@ -474,10 +474,10 @@ public final class InferenceJob {
   /**
    * Scores a chunk in one Spark job that writes the scored rows as uncommitted files of the output
    * table while its rejected rows are gathered on the driver; then commits the dead letters, then
-   * the output files, each under the chunk's own transaction id. With {@code overwrite} (the run's
-   * first chunk in mode overwrite) the output commit also removes what the table held. The output commit therefore marks
-   * a chunk complete; a crash before it leaves only uncommitted files, and the rerun's dead-letter
-   * commit is skipped by Delta if the crashed attempt had made it.
+   * the output files, each under the chunk's own transaction id. The output commit therefore marks a
+   * chunk complete; a crash before it leaves only uncommitted files, and the rerun's dead-letter
+   * commit is skipped by Delta if the crashed attempt had made it. With {@code overwrite} (the run's
+   * first chunk in mode overwrite) the output commit also removes what the table held.
    */
   private ChunkResult runChunk(RunScope scope, Chunk chunk, boolean overwrite) {
     PreparedRun prepared = scope.prepared();

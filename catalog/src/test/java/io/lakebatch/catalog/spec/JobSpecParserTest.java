@@ -276,6 +276,18 @@ class JobSpecParserTest {
   }
 
   @Test
+  void exampleSpecsParse() throws Exception {
+    try (var files = java.nio.file.Files.list(java.nio.file.Path.of("..", "conf", "examples"))) {
+      List<java.nio.file.Path> specs = files.filter(f -> !f.getFileName().toString().startsWith("lakebatch-"))
+          .filter(f -> f.toString().endsWith(".yaml")).toList();
+      assertThat(specs).isNotEmpty();
+      for (java.nio.file.Path spec : specs) {
+        assertThat(JobSpecParser.parse(spec).name()).as(spec.toString()).isNotBlank();
+      }
+    }
+  }
+
+  @Test
   void textAndMaskBindings() {
     JobSpec spec = yaml(MINIMAL_YAML.replace("features: [f0, f1, f2]",
         "input_ids: {text: review, max-tokens: 64}\n    attention_mask: {mask-of: input_ids}"));
