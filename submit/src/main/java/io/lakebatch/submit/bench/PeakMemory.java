@@ -1,7 +1,13 @@
 package io.lakebatch.submit.bench;
 
 import java.io.IOException;
+import com.sun.management.GarbageCollectionNotificationInfo;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
@@ -30,11 +36,40 @@ final class PeakMemory {
     UNAVAILABLE
   }
 
-  /** Peaks over one span, in bytes. */
-  record Peaks(long heapBytes, OptionalLong rssBytes, RssScope rssScope) {}
+  /**
+   * Peaks over one span, in bytes. {@code liveHeapBytes} is the largest heap left after any garbage
+   * collection in the span: what the run kept, as opposed to {@code heapBytes}, which also counts garbage
+   * not yet collected and so grows with the heap the collector is allowed to use.
+   */
+  record Peaks(long heapBytes, long liveHeapBytes, OptionalLong rssBytes, RssScope rssScope) {}
+
+  private static final AtomicLong LIVE_AFTER_GC = new AtomicLong();
+
+  static {
+    for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (collector instanceof NotificationEmitter emitter) {
+        emitter.addNotificationListener((notification, handback) -> {
+          if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+            GarbageCollectionNotificationInfo info =
+                GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+            long live = 0;
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+              MemoryUsage after = info.getGcInfo().getMemoryUsageAfterGc().get(pool.getName());
+              if (pool.getType() == MemoryType.HEAP && after != null) {
+                live += after.getUsed();
+              }
+            }
+            LIVE_AFTER_GC.accumulateAndGet(live, Math::max);
+          }
+        }, null, null);
+      }
+    }
+  }
 
   /** Starts a span: resets the heap pools' peaks and, if possible, the resident-set peak. */
   static RssScope reset() {
+    System.gc();  // so the span's first collection does not carry the previous span's garbage
+    LIVE_AFTER_GC.set(0);
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP && pool.isValid()) {
         pool.resetPeakUsage();
@@ -60,7 +95,7 @@ final class PeakMemory {
       }
     }
     OptionalLong rss = peakRss();
-    return new Peaks(heap, rss, rss.isPresent() ? scope : RssScope.UNAVAILABLE);
+    return new Peaks(heap, LIVE_AFTER_GC.get(), rss, rss.isPresent() ? scope : RssScope.UNAVAILABLE);
   }
 
   private static OptionalLong peakRss() {
