@@ -36,6 +36,7 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
   private final LongAccumulator scoredRows;
   private final FaultInjection faults;
   private final DeadLetterSink deadLetters;
+  private transient int[] carryOrdinals;
   /** Text rows are sorted by length within windows of this many batches (see {@link LengthSortedRows}). */
   static final int LENGTH_SORT_BATCHES = 16;
 
@@ -73,7 +74,10 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
 
   /** Carried values of a row, copied out of the (reused) input row, with room for what follows them. */
   private Object[] carried(InternalRow row, int width) {
-    int[] ordinals = config.carryOrdinals();
+    if (carryOrdinals == null) {  // per task, not per row: the function arrives deserialized
+      carryOrdinals = config.carryOrdinals();
+    }
+    int[] ordinals = carryOrdinals;
     StructField[] fields = config.inputSchema().fields();
     Object[] values = new Object[width];
     for (int i = 0; i < ordinals.length; i++) {
@@ -167,6 +171,7 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
 
     @Override
     public int fill(TensorBatch batch, Object[][] carried) {
+      int width = config.carry().size() + config.binding().outputs().size();
       int filled = 0;
       read = 0;
       while (filled < batch.capacity() && input.hasNext()) {
@@ -174,7 +179,7 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
         read++;
         String reason = batch.write(row, filled);
         if (reason == null) {
-          carried[filled++] = carried(row, config.carry().size() + config.binding().outputs().size());
+          carried[filled++] = carried(row, width);
         } else {
           deadLetters.add(rejected(row, reason));
         }
