@@ -10,6 +10,7 @@ import io.lakebatch.jobs.PreparedRun;
 import io.lakebatch.jobs.RunSummary;
 import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.submit.cluster.StandaloneCluster;
+import io.lakebatch.udf.FaultInjection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,6 +83,10 @@ class WorkerKillTest {
     // the cluster's executors start with the application; wait for both so that tasks spread over workers
     awaitExecutors(2, Duration.ofSeconds(60));
 
+    // Chunks score in well under a second each; every first task attempt sleeps a little so that the
+    // kill lands while a later chunk's tasks run (no task fails: only the lost executor does).
+    spark.conf().set(FaultInjection.PREFIX + "slow-task-rate", "1.0");
+    spark.conf().set(FaultInjection.PREFIX + "slow-task-millis", "600");
     InferenceJob job = ClusterJobs.job(spark, System.out);
     long preparing = System.nanoTime();
     PreparedRun prepared = job.prepare(spec);
