@@ -285,6 +285,8 @@ class FaultInjectionTest {
     }
   }
 
+  private static final long DRIVER_SLOW_TASK_MILLIS = 250;
+
   private static Process startDriver(Path specFile, Path log, Path driverTmp) throws IOException {
     Files.createDirectories(driverTmp);
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -302,6 +304,11 @@ class FaultInjectionTest {
       command.add("-Dlog4j2.configurationFile=" + log4j);
     }
     command.add("-Dlakebatch.home=" + home);
+    // A chunk scores in well under a second; each first task attempt sleeps a little so that a good
+    // share of the seeded kills land while a chunk runs: mid-chunk, with output files staged but not
+    // committed, and between the dead-letter and the output commit (Spark reads spark.* properties).
+    command.add("-D" + FaultInjection.PREFIX + "slow-task-rate=1.0");
+    command.add("-D" + FaultInjection.PREFIX + "slow-task-millis=" + DRIVER_SLOW_TASK_MILLIS);
     command.addAll(List.of("-cp", classpath, LakeBatchCli.class.getName(), "run", specFile.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
