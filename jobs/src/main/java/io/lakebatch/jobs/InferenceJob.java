@@ -316,7 +316,8 @@ public final class InferenceJob {
     List<String> failed = new ArrayList<>();
     RunScope scope = new RunScope(prepared, runs, output, deadLetter, scoredRows,
         FaultInjection.fromConf(k -> Optional.ofNullable(spark.conf().get(k, null))),
-        new AtomicInteger(spec.execution().retries().job()), failed);
+        new AtomicInteger(spec.execution().retries().job()), failed,
+        prepared.columnar() && !"false".equals(spark.conf().get(COLUMNAR_CONF, "true")));
     long rowsIn = 0;
     long rowsOut = 0;
     long badRows = 0;
@@ -417,7 +418,8 @@ public final class InferenceJob {
 
   /** What every chunk of one run shares. */
   private record RunScope(PreparedRun prepared, RunStore runs, DeltaChunkTable output, DeltaChunkTable deadLetter,
-      LongAccumulator scoredRows, FaultInjection faults, AtomicInteger jobRetriesLeft, List<String> failed) {}
+      LongAccumulator scoredRows, FaultInjection faults, AtomicInteger jobRetriesLeft, List<String> failed,
+      boolean columnar) {}
 
   /**
    * Runs a chunk, retrying transient failures with backoff within the chunk's limit
@@ -491,7 +493,7 @@ public final class InferenceJob {
       spark.sparkContext().register(letters, "lakebatch dead letters " + outputId);
       BatchInferenceFunction function = new BatchInferenceFunction(config, scope.scoredRows(), scope.faults(), letters);
       List<String> columns = List.of(config.inputSchema().fieldNames());
-      JavaRDD<InternalRow> scored = prepared.columnar() && !"false".equals(spark.conf().get(COLUMNAR_CONF, "true"))
+      JavaRDD<InternalRow> scored = scope.columnar()
           ? prepared.input().batches(chunk.tasks(), columns).mapPartitions(function::callColumnar)
           : readChunk(prepared, chunk).mapPartitions(function);
       Optional<DeltaChunkTable.StagedChunk> staged = output.stage(
