@@ -18,11 +18,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
-import org.apache.spark.SparkStageInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,7 +67,15 @@ class WorkerKillTest {
     Path output = Path.of(spec.output().path());
     List<String> removedExecutors = new CopyOnWriteArrayList<>();
     List<String> failedTasks = new CopyOnWriteArrayList<>();
+    // counted from listener events: the status tracker's per-stage task counts are written at most every
+    // spark.ui.liveUpdatePeriod, so tasks that start together read as 0 active until the stage ends
+    AtomicInteger runningTasks = new AtomicInteger();
     spark.sparkContext().addSparkListener(new SparkListener() {
+      @Override
+      public void onTaskStart(SparkListenerTaskStart start) {
+        runningTasks.incrementAndGet();
+      }
+
       @Override
       public void onExecutorRemoved(SparkListenerExecutorRemoved removed) {
         removedExecutors.add(removed.executorId() + ": " + removed.reason());
@@ -74,6 +83,7 @@ class WorkerKillTest {
 
       @Override
       public void onTaskEnd(SparkListenerTaskEnd end) {
+        runningTasks.decrementAndGet();
         if (!end.taskInfo().successful()) {
           failedTasks.add("task " + end.taskInfo().taskId() + " on executor " + end.taskInfo().executorId() + ": "
               + end.reason());
@@ -101,7 +111,7 @@ class WorkerKillTest {
     int activeTasks;
     while (true) {
       committed = ClusterJobs.commits(output);
-      activeTasks = activeTasks();
+      activeTasks = runningTasks.get();
       if (committed >= 1 && activeTasks > 0 || running.isDone() || System.nanoTime() > deadline) {
         break;
       }
@@ -142,16 +152,6 @@ class WorkerKillTest {
     assertThat(ids.scoresMissing()).isZero();
     assertThat(ids.everyIdOnce(ROWS)).as("every input id exactly once in output or dead-letter").isTrue();
     assertThat(ClusterJobs.commits(output)).as("one output commit per chunk").isEqualTo(chunks);
-  }
-
-  private static int activeTasks() {
-    var tracker = spark.sparkContext().statusTracker();
-    int active = 0;
-    for (int stage : tracker.getActiveStageIds()) {
-      SparkStageInfo info = tracker.getStageInfo(stage).getOrElse(() -> null);
-      active += info == null ? 0 : info.numActiveTasks();
-    }
-    return active;
   }
 
   private static void awaitExecutors(int executors, Duration timeout) throws InterruptedException {
