@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         "Benchmark suite over model profiles (mlp, linear, conv, encoder): each profile's rows scored in one JVM on"
             + " the same cores by (a) LakeBatch Delta -> Delta, (b) raw ONNX Runtime in a Java loop over rows in"
             + " memory, (c) a naive per-row Spark UDF; prints rows/s, a/b and a/c against their targets and what"
-            + " batch-size: auto chooses. Skew section: mlp on uniform, 80%-in-one-file and tiny-file inputs."
+            + " batch-size: auto chooses. Skew section: mlp on uniform, 80%%-in-one-file and tiny-file inputs."
             + " Scaling section: mlp at growing sizes, ns/row and peak heap/RSS.",
         "Writes results.csv and results.json under --out; generated models and tables go to <out>/run (recreated).",
         "Default: every profile at its quick size plus the skew section (a few minutes on 2 cores)."})
