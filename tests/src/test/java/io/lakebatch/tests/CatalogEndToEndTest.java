@@ -25,6 +25,7 @@ import io.lakebatch.jobs.SyntheticTables;
 import io.lakebatch.submit.modelgen.ModelGenerator;
 import io.lakebatch.submit.modelgen.ModelKind;
 import io.lakebatch.submit.modelgen.ModelOptions;
+import io.lakebatch.udf.FaultInjection;
 import io.lakebatch.udf.InspectedModel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -190,13 +191,16 @@ abstract class CatalogEndToEndTest {
     int chunks = prepared.plan().chunks().size();
     assertThat(chunks).isGreaterThanOrEqualTo(4);
 
-    CompletableFuture<RunSummary> running = CompletableFuture.supplyAsync(() -> job.run(prepared));
     List<RunProgress> seen = new ArrayList<>();
-    while (!running.isDone()) {
-      catalog.runs().find(prepared.runId()).ifPresent(r -> seen.add(catalog.runs().progress(r.runId())));
-      Thread.sleep(100);
+    RunSummary summary;
+    try (SlowTasks ignored = new SlowTasks()) {
+      CompletableFuture<RunSummary> running = CompletableFuture.supplyAsync(() -> job.run(prepared));
+      while (!running.isDone()) {
+        catalog.runs().find(prepared.runId()).ifPresent(r -> seen.add(catalog.runs().progress(r.runId())));
+        Thread.sleep(50);
+      }
+      summary = running.get(1, TimeUnit.MINUTES);
     }
-    RunSummary summary = running.get(1, TimeUnit.MINUTES);
 
     assertThat(summary.state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(seen).as("progress seen mid-run")
@@ -221,14 +225,18 @@ abstract class CatalogEndToEndTest {
     PreparedRun prepared = job.prepare(JobSpecParser.parse(specFile));
     int chunks = prepared.plan().chunks().size();
 
-    CompletableFuture<RunSummary> running = CompletableFuture.supplyAsync(() -> job.run(prepared));
-    while (catalog.runs().find(prepared.runId()).map(r -> catalog.runs().progress(r.runId()).chunksDone() < 1)
-        .orElse(true)) {
-      assertThat(running).isNotDone();
-      Thread.sleep(20);
+    RunRecord flagged;
+    RunSummary cancelled;
+    try (SlowTasks ignored = new SlowTasks()) {
+      CompletableFuture<RunSummary> running = CompletableFuture.supplyAsync(() -> job.run(prepared));
+      while (catalog.runs().find(prepared.runId()).map(r -> catalog.runs().progress(r.runId()).chunksDone() < 1)
+          .orElse(true)) {
+        assertThat(running).isNotDone();
+        Thread.sleep(20);
+      }
+      flagged = catalog.runs().requestCancel(prepared.runId());
+      cancelled = running.get(1, TimeUnit.MINUTES);
     }
-    RunRecord flagged = catalog.runs().requestCancel(prepared.runId());
-    RunSummary cancelled = running.get(1, TimeUnit.MINUTES);
 
     assertThat(flagged.cancelRequested()).isTrue();
     assertThat(cancelled.state()).isEqualTo(RunState.CANCELLED);
@@ -305,5 +313,24 @@ abstract class CatalogEndToEndTest {
     assertThat(error.getMessage()).contains("is PLANNING in").contains("lakebatch cancel " + prepared.runId());
     assertThat(catalog.runs().get(prepared.runId()).state()).isEqualTo(RunState.PLANNING);
     assertThat(output).doesNotExist();
+  }
+
+  /**
+   * While open, every first task attempt sleeps {@value #SLOW_TASK_MILLIS} ms (the test hook), so a run of
+   * small chunks lasts long enough for a poller to see it between chunks on a loaded machine.
+   */
+  private final class SlowTasks implements AutoCloseable {
+    private static final long SLOW_TASK_MILLIS = 150;
+
+    SlowTasks() {
+      spark.conf().set(FaultInjection.PREFIX + "slow-task-rate", "1.0");
+      spark.conf().set(FaultInjection.PREFIX + "slow-task-millis", Long.toString(SLOW_TASK_MILLIS));
+    }
+
+    @Override
+    public void close() {
+      spark.conf().unset(FaultInjection.PREFIX + "slow-task-rate");
+      spark.conf().unset(FaultInjection.PREFIX + "slow-task-millis");
+    }
   }
 }

@@ -16,6 +16,7 @@ import io.lakebatch.submit.LakeBatchCli;
 import io.lakebatch.submit.modelgen.ModelGenerator;
 import io.lakebatch.submit.modelgen.ModelKind;
 import io.lakebatch.submit.modelgen.ModelOptions;
+import io.lakebatch.udf.FaultInjection;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -43,6 +44,7 @@ class CrashResumeTest {
   private static final long ROWS = 120_000;
   private static final long ROWS_PER_CHUNK = 15_000;
   private static final int FEATURES = 16;
+  private static final long SLOW_TASK_MILLIS = 300;
 
   @TempDir static Path folder;
   private static SparkSession spark;
@@ -124,6 +126,9 @@ class CrashResumeTest {
       command.add("-Dlog4j2.configurationFile=" + log4j);
     }
     command.add("-Dlakebatch.home=" + TestCatalog.home());
+    // Chunks score in ~0.1 s; first task attempts sleep so the kill after 3 commits lands well before the last.
+    command.add("-D" + FaultInjection.PREFIX + "slow-task-rate=1.0");
+    command.add("-D" + FaultInjection.PREFIX + "slow-task-millis=" + SLOW_TASK_MILLIS);
     command.addAll(List.of("-cp", classpath, LakeBatchCli.class.getName(), "run", specFile.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
