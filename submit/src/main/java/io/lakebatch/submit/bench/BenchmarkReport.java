@@ -28,14 +28,29 @@ public record BenchmarkReport(
     scaling = List.copyOf(scaling);
   }
 
-  /** The scaling section's spread of ns/row, max/min - 1; empty without that section. */
+  /** The scaling section's spread of ns/row (prepare + run), max/min - 1; empty without that section. */
   public OptionalDouble scalingSpread() {
+    return spread(ScalingMeasurement::nanosPerRow);
+  }
+
+  /** The scaling section's spread of ns/row after prepare, max/min - 1; empty without that section. */
+  public OptionalDouble scalingRunSpread() {
+    return spread(ScalingMeasurement::runNanosPerRow);
+  }
+
+  private OptionalDouble spread(java.util.function.ToDoubleFunction<ScalingMeasurement> nanosPerRow) {
     if (scaling.isEmpty()) {
       return OptionalDouble.empty();
     }
-    double min = scaling.stream().mapToDouble(ScalingMeasurement::nanosPerRow).min().orElseThrow();
-    double max = scaling.stream().mapToDouble(ScalingMeasurement::nanosPerRow).max().orElseThrow();
+    double min = scaling.stream().mapToDouble(nanosPerRow).min().orElseThrow();
+    double max = scaling.stream().mapToDouble(nanosPerRow).max().orElseThrow();
     return OptionalDouble.of(max / min - 1);
+  }
+
+  /** Fixed cost per run and marginal cost per row of the scaling section; empty with fewer than two sizes. */
+  public Optional<ScalingMeasurement.CostFit> scalingFit() {
+    return scaling.stream().mapToLong(ScalingMeasurement::rows).distinct().count() < 2
+        ? Optional.empty() : Optional.of(ScalingMeasurement.CostFit.of(scaling));
   }
 
   /** The tables printed by {@code lakebatch bench}. */
@@ -100,20 +115,28 @@ public record BenchmarkReport(
   private void scalingTable(StringBuilder out) {
     out.append(format("%nscaling: mlp profile, LakeBatch run (prepare + run) at growing sizes; local mode: driver"
         + " and executors share this JVM, so its peaks are the whole run's%n"));
-    String row = "| %12s | %8s | %8s | %22s | %14s | %-24s |%n";
-    out.append(format(row, "rows", "wall s", "ns/row", "peak live heap MiB (GC)", "peak heap MiB", "peak RSS MiB"));
-    out.append(format(row, dashes(12), dashes(8), dashes(8), dashes(22), dashes(14), dashes(24)));
+    String row = "| %12s | %8s | %9s | %8s | %14s | %22s | %14s | %-24s |%n";
+    out.append(format(row, "rows", "wall s", "prepare s", "ns/row", "ns/row (run)", "peak live heap MiB (GC)",
+        "peak heap MiB", "peak RSS MiB"));
+    out.append(format(row, dashes(12), dashes(8), dashes(9), dashes(8), dashes(14), dashes(22), dashes(14),
+        dashes(24)));
     for (ScalingMeasurement m : scaling) {
-      out.append(format(row, format("%,d", m.rows()), format("%.2f", m.seconds()), format("%.0f", m.nanosPerRow()),
+      out.append(format(row, format("%,d", m.rows()), format("%.2f", m.seconds()), format("%.2f", m.prepareSeconds()),
+          format("%.0f", m.nanosPerRow()), format("%.0f", m.runNanosPerRow()),
           format("%,d", m.peaks().liveHeapBytes() >> 20), format("%,d", m.peaks().heapBytes() >> 20), rss(m.peaks())));
     }
-    out.append(format("peak live heap = largest heap left after a garbage collection during the run (what it"
-        + " retains); peak heap also counts garbage not yet collected%n"));
-    double spread = scalingSpread().orElseThrow();
+    out.append(format("ns/row (run) = after prepare (input snapshot, plan, preflight); peak live heap = largest heap"
+        + " left after a garbage collection during the run (what it retains); peak heap also counts garbage not yet"
+        + " collected%n"));
     Target target = ScalingMeasurement.SPREAD;
-    out.append(format("ns/row spread (max/min - 1): %.1f%% (target %s%%: %s)%n", spread * 100,
-        target.bound() == Target.Bound.AT_MOST ? "<= " + Math.round(target.threshold() * 100) : target.describe(),
-        target.mark(spread)));
+    String bound = target.bound() == Target.Bound.AT_MOST ? "<= " + Math.round(target.threshold() * 100)
+        : target.describe();
+    double spread = scalingSpread().orElseThrow();
+    double runSpread = scalingRunSpread().orElseThrow();
+    out.append(format("ns/row spread (max/min - 1): %.1f%% prepare + run, %.1f%% run (target %s%%: %s, %s)%n",
+        spread * 100, runSpread * 100, bound, target.mark(spread), target.mark(runSpread)));
+    scalingFit().ifPresent(fit -> out.append(format("least-squares fit of wall time: %.2f s fixed per run + %.0f"
+        + " ns/row; the fixed part is why ns/row falls with size%n", fit.fixedSeconds(), fit.marginalNanosPerRow())));
   }
 
   private static String rss(PeakMemory.Peaks peaks) {
@@ -158,7 +181,9 @@ public record BenchmarkReport(
     for (ScalingMeasurement m : scaling) {
       String item = Long.toString(m.rows());
       out.append(csvLine("scaling", "mlp", item, "wall_seconds", m.seconds(), Optional.empty()));
+      out.append(csvLine("scaling", "mlp", item, "prepare_seconds", m.prepareSeconds(), Optional.empty()));
       out.append(csvLine("scaling", "mlp", item, "ns_per_row", m.nanosPerRow(), Optional.empty()));
+      out.append(csvLine("scaling", "mlp", item, "run_ns_per_row", m.runNanosPerRow(), Optional.empty()));
       out.append(csvLine("scaling", "mlp", item, "peak_heap_bytes", m.peaks().heapBytes(), Optional.empty()));
       out.append(csvLine("scaling", "mlp", item, "peak_live_heap_bytes", m.peaks().liveHeapBytes(), Optional.empty()));
       m.peaks().rssBytes().ifPresent(rss -> out.append(
@@ -166,6 +191,12 @@ public record BenchmarkReport(
     }
     scalingSpread().ifPresent(spread -> out.append(
         csvLine("scaling", "mlp", "all", "ns_per_row_spread", spread, Optional.of(ScalingMeasurement.SPREAD))));
+    scalingRunSpread().ifPresent(spread -> out.append(
+        csvLine("scaling", "mlp", "all", "run_ns_per_row_spread", spread, Optional.of(ScalingMeasurement.SPREAD))));
+    scalingFit().ifPresent(fit -> {
+      out.append(csvLine("scaling", "mlp", "fit", "fixed_seconds", fit.fixedSeconds(), Optional.empty()));
+      out.append(csvLine("scaling", "mlp", "fit", "marginal_ns_per_row", fit.marginalNanosPerRow(), Optional.empty()));
+    });
     return out.toString();
   }
 
@@ -227,13 +258,18 @@ public record BenchmarkReport(
         ObjectNode node = sizes.addObject()
             .put("rows", m.rows())
             .put("wall_seconds", m.seconds())
+            .put("prepare_seconds", m.prepareSeconds())
             .put("ns_per_row", m.nanosPerRow())
+            .put("run_ns_per_row", m.runNanosPerRow())
             .put("peak_heap_bytes", m.peaks().heapBytes())
             .put("peak_live_heap_bytes", m.peaks().liveHeapBytes())
             .put("peak_rss_scope", m.peaks().rssScope().name().toLowerCase(Locale.ROOT));
         m.peaks().rssBytes().ifPresent(rss -> node.put("peak_rss_bytes", rss));
       }
       ratio(section, "ns_per_row_spread", scalingSpread().orElseThrow(), Optional.of(ScalingMeasurement.SPREAD));
+      ratio(section, "run_ns_per_row_spread", scalingRunSpread().orElseThrow(), Optional.of(ScalingMeasurement.SPREAD));
+      scalingFit().ifPresent(fit -> section.putObject("fit").put("fixed_seconds", fit.fixedSeconds())
+          .put("marginal_ns_per_row", fit.marginalNanosPerRow()));
     }
     try {
       return mapper.writeValueAsString(root) + "\n";

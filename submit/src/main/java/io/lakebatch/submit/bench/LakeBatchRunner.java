@@ -37,8 +37,11 @@ final class LakeBatchRunner {
     this.catalog = Catalog.open(CatalogConfig.embedded(workspace.home()));
   }
 
-  /** One timed LakeBatch run: what was planned, what it did, and the wall time of prepare plus run. */
-  record TimedRun(PreparedRun prepared, RunSummary summary, Duration wall) {
+  /**
+   * One timed LakeBatch run: what was planned, what it did, the wall time of prepare plus run, and of
+   * prepare alone.
+   */
+  record TimedRun(PreparedRun prepared, RunSummary summary, Duration wall, Duration prepare) {
     double seconds() {
       return wall.toNanos() / 1e9;
     }
@@ -107,8 +110,10 @@ final class LakeBatchRunner {
     long begin = System.nanoTime();
     PreparedRun prepared;
     RunSummary summary;
+    Duration prepare;
     try {
       prepared = job.prepare(spec);
+      prepare = Duration.ofNanos(System.nanoTime() - begin);
       summary = job.run(prepared);
     } finally {
       // InferenceJob leaves its last chunk's job description set; later jobs are not part of the run
@@ -119,7 +124,7 @@ final class LakeBatchRunner {
       throw LakeBatchErrors.internal(String.format("benchmark job %s wrote %,d rows to %s, expected %,d (%s)",
           spec.name(), summary.rowsOut(), spec.output().path(), rows, summary.state()), null);
     }
-    return new TimedRun(prepared, summary, wall);
+    return new TimedRun(prepared, summary, wall, prepare);
   }
 
   private InferenceJob job(PrintStream progress) {

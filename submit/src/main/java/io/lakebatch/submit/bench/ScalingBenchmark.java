@@ -55,9 +55,11 @@ final class ScalingBenchmark {
       PeakMemory.RssScope scope = PeakMemory.reset();
       LakeBatchRunner.TimedRun timed = lakeBatch.run(lakeBatch.writeSpec(files.spec("lakebatch"),
           "bench-scaling-" + rows, PROFILE, files.input(), files.lakeBatchOutput(), batch), rows, DISCARD);
-      ScalingMeasurement measurement = new ScalingMeasurement(rows, timed.wall(), PeakMemory.read(scope));
-      out.printf(Locale.ROOT, "[scaling] %,d rows: %.2f s, %.0f ns/row%n", rows, measurement.seconds(),
-          measurement.nanosPerRow());
+      ScalingMeasurement measurement = new ScalingMeasurement(rows, timed.wall(), timed.prepare(),
+          PeakMemory.read(scope));
+      out.printf(Locale.ROOT, "[scaling] %,d rows: %.2f s (prepare %.2f s), %.0f ns/row, %.0f ns/row after prepare%n",
+          rows, measurement.seconds(), measurement.prepareSeconds(), measurement.nanosPerRow(),
+          measurement.runNanosPerRow());
       measurements.add(measurement);
       BenchmarkWorkspace.delete(files.folder());
     }
