@@ -24,10 +24,11 @@ import java.util.Set;
  * @param out folder for the generated models and tables ({@code out/run}, recreated) and the results
  * @param warmUp whether each path first scores a small warm-up table
  * @param tinyFiles files of the skew section's many-tiny-files input
+ * @param skewRounds rounds of the skew section: each runs every layout once, and each layout reports its median
  */
 public record BenchmarkOptions(
     List<BenchmarkProfile> profiles, Set<BenchmarkSection> sections, Map<BenchmarkProfile, Long> rows,
-    List<Long> scalingRows, int cores, Path out, WarmUp warmUp, int tinyFiles) {
+    List<Long> scalingRows, int cores, Path out, WarmUp warmUp, int tinyFiles, int skewRounds) {
   public static final long MIN_ROWS = 1;
   /** Path (b) holds at most {@link BenchmarkProfile#inMemoryRowLimit()} rows; the LakeBatch table may be larger. */
   public static final long MAX_ROWS = 100_000_000;
@@ -37,6 +38,8 @@ public record BenchmarkOptions(
   public static final List<Long> QUICK_SCALING_ROWS = List.of(250_000L, 1_000_000L);
   public static final List<Long> LARGE_SCALING_ROWS = List.of(1_000_000L, 5_000_000L, 20_000_000L);
   public static final int DEFAULT_CORES = 2;
+  /** Rounds of the skew section: single runs on a shared 2-core machine vary by 10-30 %. */
+  public static final int DEFAULT_SKEW_ROUNDS = 3;
 
   public BenchmarkOptions {
     profiles = List.copyOf(profiles);
@@ -67,6 +70,9 @@ public record BenchmarkOptions(
     if (tinyFiles < 2) {
       throw LakeBatchErrors.usage("Invalid tiny-file count (must be at least 2): " + tinyFiles);
     }
+    if (skewRounds < 1) {
+      throw LakeBatchErrors.usage("Invalid skew rounds (must be at least 1): " + skewRounds);
+    }
     if (cores < 1 || cores > MAX_CORES) {
       throw LakeBatchErrors.usage(String.format(
           "Invalid benchmark cores %d (must be in [1, %d])", cores, MAX_CORES));
@@ -80,7 +86,8 @@ public record BenchmarkOptions(
       rows.put(profile, profile.defaultRows());
     }
     return new BenchmarkOptions(Arrays.asList(BenchmarkProfile.values()), EnumSet.of(BenchmarkSection.SKEW), rows,
-        QUICK_SCALING_ROWS, DEFAULT_CORES, out, WarmUp.RUN, SkewLayout.TINY_FILES_COUNT);
+        QUICK_SCALING_ROWS, DEFAULT_CORES, out, WarmUp.RUN, SkewLayout.TINY_FILES_COUNT,
+        DEFAULT_SKEW_ROUNDS);
   }
 
   /** Every profile's rows times {@value #LARGE_FACTOR}, the large scaling sizes, and the scaling section. */
@@ -89,39 +96,43 @@ public record BenchmarkOptions(
     rows.forEach((profile, count) -> larger.put(profile, count * LARGE_FACTOR));
     Set<BenchmarkSection> more = EnumSet.of(BenchmarkSection.SCALING);
     more.addAll(sections);
-    return new BenchmarkOptions(profiles, more, larger, LARGE_SCALING_ROWS, cores, out, warmUp, tinyFiles);
+    return new BenchmarkOptions(profiles, more, larger, LARGE_SCALING_ROWS, cores, out, warmUp, tinyFiles, skewRounds);
   }
 
   public BenchmarkOptions withProfiles(List<BenchmarkProfile> value) {
-    return new BenchmarkOptions(value, sections, rows, scalingRows, cores, out, warmUp, tinyFiles);
+    return new BenchmarkOptions(value, sections, rows, scalingRows, cores, out, warmUp, tinyFiles, skewRounds);
   }
 
   public BenchmarkOptions withSections(Set<BenchmarkSection> value) {
-    return new BenchmarkOptions(profiles, value, rows, scalingRows, cores, out, warmUp, tinyFiles);
+    return new BenchmarkOptions(profiles, value, rows, scalingRows, cores, out, warmUp, tinyFiles, skewRounds);
   }
 
   /** Sets the rows of one profile. */
   public BenchmarkOptions withRows(BenchmarkProfile profile, long value) {
     Map<BenchmarkProfile, Long> changed = new EnumMap<>(rows);
     changed.put(profile, value);
-    return new BenchmarkOptions(profiles, sections, changed, scalingRows, cores, out, warmUp, tinyFiles);
+    return new BenchmarkOptions(profiles, sections, changed, scalingRows, cores, out, warmUp, tinyFiles, skewRounds);
   }
 
   public BenchmarkOptions withScalingRows(List<Long> value) {
-    return new BenchmarkOptions(profiles, sections, rows, value, cores, out, warmUp, tinyFiles);
+    return new BenchmarkOptions(profiles, sections, rows, value, cores, out, warmUp, tinyFiles, skewRounds);
   }
 
   public BenchmarkOptions withCores(int value) {
-    return new BenchmarkOptions(profiles, sections, rows, scalingRows, value, out, warmUp, tinyFiles);
+    return new BenchmarkOptions(profiles, sections, rows, scalingRows, value, out, warmUp, tinyFiles, skewRounds);
   }
 
   public BenchmarkOptions withWarmUp(WarmUp value) {
-    return new BenchmarkOptions(profiles, sections, rows, scalingRows, cores, out, value, tinyFiles);
+    return new BenchmarkOptions(profiles, sections, rows, scalingRows, cores, out, value, tinyFiles, skewRounds);
   }
 
   /** Fewer tiny files make the skew section's smoke run faster; the section needs many for its point. */
   public BenchmarkOptions withTinyFiles(int value) {
-    return new BenchmarkOptions(profiles, sections, rows, scalingRows, cores, out, warmUp, value);
+    return new BenchmarkOptions(profiles, sections, rows, scalingRows, cores, out, warmUp, value, skewRounds);
+  }
+
+  public BenchmarkOptions withSkewRounds(int value) {
+    return new BenchmarkOptions(profiles, sections, rows, scalingRows, cores, out, warmUp, tinyFiles, value);
   }
 
   public long rowsOf(BenchmarkProfile profile) {

@@ -96,17 +96,17 @@ public record BenchmarkReport(
   }
 
   private void skewTable(StringBuilder out) {
-    out.append(format("%nskew: mlp profile, %,d rows per input, LakeBatch wall time (prepare + run)%n",
-        skew.get(0).rows()));
-    String row = "| %-10s | %-32s | %6s | %5s | %8s | %10s | %-15s | %-19s |%n";
-    out.append(format(row, "input", "layout", "files", "tasks", "wall s", "vs uniform", "target",
+    out.append(format("%nskew: mlp profile, %,d rows per input, LakeBatch wall time (prepare + run), median of %d"
+        + " rounds (each round runs the three inputs in turn)%n", skew.get(0).rows(), skew.get(0).rounds()));
+    String row = "| %-10s | %-32s | %6s | %5s | %8s | %9s | %10s | %-15s | %-19s |%n";
+    out.append(format(row, "input", "layout", "files", "tasks", "wall s", "prepare s", "vs uniform", "target",
         "est. skew rows/cost"));
-    out.append(format(row, dashes(10), dashes(32), dashes(6), dashes(5), dashes(8), dashes(10), dashes(15),
+    out.append(format(row, dashes(10), dashes(32), dashes(6), dashes(5), dashes(8), dashes(9), dashes(10), dashes(15),
         dashes(19)));
     Target target = SkewMeasurement.RATIO_TO_UNIFORM;
     for (SkewMeasurement m : skew) {
       out.append(format(row, m.layout().id(), m.description(), m.files(), m.tasks(), format("%.2f", m.seconds()),
-          format("%.2f", m.ratioToUniform()),
+          format("%.2f", m.prepareSeconds()), format("%.2f", m.ratioToUniform()),
           m.layout() == SkewLayout.UNIFORM ? "-" : target.describe() + " " + target.mark(m.ratioToUniform()),
           format("%.2f / %.2f", m.estimatedSkew(), m.estimatedCostSkew())));
     }
@@ -173,6 +173,8 @@ public record BenchmarkReport(
       out.append(csvLine("skew", "mlp", item, "files", m.files(), Optional.empty()));
       out.append(csvLine("skew", "mlp", item, "tasks", m.tasks(), Optional.empty()));
       out.append(csvLine("skew", "mlp", item, "wall_seconds", m.seconds(), Optional.empty()));
+      out.append(csvLine("skew", "mlp", item, "prepare_seconds", m.prepareSeconds(), Optional.empty()));
+      out.append(csvLine("skew", "mlp", item, "rounds", m.rounds(), Optional.empty()));
       out.append(csvLine("skew", "mlp", item, "ratio_to_uniform", m.ratioToUniform(),
           m.layout() == SkewLayout.UNIFORM ? Optional.empty() : Optional.of(SkewMeasurement.RATIO_TO_UNIFORM)));
       out.append(csvLine("skew", "mlp", item, "estimated_skew", m.estimatedSkew(), Optional.empty()));
@@ -244,6 +246,8 @@ public record BenchmarkReport(
             .put("files", m.files())
             .put("tasks", m.tasks())
             .put("wall_seconds", m.seconds())
+            .put("prepare_seconds", m.prepareSeconds())
+            .put("rounds", m.rounds())
             .put("estimated_skew", m.estimatedSkew())
             .put("estimated_cost_skew", m.estimatedCostSkew());
         ratio(node, "ratio_to_uniform", m.ratioToUniform(),

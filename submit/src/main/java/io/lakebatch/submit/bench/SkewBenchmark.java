@@ -8,7 +8,11 @@ import io.lakebatch.submit.bench.BenchmarkWorkspace.CaseFolder;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -52,25 +56,42 @@ final class SkewBenchmark {
       lakeBatch.run(lakeBatch.writeSpec(warmUp.spec("lakebatch"), "bench-skew-warm-up", PROFILE, warmUp.input(),
           warmUp.lakeBatchOutput(), batch), warmUpRows, DISCARD);
     }
-    List<SkewMeasurement> measurements = new ArrayList<>();
-    double uniformSeconds = 0;
-    for (SkewLayout layout : SkewLayout.values()) {
-      CaseFolder files = workspace.skew(layout.id());
-      out.printf("[skew] %s: timed LakeBatch run%n", layout.id());
-      out.flush();
-      LakeBatchRunner.TimedRun timed = lakeBatch.run(lakeBatch.writeSpec(files.spec("lakebatch"),
-          "bench-skew-" + layout.id(), PROFILE, files.input(), files.lakeBatchOutput(), batch), rows, DISCARD);
-      PreparedRun prepared = timed.prepared();
-      if (layout == SkewLayout.UNIFORM) {
-        uniformSeconds = timed.seconds();
+    // Rounds run the layouts in turn, so a slow spell of the machine hits every layout, not one.
+    Map<SkewLayout, List<LakeBatchRunner.TimedRun>> runs = new EnumMap<>(SkewLayout.class);
+    for (int round = 1; round <= options.skewRounds(); round++) {
+      for (SkewLayout layout : SkewLayout.values()) {
+        CaseFolder files = workspace.skew(layout.id());
+        BenchmarkWorkspace.delete(files.lakeBatchOutput());
+        LakeBatchRunner.TimedRun timed = lakeBatch.run(lakeBatch.writeSpec(files.spec("lakebatch"),
+            "bench-skew-" + layout.id() + "-" + round, PROFILE, files.input(), files.lakeBatchOutput(), batch), rows,
+            DISCARD);
+        out.printf(Locale.ROOT, "[skew] round %d/%d, %s: %.2f s (prepare %.2f s)%n", round, options.skewRounds(),
+            layout.id(), timed.seconds(), timed.prepare().toNanos() / 1e9);
+        out.flush();
+        runs.computeIfAbsent(layout, l -> new ArrayList<>()).add(timed);
       }
+    }
+    List<SkewMeasurement> measurements = new ArrayList<>();
+    double uniformSeconds = median(runs.get(SkewLayout.UNIFORM)).seconds();
+    for (SkewLayout layout : SkewLayout.values()) {
+      LakeBatchRunner.TimedRun timed = median(runs.get(layout));
+      PreparedRun prepared = timed.prepared();
       SkewMeasurement measurement = new SkewMeasurement(layout, layout.description(cores, options.tinyFiles()), rows,
-          prepared.plan().fileCount(), prepared.plan().taskCount(), timed.wall(), prepared.plan().estimatedSkew(),
-          prepared.plan().estimatedCostSkew(), timed.seconds() / uniformSeconds);
-      out.printf("[skew] %s: %.2f s, %d files, %d tasks, estimated skew %.2f%n", layout.id(),
-          measurement.seconds(), measurement.files(), measurement.tasks(), measurement.estimatedSkew());
+          prepared.plan().fileCount(), prepared.plan().taskCount(), timed.wall(), timed.prepare(),
+          options.skewRounds(), prepared.plan().estimatedSkew(), prepared.plan().estimatedCostSkew(),
+          timed.seconds() / uniformSeconds);
+      out.printf(Locale.ROOT, "[skew] %s: median %.2f s of %d, %d files, %d tasks, estimated skew %.2f%n", layout.id(),
+          measurement.seconds(), options.skewRounds(), measurement.files(), measurement.tasks(),
+          measurement.estimatedSkew());
       measurements.add(measurement);
     }
     return measurements;
+  }
+
+  /** The run of median wall time (the upper median of an even count). */
+  private static LakeBatchRunner.TimedRun median(List<LakeBatchRunner.TimedRun> runs) {
+    List<LakeBatchRunner.TimedRun> sorted = new ArrayList<>(runs);
+    sorted.sort(Comparator.comparing(LakeBatchRunner.TimedRun::wall));
+    return sorted.get(sorted.size() / 2);
   }
 }

@@ -44,7 +44,7 @@ class BenchmarkSmokeTest {
   @Test
   void scoresEveryProfileThreeWaysAndReportsRatiosAndSkew() throws Exception {
     BenchmarkOptions options = BenchmarkOptions.quick(out).withWarmUp(WarmUp.SKIP)
-        .withSections(EnumSet.of(BenchmarkSection.SKEW)).withTinyFiles(TINY_FILES);
+        .withSections(EnumSet.of(BenchmarkSection.SKEW)).withTinyFiles(TINY_FILES).withSkewRounds(2);
     for (Map.Entry<BenchmarkProfile, Long> entry : ROWS.entrySet()) {
       options = options.withRows(entry.getKey(), entry.getValue());
     }
@@ -72,6 +72,8 @@ class BenchmarkSmokeTest {
       assertThat(m.rows()).isEqualTo(ROWS.get(BenchmarkProfile.MLP));
       assertThat(m.ratioToUniform()).isPositive();
       assertThat(m.estimatedSkew()).isGreaterThanOrEqualTo(1);
+      assertThat(m.rounds()).isEqualTo(2);
+      assertThat(m.prepare()).isPositive().isLessThan(m.wall());
     });
     assertThat(report.skew().get(2).files()).isEqualTo(TINY_FILES);
     assertThat(report.scaling()).isEmpty();
@@ -79,7 +81,7 @@ class BenchmarkSmokeTest {
     assertThat(text)
         .contains("| profile | rows (a / b / c)", "| mlp     | 20,000 / 20,000 / 20,000", "| linear  |",
             "| conv    | 32 / 32 / 32", "| encoder | 500 / 500 / 500", ">= 0.70", ">= 0.90", ">= 5")
-        .contains("skew: mlp profile, 20,000 rows", "| uniform ", "| skewed-80 ", "| tiny-files ", "<= 1.15");
+        .contains("skew: mlp profile, 20,000 rows", "median of 2 rounds", "[skew] round 2/2, tiny-files:", "| uniform ", "| skewed-80 ", "| tiny-files ", "<= 1.15");
 
     BenchmarkWorkspace workspace = new BenchmarkWorkspace(out);
     List<String> csv = Files.readAllLines(workspace.resultsCsv());
