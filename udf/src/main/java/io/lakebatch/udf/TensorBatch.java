@@ -225,36 +225,75 @@ final class TensorBatch {
       }
       for (int j = 0; j < ordinals.length; j++) {
         ColumnVector column = batch.column(ordinals[j]);
-        boolean nulls = column.hasNull();
-        String name = names[j];
-        for (int i = 0; i < rows; i++) {
-          int r = row + i;
-          if (nulls && column.isNullAt(r)) {
-            reject(reasons, i, "null in column '" + name + "'");
-            continue;
-          }
-          int index = (slot + i) * elements + j;
-          switch (feed.tensorType()) {
-            case FLOAT -> {
-              float v = column.getFloat(r);
-              if (!Float.isFinite(v)) {
-                reject(reasons, i, nonFinite(name, v));
-              }
-              bytes.putFloat(index * 4, v);
-            }
-            case DOUBLE -> {
-              double v = column.getDouble(r);
-              if (!Double.isFinite(v)) {
-                reject(reasons, i, nonFinite(name, v));
-              }
-              bytes.putDouble(index * 8, v);
-            }
-            case INT64 -> bytes.putLong(index * 8, column.getLong(r));
-            case INT32 -> bytes.putInt(index * 4, column.getInt(r));
-            default -> throw new IllegalStateException("no columnar copy for " + feed.tensorType());
-          }
+        // one type switch per column, not per value: the loops below run once per row and column
+        switch (feed.tensorType()) {
+          case FLOAT -> writeFloats(column, j, row, rows, slot, reasons);
+          case DOUBLE -> writeDoubles(column, j, row, rows, slot, reasons);
+          case INT64 -> writeLongs(column, j, row, rows, slot, reasons);
+          case INT32 -> writeInts(column, j, row, rows, slot, reasons);
+          default -> throw new IllegalStateException("no columnar copy for " + feed.tensorType());
         }
       }
+    }
+
+    private void writeFloats(ColumnVector column, int j, int row, int rows, int slot, String[] reasons) {
+      boolean nulls = column.hasNull();
+      for (int i = 0; i < rows; i++) {
+        int r = row + i;
+        if (nulls && column.isNullAt(r)) {
+          reject(reasons, i, nullIn(j));
+          continue;
+        }
+        float v = column.getFloat(r);
+        if (!Float.isFinite(v)) {
+          reject(reasons, i, nonFinite(names[j], v));
+        }
+        bytes.putFloat(((slot + i) * elements + j) * 4, v);
+      }
+    }
+
+    private void writeDoubles(ColumnVector column, int j, int row, int rows, int slot, String[] reasons) {
+      boolean nulls = column.hasNull();
+      for (int i = 0; i < rows; i++) {
+        int r = row + i;
+        if (nulls && column.isNullAt(r)) {
+          reject(reasons, i, nullIn(j));
+          continue;
+        }
+        double v = column.getDouble(r);
+        if (!Double.isFinite(v)) {
+          reject(reasons, i, nonFinite(names[j], v));
+        }
+        bytes.putDouble(((slot + i) * elements + j) * 8, v);
+      }
+    }
+
+    private void writeLongs(ColumnVector column, int j, int row, int rows, int slot, String[] reasons) {
+      boolean nulls = column.hasNull();
+      for (int i = 0; i < rows; i++) {
+        int r = row + i;
+        if (nulls && column.isNullAt(r)) {
+          reject(reasons, i, nullIn(j));
+          continue;
+        }
+        bytes.putLong(((slot + i) * elements + j) * 8, column.getLong(r));
+      }
+    }
+
+    private void writeInts(ColumnVector column, int j, int row, int rows, int slot, String[] reasons) {
+      boolean nulls = column.hasNull();
+      for (int i = 0; i < rows; i++) {
+        int r = row + i;
+        if (nulls && column.isNullAt(r)) {
+          reject(reasons, i, nullIn(j));
+          continue;
+        }
+        bytes.putInt(((slot + i) * elements + j) * 4, column.getInt(r));
+      }
+    }
+
+    private String nullIn(int j) {
+      return "null in column '" + names[j] + "'";
     }
 
     private void writeArrays(ColumnVector column, int row, int rows, int slot, String[] reasons) {
@@ -263,7 +302,7 @@ final class TensorBatch {
       for (int i = 0; i < rows; i++) {
         int r = row + i;
         if (nulls && column.isNullAt(r)) {
-          reject(reasons, i, "null in column '" + names[0] + "'");
+          reject(reasons, i, nullIn(0));
           continue;
         }
         ColumnarArray array = column.getArray(r);
