@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The suite's result: per profile the three paths' rates with a/b and a/c against their targets, and the skew and
@@ -38,7 +39,7 @@ public record BenchmarkReport(
     return spread(ScalingMeasurement::runNanosPerRow);
   }
 
-  private OptionalDouble spread(java.util.function.ToDoubleFunction<ScalingMeasurement> nanosPerRow) {
+  private OptionalDouble spread(ToDoubleFunction<ScalingMeasurement> nanosPerRow) {
     if (scaling.isEmpty()) {
       return OptionalDouble.empty();
     }

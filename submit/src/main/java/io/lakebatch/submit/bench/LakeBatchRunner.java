@@ -45,6 +45,10 @@ final class LakeBatchRunner {
     double seconds() {
       return wall.toNanos() / 1e9;
     }
+
+    double prepareSeconds() {
+      return prepare.toNanos() / 1e9;
+    }
   }
 
   /** The {@code execution.batch-size} of a spec: a number of rows, or {@code auto}. */

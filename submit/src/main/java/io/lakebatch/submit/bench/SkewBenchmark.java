@@ -66,7 +66,7 @@ final class SkewBenchmark {
             "bench-skew-" + layout.id() + "-" + round, PROFILE, files.input(), files.lakeBatchOutput(), batch), rows,
             DISCARD);
         out.printf(Locale.ROOT, "[skew] round %d/%d, %s: %.2f s (prepare %.2f s)%n", round, options.skewRounds(),
-            layout.id(), timed.seconds(), timed.prepare().toNanos() / 1e9);
+            layout.id(), timed.seconds(), timed.prepareSeconds());
         out.flush();
         runs.computeIfAbsent(layout, l -> new ArrayList<>()).add(timed);
       }
