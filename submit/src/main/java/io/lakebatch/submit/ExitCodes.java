@@ -5,7 +5,8 @@ import io.lakebatch.catalog.store.RunState;
 
 /**
  * The exit codes of {@code lakebatch} (SPEC.md, extended): 0 success, 1 internal error, 2 usage or
- * spec error, 3 data or model error, 4 job PARTIAL, 5 catalog database unreachable, 6 run cancelled.
+ * spec error, 3 data or model error, 4 job PARTIAL, 5 catalog database unreachable, 6 run cancelled,
+ * 7 conflict (another driver took the run over, or another writer replaced the output under it).
  */
 public final class ExitCodes {
   public static final int OK = 0;
@@ -15,6 +16,7 @@ public final class ExitCodes {
   public static final int PARTIAL = 4;
   public static final int UNAVAILABLE = ErrorCategory.UNAVAILABLE.exitCode();
   public static final int CANCELLED = 6;
+  public static final int CONFLICT = ErrorCategory.CONFLICT.exitCode();
 
   private ExitCodes() {}
 

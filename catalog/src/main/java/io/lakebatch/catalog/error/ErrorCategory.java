@@ -4,7 +4,8 @@ package io.lakebatch.catalog.error;
  * What kind of failure an error is; decides retries and the CLI exit code.
  *
  * <p>Exit codes are the SPEC.md contract: 0 success, 1 internal, 2 usage/spec, 3 data or model, 4
- * partial; LakeBatch adds 5: the catalog database cannot be reached.
+ * partial; LakeBatch adds 5: the catalog database cannot be reached, and 7: the run cannot continue
+ * because another driver or writer changed what it depends on (fenced, or its output was replaced).
  */
 public enum ErrorCategory {
   /** A mistake in the spec, the command line or the configuration. Never retried. */
@@ -16,7 +17,12 @@ public enum ErrorCategory {
   /** A bug or an unexpected state inside LakeBatch. */
   INTERNAL(1),
   /** The catalog database cannot be reached; nothing was changed, try again when it is back. */
-  UNAVAILABLE(5);
+  UNAVAILABLE(5),
+  /**
+   * Another driver took the run over (this one is fenced off), or another writer changed the output
+   * table under an unfinished run. This process writes nothing more. Never retried.
+   */
+  CONFLICT(7);
 
   private final int exitCode;
 

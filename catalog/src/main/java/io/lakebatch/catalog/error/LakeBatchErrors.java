@@ -134,6 +134,58 @@ public final class LakeBatchErrors {
         null);
   }
 
+  /**
+   * A driver lost its run: another driver took it over (a higher epoch), so every write of this one
+   * is refused. Nothing more is written by this process.
+   */
+  public static LakeBatchException runFenced(String runId, long epoch, long currentEpoch, String currentOwner) {
+    return new LakeBatchException(
+        ErrorCategory.CONFLICT,
+        "run " + runId + " was taken over by " + currentOwner + " (epoch " + currentEpoch + ") while this driver"
+            + " held epoch " + epoch + "; this driver stops and writes nothing more (see `lakebatch status "
+            + runId + "`)",
+        null);
+  }
+
+  /** The input version an unfinished run pinned can no longer be read. */
+  public static LakeBatchException pinnedInputUnreadable(String runId, String path, long version, Throwable cause) {
+    return new LakeBatchException(
+        ErrorCategory.DATA,
+        "run " + runId + " pinned input " + path + " at version " + version + ", which can no longer be read ("
+            + rootMessage(cause) + "); restore that version (e.g. extend delta.logRetentionDuration /"
+            + " deletedFileRetentionDuration and avoid VACUUM), or start over at the latest version with"
+            + " `--new-run` (chunks already committed by run " + runId + " stay in the output)",
+        cause);
+  }
+
+  /** A file of the input an unfinished run pinned is gone or was rewritten. */
+  public static LakeBatchException pinnedInputChanged(String runId, String file, String what) {
+    return new LakeBatchException(
+        ErrorCategory.DATA,
+        "run " + runId + " cannot resume: input file " + file + " " + what + " since the run pinned its input;"
+            + " its chunks would no longer cover the same rows. Restore the file, or start over with `--new-run`"
+            + " (chunks already committed by run " + runId + " stay in the output)",
+        null);
+  }
+
+  /** A Parquet footer that could not be read while planning, after retries. */
+  public static LakeBatchException footerUnreadable(String file, int attempts, Throwable cause) {
+    return new LakeBatchException(
+        ErrorCategory.DATA,
+        "input file " + file + ": its Parquet footer could not be read (" + attempts + " attempts: "
+            + rootMessage(cause) + "); the plan needs every file's row groups: fix or remove the file",
+        cause);
+  }
+
+  /** Another writer changed the output table under an unfinished run. */
+  public static LakeBatchException outputChanged(String runId, String path, String detail) {
+    return new LakeBatchException(
+        ErrorCategory.CONFLICT,
+        "run " + runId + " cannot resume onto " + path + ": " + detail + ". Resuming would lose or mix rows;"
+            + " start over with `--new-run`",
+        null);
+  }
+
   public static LakeBatchException internal(String message, Throwable cause) {
     return new LakeBatchException(ErrorCategory.INTERNAL, message, cause);
   }

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class LakeBatchErrorsTest {
 
   @ParameterizedTest
-  @CsvSource({"USER, 2", "DATA, 3", "INTERNAL, 1", "TRANSIENT, 1", "UNAVAILABLE, 5"})
+  @CsvSource({"USER, 2", "DATA, 3", "INTERNAL, 1", "TRANSIENT, 1", "UNAVAILABLE, 5", "CONFLICT, 7"})
   void exitCodesFollowTheCliContract(ErrorCategory category, int exitCode) {
     assertThat(category.exitCode()).isEqualTo(exitCode);
   }
