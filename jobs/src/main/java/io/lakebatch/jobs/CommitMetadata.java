@@ -11,12 +11,13 @@ import java.util.Optional;
  * model and input produced a table version even without the catalog.
  */
 public record CommitMetadata(
-    String runId, String runKey, int chunk, String specHash, String model, String modelSha256, long inputVersion) {
+    String runId, String runKey, int chunk, String specHash, String model, String modelSha256, long inputVersion,
+    String splitsHash) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static CommitMetadata of(PreparedRun run, int chunk) {
     return new CommitMetadata(run.runId(), run.key().value(), chunk, run.specHash(), run.modelLabel(),
-        run.inference().model().sha256(), run.input().version());
+        run.inference().model().sha256(), run.input().version(), run.plan().chunks().get(chunk).splitsHash());
   }
 
   String toJson() {
@@ -29,6 +30,7 @@ public record CommitMetadata(
     node.put("model", model);
     node.put("model_sha256", modelSha256);
     node.put("input_version", inputVersion);
+    node.put("splits_sha256", splitsHash);
     return root.toString();
   }
 
@@ -44,7 +46,8 @@ public record CommitMetadata(
       }
       return Optional.of(new CommitMetadata(node.path("run").asText(), node.path("key").asText(),
           node.path("chunk").asInt(-1), node.path("spec_hash").asText(""), node.path("model").asText(""),
-          node.path("model_sha256").asText(""), node.path("input_version").asLong(-1)));
+          node.path("model_sha256").asText(""), node.path("input_version").asLong(-1),
+          node.path("splits_sha256").asText("")));
     } catch (IOException e) {
       return Optional.empty();
     }

@@ -55,6 +55,12 @@ final class DeltaChunkTable {
     return log().tableExists();
   }
 
+  /** The table's latest version, {@code -1} if there is no table yet. */
+  long version() {
+    DeltaLog log = log();
+    return log.tableExists() ? log.update(false, ScalaInterop.none(), ScalaInterop.none()).version() : -1;
+  }
+
   /** Transaction versions recorded in the table, by application id (empty if no table yet). */
   Map<String, Long> transactions() {
     DeltaLog log = log();

@@ -9,11 +9,13 @@ import io.lakebatch.catalog.model.ModelSignature;
 import io.lakebatch.catalog.registry.ModelVersion;
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.ModelSpec;
+import io.lakebatch.catalog.spec.RunIdentity;
 import io.lakebatch.catalog.spec.SpecDefaults;
 import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.catalog.store.ChunkCommit;
 import io.lakebatch.catalog.store.ChunkRecord;
 import io.lakebatch.catalog.store.ChunkState;
+import io.lakebatch.catalog.store.PinnedInputs;
 import io.lakebatch.catalog.store.RunOwner;
 import io.lakebatch.catalog.store.RunRecord;
 import io.lakebatch.catalog.store.RunState;
@@ -22,6 +24,9 @@ import io.lakebatch.planner.Chunk;
 import io.lakebatch.planner.ChunkPlanner;
 import io.lakebatch.planner.FileSplit;
 import io.lakebatch.planner.InferencePlan;
+import io.lakebatch.planner.InputFingerprint;
+import io.lakebatch.planner.PinnedFile;
+import io.lakebatch.planner.StoredPlan;
 import io.lakebatch.planner.PlanningOptions;
 import io.lakebatch.planner.RowCost;
 import io.lakebatch.udf.BatchInferenceFunction;
@@ -97,18 +102,27 @@ public final class InferenceJob {
     this.runFolders = runFolders;
   }
 
+  /** {@link #prepare(JobSpec, RunStart)} resuming the job's unfinished run, if it has one. */
+  public PreparedRun prepare(JobSpec spec) {
+    return prepare(spec, RunStart.RESUME_UNFINISHED);
+  }
+
   /**
    * Checks the spec against the registry, the input and the model and plans the run; runs no Spark
    * job on data. A {@code model.ref} is resolved to its registered file, whose sha256 must still be
    * the registered one.
+   *
+   * <p>With {@link RunStart#RESUME_UNFINISHED}, when the job (same name, output, model, mapping —
+   * see {@link RunIdentity}) has an unfinished run, that run is resumed: its input is opened as the
+   * run pinned it (Delta version and files) and its plan is the one stored at its first attempt. If
+   * the pinned input can no longer be read as it was, this fails naming the version or file; it never
+   * re-plans silently. Otherwise the input is pinned now, at {@code input.version} or its latest.
    */
-  public PreparedRun prepare(JobSpec spec) {
+  public PreparedRun prepare(JobSpec spec, RunStart start) {
     Optional<ModelVersion> registered = spec.model().ref().map(ref -> catalog.models().resolve(ref));
     if (registered.isPresent()) {
       spec = withModel(spec, spec.model().resolvedTo(registered.get().uri()));
     }
-    SparkInputTable input = SparkInputTable.open(spark, spec.input());
-    input.checkFilter();
     String modelFile = spec.model().file();
     byte[] modelBytes = ModelFiles.read(modelFile);
     String sha256 = ModelFiles.sha256(modelBytes);
@@ -118,6 +132,28 @@ public final class InferenceJob {
     if (registered.isEmpty()) {
       registered = catalog.models().findBySha256(sha256);
     }
+    RunIdentity identity = RunIdentity.of(spec, TablePathsQualifier.qualify(spark, spec), sha256);
+    Optional<PinnedInputs.PinnedInput> unfinished = start == RunStart.RESUME_UNFINISHED
+        ? catalog.pinnedInputs().unfinishedRun(identity.jobKey()) : Optional.empty();
+    List<String> notes = new ArrayList<>();
+    SparkInputTable input;
+    StoredPlan stored;
+    if (unfinished.isPresent()) {
+      stored = StoredPlan.fromJson(unfinished.get().planJson());
+      SparkInputTable.Pinned pinned = SparkInputTable.openPinned(spark, spec.input(), stored.input(),
+          unfinished.get().runId());
+      input = pinned.input();
+      notes.add(resumeNote(unfinished.get().runId(), spec, stored.input().version()));
+      if (!pinned.unpinnedFiles().isEmpty()) {
+        notes.add("warning: " + pinned.unpinnedFiles().size() + " input file(s) appeared after run "
+            + unfinished.get().runId() + " pinned its input and are not part of it: " + pinned.unpinnedFiles()
+            + "; they are scored by the next run (or start over with --new-run)");
+      }
+    } else {
+      input = SparkInputTable.open(spark, spec.input());
+      stored = null;
+    }
+    input.checkFilter();
     int threads = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
     try (var session = OrtSessionCache.open(modelFile, modelBytes, threads)) {
       ModelSignature signature = OrtSignatureReader.read(session);
@@ -126,23 +162,23 @@ public final class InferenceJob {
       boolean auto = spec.execution().batchSize().isAuto();
       int batchSize = auto ? SpecDefaults.BATCH_SIZE : spec.execution().batchSize().rows().getAsInt();
       ModelHandle handle = new ModelHandle(modelFile, sha256, threads);
-      int cores = Math.max(1, spark.sparkContext().defaultParallelism());
-      List<String> costColumns = PreparedRun.costColumns(binding).stream()
-          .map(c -> input.schema().fields()[input.schema().fieldIndex(c)].name()).toList();
-      // An input smaller than one chunk is cut as finely as a full chunk would be (pieces of 1/256 of
-      // it), so even a small run of a heavy model keeps every core busy. Depends on the pinned input
-      // only, never on the cluster, like every planning input.
-      long inputRows = input.files().stream().mapToLong(io.lakebatch.planner.InputFile::rows).sum();
-      long rowsPerChunk = Math.max(1, Math.min(spec.execution().rowsPerChunk(), inputRows));
-      PlanningOptions options = new PlanningOptions(rowsPerChunk, spec.execution().rowsPerTask(),
-          cores, SpecDefaults.TASKS_PER_CORE, costColumns.isEmpty() ? RowCost.rowsOnly()
-              : RowCost.byColumnBytes(costColumns, RowCost.DEFAULT_BYTES_PER_ROW_OVERHEAD));
-      InferencePlan plan = ChunkPlanner.plan(input.files(), input.rowGroupSource(), options);
-      RunKey key = RunKey.of(spec, input.version(), sha256, options.rowsPerChunk(), options.pieceRows());
+      if (stored == null) {
+        stored = planNew(spec, input, binding, identity);
+      }
+      RunKey key = new RunKey(identity.runKey(stored.input().version(), stored.input().sha256()));
+      if (unfinished.isPresent() && !key.runId(spec.name()).equals(unfinished.get().runId())) {
+        throw LakeBatchErrors.internal("run " + unfinished.get().runId() + " was found for this job but its pinned"
+            + " input gives run " + key.runId(spec.name()), null);
+      }
+      InferencePlan plan = stored.plan();
       Set<String> columns = new LinkedHashSet<>(spec.input().carry());
       columns.addAll(binding.featureColumns());
       var readSchema = input.rowSchema(List.copyOf(columns));
       InferenceConfig config = new InferenceConfig(handle, binding, readSchema, spec.input().carry(), batchSize);
+      notes.forEach(note -> {
+        out.println(note);
+        LOG.info(note);
+      });
       preflight(input, config, plan);
       Optional<String> choice = Optional.empty();
       if (auto && !plan.chunks().isEmpty()) {
@@ -152,10 +188,46 @@ public final class InferenceJob {
         config = config.withBatchSize(probed.batchSize());
         choice = Optional.of(probed.describe());
       }
-      return new PreparedRun(spec, input, config, plan, key, registered, choice);
+      return new PreparedRun(spec, identity, input, stored, config, key, registered, choice);
     } catch (ai.onnxruntime.OrtException e) {
       throw LakeBatchErrors.modelUnreadable(modelFile, e);
     }
+  }
+
+  /**
+   * Plans a new run from the input as opened now. If a run with the same pin exists (a rerun of a
+   * finished run on an unchanged input), its stored plan is used instead, so chunk ids keep their
+   * meaning even if planning would come out differently on this cluster.
+   */
+  private StoredPlan planNew(JobSpec spec, SparkInputTable input, ModelBinding binding, RunIdentity identity) {
+    InputFingerprint fingerprint = input.fingerprint();
+    String runId = new RunKey(identity.runKey(fingerprint.version(), fingerprint.sha256())).runId(spec.name());
+    Optional<PinnedInputs.PinnedInput> existing = catalog.pinnedInputs().find(runId);
+    if (existing.isPresent()) {
+      return StoredPlan.fromJson(existing.get().planJson());
+    }
+    int cores = Math.max(1, spark.sparkContext().defaultParallelism());
+    List<String> costColumns = PreparedRun.costColumns(binding).stream()
+        .map(c -> input.schema().fields()[input.schema().fieldIndex(c)].name()).toList();
+    // An input smaller than one chunk is cut as finely as a full chunk would be (pieces of 1/256 of
+    // it), so even a small run of a heavy model keeps every core busy. Depends on the pinned input
+    // only, never on the cluster, like every planning input.
+    long inputRows = fingerprint.files().stream().mapToLong(PinnedFile::rows).sum();
+    long rowsPerChunk = Math.max(1, Math.min(spec.execution().rowsPerChunk(), inputRows));
+    PlanningOptions options = new PlanningOptions(rowsPerChunk, spec.execution().rowsPerTask(),
+        cores, SpecDefaults.TASKS_PER_CORE, costColumns.isEmpty() ? RowCost.rowsOnly()
+            : RowCost.byColumnBytes(costColumns, RowCost.DEFAULT_BYTES_PER_ROW_OVERHEAD));
+    return new StoredPlan(fingerprint, ChunkPlanner.plan(fingerprint.inputFiles(), input.rowGroupSource(), options));
+  }
+
+  private String resumeNote(String runId, JobSpec spec, long pinnedVersion) {
+    if (spec.input().format() != io.lakebatch.catalog.spec.TableFormat.DELTA) {
+      return "resuming unfinished run " + runId + " on the input files it pinned (--new-run starts over)";
+    }
+    long latest = org.apache.spark.sql.delta.DeltaLog.forTable(spark, spec.input().path())
+        .update(false, ScalaInterop.none(), ScalaInterop.none()).version();
+    return "resuming unfinished run " + runId + " at input version " + pinnedVersion + ", which it pinned"
+        + (latest > pinnedVersion ? " (the input is at version " + latest + " now; --new-run starts over there)" : "");
   }
 
   /**
@@ -227,6 +299,8 @@ public final class InferenceJob {
     RunStore runs = catalog.runs();
     String runId = prepared.runId();
     runs.register(prepared.newRun());
+    catalog.pinnedInputs().save(prepared.pinnedInput(
+        new DeltaChunkTable(spark, prepared.spec().output().path()).version()));
     Path logFile = runFolders.resolve(runId).resolve("driver.log");
     try {
       Files.createDirectories(logFile.getParent());
@@ -299,7 +373,13 @@ public final class InferenceJob {
       output.checkAppendable(config.outputSchema(), "output.path");
     }
     deadLetter.checkAppendable(config.deadLetterSchema(), "output.dead-letter");
+    if (alreadyCommitted > 0) {
+      checkCommittedSplits(prepared, output);
+    }
     int rebuilt = syncLedger(prepared, runs, output, deadLetter, outputTxns);
+    BadRowBudget badRowBudget = BadRowBudget.of(spec.execution().maxBadRowFraction(), deadLetter.path(),
+        runs.chunks(runId));
+    badRowBudget.check();
 
     report("run %s: %d chunks, %,d rows from %s %s%s -> %s", runId, plan.chunks().size(),
         plan.totalRows(), spec.input().format().specName(), spec.input().path(),
@@ -350,15 +430,39 @@ public final class InferenceJob {
         heartbeat.chunkEnded();
         report("chunk %d/%d committed (table version %d): %,d rows out, %,d dead-letter | %s", chunk.index() + 1,
             plan.chunks().size(), r.version(), r.rowsOut(), r.deadLetterRows(), runs.progress(runId).render());
-        if (rowsIn > 0 && (double) badRows / rowsIn > spec.execution().maxBadRowFraction()) {
-          throw LakeBatchErrors.tooManyBadRows(badRows, rowsIn, spec.execution().maxBadRowFraction(), deadLetter.path());
-        }
+        badRowBudget = badRowBudget.plus(r.rowsIn(), r.deadLetterRows());
+        badRowBudget.check();
       }
     }
     RunState state = cancelled ? RunState.CANCELLED
         : failed.isEmpty() ? RunState.SUCCEEDED : (run + skipped > 0 ? RunState.PARTIAL : RunState.FAILED);
     return new RunSummary(runId, state, plan.totalRows(), rowsIn, rowsOut, badRows, plan.chunks().size(),
         run, skipped, failed, config.batchSize(), prepared.batchSizeChoice(), Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /**
+   * Proves that each chunk id the output records still means the rows this run's plan gives it: the
+   * splits hash in the chunk's commit metadata must equal the stored plan's. A mismatch (a plan
+   * rebuilt differently after the catalog lost it) stops the run before it maps old ids onto other rows.
+   */
+  private void checkCommittedSplits(PreparedRun prepared, DeltaChunkTable output) {
+    String prefix = prepared.key().chunkAppIdPrefix("output");
+    for (DeltaChunkTable.TableCommit commit : output.history(0)) {
+      Optional<CommitMetadata> metadata = CommitMetadata.parse(commit.userMetadata());
+      for (String appId : commit.appIds()) {
+        if (!appId.startsWith(prefix) || metadata.isEmpty() || metadata.get().splitsHash().isEmpty()) {
+          continue;
+        }
+        int chunk = Integer.parseInt(appId.substring(prefix.length()));
+        String planned = chunk < prepared.plan().chunks().size()
+            ? prepared.plan().chunks().get(chunk).splitsHash() : "(no such chunk)";
+        if (!planned.equals(metadata.get().splitsHash())) {
+          throw LakeBatchErrors.outputChanged(prepared.runId(), output.path(), "chunk " + chunk
+              + " was committed at version " + commit.version() + " over splits " + metadata.get().splitsHash()
+              + ", but the run's stored plan gives it splits " + planned);
+        }
+      }
+    }
   }
 
   /**

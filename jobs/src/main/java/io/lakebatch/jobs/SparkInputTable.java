@@ -5,6 +5,8 @@ import io.lakebatch.catalog.spec.InputSpec;
 import io.lakebatch.catalog.spec.TableFormat;
 import io.lakebatch.planner.FileSplit;
 import io.lakebatch.planner.InputFile;
+import io.lakebatch.planner.InputFingerprint;
+import io.lakebatch.planner.PinnedFile;
 import io.lakebatch.planner.ParquetFooterReader;
 import io.lakebatch.planner.PlannedTask;
 import io.lakebatch.planner.RowGroup;
@@ -58,8 +60,8 @@ public final class SparkInputTable {
   private final HadoopFsRelation relation;
   private final Map<String, InternalRow> partitionValues = new HashMap<>();
   private final Map<String, Long> sizes = new HashMap<>();
+  private final Map<String, Long> modificationTimes = new HashMap<>();
   private final Map<String, Long> deltaRows = new HashMap<>();
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SparkInputTable.class);
 
   private final ParquetFooterReader footers;
   private final Map<String, List<RowGroup>> footerCache = new ConcurrentHashMap<>();
@@ -70,13 +72,18 @@ public final class SparkInputTable {
     this.version = version;
     this.table = table;
     this.relation = relation;
-    this.footers = new ParquetFooterReader(spark.sparkContext().hadoopConfiguration());
+    int footerFailures = Integer.parseInt(spark.conf().get(FOOTER_FAILURES_CONF, "0"));
+    this.footers = new ParquetFooterReader(spark.sparkContext().hadoopConfiguration(), footerFailures);
   }
 
-  /** Opens the input, pinning a Delta table to {@code input.version} or to its latest version now. */
+  /** Test hook: the first this many Parquet footer reads of the planner fail (see {@link ParquetFooterReader}). */
+  public static final String FOOTER_FAILURES_CONF = "spark.lakebatch.faults.footer-failures";
+
+  /**
+   * Opens the input for a new run, pinning a Delta table to {@code input.version} or to its latest
+   * version now.
+   */
   public static SparkInputTable open(SparkSession spark, InputSpec spec) {
-    long version = -1;
-    Dataset<Row> table;
     try {
       if (spec.format() == TableFormat.DELTA) {
         DeltaLog log = DeltaLog.forTable(spark, spec.path());
@@ -84,20 +91,82 @@ public final class SparkInputTable {
           throw LakeBatchErrors.inputNotFound(spec.path(), new IllegalStateException("no Delta log under " + spec.path()));
         }
         long latest = log.update(false, ScalaInterop.none(), ScalaInterop.none()).version();
-        version = spec.version().orElse(latest);
+        long version = spec.version().orElse(latest);
         if (version > latest) {
           throw LakeBatchErrors.invalidSpec("input.version", "version " + version + " does not exist; the latest version of "
               + spec.path() + " is " + latest);
         }
-        table = spark.read().format("delta").option("versionAsOf", version).load(spec.path());
-      } else {
-        table = spark.read().parquet(spec.path());
+        return at(spark, spec, version);
       }
+      return at(spark, spec, -1);
     } catch (io.lakebatch.catalog.error.LakeBatchException e) {
       throw e;
     } catch (Exception e) {
       throw LakeBatchErrors.inputNotFound(spec.path(), e);
     }
+  }
+
+  /**
+   * Opens the input exactly as an unfinished run pinned it, and checks it still holds what the run
+   * planned: the pinned Delta version must be readable and every pinned file present with its size
+   * and modification time. Files added since (Parquet) are not part of the run.
+   *
+   * @return the table and the files found that the run did not pin (for a warning)
+   * @throws io.lakebatch.catalog.error.LakeBatchException naming the version or file otherwise
+   */
+  public static Pinned openPinned(SparkSession spark, InputSpec spec, InputFingerprint pinned, String runId) {
+    SparkInputTable input;
+    try {
+      input = at(spark, spec, pinned.version());
+    } catch (Exception e) {
+      if (spec.format() == TableFormat.DELTA) {
+        throw LakeBatchErrors.pinnedInputUnreadable(runId, spec.path(), pinned.version(), e);
+      }
+      throw LakeBatchErrors.inputNotFound(spec.path(), e);
+    }
+    List<String> added = new ArrayList<>(input.sizes.keySet());
+    for (PinnedFile file : pinned.files()) {
+      Long size = input.sizes.get(file.path());
+      if (size == null) {
+        throw LakeBatchErrors.pinnedInputChanged(runId, file.path(), "is gone");
+      }
+      long mtime = input.modificationTimes.getOrDefault(file.path(), file.modificationTime());
+      if (size != file.sizeBytes() || mtime != file.modificationTime()) {
+        throw LakeBatchErrors.pinnedInputChanged(runId, file.path(), "was rewritten (size " + file.sizeBytes()
+            + " -> " + size + " bytes, modified " + file.modificationTime() + " -> " + mtime + ")");
+      }
+      added.remove(file.path());
+    }
+    if (spec.format() == TableFormat.DELTA) {
+      input.checkFilesExist(pinned, runId);
+    }
+    java.util.Collections.sort(added);
+    return new Pinned(input, added);
+  }
+
+  /** An input opened as a run pinned it, and the files it now has that the run did not pin. */
+  public record Pinned(SparkInputTable input, List<String> unpinnedFiles) {}
+
+  /** Delta's log names files; VACUUM may have deleted them since. */
+  private void checkFilesExist(InputFingerprint pinned, String runId) {
+    org.apache.hadoop.conf.Configuration conf = spark.sessionState().newHadoopConf();
+    for (PinnedFile file : pinned.files()) {
+      try {
+        Path path = new Path(file.path());
+        if (!path.getFileSystem(conf).exists(path)) {
+          throw LakeBatchErrors.pinnedInputChanged(runId, file.path(), "is gone (version " + pinned.version()
+              + " still lists it: was the table vacuumed?)");
+        }
+      } catch (java.io.IOException e) {
+        throw LakeBatchErrors.pinnedInputUnreadable(runId, spec.path(), pinned.version(), e);
+      }
+    }
+  }
+
+  private static SparkInputTable at(SparkSession spark, InputSpec spec, long version) {
+    Dataset<Row> table = spec.format() == TableFormat.DELTA
+        ? spark.read().format("delta").option("versionAsOf", version).load(spec.path())
+        : spark.read().parquet(spec.path());
     SparkInputTable input = new SparkInputTable(spark, spec, version, table, relationOf(table, spec.path()));
     input.listFiles();
     if (spec.format() == TableFormat.DELTA) {
@@ -124,6 +193,7 @@ public final class SparkInputTable {
         String path = file.getPath().toString();
         partitionValues.put(path, values);
         sizes.put(path, file.getLen());
+        modificationTimes.put(path, file.getModificationTime());
       }
     }
   }
@@ -143,6 +213,9 @@ public final class SparkInputTable {
       if (listed != null && add.numPhysicalRecords().isDefined()) {
         deltaRows.put(listed, (Long) add.numPhysicalRecords().get());
       }
+      if (listed != null) {
+        modificationTimes.put(listed, add.modificationTime());
+      }
     }
   }
 
@@ -157,13 +230,18 @@ public final class SparkInputTable {
 
   /** The files of the pinned input with row counts: Delta's {@code numRecords}, else the footer's. */
   public List<InputFile> files() {
-    List<InputFile> files = new ArrayList<>();
+    return fingerprint().inputFiles();
+  }
+
+  /** The files of the input as opened, with sizes, modification times and rows: what a new run pins. */
+  public InputFingerprint fingerprint() {
+    List<PinnedFile> files = new ArrayList<>();
     for (Map.Entry<String, Long> file : sizes.entrySet()) {
       Long rows = deltaRows.get(file.getKey());
       long count = rows != null ? rows : rowGroups(file.getKey()).stream().mapToLong(RowGroup::rows).sum();
-      files.add(new InputFile(file.getKey(), file.getValue(), count));
+      files.add(new PinnedFile(file.getKey(), file.getValue(), modificationTimes.getOrDefault(file.getKey(), 0L), count));
     }
-    return files;
+    return new InputFingerprint(version, files);
   }
 
   public RowGroupSource rowGroupSource() {
@@ -188,23 +266,9 @@ public final class SparkInputTable {
     return footerCache.computeIfAbsent(path, this::readRowGroups);
   }
 
-  /**
-   * A file's row groups from its footer. When the footer cannot be read but Delta knows the file's
-   * rows, the file is planned as one split: its chunk then fails on its own at run time, naming the
-   * file, instead of the whole plan failing here.
-   */
+  /** A file's row groups from its footer; a footer that stays unreadable fails the plan, naming the file. */
   private List<RowGroup> readRowGroups(String path) {
-    try {
-      return footers.rowGroups(path);
-    } catch (RuntimeException e) {
-      Long rows = deltaRows.get(path);
-      if (rows == null) {
-        throw e;
-      }
-      LOG.warn("footer of {} cannot be read ({}); planning it as one split of {} rows", path,
-          LakeBatchErrors.rootMessage(e), rows);
-      return List.of(new RowGroup(0, sizes.get(path), rows));
-    }
+    return footers.rowGroups(path);
   }
 
   /** Checks the spec's filter against the schema; a bad predicate is a spec error. */

@@ -4,6 +4,7 @@ import io.lakebatch.catalog.error.LakeBatchErrors;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -14,12 +15,29 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
 
-/** Reads row groups from Parquet footers through the Hadoop file system. */
+/**
+ * Reads row groups from Parquet footers through the Hadoop file system. A footer that cannot be
+ * read is retried ({@value #ATTEMPTS} attempts in all), then fails naming the file: planning never
+ * guesses a file's layout, since a guess would move every later chunk boundary.
+ */
 public final class ParquetFooterReader implements RowGroupSource {
+  static final int ATTEMPTS = 3;
+  private static final long RETRY_PAUSE_MILLIS = 200;
+
   private final Configuration conf;
+  private final AtomicInteger injectedFailures;
 
   public ParquetFooterReader(Configuration conf) {
+    this(conf, 0);
+  }
+
+  /**
+   * @param injectedFailures test hook ({@code spark.lakebatch.faults.footer-failures}): the first this
+   *     many footer reads fail with an {@link IOException}, as a storage hiccup would
+   */
+  public ParquetFooterReader(Configuration conf, int injectedFailures) {
     this.conf = conf;
+    this.injectedFailures = new AtomicInteger(injectedFailures);
   }
 
   @Override
@@ -63,10 +81,36 @@ public final class ParquetFooterReader implements RowGroupSource {
   }
 
   private ParquetMetadata footer(String path) {
+    Exception last = null;
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try {
+        return readFooter(path);
+      } catch (IOException | RuntimeException e) {
+        last = e;
+        pause(attempt);
+      }
+    }
+    throw LakeBatchErrors.footerUnreadable(path, ATTEMPTS, last);
+  }
+
+  private ParquetMetadata readFooter(String path) throws IOException {
+    if (injectedFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new IOException("injected footer read failure (test hook spark.lakebatch.faults.footer-failures)");
+    }
     try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path), conf))) {
       return reader.getFooter();
-    } catch (IOException | RuntimeException e) {
-      throw LakeBatchErrors.unreadableFile(path, e);
+    }
+  }
+
+  private static void pause(int attempt) {
+    if (attempt == ATTEMPTS) {
+      return;
+    }
+    try {
+      Thread.sleep(RETRY_PAUSE_MILLIS * attempt);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw LakeBatchErrors.internal("interrupted while reading Parquet footers", e);
     }
   }
 

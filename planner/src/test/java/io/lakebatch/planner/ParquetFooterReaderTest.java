@@ -230,4 +230,21 @@ class ParquetFooterReaderTest {
             e -> assertThat(e.category()).isEqualTo(ErrorCategory.DATA))
         .hasMessageContaining(empty.toString());
   }
+
+  @Test
+  void aFooterReadThatFailsOnceIsRetriedAndGivesTheSameRowGroups() {
+    List<RowGroup> clean = new ParquetFooterReader(conf).rowGroups(parquetPath);
+    assertThat(new ParquetFooterReader(conf, ParquetFooterReader.ATTEMPTS - 1).rowGroups(parquetPath))
+        .as("no silent one-split fallback: the retried read gives the real layout").isEqualTo(clean);
+  }
+
+  @Test
+  void aFooterThatStaysUnreadableFailsThePlanNamingTheFile() {
+    assertThatThrownBy(() -> new ParquetFooterReader(conf, ParquetFooterReader.ATTEMPTS).rowGroups(parquetPath))
+        .isInstanceOfSatisfying(LakeBatchException.class,
+            e -> assertThat(e.category()).isEqualTo(ErrorCategory.DATA))
+        .hasMessageContaining(parquetPath)
+        .hasMessageContaining(ParquetFooterReader.ATTEMPTS + " attempts")
+        .hasMessageContaining("injected footer read failure");
+  }
 }

@@ -5,6 +5,7 @@ import io.lakebatch.catalog.spec.JobSpecParser;
 import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.jobs.InferenceJob;
 import io.lakebatch.jobs.PreparedRun;
+import io.lakebatch.jobs.RunStart;
 import io.lakebatch.jobs.RunSummary;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -22,17 +23,19 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin SparkOptions spark;
 
+  @Mixin NewRunOption newRun;
+
   @Override
   public Integer call() {
     JobSpec spec = JobSpecParser.parse(specFile);
     Catalog catalog = LakeBatchHome.catalog();
-    return runJob(spec, catalog, spark.session(spec), System.out);
+    return runJob(spec, newRun.start(), catalog, spark.session(spec), System.out);
   }
 
   /** Runs a parsed spec, recording it in {@code catalog}, and prints its summary; returns the exit code. */
-  static int runJob(JobSpec spec, Catalog catalog, SparkSession session, PrintStream out) {
+  static int runJob(JobSpec spec, RunStart start, Catalog catalog, SparkSession session, PrintStream out) {
     InferenceJob job = new InferenceJob(session, out, catalog, LakeBatchHome.runFolders());
-    PreparedRun prepared = job.prepare(spec);
+    PreparedRun prepared = job.prepare(spec, start);
     RunSummary summary = job.run(prepared);
     out.print(summary.render());
     out.flush();

@@ -22,13 +22,16 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Mixin SparkOptions spark;
 
+  @Mixin NewRunOption newRun;
+
   @Option(names = "--conf", description = "extra Spark configuration key=value (repeatable)")
   List<String> conf = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
     JobSpec spec = JobSpecParser.parse(specFile);
-    List<String> command = SparkSubmitCommand.build(spec, spark.resources(spec.resources()), specFile.toAbsolutePath(), conf);
+    List<String> command = SparkSubmitCommand.build(spec, spark.resources(spec.resources()), specFile.toAbsolutePath(), conf,
+        newRun.start());
     LakeBatchHome.catalog();  // an unreachable catalog fails here, before Spark starts (exit 5)
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
     // The driver runs in the child: it records the run in the same catalog and home folder.

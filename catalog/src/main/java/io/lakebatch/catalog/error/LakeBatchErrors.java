@@ -172,7 +172,7 @@ public final class LakeBatchErrors {
   public static LakeBatchException footerUnreadable(String file, int attempts, Throwable cause) {
     return new LakeBatchException(
         ErrorCategory.DATA,
-        "input file " + file + ": its Parquet footer could not be read (" + attempts + " attempts: "
+        "input file " + file + ": its Parquet footer cannot be read (" + attempts + " attempts: "
             + rootMessage(cause) + "); the plan needs every file's row groups: fix or remove the file",
         cause);
   }

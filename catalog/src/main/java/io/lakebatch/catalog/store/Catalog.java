@@ -8,11 +8,13 @@ public final class Catalog {
   private final CatalogDatabase database;
   private final ModelRegistry models;
   private final RunStore runs;
+  private final PinnedInputs pinnedInputs;
 
   private Catalog(CatalogDatabase database, Clock clock) {
     this.database = database;
     this.models = new ModelRegistry(database, clock);
     this.runs = new RunStore(database, clock);
+    this.pinnedInputs = new PinnedInputs(database, clock);
   }
 
   /** Opens (and migrates) the catalog database described by {@code config}. */
@@ -26,6 +28,11 @@ public final class Catalog {
 
   public RunStore runs() {
     return runs;
+  }
+
+  /** What each run pinned at its first attempt; the staged chunks of overwrite runs. */
+  public PinnedInputs pinnedInputs() {
+    return pinnedInputs;
   }
 
   public CatalogConfig config() {
