@@ -86,6 +86,19 @@ class SparkTablePathsTest {
   }
 
   @Test
+  void qualifiedPathsReplaceTheSpecsSpellings() {
+    JobSpec spec = spec(dir + "/in/", "file://" + dir + "/out", dir + "/./bad");
+
+    JobSpec qualified = SparkTablePaths.check(spark, spec).appliedTo(spec);
+
+    assertThat(qualified.input().path()).isEqualTo(local("in"));
+    assertThat(qualified.output().path()).isEqualTo(local("out"));
+    assertThat(qualified.output().deadLetterPath()).isEqualTo(local("bad"));
+    assertThat(qualified).usingRecursiveComparison().ignoringFields("input.path", "output.path", "output.deadLetterPath")
+        .isEqualTo(spec);
+  }
+
+  @Test
   void spellingsThatHideTheSameFolderAreRefused() {
     JobSpec spec = spec(dir + "/in", "file:" + dir + "/in/../in/", dir + "/bad");
 

@@ -48,6 +48,19 @@ public record TablePaths(String input, String output, String deadLetter) {
             + " that does not contain it");
   }
 
+  /** {@code spec} with these locations in place of its own spellings of them. */
+  public JobSpec appliedTo(JobSpec spec) {
+    InputSpec in = spec.input();
+    OutputSpec out = spec.output();
+    return new JobSpec(
+        spec.name(),
+        spec.model(),
+        new InputSpec(in.format(), input, in.version(), in.filter(), in.carry()),
+        new OutputSpec(output, out.mode(), deadLetter),
+        spec.execution(),
+        spec.resources());
+  }
+
   private static void refuseOverlap(
       String field, Location location, String otherName, Location other, String whatToDo) {
     String relation;
