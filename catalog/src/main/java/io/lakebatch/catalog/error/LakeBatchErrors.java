@@ -83,12 +83,20 @@ public final class LakeBatchErrors {
         ErrorCategory.TRANSIENT, what + ": " + rootMessage(cause), cause);
   }
 
+  /**
+   * The catalog database cannot be reached. Passwords in {@code url} are masked in the message and in
+   * the cause chain's messages; a password given apart from the URL must be masked by the caller
+   * ({@link io.lakebatch.catalog.store.JdbcUrls#redact(Throwable, java.util.Collection)}).
+   */
   public static LakeBatchException catalogUnavailable(String url, Throwable cause) {
+    Throwable masked = io.lakebatch.catalog.store.JdbcUrls.redact(
+        cause, io.lakebatch.catalog.store.JdbcUrls.passwords(url));
     return new LakeBatchException(
         ErrorCategory.UNAVAILABLE,
-        "catalog database " + url + " cannot be reached (" + rootMessage(cause)
+        "catalog database " + io.lakebatch.catalog.store.JdbcUrls.redact(url) + " cannot be reached ("
+            + rootMessage(masked)
             + "); check catalog.url in lakebatch.yaml or LAKEBATCH_CATALOG_URL, and that the server is up",
-        cause);
+        masked);
   }
 
   public static LakeBatchException modelNotRegistered(String name, java.util.List<String> known) {

@@ -21,6 +21,9 @@ import java.util.Set;
  * <p>Where it comes from ({@link #load}): the environment variables {@code LAKEBATCH_CATALOG_URL},
  * {@code LAKEBATCH_CATALOG_USER} and {@code LAKEBATCH_CATALOG_PASSWORD}, else the {@code catalog}
  * section of {@code lakebatch.yaml} in the LakeBatch home folder, else the embedded default.
+ *
+ * <p>{@link #toString} masks passwords; print {@link JdbcUrls#redact(String) JdbcUrls.redact(url())},
+ * never {@code url()} itself.
  */
 public record CatalogConfig(String url, String user, String password) {
   public CatalogConfig {
@@ -79,5 +82,21 @@ public record CatalogConfig(String url, String user, String password) {
 
   public boolean isEmbedded() {
     return url.startsWith("jdbc:h2:");
+  }
+
+  /** The passwords this configuration holds (the password setting and any in the URL), to mask in messages. */
+  public java.util.Set<String> secrets() {
+    java.util.Set<String> secrets = new java.util.LinkedHashSet<>(JdbcUrls.passwords(url));
+    if (!password.isEmpty()) {
+      secrets.add(password);
+    }
+    return secrets;
+  }
+
+  /** Safe to print: the password and any password in the URL are masked. */
+  @Override
+  public String toString() {
+    return "CatalogConfig[url=" + JdbcUrls.redact(url) + ", user=" + user + ", password="
+        + (password.isEmpty() ? "" : JdbcUrls.MASK) + "]";
   }
 }

@@ -46,7 +46,7 @@ public final class CatalogDatabase {
       // Kept open (pooled) while Flyway runs: an embedded database would otherwise close and reopen.
       database.giveBack(database.connect());
     } catch (SQLException e) {
-      throw LakeBatchErrors.catalogUnavailable(config.url(), e);
+      throw LakeBatchErrors.catalogUnavailable(config.url(), JdbcUrls.redact(e, config.secrets()));
     }
     try {
       Flyway.configure(CatalogDatabase.class.getClassLoader())
@@ -56,8 +56,9 @@ public final class CatalogDatabase {
           .load()
           .migrate();
     } catch (RuntimeException e) {
-      throw LakeBatchErrors.internal("catalog database " + config.url() + ": schema migration failed ("
-          + LakeBatchErrors.rootMessage(e) + ")", e);
+      Throwable masked = JdbcUrls.redact(e, config.secrets());
+      throw LakeBatchErrors.internal("catalog database " + JdbcUrls.redact(config.url())
+          + ": schema migration failed (" + LakeBatchErrors.rootMessage(masked) + ")", masked);
     }
     return database;
   }
@@ -111,10 +112,11 @@ public final class CatalogDatabase {
         if (retryable && attempt < MAX_TRANSACTION_ATTEMPTS) {
           continue;
         }
+        Throwable masked = JdbcUrls.redact(e, config.secrets());
         if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
-          throw LakeBatchErrors.catalogUnavailable(config.url(), e);
+          throw LakeBatchErrors.catalogUnavailable(config.url(), masked);
         }
-        throw LakeBatchErrors.internal("catalog database error: " + e.getMessage(), e);
+        throw LakeBatchErrors.internal("catalog database error: " + masked.getMessage(), masked);
       } finally {
         // A RuntimeException from the work leaves a rolled-back, still usable connection.
         if (connection != null) {
