@@ -10,6 +10,7 @@ import io.lakebatch.catalog.registry.ModelVersion;
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.ModelSpec;
 import io.lakebatch.catalog.spec.RunIdentity;
+import io.lakebatch.catalog.spec.TablePaths;
 import io.lakebatch.catalog.spec.SpecDefaults;
 import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.catalog.store.ChunkCommit;
@@ -132,7 +133,9 @@ public final class InferenceJob {
     if (registered.isEmpty()) {
       registered = catalog.models().findBySha256(sha256);
     }
-    RunIdentity identity = RunIdentity.of(spec, TablePathsQualifier.qualify(spark, spec), sha256);
+    TablePaths paths = SparkTablePaths.check(spark, spec);
+    spec = paths.appliedTo(spec);
+    RunIdentity identity = RunIdentity.of(spec, paths, sha256);
     Optional<PinnedInputs.PinnedInput> unfinished = start == RunStart.RESUME_UNFINISHED
         ? catalog.pinnedInputs().unfinishedRun(identity.jobKey()) : Optional.empty();
     List<String> notes = new ArrayList<>();

@@ -72,19 +72,10 @@ public record RunIdentity(
   /**
    * The identity of {@code spec} with its model's sha256 and its paths as qualified by the caller.
    */
-  public static RunIdentity of(JobSpec spec, QualifiedPaths paths, String modelSha256) {
+  public static RunIdentity of(JobSpec spec, TablePaths paths, String modelSha256) {
     return new RunIdentity(spec.name(), paths.output(), spec.output().mode(), paths.deadLetter(),
         spec.input().format(), paths.input(), spec.input().version(), spec.input().filter(), spec.input().carry(),
         modelSha256, spec.model().inputs(), spec.model().outputs(), spec.execution().rowsPerChunk());
-  }
-
-  /** The three table locations of a job after qualification (scheme, absolute, normalised). */
-  public record QualifiedPaths(String input, String output, String deadLetter) {
-    public QualifiedPaths {
-      requireNonNull(input, "input is null");
-      requireNonNull(output, "output is null");
-      requireNonNull(deadLetter, "deadLetter is null");
-    }
   }
 
   /** The canonical encoding of the job (no pinned input). */

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RunIdentityTest {
   private static final String SHA = "9f2c".repeat(16);
-  private static final RunIdentity.QualifiedPaths PATHS = new RunIdentity.QualifiedPaths(
+  private static final TablePaths PATHS = new TablePaths(
       "file:/data/orders", "file:/out/eta_scores", "file:/out/eta_scores_dead_letter");
 
   private static final String BASE = """
@@ -114,8 +114,8 @@ class RunIdentityTest {
   @Test
   void pathsAndPinnedInputAreIdentity() {
     JobSpec spec = JobSpecParser.parse(BASE, "job.yaml", false);
-    RunIdentity otherOutput = RunIdentity.of(spec, new RunIdentity.QualifiedPaths(PATHS.input(), "file:/out/other",
-        PATHS.deadLetter()), SHA);
+    RunIdentity otherOutput = RunIdentity.of(spec, new TablePaths(PATHS.input(), "file:/out/other",
+        "file:/out/other_dead_letter"), SHA);
     assertThat(otherOutput.jobKey()).isNotEqualTo(identity(BASE).jobKey());
     RunIdentity base = identity(BASE);
     assertThat(base.runKey(12, "ab".repeat(32))).isNotEqualTo(base.runKey(13, "ab".repeat(32)))
