@@ -3,7 +3,11 @@ package io.lakebatch.catalog.store;
 import java.time.Instant;
 import java.util.Optional;
 
-/** A run as the run store holds it. */
+/**
+ * A run as the run store holds it. {@code epoch} is the fencing token of its latest take (see
+ * {@link RunLease}); 0 until its first take. {@code owner} is the driver of that take, absent when
+ * no driver holds the run (queued, or ended by another process).
+ */
 public record RunRecord(
     String runId,
     String name,
@@ -27,6 +31,7 @@ public record RunRecord(
     Optional<String> errorSummary,
     Optional<String> logPath,
     Optional<String> owner,
+    long epoch,
     boolean cancelRequested,
     Instant createdAt,
     Instant updatedAt,

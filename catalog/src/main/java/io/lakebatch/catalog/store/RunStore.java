@@ -1,12 +1,14 @@
 package io.lakebatch.catalog.store;
 
 import io.lakebatch.catalog.error.LakeBatchErrors;
+import io.lakebatch.catalog.error.LakeBatchException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -20,10 +22,17 @@ import java.util.Optional;
 /**
  * Runs, their chunk ledger and their state history in the catalog database.
  *
- * <p>Every state change goes through {@link #transition}: it checks {@link RunState#canMoveTo} and
- * writes with a compare-and-set on the row version, so two processes moving one run at once cannot
- * both succeed from the same state. Progress is derived from the ledger (one row per chunk), so
- * concurrent chunk updates never overwrite each other's counts.
+ * <p>Drivers are fenced. A driver gets the run by {@link #take}, one compare-and-set on what it read,
+ * which raises the run's epoch and returns a {@link RunLease}. Every later write of the driver (state
+ * moves, ledger, heartbeat) takes the lease and checks its epoch in the same transaction, so a driver
+ * that another one took the run from changes nothing: its writes throw {@code runFenced}. Liveness is
+ * judged on the catalog database's clock (heartbeats are stamped and aged by it), never by comparing
+ * two hosts' clocks. Every state change checks {@link RunState#canMoveTo} and is recorded in the
+ * history with the owner and epoch it was made under. Progress is derived from the ledger (one row per
+ * chunk), so concurrent chunk updates never overwrite each other's counts.
+ *
+ * <p>The store's {@link Clock} stamps creation, update, attempt and finish times shown to users; it
+ * never decides whether a driver is alive.
  */
 public final class RunStore {
   private static final int MAX_CAS_ATTEMPTS = 20;
@@ -38,8 +47,8 @@ public final class RunStore {
   }
 
   /**
-   * Records a run as QUEUED with a PENDING ledger row per planned chunk, or returns the existing
-   * record when the run id is already known (a rerun of the same spec).
+   * Records a run as QUEUED (epoch 0, no owner) with a PENDING ledger row per planned chunk, or returns
+   * the existing record when the run id is already known (a rerun of the same spec).
    */
   public RunRecord register(NewRun run) {
     return database.inTransaction(c -> {
@@ -51,8 +60,8 @@ public final class RunStore {
       try (PreparedStatement insert = c.prepareStatement("""
           INSERT INTO runs (run_id, name, run_key, spec_hash, spec_text, model_uri, model_name, model_version,
             model_sha256, input_path, input_version, output_path, dead_letter_path, state, attempts, rows_total,
-            chunks_total, rows_in_flight, batch_size, cancel_requested, created_at, updated_at, row_version)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?, FALSE, ?, ?, 0)""")) {
+            chunks_total, rows_in_flight, batch_size, cancel_requested, created_at, updated_at, row_version, epoch)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?, FALSE, ?, ?, 0, 0)""")) {
         int i = 1;
         insert.setString(i++, run.runId());
         insert.setString(i++, run.name());
@@ -87,205 +96,244 @@ public final class RunStore {
         }
         chunk.executeBatch();
       }
-      recordTransition(c, run.runId(), null, RunState.QUEUED, null, "registered", now);
+      recordTransition(c, new Transition(run.runId(), null, RunState.QUEUED, null, null, "registered"), now);
       return find(c, run.runId()).orElseThrow();
     });
   }
 
+  // ---------------------------------------------------------------- taking a run
+
   /**
-   * Moves a run to {@code next} if its current state allows it, atomically.
+   * Takes a run for {@code owner}: reads it once, judges whether it may be taken, and moves it to
+   * PLANNING with one compare-and-set on what it read. A QUEUED or ended run may be taken (an ended one
+   * is a rerun); a PLANNING or RUNNING one only when its driver is gone (see
+   * {@link RunOwner#goneReason}). The take raises the epoch, sets the owner, counts an attempt, stamps
+   * the heartbeat with the database's time and clears the cancel flag, error summary and finish time.
+   * The history gets the moves that really happened, by {@code owner} under the new epoch, e.g.
+   * {@code RUNNING -> QUEUED} ("driver ... is gone (...); resuming") then {@code QUEUED -> PLANNING}.
+   * When another process changed the run in between, it is read and judged again.
    *
-   * @param owner the process taking the run (PLANNING) or reporting on it; recorded in the history
-   * @param detail why: an error summary for FAILED/PARTIAL, a note otherwise
-   * @throws io.lakebatch.catalog.error.LakeBatchException when the move is not legal from the
-   *     current state, including when another process moved the run first
+   * @param livenessTimeout how old, by the database's clock, the holder's heartbeat must be before it
+   *     counts as gone: {@link RunOwner#HEARTBEAT_TIMEOUT}, or less for drivers that heartbeat often
+   * @param beforeSwap runs after each judgement, right before its compare-and-set (a test hook to hold
+   *     two takers at this point); {@code () -> {}} otherwise
+   * @return the lease every later write of this driver passes
+   * @throws LakeBatchException {@code runBusy} (USER) when a live driver holds the run, including one
+   *     that took it between this read and the swap; {@code runNotFound} for an unknown run
    */
-  public RunRecord transition(String runId, RunState next, Optional<RunOwner> owner, String detail) {
+  public RunLease take(String runId, RunOwner owner, Duration livenessTimeout, Runnable beforeSwap) {
     for (int attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      Optional<RunRecord> moved = database.inTransaction(c -> {
-        RunRecord current = find(c, runId).orElseThrow(() -> LakeBatchErrors.runNotFound(runId));
-        if (!current.state().canMoveTo(next)) {
-          throw LakeBatchErrors.illegalTransition(runId, current.state(), next);
-        }
-        Instant now = clock.instant();
-        String sql = switch (next) {
-          case QUEUED -> "UPDATE runs SET state = ?, owner = NULL, cancel_requested = FALSE, rows_in_flight = 0,"
-              + " finished_at = NULL, updated_at = ?, row_version = row_version + 1 WHERE run_id = ? AND row_version = ?";
-          case PLANNING -> "UPDATE runs SET state = ?, owner = ?, attempts = attempts + 1, attempt_started_at = ?,"
-              + " heartbeat_at = ?, error_summary = NULL, updated_at = ?, row_version = row_version + 1"
-              + " WHERE run_id = ? AND row_version = ?";
-          case RUNNING -> "UPDATE runs SET state = ?, heartbeat_at = ?, updated_at = ?, row_version = row_version + 1"
-              + " WHERE run_id = ? AND row_version = ?";
-          case SUCCEEDED, PARTIAL, FAILED, CANCELLED -> "UPDATE runs SET state = ?, error_summary = ?, rows_in_flight = 0,"
-              + " finished_at = ?, updated_at = ?, row_version = row_version + 1 WHERE run_id = ? AND row_version = ?";
-        };
-        try (PreparedStatement update = c.prepareStatement(sql)) {
-          int i = 1;
-          update.setString(i++, next.name());
-          switch (next) {
-            case QUEUED -> update.setObject(i++, timestamp(now));
-            case PLANNING -> {
-              update.setString(i++, owner.map(RunOwner::toString).orElse(null));
-              update.setObject(i++, timestamp(now));
-              update.setObject(i++, timestamp(now));
-              update.setObject(i++, timestamp(now));
-            }
-            case RUNNING -> {
-              update.setObject(i++, timestamp(now));
-              update.setObject(i++, timestamp(now));
-            }
-            default -> {
-              update.setString(i++, next == RunState.SUCCEEDED ? null : truncate(detail));
-              update.setObject(i++, timestamp(now));
-              update.setObject(i++, timestamp(now));
-            }
-          }
-          update.setString(i++, runId);
-          update.setLong(i, current.rowVersion());
-          if (update.executeUpdate() == 0) {
-            return Optional.<RunRecord>empty();
-          }
-        }
-        recordTransition(c, runId, current.state(), next, owner.map(RunOwner::toString).orElse(null), detail, now);
-        return find(c, runId);
-      });
-      if (moved.isPresent()) {
-        return moved.get();
+      Observed seen = observe(runId);
+      List<Transition> moves = movesToTake(seen, owner, livenessTimeout);
+      beforeSwap.run();
+      Optional<RunLease> lease = database.inTransaction(c -> swapIn(c, seen.run(), owner, moves));
+      if (lease.isPresent()) {
+        return lease.get();
       }
     }
-    throw LakeBatchErrors.internal("run " + runId + " changed " + MAX_CAS_ATTEMPTS + " times while moving it to " + next,
-        null);
+    throw LakeBatchErrors.internal("run " + runId + " changed " + MAX_CAS_ATTEMPTS + " times while taking it", null);
+  }
+
+  private static List<Transition> movesToTake(Observed seen, RunOwner owner, Duration livenessTimeout) {
+    RunRecord run = seen.run();
+    long epoch = run.epoch() + 1;
+    Transition plan = new Transition(run.runId(), RunState.QUEUED, RunState.PLANNING, owner.toString(), epoch,
+        "attempt " + (run.attempts() + 1));
+    String why = switch (run.state()) {
+      case QUEUED -> null;
+      case SUCCEEDED, PARTIAL, FAILED, CANCELLED -> "rerun after " + run.state();
+      case PLANNING, RUNNING -> seen.holderGone(livenessTimeout)
+          .map(reason -> "driver " + run.owner().orElse("?") + " is gone (" + reason + "); resuming")
+          .orElseThrow(() -> LakeBatchErrors.runBusy(run.runId(), run.state(), seen.describeHolder()));
+    };
+    return why == null ? List.of(plan)
+        : List.of(new Transition(run.runId(), run.state(), RunState.QUEUED, owner.toString(), epoch, why), plan);
+  }
+
+  private Optional<RunLease> swapIn(Connection c, RunRecord read, RunOwner owner, List<Transition> moves)
+      throws SQLException {
+    long epoch = read.epoch() + 1;
+    Instant now = clock.instant();
+    try (PreparedStatement update = c.prepareStatement("UPDATE runs SET state = ?, epoch = ?, owner = ?,"
+        + " attempts = attempts + 1, attempt_started_at = ?, heartbeat_at = CURRENT_TIMESTAMP, rows_in_flight = 0,"
+        + " cancel_requested = FALSE, error_summary = NULL, finished_at = NULL, updated_at = ?,"
+        + " row_version = row_version + 1 WHERE " + unchangedSince(read))) {
+      update.setString(1, RunState.PLANNING.name());
+      update.setLong(2, epoch);
+      update.setString(3, owner.toString());
+      update.setObject(4, timestamp(now));
+      update.setObject(5, timestamp(now));
+      bindUnchangedSince(update, 6, read);
+      if (update.executeUpdate() == 0) {
+        return Optional.empty();
+      }
+    }
+    for (Transition move : moves) {
+      recordTransition(c, move, now);
+    }
+    return Optional.of(new RunLease(read.runId(), epoch, owner));
+  }
+
+  // ---------------------------------------------------------------- writes of the driver holding a lease
+
+  /**
+   * Moves the run of {@code lease} to {@code next}, if the lease still holds it and its state allows
+   * the move. RUNNING stamps the heartbeat; an end state records {@code detail} as the error summary
+   * (except SUCCEEDED) and the finish time; QUEUED gives the run back: the owner is cleared and the
+   * epoch raised, so the lease ends.
+   *
+   * @param detail why: an error summary for FAILED/PARTIAL/CANCELLED, a note otherwise (may be null)
+   * @throws IllegalArgumentException for PLANNING, which only {@link #take} moves to
+   * @throws LakeBatchException {@code runFenced} (CONFLICT) when another process took the run;
+   *     {@code illegalTransition} (USER) when the move is not legal from the current state
+   */
+  public RunRecord transition(RunLease lease, RunState next, String detail) {
+    if (next == RunState.PLANNING) {
+      throw new IllegalArgumentException("a run moves to PLANNING only by take, not by its lease " + lease);
+    }
+    return database.inTransaction(c -> {
+      lock(c, lease);
+      RunRecord current = find(c, lease.runId()).orElseThrow();
+      if (!current.state().canMoveTo(next)) {
+        throw LakeBatchErrors.illegalTransition(lease.runId(), current.state(), next);
+      }
+      Instant now = clock.instant();
+      String assignments = switch (next) {
+        case QUEUED -> "owner = NULL, epoch = epoch + 1, cancel_requested = FALSE, rows_in_flight = 0";
+        case RUNNING -> "heartbeat_at = CURRENT_TIMESTAMP";
+        default -> "error_summary = ?, rows_in_flight = 0, finished_at = ?";
+      };
+      try (PreparedStatement update = c.prepareStatement("UPDATE runs SET state = ?, " + assignments
+          + ", updated_at = ?, row_version = row_version + 1 WHERE run_id = ?")) {
+        int i = 1;
+        update.setString(i++, next.name());
+        if (next.isTerminal()) {
+          update.setString(i++, next == RunState.SUCCEEDED ? null : truncate(detail));
+          update.setObject(i++, timestamp(now));
+        }
+        update.setObject(i++, timestamp(now));
+        update.setString(i, lease.runId());
+        update.executeUpdate();
+      }
+      recordTransition(c, new Transition(lease.runId(), current.state(), next, lease.owner().toString(),
+          lease.epoch(), detail), now);
+      return find(c, lease.runId()).orElseThrow();
+    });
   }
 
   /**
-   * Asks a run to stop: a QUEUED one, or one whose driver is gone, is cancelled at once; a run held
-   * by a live driver is flagged and stops at its next chunk boundary.
+   * Records, stamped with the database's time, that the driver is alive and how many rows it has scored
+   * in uncommitted chunks.
+   *
+   * @throws LakeBatchException {@code runFenced} (CONFLICT) when another process took the run
    */
-  public RunRecord requestCancel(String runId) {
-    for (int attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      RunRecord run = get(runId);
-      if (run.state() == RunState.QUEUED) {
-        return transition(runId, RunState.CANCELLED, Optional.empty(), "cancelled before it started");
-      }
-      if (run.state().isTerminal()) {
-        throw LakeBatchErrors.illegalTransition(runId, run.state(), RunState.CANCELLED);
-      }
-      boolean ownerGone = run.owner().flatMap(RunOwner::parse)
-          .map(o -> !o.isAlive(run.heartbeatAt(), clock.instant())).orElse(true);
-      if (ownerGone) {
-        return transition(runId, RunState.CANCELLED, Optional.empty(),
-            "cancelled; its driver " + run.owner().orElse("?") + " was gone");
-      }
-      boolean flagged = database.inTransaction(c -> {
-        try (PreparedStatement update = c.prepareStatement("UPDATE runs SET cancel_requested = TRUE, updated_at = ?,"
-            + " row_version = row_version + 1 WHERE run_id = ? AND row_version = ?")) {
-          update.setObject(1, timestamp(clock.instant()));
-          update.setString(2, runId);
-          update.setLong(3, run.rowVersion());
-          return update.executeUpdate() == 1;
-        }
-      });
-      if (flagged) {
-        return get(runId);
-      }
-    }
-    throw LakeBatchErrors.internal("run " + runId + " changed " + MAX_CAS_ATTEMPTS + " times while cancelling it",
-        null);
-  }
-
-  /** Records that the driver is alive and how many rows it has scored in uncommitted chunks. */
-  public void heartbeat(String runId, long rowsInFlight) {
+  public void heartbeat(RunLease lease, long rowsInFlight) {
     database.inTransaction(c -> {
       try (PreparedStatement update = c.prepareStatement(
-          "UPDATE runs SET heartbeat_at = ?, rows_in_flight = ? WHERE run_id = ?")) {
-        update.setObject(1, timestamp(clock.instant()));
-        update.setLong(2, rowsInFlight);
-        update.setString(3, runId);
-        return update.executeUpdate();
+          "UPDATE runs SET heartbeat_at = CURRENT_TIMESTAMP, rows_in_flight = ? WHERE run_id = ? AND epoch = ?")) {
+        update.setLong(1, rowsInFlight);
+        update.setString(2, lease.runId());
+        update.setLong(3, lease.epoch());
+        if (update.executeUpdate() == 0) {
+          throw fenced(c, lease);
+        }
+        return null;
       }
-    });
-  }
-
-  public void setLogPath(String runId, String logPath) {
-    database.inTransaction(c -> {
-      try (PreparedStatement update = c.prepareStatement("UPDATE runs SET log_path = ? WHERE run_id = ?")) {
-        update.setString(1, logPath);
-        update.setString(2, runId);
-        return update.executeUpdate();
-      }
-    });
-  }
-
-  public void chunkStarted(String runId, int chunk) {
-    chunkUpdate(runId, chunk, "state = 'RUNNING', attempts = attempts + 1", ps -> 1);
-  }
-
-  public void chunkCommitted(String runId, ChunkCommit commit) {
-    Instant now = clock.instant();
-    chunkUpdate(runId, commit.chunk(),
-        "state = 'COMMITTED', rows_out = ?, dead_letter_rows = ?, delta_version = ?, committed_at = ?, last_error = NULL",
-        ps -> {
-          ps.setLong(1, commit.rowsOut());
-          ps.setLong(2, commit.deadLetterRows());
-          ps.setLong(3, commit.deltaVersion());
-          ps.setObject(4, timestamp(now));
-          return 5;
-        });
-  }
-
-  public void chunkFailed(String runId, int chunk, String error) {
-    chunkUpdate(runId, chunk, "state = 'FAILED', last_error = ?", ps -> {
-      ps.setString(1, truncate(error));
-      return 2;
     });
   }
 
   /**
-   * Makes the ledger agree with the output table's Delta log, the source of truth: chunks found in
-   * the log become COMMITTED with their table version; ledger rows claiming a commit the log does
-   * not have, and rows left RUNNING or FAILED by an earlier attempt, go back to PENDING.
+   * Throws unless {@code lease} still holds its run. The driver calls it right before each Delta
+   * commit, so a driver that lost its run does not write to the output table.
    *
-   * @return how many ledger rows changed
+   * @throws LakeBatchException {@code runFenced} (CONFLICT) when another process took the run
    */
-  public int reconcile(String runId, Collection<ChunkCommit> inDeltaLog) {
-    Map<Integer, ChunkCommit> committed = new HashMap<>();
-    inDeltaLog.forEach(c -> committed.put(c.chunk(), c));
-    List<ChunkRecord> ledger = chunks(runId);
-    int changed = 0;
-    for (ChunkRecord row : ledger) {
-      ChunkCommit commit = committed.get(row.chunk());
-      if (commit != null) {
-        boolean agrees = row.state() == ChunkState.COMMITTED
-            && row.deltaVersion().equals(Optional.of(commit.deltaVersion()));
-        if (!agrees) {
-          chunkCommitted(runId, commit);
-          changed++;
-        }
-      } else if (row.state() != ChunkState.PENDING) {
-        chunkUpdate(runId, row.chunk(), "state = 'PENDING', rows_out = NULL, dead_letter_rows = NULL,"
-            + " delta_version = NULL, committed_at = NULL", ps -> 1);
-        changed++;
+  public void checkLease(RunLease lease) {
+    database.inTransaction(c -> {
+      RunRecord current = find(c, lease.runId()).orElseThrow(() -> LakeBatchErrors.runNotFound(lease.runId()));
+      if (current.epoch() != lease.epoch()) {
+        throw fenced(lease, current);
       }
-    }
-    return changed;
+      return null;
+    });
   }
 
-  /** Deletes a run's ledger rows (they are rebuilt from the Delta log by {@link #restoreLedger}). */
-  public int deleteLedger(String runId) {
-    return database.inTransaction(c -> {
-      try (PreparedStatement delete = c.prepareStatement("DELETE FROM chunks WHERE run_id = ?")) {
-        delete.setString(1, runId);
-        return delete.executeUpdate();
+  /** Records where the driver of {@code lease} writes its log. */
+  public void setLogPath(RunLease lease, String logPath) {
+    database.inTransaction(c -> {
+      try (PreparedStatement update = c.prepareStatement(
+          "UPDATE runs SET log_path = ? WHERE run_id = ? AND epoch = ?")) {
+        update.setString(1, logPath);
+        update.setString(2, lease.runId());
+        update.setLong(3, lease.epoch());
+        if (update.executeUpdate() == 0) {
+          throw fenced(c, lease);
+        }
+        return null;
       }
     });
   }
 
-  /** Re-creates missing ledger rows as PENDING, with their planned rows; returns how many it added. */
-  public int restoreLedger(String runId, List<Long> chunkRows) {
-    return database.inTransaction(c -> {
+  /** Marks a chunk RUNNING and counts an attempt. */
+  public void chunkStarted(RunLease lease, int chunk) {
+    holding(lease, c -> chunkUpdate(c, lease.runId(), chunk, "state = 'RUNNING', attempts = attempts + 1", ps -> 1));
+  }
+
+  /** Marks a chunk COMMITTED at a table version, with its row counts. */
+  public void chunkCommitted(RunLease lease, ChunkCommit commit) {
+    holding(lease, c -> commitChunk(c, lease.runId(), commit));
+  }
+
+  /** Marks a chunk FAILED with its error. */
+  public void chunkFailed(RunLease lease, int chunk, String error) {
+    holding(lease, c -> chunkUpdate(c, lease.runId(), chunk, "state = 'FAILED', last_error = ?", ps -> {
+      ps.setString(1, truncate(error));
+      return 2;
+    }));
+  }
+
+  /**
+   * Makes the ledger agree with the output table's Delta log, the source of truth, in one transaction:
+   * chunks found in the log become COMMITTED with their table version; ledger rows claiming a commit
+   * the log does not have, and rows left RUNNING or FAILED by an earlier attempt, go back to PENDING.
+   *
+   * @return how many ledger rows changed
+   * @throws LakeBatchException {@code runFenced} (CONFLICT) when another process took the run
+   */
+  public int reconcile(RunLease lease, Collection<ChunkCommit> inDeltaLog) {
+    Map<Integer, ChunkCommit> committed = new HashMap<>();
+    inDeltaLog.forEach(c -> committed.put(c.chunk(), c));
+    return holding(lease, c -> {
+      int changed = 0;
+      for (ChunkRecord row : chunks(c, lease.runId())) {
+        ChunkCommit commit = committed.get(row.chunk());
+        if (commit != null) {
+          boolean agrees = row.state() == ChunkState.COMMITTED
+              && row.deltaVersion().equals(Optional.of(commit.deltaVersion()));
+          if (!agrees) {
+            commitChunk(c, lease.runId(), commit);
+            changed++;
+          }
+        } else if (row.state() != ChunkState.PENDING) {
+          chunkUpdate(c, lease.runId(), row.chunk(), "state = 'PENDING', rows_out = NULL, dead_letter_rows = NULL,"
+              + " delta_version = NULL, committed_at = NULL", ps -> 1);
+          changed++;
+        }
+      }
+      return changed;
+    });
+  }
+
+  /**
+   * Re-creates missing ledger rows as PENDING, with their planned rows; returns how many it added.
+   *
+   * @throws LakeBatchException {@code runFenced} (CONFLICT) when another process took the run
+   */
+  public int restoreLedger(RunLease lease, List<Long> chunkRows) {
+    return holding(lease, c -> {
       List<Integer> present = new ArrayList<>();
       try (PreparedStatement query = c.prepareStatement("SELECT chunk FROM chunks WHERE run_id = ?")) {
-        query.setString(1, runId);
+        query.setString(1, lease.runId());
         try (ResultSet rs = query.executeQuery()) {
           while (rs.next()) {
             present.add(rs.getInt(1));
@@ -297,7 +345,7 @@ public final class RunStore {
           "INSERT INTO chunks (run_id, chunk, state, planned_rows, attempts, updated_at) VALUES (?, ?, 'PENDING', ?, 0, ?)")) {
         for (int index = 0; index < chunkRows.size(); index++) {
           if (!present.contains(index)) {
-            insert.setString(1, runId);
+            insert.setString(1, lease.runId());
             insert.setInt(2, index);
             insert.setLong(3, chunkRows.get(index));
             insert.setObject(4, timestamp(clock.instant()));
@@ -310,6 +358,82 @@ public final class RunStore {
       return added;
     });
   }
+
+  // ---------------------------------------------------------------- writes of other processes
+
+  /**
+   * Asks a run to stop: a QUEUED one, or one whose driver is gone, is cancelled at once (its epoch is
+   * raised and its owner cleared, so a driver that wakes up later is fenced); a run held by a live
+   * driver is flagged and stops at its next chunk boundary. Like {@link #take}, the decision is carried
+   * by a compare-and-set on what was read.
+   *
+   * @param livenessTimeout as for {@link #take}
+   * @throws LakeBatchException {@code illegalTransition} (USER) for an ended run
+   */
+  public RunRecord requestCancel(String runId, Duration livenessTimeout) {
+    for (int attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      Observed seen = observe(runId);
+      RunRecord run = seen.run();
+      if (run.state().isTerminal()) {
+        throw LakeBatchErrors.illegalTransition(runId, run.state(), RunState.CANCELLED);
+      }
+      Optional<String> cancelNow = run.state() == RunState.QUEUED
+          ? Optional.of("cancelled before it started")
+          : seen.holderGone(livenessTimeout)
+              .map(reason -> "cancelled; its driver " + run.owner().orElse("?") + " was gone (" + reason + ")");
+      Optional<RunRecord> changed = database.inTransaction(c -> cancelNow.isPresent()
+          ? cancelNow(c, run, cancelNow.get()) : flagCancel(c, run));
+      if (changed.isPresent()) {
+        return changed.get();
+      }
+    }
+    throw LakeBatchErrors.internal("run " + runId + " changed " + MAX_CAS_ATTEMPTS + " times while cancelling it",
+        null);
+  }
+
+  private Optional<RunRecord> cancelNow(Connection c, RunRecord read, String detail) throws SQLException {
+    Instant now = clock.instant();
+    try (PreparedStatement update = c.prepareStatement("UPDATE runs SET state = ?, epoch = ?, owner = NULL,"
+        + " error_summary = ?, rows_in_flight = 0, finished_at = ?, updated_at = ?, row_version = row_version + 1"
+        + " WHERE " + unchangedSince(read))) {
+      update.setString(1, RunState.CANCELLED.name());
+      update.setLong(2, read.epoch() + 1);
+      update.setString(3, truncate(detail));
+      update.setObject(4, timestamp(now));
+      update.setObject(5, timestamp(now));
+      bindUnchangedSince(update, 6, read);
+      if (update.executeUpdate() == 0) {
+        return Optional.empty();
+      }
+    }
+    recordTransition(c, new Transition(read.runId(), read.state(), RunState.CANCELLED, null, read.epoch() + 1,
+        detail), now);
+    return find(c, read.runId());
+  }
+
+  private Optional<RunRecord> flagCancel(Connection c, RunRecord read) throws SQLException {
+    try (PreparedStatement update = c.prepareStatement("UPDATE runs SET cancel_requested = TRUE, updated_at = ?,"
+        + " row_version = row_version + 1 WHERE " + unchangedSince(read))) {
+      update.setObject(1, timestamp(clock.instant()));
+      bindUnchangedSince(update, 2, read);
+      return update.executeUpdate() == 0 ? Optional.empty() : find(c, read.runId());
+    }
+  }
+
+  /**
+   * Deletes a run's ledger rows, for repair and tests (a driver rebuilds them with
+   * {@link #restoreLedger} and {@link #reconcile}).
+   */
+  public int deleteLedger(String runId) {
+    return database.inTransaction(c -> {
+      try (PreparedStatement delete = c.prepareStatement("DELETE FROM chunks WHERE run_id = ?")) {
+        delete.setString(1, runId);
+        return delete.executeUpdate();
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- reads
 
   public Optional<RunRecord> find(String runId) {
     return database.inTransaction(c -> find(c, runId));
@@ -349,36 +473,25 @@ public final class RunStore {
 
   /** The ledger of a run, by chunk index. */
   public List<ChunkRecord> chunks(String runId) {
-    return database.inTransaction(c -> {
-      try (PreparedStatement query = c.prepareStatement("SELECT * FROM chunks WHERE run_id = ? ORDER BY chunk")) {
-        query.setString(1, runId);
-        List<ChunkRecord> chunks = new ArrayList<>();
-        try (ResultSet rs = query.executeQuery()) {
-          while (rs.next()) {
-            chunks.add(new ChunkRecord(rs.getString("run_id"), rs.getInt("chunk"),
-                ChunkState.valueOf(rs.getString("state")), rs.getLong("planned_rows"), optionalLong(rs, "rows_out"),
-                optionalLong(rs, "dead_letter_rows"), rs.getInt("attempts"), optionalLong(rs, "delta_version"),
-                Optional.ofNullable(rs.getString("last_error")), instant(rs, "committed_at"),
-                instant(rs, "updated_at").orElseThrow()));
-          }
-        }
-        return chunks;
-      }
-    });
+    return database.inTransaction(c -> chunks(c, runId));
   }
 
-  /** The state changes of a run, oldest first, as {@code FROM -> TO (detail)}. */
+  /**
+   * The state changes of a run, oldest first, as {@code AT FROM -> TO[ by OWNER][ epoch N][: detail]}.
+   */
   public List<String> history(String runId) {
     return database.inTransaction(c -> {
       try (PreparedStatement query = c.prepareStatement(
-          "SELECT from_state, to_state, at, owner, detail FROM run_transitions WHERE run_id = ? ORDER BY id")) {
+          "SELECT from_state, to_state, at, owner, epoch, detail FROM run_transitions WHERE run_id = ? ORDER BY id")) {
         query.setString(1, runId);
         List<String> lines = new ArrayList<>();
         try (ResultSet rs = query.executeQuery()) {
           while (rs.next()) {
-            lines.add(String.format("%s %s -> %s%s%s", instant(rs, "at").orElseThrow(),
+            Optional<Long> epoch = optionalLong(rs, "epoch");
+            lines.add(String.format("%s %s -> %s%s%s%s", instant(rs, "at").orElseThrow(),
                 Optional.ofNullable(rs.getString("from_state")).orElse("(new)"), rs.getString("to_state"),
                 rs.getString("owner") == null ? "" : " by " + rs.getString("owner"),
+                epoch.map(e -> " epoch " + e).orElse(""),
                 rs.getString("detail") == null ? "" : ": " + rs.getString("detail")));
           }
         }
@@ -391,36 +504,156 @@ public final class RunStore {
     return RunProgress.of(get(runId), chunks(runId), clock.instant());
   }
 
-  private interface Binder {
-    int bind(PreparedStatement statement) throws SQLException;
+  // ---------------------------------------------------------------- internals
+
+  /** A run as read, with the database's time of the read. */
+  private record Observed(RunRecord run, Instant databaseNow) {
+    Optional<Duration> heartbeatAge() {
+      return run.heartbeatAt().map(at -> Duration.between(at, databaseNow));
+    }
+
+    /** Why the run's driver no longer holds it, or empty while it may. */
+    Optional<String> holderGone(Duration livenessTimeout) {
+      Optional<RunOwner> holder = run.owner().flatMap(RunOwner::parse);
+      if (holder.isEmpty()) {
+        return Optional.of("no driver is recorded as its owner");
+      }
+      return holder.get().goneReason(heartbeatAge(), livenessTimeout);
+    }
+
+    String describeHolder() {
+      return run.owner().orElse("?") + heartbeatAge().map(a -> " (heartbeat " + a.toSeconds() + " s old)").orElse("");
+    }
   }
 
-  private void chunkUpdate(String runId, int chunk, String assignments, Binder binder) {
-    database.inTransaction(c -> {
-      try (PreparedStatement update = c.prepareStatement(
-          "UPDATE chunks SET " + assignments + ", updated_at = ? WHERE run_id = ? AND chunk = ?")) {
-        int next = binder.bind(update);
-        update.setObject(next, timestamp(clock.instant()));
-        update.setString(next + 1, runId);
-        update.setInt(next + 2, chunk);
-        if (update.executeUpdate() != 1) {
-          throw LakeBatchErrors.internal("no ledger row for chunk " + chunk + " of run " + runId, null);
+  /** One row of the history. {@code owner} and {@code epoch} may be null. */
+  private record Transition(String runId, RunState from, RunState to, String owner, Long epoch, String detail) {}
+
+  private Observed observe(String runId) {
+    return database.inTransaction(c -> {
+      try (PreparedStatement query = c.prepareStatement(
+          "SELECT r.*, CURRENT_TIMESTAMP AS database_now FROM runs r WHERE r.run_id = ?")) {
+        query.setString(1, runId);
+        try (ResultSet rs = query.executeQuery()) {
+          if (!rs.next()) {
+            throw LakeBatchErrors.runNotFound(runId);
+          }
+          return new Observed(runRecord(rs), instant(rs, "database_now").orElseThrow());
         }
-        return null;
       }
     });
   }
 
-  private static void recordTransition(Connection c, String runId, RunState from, RunState to, String owner,
-      String detail, Instant at) throws SQLException {
-    try (PreparedStatement insert = c.prepareStatement(
-        "INSERT INTO run_transitions (run_id, from_state, to_state, at, owner, detail) VALUES (?, ?, ?, ?, ?, ?)")) {
-      insert.setString(1, runId);
-      insert.setString(2, from == null ? null : from.name());
-      insert.setString(3, to.name());
+  /**
+   * The condition of a compare-and-set on a run as read: its row version (moved by every change of
+   * state, owner or epoch) and its heartbeat (which moves without it).
+   */
+  private static String unchangedSince(RunRecord read) {
+    return "run_id = ? AND row_version = ? AND heartbeat_at " + (read.heartbeatAt().isPresent() ? "= ?" : "IS NULL");
+  }
+
+  private static void bindUnchangedSince(PreparedStatement statement, int first, RunRecord read) throws SQLException {
+    statement.setString(first, read.runId());
+    statement.setLong(first + 1, read.rowVersion());
+    if (read.heartbeatAt().isPresent()) {
+      statement.setObject(first + 2, timestamp(read.heartbeatAt().get()));
+    }
+  }
+
+  /** Runs {@code work} in one transaction that holds the run's row for {@code lease}, or throws runFenced. */
+  private <T> T holding(RunLease lease, CatalogDatabase.Work<T> work) {
+    return database.inTransaction(c -> {
+      lock(c, lease);
+      return work.run(c);
+    });
+  }
+
+  /**
+   * Locks the run's row until the transaction ends if {@code lease} still holds it, so a take cannot
+   * commit in between; throws runFenced otherwise.
+   */
+  private static void lock(Connection c, RunLease lease) throws SQLException {
+    try (PreparedStatement lock = c.prepareStatement("UPDATE runs SET epoch = epoch WHERE run_id = ? AND epoch = ?")) {
+      lock.setString(1, lease.runId());
+      lock.setLong(2, lease.epoch());
+      if (lock.executeUpdate() == 0) {
+        throw fenced(c, lease);
+      }
+    }
+  }
+
+  private static LakeBatchException fenced(Connection c, RunLease lease) throws SQLException {
+    return fenced(lease, find(c, lease.runId()).orElseThrow(() -> LakeBatchErrors.runNotFound(lease.runId())));
+  }
+
+  private static LakeBatchException fenced(RunLease lease, RunRecord current) {
+    return LakeBatchErrors.runFenced(lease.runId(), lease.epoch(), current.epoch(),
+        current.owner().orElse("no driver (the run is " + current.state() + ")"));
+  }
+
+  private interface Binder {
+    int bind(PreparedStatement statement) throws SQLException;
+  }
+
+  private Integer commitChunk(Connection c, String runId, ChunkCommit commit) throws SQLException {
+    Instant now = clock.instant();
+    return chunkUpdate(c, runId, commit.chunk(),
+        "state = 'COMMITTED', rows_out = ?, dead_letter_rows = ?, delta_version = ?, committed_at = ?, last_error = NULL",
+        ps -> {
+          ps.setLong(1, commit.rowsOut());
+          ps.setLong(2, commit.deadLetterRows());
+          ps.setLong(3, commit.deltaVersion());
+          ps.setObject(4, timestamp(now));
+          return 5;
+        });
+  }
+
+  private Integer chunkUpdate(Connection c, String runId, int chunk, String assignments, Binder binder)
+      throws SQLException {
+    try (PreparedStatement update = c.prepareStatement(
+        "UPDATE chunks SET " + assignments + ", updated_at = ? WHERE run_id = ? AND chunk = ?")) {
+      int next = binder.bind(update);
+      update.setObject(next, timestamp(clock.instant()));
+      update.setString(next + 1, runId);
+      update.setInt(next + 2, chunk);
+      if (update.executeUpdate() != 1) {
+        throw LakeBatchErrors.internal("no ledger row for chunk " + chunk + " of run " + runId, null);
+      }
+      return 1;
+    }
+  }
+
+  private static List<ChunkRecord> chunks(Connection c, String runId) throws SQLException {
+    try (PreparedStatement query = c.prepareStatement("SELECT * FROM chunks WHERE run_id = ? ORDER BY chunk")) {
+      query.setString(1, runId);
+      List<ChunkRecord> chunks = new ArrayList<>();
+      try (ResultSet rs = query.executeQuery()) {
+        while (rs.next()) {
+          chunks.add(new ChunkRecord(rs.getString("run_id"), rs.getInt("chunk"),
+              ChunkState.valueOf(rs.getString("state")), rs.getLong("planned_rows"), optionalLong(rs, "rows_out"),
+              optionalLong(rs, "dead_letter_rows"), rs.getInt("attempts"), optionalLong(rs, "delta_version"),
+              Optional.ofNullable(rs.getString("last_error")), instant(rs, "committed_at"),
+              instant(rs, "updated_at").orElseThrow()));
+        }
+      }
+      return chunks;
+    }
+  }
+
+  private static void recordTransition(Connection c, Transition move, Instant at) throws SQLException {
+    try (PreparedStatement insert = c.prepareStatement("INSERT INTO run_transitions"
+        + " (run_id, from_state, to_state, at, owner, epoch, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setString(1, move.runId());
+      insert.setString(2, move.from() == null ? null : move.from().name());
+      insert.setString(3, move.to().name());
       insert.setObject(4, timestamp(at));
-      insert.setString(5, owner);
-      insert.setString(6, truncate(detail));
+      insert.setString(5, move.owner());
+      if (move.epoch() == null) {
+        insert.setNull(6, Types.BIGINT);
+      } else {
+        insert.setLong(6, move.epoch());
+      }
+      insert.setString(7, truncate(move.detail()));
       insert.executeUpdate();
     }
   }
@@ -460,6 +693,7 @@ public final class RunStore {
         Optional.ofNullable(rs.getString("error_summary")),
         Optional.ofNullable(rs.getString("log_path")),
         Optional.ofNullable(rs.getString("owner")),
+        rs.getLong("epoch"),
         rs.getBoolean("cancel_requested"),
         instant(rs, "created_at").orElseThrow(),
         instant(rs, "updated_at").orElseThrow(),

@@ -19,7 +19,7 @@ class RunProgressTest {
       Optional<Instant> attemptStart, Optional<Instant> finishedAt) {
     return new RunRecord("r1", "job", "key", "h".repeat(64), "spec", "file:/m.onnx", Optional.empty(),
         Optional.empty(), "s".repeat(64), "/in", 3, "/out", "/dl", state, 1, rowsTotal, chunksTotal, inFlight,
-        512, Optional.empty(), Optional.empty(), Optional.empty(), false, T0, T0, attemptStart, finishedAt,
+        512, Optional.empty(), Optional.empty(), Optional.empty(), 0, false, T0, T0, attemptStart, finishedAt,
         Optional.empty(), 0);
   }
 

@@ -8,6 +8,7 @@ import static io.lakebatch.catalog.store.RunState.QUEUED;
 import static io.lakebatch.catalog.store.RunState.RUNNING;
 import static io.lakebatch.catalog.store.RunState.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.api.Assertions.within;
@@ -21,11 +22,16 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -35,6 +41,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -42,18 +50,23 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The behaviour every catalog database must give {@link RunStore}: run by {@link H2RunStoreTest}
  * against the embedded default and by {@link PostgresRunStoreTest} against a real PostgreSQL.
  */
+@Timeout(60)
 abstract class RunStoreContractTest {
 
   static final Instant T0 = Instant.parse("2026-03-01T08:00:00Z");
   static final String SHA = "ab".repeat(32);
   static final String SPEC_HASH = "cd".repeat(32);
-  private static final Pattern HISTORY_LINE =
-      Pattern.compile("^(\\S+) (\\S+) -> (\\S+)(?: by (\\S+))?(?:: (.*))?$", Pattern.DOTALL);
+  /** How old a heartbeat must be before its driver counts as gone, in these tests. */
+  static final Duration LIVENESS = Duration.ofSeconds(5);
+  private static final Pattern HISTORY_LINE = Pattern.compile(
+      "^(\\S+) (\\S+) -> (\\S+)(?: by (\\S+))?(?: epoch (\\d+))?(?:: (.*))?$", Pattern.DOTALL);
 
   /** A database no other test uses: a fresh one per call. */
   protected abstract CatalogConfig config();
@@ -87,31 +100,63 @@ abstract class RunStoreContractTest {
     return list;
   }
 
-  /** The path from QUEUED that drives a fresh run into {@code state}. */
-  static List<RunState> pathTo(RunState state) {
+  /** The moves after a take (PLANNING) that drive a run into {@code state}. */
+  static List<RunState> pathAfterTake(RunState state) {
     switch (state) {
-      case QUEUED:
-        return List.of();
       case PLANNING:
-        return List.of(PLANNING);
+        return List.of();
       case RUNNING:
-        return List.of(PLANNING, RUNNING);
+        return List.of(RUNNING);
       default:
-        return List.of(PLANNING, RUNNING, state);
+        return List.of(RUNNING, state);
     }
   }
 
-  RunRecord registerIn(String runId, RunState state) {
+  /** Takes a run for this process, with no test hook. */
+  RunLease take(String runId) {
+    return take(runId, RunOwner.current());
+  }
+
+  RunLease take(String runId, RunOwner owner) {
+    return store.take(runId, owner, LIVENESS, () -> {});
+  }
+
+  /** Registers a run and drives it into {@code state} by a take of this process (past QUEUED). */
+  Optional<RunLease> registerIn(String runId, RunState state) {
     store.register(newRun(runId, "job-" + runId, rows(10, 20)));
-    RunRecord run = store.get(runId);
-    for (RunState step : pathTo(state)) {
-      run = store.transition(runId, step, Optional.of(RunOwner.current()), "to " + step);
+    if (state == QUEUED) {
+      return Optional.empty();
     }
-    assertThat(run.state()).isEqualTo(state);
-    return run;
+    RunLease lease = take(runId);
+    for (RunState step : pathAfterTake(state)) {
+      store.transition(lease, step, "to " + step);
+    }
+    assertThat(store.get(runId).state()).isEqualTo(state);
+    return Optional.of(lease);
   }
 
-  record Move(String from, String to, String owner, String detail) {}
+  /** Sets a run's heartbeat {@code seconds} into the database's past. */
+  void ageHeartbeat(String runId, int seconds) {
+    database.inTransaction(c -> {
+      try (var update = c.prepareStatement("UPDATE runs SET heartbeat_at = CURRENT_TIMESTAMP - "
+          + "CAST(? AS INTEGER) * INTERVAL '1' SECOND WHERE run_id = ?")) {
+        update.setInt(1, seconds);
+        update.setString(2, runId);
+        return update.executeUpdate();
+      }
+    });
+  }
+
+  Instant databaseNow() {
+    return database.inTransaction(c -> {
+      try (var query = c.prepareStatement("SELECT CURRENT_TIMESTAMP"); var rs = query.executeQuery()) {
+        rs.next();
+        return rs.getObject(1, java.time.OffsetDateTime.class).toInstant();
+      }
+    });
+  }
+
+  record Move(String from, String to, String owner, Long epoch, String detail) {}
 
   static List<Move> moves(List<String> history) {
     List<Move> moves = new ArrayList<>();
@@ -119,15 +164,20 @@ abstract class RunStoreContractTest {
       Matcher m = HISTORY_LINE.matcher(line);
       assertThat(m.matches()).as("history line '%s'", line).isTrue();
       assertThat(Instant.parse(m.group(1))).isNotNull();
-      moves.add(new Move(m.group(2), m.group(3), m.group(4), m.group(5)));
+      moves.add(new Move(m.group(2), m.group(3), m.group(4), m.group(5) == null ? null : Long.valueOf(m.group(5)),
+          m.group(6)));
     }
     return moves;
   }
 
   static LakeBatchException userError(Runnable action) {
+    return error(ErrorCategory.USER, action);
+  }
+
+  static LakeBatchException error(ErrorCategory category, Runnable action) {
     LakeBatchException e = catchThrowableOfType(LakeBatchException.class, action::run);
     assertThat(e).as("expected a LakeBatchException").isNotNull();
-    assertThat(e.category()).as(e.getMessage()).isEqualTo(ErrorCategory.USER);
+    assertThat(e.category()).as(e.getMessage()).isEqualTo(category);
     return e;
   }
 
@@ -167,6 +217,7 @@ abstract class RunStoreContractTest {
     assertThat(run.finishedAt()).isEmpty();
     assertThat(run.heartbeatAt()).isEmpty();
     assertThat(run.rowVersion()).isZero();
+    assertThat(run.epoch()).isZero();
     assertThat(store.get("r1")).isEqualTo(run);
 
     List<ChunkRecord> ledger = store.chunks("r1");
@@ -183,7 +234,7 @@ abstract class RunStoreContractTest {
       assertThat(chunk.committedAt()).isEmpty();
       assertThat(chunk.updatedAt()).isEqualTo(T0);
     }
-    assertThat(moves(store.history("r1"))).containsExactly(new Move("(new)", "QUEUED", null, "registered"));
+    assertThat(moves(store.history("r1"))).containsExactly(new Move("(new)", "QUEUED", null, null, "registered"));
   }
 
   @Test
@@ -202,7 +253,7 @@ abstract class RunStoreContractTest {
   @Test
   void registeringTheSameRunIdAgainReturnsTheExistingRecord() {
     RunRecord first = store.register(newRun("r1", "nightly", rows(100, 250, 50)));
-    store.transition("r1", PLANNING, Optional.of(RunOwner.current()), "go");
+    take("r1");
     RunRecord moved = store.get("r1");
     clock.advanceSeconds(30);
 
@@ -220,32 +271,32 @@ abstract class RunStoreContractTest {
   void unknownRunIsAUserError() {
     assertThat(store.find("nope")).isEmpty();
     assertThat(userError(() -> store.get("nope")).getMessage()).contains("'nope'");
-    assertThat(userError(() -> store.transition("nope", PLANNING, Optional.empty(), "x")).getMessage())
-        .contains("'nope'");
-    assertThat(userError(() -> store.requestCancel("nope")).getMessage()).contains("'nope'");
+    assertThat(userError(() -> take("nope")).getMessage()).contains("'nope'");
+    assertThat(userError(() -> store.requestCancel("nope", LIVENESS)).getMessage()).contains("'nope'");
+    RunLease stray = new RunLease("nope", 1, RunOwner.current());
+    assertThat(userError(() -> store.heartbeat(stray, 0)).getMessage()).contains("'nope'");
+    assertThat(userError(() -> store.transition(stray, RUNNING, null)).getMessage()).contains("'nope'");
   }
 
   // ---------------------------------------------------------------- transitions
 
   @Test
-  void everyLegalMoveSucceedsAndEveryIllegalOneThrowsAndChangesNothing() {
+  void everyMoveByALeaseFollowsTheStateMachineAndAnIllegalOneChangesNothing() {
     int legal = 0;
     int illegal = 0;
-    for (RunState from : RunState.values()) {
+    for (RunState from : EnumSet.complementOf(EnumSet.of(QUEUED))) {
       // one run in `from` takes every illegal move, and must come out of each one unchanged
       String probe = "probe-" + from;
-      RunRecord before = registerIn(probe, from);
+      RunLease probeLease = registerIn(probe, from).orElseThrow();
+      RunRecord before = store.get(probe);
       int historyBefore = store.history(probe).size();
       for (RunState to : RunState.values()) {
-        if (from.canMoveTo(to)) {
+        if (from.canMoveTo(to) || to == PLANNING) {
           continue;
         }
-        LakeBatchException e = userError(() -> store.transition(probe, to, Optional.of(RunOwner.current()), "bad"));
+        LakeBatchException e = userError(() -> store.transition(probeLease, to, "bad"));
         assertThat(e.getMessage()).contains(probe).contains(from.name()).contains(to.name());
-        RunRecord after = store.get(probe);
-        assertThat(after.state()).isEqualTo(from);
-        assertThat(after.rowVersion()).isEqualTo(before.rowVersion());
-        assertThat(after).isEqualTo(before);
+        assertThat(store.get(probe)).isEqualTo(before);
         illegal++;
       }
       assertThat(store.history(probe)).hasSize(historyBefore);
@@ -253,82 +304,109 @@ abstract class RunStoreContractTest {
       // every legal move, each on a run of its own
       for (RunState to : from.successors()) {
         String runId = "legal-" + from + "-" + to;
-        RunRecord start = registerIn(runId, from);
+        RunLease lease = registerIn(runId, from).orElseThrow();
+        RunRecord start = store.get(runId);
         clock.advanceSeconds(1);
-        RunRecord moved = store.transition(runId, to, Optional.of(RunOwner.current()), "move");
+        RunRecord moved = store.transition(lease, to, "move");
         assertThat(moved.state()).as("%s -> %s", from, to).isEqualTo(to);
         assertThat(moved.rowVersion()).isEqualTo(start.rowVersion() + 1);
         assertThat(moved.updatedAt()).isEqualTo(clock.instant());
         assertThat(store.get(runId)).isEqualTo(moved);
         List<Move> history = moves(store.history(runId));
         assertThat(history.get(history.size() - 1)).isEqualTo(
-            new Move(from.name(), to.name(), RunOwner.current().toString(), "move"));
+            new Move(from.name(), to.name(), RunOwner.current().toString(), lease.epoch(), "move"));
         legal++;
       }
     }
-    assertThat(legal).isEqualTo(16);
-    assertThat(illegal).isEqualTo(33);
+    assertThat(legal).isEqualTo(13);
+    assertThat(illegal).isEqualTo(23);
   }
 
   @Test
-  void movesSetOwnerAttemptsTimestampsAndErrorSummary() {
+  void onlyATakeMovesARunToPlanningAndGivingARunBackEndsTheLease() {
+    RunLease lease = registerIn("r1", RUNNING).orElseThrow();
+    RunRecord running = store.get("r1");
+    assertThatThrownBy(() -> store.transition(lease, PLANNING, "again"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("take");
+    assertThat(store.get("r1")).isEqualTo(running);
+
+    RunRecord queued = store.transition(lease, QUEUED, "preempted at a chunk boundary");
+    assertThat(queued.owner()).isEmpty();
+    assertThat(queued.epoch()).isEqualTo(lease.epoch() + 1);
+    LakeBatchException fenced = error(ErrorCategory.CONFLICT, () -> store.heartbeat(lease, 1));
+    assertThat(fenced.getMessage()).contains("epoch " + lease.epoch()).contains("no driver (the run is QUEUED)");
+
+    RunLease next = take("r1");
+    assertThat(next.epoch()).isEqualTo(lease.epoch() + 2);
+    assertThat(moves(store.history("r1"))).extracting(Move::to).containsExactly("QUEUED", "PLANNING", "RUNNING",
+        "QUEUED", "PLANNING");
+  }
+
+  @Test
+  void takesAndMovesSetOwnerEpochAttemptsTimestampsAndErrorSummary() {
     store.register(newRun("r1", "job", rows(10)));
-    RunOwner owner = new RunOwner(4242, "worker-7");
+    RunOwner owner = new RunOwner(4242, "worker-7", Optional.of(Instant.parse("2026-02-28T23:00:00.123Z")));
 
     Instant planningAt = clock.advanceSeconds(5);
-    RunRecord planning = store.transition("r1", PLANNING, Optional.of(owner), "claimed");
+    RunLease lease = take("r1", owner);
+    assertThat(lease).isEqualTo(new RunLease("r1", 1, owner));
+    RunRecord planning = store.get("r1");
+    assertThat(planning.state()).isEqualTo(PLANNING);
     assertThat(planning.attempts()).isEqualTo(1);
-    assertThat(planning.owner()).contains("4242@worker-7");
+    assertThat(planning.epoch()).isEqualTo(1);
+    assertThat(planning.owner()).contains("4242@worker-7#2026-02-28T23:00:00.123Z");
     assertThat(planning.attemptStartedAt()).contains(planningAt);
-    assertThat(planning.heartbeatAt()).contains(planningAt);
+    assertThat(planning.heartbeatAt()).as("stamped by the database").isPresent();
     assertThat(planning.finishedAt()).isEmpty();
 
     Instant runningAt = clock.advanceSeconds(5);
-    RunRecord running = store.transition("r1", RUNNING, Optional.of(owner), "planned");
+    RunRecord running = store.transition(lease, RUNNING, "planned");
     assertThat(running.attempts()).isEqualTo(1);
-    assertThat(running.owner()).contains("4242@worker-7");
+    assertThat(running.owner()).isEqualTo(planning.owner());
     assertThat(running.attemptStartedAt()).contains(planningAt);
-    assertThat(running.heartbeatAt()).contains(runningAt);
+    assertThat(running.updatedAt()).isEqualTo(runningAt);
+    assertThat(running.heartbeatAt().orElseThrow()).isAfterOrEqualTo(planning.heartbeatAt().orElseThrow());
 
-    store.heartbeat("r1", 77);
+    store.heartbeat(lease, 77);
     assertThat(store.get("r1").rowsInFlight()).isEqualTo(77);
 
     Instant failedAt = clock.advanceSeconds(5);
-    RunRecord failed = store.transition("r1", FAILED, Optional.of(owner), "model crashed");
+    RunRecord failed = store.transition(lease, FAILED, "model crashed");
     assertThat(failed.finishedAt()).contains(failedAt);
     assertThat(failed.errorSummary()).contains("model crashed");
     assertThat(failed.rowsInFlight()).isZero();
     assertThat(failed.attempts()).isEqualTo(1);
-
-    clock.advanceSeconds(5);
-    RunRecord requeued = store.transition("r1", QUEUED, Optional.empty(), "rerun");
-    assertThat(requeued.owner()).isEmpty();
-    assertThat(requeued.finishedAt()).isEmpty();
-    assertThat(requeued.cancelRequested()).isFalse();
-    assertThat(requeued.attempts()).isEqualTo(1);
+    assertThat(failed.epoch()).isEqualTo(1);
 
     Instant secondStart = clock.advanceSeconds(5);
-    RunRecord second = store.transition("r1", PLANNING, Optional.of(RunOwner.current()), "claimed again");
-    assertThat(second.attempts()).isEqualTo(2);
-    assertThat(second.owner()).contains(RunOwner.current().toString());
-    assertThat(second.attemptStartedAt()).contains(secondStart);
-    assertThat(second.errorSummary()).isEmpty();
+    RunLease second = take("r1");
+    assertThat(second.epoch()).isEqualTo(2);
+    RunRecord rerun = store.get("r1");
+    assertThat(rerun.state()).isEqualTo(PLANNING);
+    assertThat(rerun.attempts()).isEqualTo(2);
+    assertThat(rerun.owner()).contains(RunOwner.current().toString());
+    assertThat(rerun.attemptStartedAt()).contains(secondStart);
+    assertThat(rerun.errorSummary()).isEmpty();
+    assertThat(rerun.finishedAt()).isEmpty();
+    assertThat(rerun.cancelRequested()).isFalse();
 
-    store.transition("r1", RUNNING, Optional.empty(), null);
+    store.transition(second, RUNNING, null);
     Instant succeededAt = clock.advanceSeconds(5);
-    RunRecord succeeded = store.transition("r1", SUCCEEDED, Optional.empty(), "all committed");
+    RunRecord succeeded = store.transition(second, SUCCEEDED, "all committed");
     assertThat(succeeded.finishedAt()).contains(succeededAt);
     assertThat(succeeded.errorSummary()).as("SUCCEEDED has no error summary").isEmpty();
 
+    String first = owner.toString();
+    String me = RunOwner.current().toString();
     assertThat(moves(store.history("r1"))).containsExactly(
-        new Move("(new)", "QUEUED", null, "registered"),
-        new Move("QUEUED", "PLANNING", "4242@worker-7", "claimed"),
-        new Move("PLANNING", "RUNNING", "4242@worker-7", "planned"),
-        new Move("RUNNING", "FAILED", "4242@worker-7", "model crashed"),
-        new Move("FAILED", "QUEUED", null, "rerun"),
-        new Move("QUEUED", "PLANNING", RunOwner.current().toString(), "claimed again"),
-        new Move("PLANNING", "RUNNING", null, null),
-        new Move("RUNNING", "SUCCEEDED", null, "all committed"));
+        new Move("(new)", "QUEUED", null, null, "registered"),
+        new Move("QUEUED", "PLANNING", first, 1L, "attempt 1"),
+        new Move("PLANNING", "RUNNING", first, 1L, "planned"),
+        new Move("RUNNING", "FAILED", first, 1L, "model crashed"),
+        new Move("FAILED", "QUEUED", me, 2L, "rerun after FAILED"),
+        new Move("QUEUED", "PLANNING", me, 2L, "attempt 2"),
+        new Move("PLANNING", "RUNNING", me, 2L, null),
+        new Move("RUNNING", "SUCCEEDED", me, 2L, "all committed"));
     List<String> lines = store.history("r1");
     assertThat(lines.get(0)).startsWith(T0.toString() + " ");
     assertThat(lines.get(7)).startsWith(succeededAt + " ");
@@ -336,19 +414,19 @@ abstract class RunStoreContractTest {
 
   @Test
   void partialAndCancelledKeepTheirSummaryAndLongSummariesAreTruncated() {
-    registerIn("p", RUNNING);
-    RunRecord partial = store.transition("p", PARTIAL, Optional.empty(), "2 of 9 chunks failed");
+    RunLease p = registerIn("p", RUNNING).orElseThrow();
+    RunRecord partial = store.transition(p, PARTIAL, "2 of 9 chunks failed");
     assertThat(partial.errorSummary()).contains("2 of 9 chunks failed");
     assertThat(partial.finishedAt()).contains(T0);
 
-    registerIn("c", PLANNING);
-    RunRecord cancelled = store.transition("c", CANCELLED, Optional.empty(), "user asked");
+    RunLease c = registerIn("c", PLANNING).orElseThrow();
+    RunRecord cancelled = store.transition(c, CANCELLED, "user asked");
     assertThat(cancelled.errorSummary()).contains("user asked");
     assertThat(cancelled.finishedAt()).isPresent();
 
-    registerIn("long", RUNNING);
+    RunLease longRun = registerIn("long", RUNNING).orElseThrow();
     String huge = "x".repeat(5000);
-    RunRecord failed = store.transition("long", FAILED, Optional.empty(), huge);
+    RunRecord failed = store.transition(longRun, FAILED, huge);
     assertThat(failed.errorSummary()).hasValueSatisfying(s -> {
       assertThat(s).hasSize(4000).endsWith("...").startsWith("xxxx");
     });
@@ -360,18 +438,20 @@ abstract class RunStoreContractTest {
   @Test
   void chunkLedgerRecordsStartsCommitsAndFailures() {
     store.register(newRun("r1", "job", rows(100, 200, 300)));
+    RunLease lease = take("r1");
+    RunRecord taken = store.get("r1");
 
     clock.advanceSeconds(1);
-    store.chunkStarted("r1", 0);
+    store.chunkStarted(lease, 0);
     ChunkRecord started = store.chunks("r1").get(0);
     assertThat(started.state()).isEqualTo(ChunkState.RUNNING);
     assertThat(started.attempts()).isEqualTo(1);
     assertThat(started.updatedAt()).isEqualTo(clock.instant());
-    store.chunkStarted("r1", 0);
+    store.chunkStarted(lease, 0);
     assertThat(store.chunks("r1").get(0).attempts()).isEqualTo(2);
 
     Instant committedAt = clock.advanceSeconds(1);
-    store.chunkCommitted("r1", new ChunkCommit(0, 12, 95, 5));
+    store.chunkCommitted(lease, new ChunkCommit(0, 12, 95, 5));
     ChunkRecord committed = store.chunks("r1").get(0);
     assertThat(committed.state()).isEqualTo(ChunkState.COMMITTED);
     assertThat(committed.rowsOut()).contains(95L);
@@ -381,8 +461,8 @@ abstract class RunStoreContractTest {
     assertThat(committed.attempts()).isEqualTo(2);
     assertThat(committed.plannedRows()).isEqualTo(100);
 
-    store.chunkStarted("r1", 1);
-    store.chunkFailed("r1", 1, "OrtException: bad input");
+    store.chunkStarted(lease, 1);
+    store.chunkFailed(lease, 1, "OrtException: bad input");
     ChunkRecord failedChunk = store.chunks("r1").get(1);
     assertThat(failedChunk.state()).isEqualTo(ChunkState.FAILED);
     assertThat(failedChunk.lastError()).contains("OrtException: bad input");
@@ -390,8 +470,8 @@ abstract class RunStoreContractTest {
     assertThat(failedChunk.committedAt()).isEmpty();
 
     // a retry that commits clears the error
-    store.chunkStarted("r1", 1);
-    store.chunkCommitted("r1", new ChunkCommit(1, 13, 200, 0));
+    store.chunkStarted(lease, 1);
+    store.chunkCommitted(lease, new ChunkCommit(1, 13, 200, 0));
     ChunkRecord retried = store.chunks("r1").get(1);
     assertThat(retried.state()).isEqualTo(ChunkState.COMMITTED);
     assertThat(retried.lastError()).isEmpty();
@@ -399,9 +479,9 @@ abstract class RunStoreContractTest {
 
     assertThat(store.chunks("r1").get(2).state()).isEqualTo(ChunkState.PENDING);
     // the run record itself is not touched by ledger updates
-    assertThat(store.get("r1").rowVersion()).isZero();
+    assertThat(store.get("r1")).isEqualTo(taken);
 
-    LakeBatchException missing = catchThrowableOfType(LakeBatchException.class, () -> store.chunkStarted("r1", 3));
+    LakeBatchException missing = catchThrowableOfType(LakeBatchException.class, () -> store.chunkStarted(lease, 3));
     assertThat(missing).isNotNull();
     assertThat(missing.category()).isEqualTo(ErrorCategory.INTERNAL);
     assertThat(missing.getMessage()).contains("chunk 3").contains("r1");
@@ -410,20 +490,21 @@ abstract class RunStoreContractTest {
   @Test
   void reconcileFollowsTheDeltaLogAndIsIdempotent() {
     store.register(newRun("r1", "job", rows(10, 20, 30, 40, 50, 60)));
-    store.chunkStarted("r1", 0);
-    store.chunkCommitted("r1", new ChunkCommit(0, 3, 10, 0)); // agrees with the log
-    store.chunkStarted("r1", 1);
-    store.chunkCommitted("r1", new ChunkCommit(1, 4, 20, 0)); // the log does not have it
-    store.chunkStarted("r1", 2); // RUNNING, but the log has it
-    store.chunkStarted("r1", 3);
-    store.chunkFailed("r1", 3, "boom"); // FAILED, not in the log
+    RunLease lease = take("r1");
+    store.chunkStarted(lease, 0);
+    store.chunkCommitted(lease, new ChunkCommit(0, 3, 10, 0)); // agrees with the log
+    store.chunkStarted(lease, 1);
+    store.chunkCommitted(lease, new ChunkCommit(1, 4, 20, 0)); // the log does not have it
+    store.chunkStarted(lease, 2); // RUNNING, but the log has it
+    store.chunkStarted(lease, 3);
+    store.chunkFailed(lease, 3, "boom"); // FAILED, not in the log
     // chunk 4 is PENDING but the log has it
-    store.chunkCommitted("r1", new ChunkCommit(5, 2, 60, 0)); // the log has it at another version
+    store.chunkCommitted(lease, new ChunkCommit(5, 2, 60, 0)); // the log has it at another version
     Instant reconcileAt = clock.advanceSeconds(60);
 
     List<ChunkCommit> log = List.of(new ChunkCommit(0, 3, 10, 0), new ChunkCommit(2, 8, 29, 1),
         new ChunkCommit(4, 9, 50, 0), new ChunkCommit(5, 6, 60, 0));
-    int changed = store.reconcile("r1", log);
+    int changed = store.reconcile(lease, log);
 
     // 1 -> PENDING, 2 -> COMMITTED, 3 -> PENDING, 4 -> COMMITTED, 5 re-committed at the log's version
     assertThat(changed).isEqualTo(5);
@@ -439,13 +520,13 @@ abstract class RunStoreContractTest {
     assertThat(ledger.get(1).committedAt()).isEmpty();
     assertThat(ledger.get(4).committedAt()).contains(reconcileAt);
 
-    assertThat(store.reconcile("r1", log)).isZero();
+    assertThat(store.reconcile(lease, log)).isZero();
     assertThat(store.chunks("r1")).isEqualTo(ledger);
 
     // an empty log resets every commit
-    assertThat(store.reconcile("r1", List.of())).isEqualTo(4);
+    assertThat(store.reconcile(lease, List.of())).isEqualTo(4);
     assertThat(store.chunks("r1")).extracting(ChunkRecord::state).containsOnly(ChunkState.PENDING);
-    assertThat(store.reconcile("r1", List.of())).isZero();
+    assertThat(store.reconcile(lease, List.of())).isZero();
   }
 
   record LedgerRow(int chunk, ChunkState state, long plannedRows, Optional<Long> rowsOut,
@@ -460,23 +541,24 @@ abstract class RunStoreContractTest {
   void deletedLedgerIsRebuiltExactlyFromPlannedRowsAndTheDeltaLog() {
     List<Long> planned = rows(11, 22, 33, 44, 55);
     store.register(newRun("r1", "job", planned));
+    RunLease lease = take("r1");
     List<ChunkCommit> log = List.of(new ChunkCommit(0, 1, 11, 0), new ChunkCommit(2, 2, 30, 3),
         new ChunkCommit(3, 3, 44, 0));
     for (ChunkCommit commit : log) {
-      store.chunkCommitted("r1", commit);
+      store.chunkCommitted(lease, commit);
     }
     List<LedgerRow> original = store.chunks("r1").stream().map(LedgerRow::of).toList();
 
     assertThat(store.deleteLedger("r1")).isEqualTo(5);
     assertThat(store.chunks("r1")).isEmpty();
     assertThat(store.deleteLedger("r1")).isZero();
-    assertThat(store.restoreLedger("r1", planned)).isEqualTo(5);
-    assertThat(store.restoreLedger("r1", planned)).isZero();
+    assertThat(store.restoreLedger(lease, planned)).isEqualTo(5);
+    assertThat(store.restoreLedger(lease, planned)).isZero();
     assertThat(store.chunks("r1")).extracting(ChunkRecord::state).containsOnly(ChunkState.PENDING);
-    assertThat(store.reconcile("r1", log)).isEqualTo(3);
+    assertThat(store.reconcile(lease, log)).isEqualTo(3);
 
     assertThat(store.chunks("r1").stream().map(LedgerRow::of).toList()).isEqualTo(original);
-    assertThat(store.reconcile("r1", log)).isZero();
+    assertThat(store.reconcile(lease, log)).isZero();
 
     // a partly deleted ledger gets only its missing rows back
     database.inTransaction(c -> {
@@ -484,8 +566,8 @@ abstract class RunStoreContractTest {
         return delete.executeUpdate();
       }
     });
-    assertThat(store.restoreLedger("r1", planned)).isEqualTo(2);
-    assertThat(store.reconcile("r1", log)).isEqualTo(1);
+    assertThat(store.restoreLedger(lease, planned)).isEqualTo(2);
+    assertThat(store.reconcile(lease, log)).isEqualTo(1);
     assertThat(store.chunks("r1").stream().map(LedgerRow::of).toList()).isEqualTo(original);
   }
 
@@ -502,15 +584,15 @@ abstract class RunStoreContractTest {
     assertThat(queued.elapsed()).isEqualTo(Duration.ZERO);
 
     Instant start = clock.advanceSeconds(10);
-    store.transition("r1", PLANNING, Optional.of(RunOwner.current()), "go");
-    store.transition("r1", RUNNING, Optional.empty(), "planned");
+    RunLease lease = take("r1");
+    store.transition(lease, RUNNING, "planned");
     RunProgress fresh = store.progress("r1");
     assertThat(fresh.rowsPerSecond()).isZero();
     assertThat(fresh.eta()).isEmpty();
 
     clock.advanceSeconds(10);
-    store.chunkStarted("r1", 0);
-    store.chunkCommitted("r1", new ChunkCommit(0, 1, 100, 0));
+    store.chunkStarted(lease, 0);
+    store.chunkCommitted(lease, new ChunkCommit(0, 1, 100, 0));
     RunProgress one = store.progress("r1");
     assertThat(one.rowsDone()).isEqualTo(100);
     assertThat(one.chunksDone()).isEqualTo(1);
@@ -518,19 +600,18 @@ abstract class RunStoreContractTest {
     assertThat(one.eta()).contains(Duration.ofSeconds(30)); // 300 rows at 10 rows/s
     assertThat(one.elapsed()).isEqualTo(Duration.ofSeconds(10));
 
-    store.heartbeat("r1", 50); // chunk 1 half scored
+    store.heartbeat(lease, 50); // chunk 1 half scored
     RunProgress inFlight = store.progress("r1");
     assertThat(inFlight.rowsDone()).isEqualTo(150);
     assertThat(inFlight.chunksDone()).isEqualTo(1);
     assertThat(inFlight.rowsPerSecond()).isCloseTo(15.0, within(1e-9));
     assertThat(inFlight.eta()).contains(Duration.ofSeconds(17)); // 250 / 15 = 16.67
     assertThat(inFlight.render()).isEqualTo("RUNNING 1/4 chunks | 150/400 rows (38%) | 15 rows/s | ETA 0:00:17");
-    assertThat(store.get("r1").heartbeatAt()).contains(clock.instant());
 
     clock.advanceSeconds(5);
-    store.chunkCommitted("r1", new ChunkCommit(1, 2, 100, 0));
-    store.heartbeat("r1", 0);
-    store.chunkFailed("r1", 2, "bad rows");
+    store.chunkCommitted(lease, new ChunkCommit(1, 2, 100, 0));
+    store.heartbeat(lease, 0);
+    store.chunkFailed(lease, 2, "bad rows");
     RunProgress two = store.progress("r1");
     assertThat(two.rowsDone()).isEqualTo(200);
     assertThat(two.chunksDone()).isEqualTo(2);
@@ -540,7 +621,7 @@ abstract class RunStoreContractTest {
     assertThat(two.elapsed()).isEqualTo(Duration.ofSeconds(15));
 
     Instant finished = clock.advanceSeconds(5);
-    store.transition("r1", PARTIAL, Optional.empty(), "chunk 2 failed");
+    store.transition(lease, PARTIAL, "chunk 2 failed");
     clock.advanceSeconds(1000);
     RunProgress partial = store.progress("r1");
     assertThat(partial.eta()).contains(Duration.ZERO);
@@ -549,9 +630,8 @@ abstract class RunStoreContractTest {
     assertThat(partial.rowsDone()).isEqualTo(200);
 
     // a rerun: old commits count as done, but not towards the new attempt's rate
-    store.transition("r1", QUEUED, Optional.empty(), "rerun");
-    store.transition("r1", PLANNING, Optional.of(RunOwner.current()), "again");
-    store.transition("r1", RUNNING, Optional.empty(), "planned");
+    RunLease rerunLease = take("r1");
+    store.transition(rerunLease, RUNNING, "planned");
     clock.advanceSeconds(10);
     RunProgress rerun = store.progress("r1");
     assertThat(rerun.rowsDone()).isEqualTo(200);
@@ -559,7 +639,7 @@ abstract class RunStoreContractTest {
     assertThat(rerun.eta()).isEmpty();
     assertThat(rerun.elapsed()).isEqualTo(Duration.ofSeconds(10));
     clock.advanceSeconds(10);
-    store.chunkCommitted("r1", new ChunkCommit(2, 3, 100, 0));
+    store.chunkCommitted(rerunLease, new ChunkCommit(2, 3, 100, 0));
     RunProgress rerunOne = store.progress("r1");
     assertThat(rerunOne.rowsDone()).isEqualTo(300);
     assertThat(rerunOne.rowsPerSecond()).isCloseTo(5.0, within(1e-9)); // 100 rows in 20 s
@@ -567,16 +647,22 @@ abstract class RunStoreContractTest {
   }
 
   @Test
-  void heartbeatAndLogPathAreStored() {
+  @Timeout(30)
+  void heartbeatAndLogPathAreStoredAndTheHeartbeatIsTheDatabasesTime() {
     store.register(newRun("r1", "job", rows(10)));
-    store.setLogPath("r1", "/var/log/lakebatch/r1.log");
-    clock.advanceSeconds(3);
-    store.heartbeat("r1", 9);
+    RunLease lease = take("r1");
+    RunRecord taken = store.get("r1");
+    store.setLogPath(lease, "/var/log/lakebatch/r1.log");
+    ageHeartbeat("r1", 30);
+    clock.advanceSeconds(3600);
+    store.heartbeat(lease, 9);
     RunRecord run = store.get("r1");
     assertThat(run.logPath()).contains("/var/log/lakebatch/r1.log");
-    assertThat(run.heartbeatAt()).contains(T0.plusSeconds(3));
+    Instant databaseNow = databaseNow();
+    assertThat(run.heartbeatAt().orElseThrow()).isAfterOrEqualTo(taken.heartbeatAt().orElseThrow())
+        .isBetween(databaseNow.minusSeconds(10), databaseNow);
     assertThat(run.rowsInFlight()).isEqualTo(9);
-    assertThat(run.rowVersion()).isZero();
+    assertThat(run.rowVersion()).isEqualTo(taken.rowVersion());
   }
 
   // ---------------------------------------------------------------- list
@@ -587,8 +673,8 @@ abstract class RunStoreContractTest {
       clock.advanceSeconds(1);
       store.register(newRun("r" + (i + 1), names[i], rows(1)));
     }
-    store.requestCancel("r2");
-    store.transition("r4", PLANNING, Optional.of(RunOwner.current()), "go");
+    store.requestCancel("r2", LIVENESS);
+    take("r4");
   }
 
   private static List<String> ids(List<RunRecord> runs) {
@@ -634,90 +720,105 @@ abstract class RunStoreContractTest {
 
   // ---------------------------------------------------------------- cancel
 
+  /** An owner on this host whose process has exited. */
+  static RunOwner exitedProcess() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    assertThat(gone.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(ProcessHandle.of(gone.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    return new RunOwner(gone.pid(), RunOwner.current().host(), Optional.empty());
+  }
+
   @Test
   void cancellingAQueuedRunCancelsItAtOnce() {
     store.register(newRun("r1", "job", rows(10)));
     clock.advanceSeconds(2);
-    RunRecord cancelled = store.requestCancel("r1");
+    RunRecord cancelled = store.requestCancel("r1", LIVENESS);
     assertThat(cancelled.state()).isEqualTo(CANCELLED);
     assertThat(cancelled.finishedAt()).contains(T0.plusSeconds(2));
+    assertThat(cancelled.epoch()).isEqualTo(1);
     assertThat(store.get("r1")).isEqualTo(cancelled);
-    List<Move> history = moves(store.history("r1"));
-    assertThat(history).hasSize(2);
-    assertThat(history.get(1).from()).isEqualTo("QUEUED");
-    assertThat(history.get(1).to()).isEqualTo("CANCELLED");
+    assertThat(moves(store.history("r1"))).containsExactly(
+        new Move("(new)", "QUEUED", null, null, "registered"),
+        new Move("QUEUED", "CANCELLED", null, 1L, "cancelled before it started"));
   }
 
   @Test
   void cancellingARunOwnedByThisLiveProcessOnlyRequestsIt() {
-    registerIn("r1", RUNNING);
-    RunRecord requested = store.requestCancel("r1");
+    RunLease lease = registerIn("r1", RUNNING).orElseThrow();
+    RunRecord requested = store.requestCancel("r1", LIVENESS);
     assertThat(requested.state()).isEqualTo(RUNNING);
     assertThat(requested.cancelRequested()).isTrue();
     assertThat(requested.owner()).contains(RunOwner.current().toString());
+    assertThat(requested.epoch()).isEqualTo(lease.epoch());
     assertThat(store.get("r1").cancelRequested()).isTrue();
     assertThat(store.history("r1")).hasSize(3);
 
     // asking twice is harmless
-    assertThat(store.requestCancel("r1").state()).isEqualTo(RUNNING);
+    assertThat(store.requestCancel("r1", LIVENESS).state()).isEqualTo(RUNNING);
 
     // the driver honours it; a later rerun starts with a clean flag
-    store.transition("r1", CANCELLED, Optional.of(RunOwner.current()), "cancel requested");
-    RunRecord requeued = store.transition("r1", QUEUED, Optional.empty(), "rerun");
-    assertThat(requeued.cancelRequested()).isFalse();
+    store.transition(lease, CANCELLED, "cancel requested");
+    take("r1");
+    assertThat(store.get("r1").cancelRequested()).isFalse();
   }
 
   @Test
-  void cancellingARunWhoseLocalDriverDiedCancelsIt() throws Exception {
-    Process gone = new ProcessBuilder("true").start();
-    assertThat(gone.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(ProcessHandle.of(gone.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-    RunOwner dead = new RunOwner(gone.pid(), RunOwner.current().host());
-
+  void cancellingARunWhoseLocalDriverDiedCancelsItAndFencesThatDriver() throws Exception {
+    RunOwner dead = exitedProcess();
     store.register(newRun("r1", "job", rows(10)));
-    store.transition("r1", PLANNING, Optional.of(dead), "claimed");
-    store.transition("r1", RUNNING, Optional.of(dead), "planned");
+    RunLease lease = take("r1", dead);
+    store.transition(lease, RUNNING, "planned");
     clock.advanceSeconds(1);
 
-    RunRecord cancelled = store.requestCancel("r1");
+    RunRecord cancelled = store.requestCancel("r1", LIVENESS);
     assertThat(cancelled.state()).isEqualTo(CANCELLED);
-    assertThat(cancelled.errorSummary()).hasValueSatisfying(s -> assertThat(s).contains(dead.toString()));
+    assertThat(cancelled.errorSummary()).hasValueSatisfying(
+        s -> assertThat(s).contains(dead.toString()).contains("has exited"));
     assertThat(cancelled.finishedAt()).contains(clock.instant());
+    assertThat(cancelled.owner()).isEmpty();
+    assertThat(cancelled.epoch()).isEqualTo(lease.epoch() + 1);
+
+    LakeBatchException fenced = error(ErrorCategory.CONFLICT, () -> store.chunkStarted(lease, 0));
+    assertThat(fenced.getMessage()).contains("no driver (the run is CANCELLED)");
+    assertThat(store.get("r1")).isEqualTo(cancelled);
+    assertThat(store.chunks("r1").get(0).state()).isEqualTo(ChunkState.PENDING);
   }
 
   @Test
-  void cancellingARunOnAnotherHostDependsOnItsHeartbeat() {
-    RunOwner remote = new RunOwner(12345, "some-other-host.invalid");
+  @Timeout(30)
+  void cancellingARunOnAnotherHostDependsOnItsHeartbeatByTheDatabaseClock() {
+    RunOwner remote = new RunOwner(12345, "some-other-host.invalid", Optional.empty());
     store.register(newRun("r1", "job", rows(10)));
-    store.transition("r1", PLANNING, Optional.of(remote), "claimed");
-    store.transition("r1", RUNNING, Optional.of(remote), "planned");
+    RunLease lease = take("r1", remote);
+    store.transition(lease, RUNNING, "planned");
 
-    clock.advance(RunOwner.HEARTBEAT_TIMEOUT.minusSeconds(1));
-    RunRecord fresh = store.requestCancel("r1");
+    ageHeartbeat("r1", 1);
+    clock.advance(Duration.ofHours(2)); // this host's clock plays no part
+    RunRecord fresh = store.requestCancel("r1", LIVENESS);
     assertThat(fresh.state()).isEqualTo(RUNNING);
     assertThat(fresh.cancelRequested()).isTrue();
 
-    clock.advanceSeconds(2);
-    RunRecord stale = store.requestCancel("r1");
+    ageHeartbeat("r1", (int) LIVENESS.toSeconds() + 1);
+    clock.set(T0.minus(Duration.ofHours(2)));
+    RunRecord stale = store.requestCancel("r1", LIVENESS);
     assertThat(stale.state()).isEqualTo(CANCELLED);
+    assertThat(stale.errorSummary()).hasValueSatisfying(s -> assertThat(s).contains("heartbeat 6 s old"));
   }
 
   @Test
   void cancellingAPlanningRunWhoseLocalDriverDiedCancelsIt() throws Exception {
-    Process gone = new ProcessBuilder("true").start();
-    assertThat(gone.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    RunOwner dead = new RunOwner(gone.pid(), RunOwner.current().host());
+    RunOwner dead = exitedProcess();
     store.register(newRun("r1", "job", rows(10)));
-    store.transition("r1", PLANNING, Optional.of(dead), "claimed");
+    take("r1", dead);
 
-    RunRecord cancelled = store.requestCancel("r1");
+    RunRecord cancelled = store.requestCancel("r1", LIVENESS);
     assertThat(cancelled.state()).isEqualTo(CANCELLED);
   }
 
   @Test
   void cancellingAPlanningRunOwnedByThisLiveProcessOnlyRequestsIt() {
     registerIn("r1", PLANNING);
-    RunRecord requested = store.requestCancel("r1");
+    RunRecord requested = store.requestCancel("r1", LIVENESS);
     assertThat(requested.state()).isEqualTo(PLANNING);
     assertThat(requested.cancelRequested()).isTrue();
   }
@@ -725,11 +826,179 @@ abstract class RunStoreContractTest {
   @Test
   void cancellingAFinishedRunThrowsAndChangesNothing() {
     for (RunState terminal : List.of(SUCCEEDED, PARTIAL, FAILED, CANCELLED)) {
-      RunRecord done = registerIn("done-" + terminal, terminal);
-      LakeBatchException e = userError(() -> store.requestCancel(done.runId()));
+      String runId = "done-" + terminal;
+      registerIn(runId, terminal);
+      RunRecord done = store.get(runId);
+      LakeBatchException e = userError(() -> store.requestCancel(runId, LIVENESS));
       assertThat(e.getMessage()).contains(terminal.name()).contains("CANCELLED");
-      assertThat(store.get(done.runId())).isEqualTo(done);
+      assertThat(store.get(runId)).isEqualTo(done);
     }
+  }
+
+  // ---------------------------------------------------------------- fencing
+
+  @Test
+  @Timeout(30)
+  void twoTakersJudgingADeadDriverFromTheSameReadTakeTheRunOnce() throws Exception {
+    RunOwner dead = exitedProcess();
+    store.register(newRun("r1", "job", rows(10, 20)));
+    RunLease first = take("r1", dead);
+    RunRecord running = store.transition(first, RUNNING, "planned");
+    RunOwner a = new RunOwner(7001, "host-a.invalid", Optional.empty());
+    RunOwner b = new RunOwner(7002, "host-b.invalid", Optional.empty());
+    AtomicReference<RunLease> bLease = new AtomicReference<>();
+    AtomicBoolean held = new AtomicBoolean();
+
+    // A has read the run and judged its driver dead; B takes the whole run before A's swap
+    LakeBatchException busy = userError(() -> store.take("r1", a, LIVENESS, () -> {
+      if (!held.getAndSet(true)) {
+        bLease.set(take("r1", b));
+      }
+    }));
+
+    assertThat(busy.getMessage()).contains("r1").contains("PLANNING").contains(b.toString());
+    assertThat(bLease.get()).isEqualTo(new RunLease("r1", 2, b));
+    RunRecord run = store.get("r1");
+    assertThat(run.state()).isEqualTo(PLANNING);
+    assertThat(run.owner()).contains(b.toString());
+    assertThat(run.epoch()).isEqualTo(2);
+    assertThat(run.attempts()).isEqualTo(running.attempts() + 1);
+    assertThat(run.rowVersion()).isEqualTo(running.rowVersion() + 1);
+    List<Move> history = moves(store.history("r1"));
+    assertOneChainOfOwners(history);
+    assertThat(history).hasSize(5);
+    assertThat(history.subList(3, 5)).containsExactly(
+        new Move("RUNNING", "QUEUED", b.toString(), 2L,
+            "driver " + dead + " is gone (process " + dead.pid() + " has exited); resuming"),
+        new Move("QUEUED", "PLANNING", b.toString(), 2L, "attempt 2"));
+  }
+
+  @Test
+  @Timeout(30)
+  void aDriverThatWakesUpAfterATakeoverChangesNothing() {
+    store.register(newRun("r1", "job", rows(10, 20)));
+    RunOwner paused = new RunOwner(7001, "host-a.invalid", Optional.empty());
+    RunLease zombie = take("r1", paused);
+    store.transition(zombie, RUNNING, "planned");
+    store.chunkStarted(zombie, 0);
+    ageHeartbeat("r1", (int) LIVENESS.toSeconds() + 1);
+    RunLease successor = take("r1");
+    assertThat(successor.epoch()).isEqualTo(zombie.epoch() + 1);
+
+    RunRecord run = store.get("r1");
+    List<ChunkRecord> ledger = store.chunks("r1");
+    List<String> history = store.history("r1");
+    Map<String, Runnable> writes = new LinkedHashMap<>();
+    writes.put("heartbeat", () -> store.heartbeat(zombie, 5));
+    writes.put("chunkStarted", () -> store.chunkStarted(zombie, 1));
+    writes.put("chunkCommitted", () -> store.chunkCommitted(zombie, new ChunkCommit(0, 9, 10, 0)));
+    writes.put("chunkFailed", () -> store.chunkFailed(zombie, 1, "late"));
+    writes.put("reconcile", () -> store.reconcile(zombie, List.of(new ChunkCommit(1, 4, 20, 0))));
+    writes.put("restoreLedger", () -> store.restoreLedger(zombie, rows(10, 20, 30)));
+    writes.put("setLogPath", () -> store.setLogPath(zombie, "/tmp/zombie.log"));
+    writes.put("checkLease", () -> store.checkLease(zombie));
+    for (RunState end : List.of(SUCCEEDED, PARTIAL, FAILED, CANCELLED, QUEUED, RUNNING)) {
+      writes.put("transition to " + end, () -> store.transition(zombie, end, "late"));
+    }
+    writes.forEach((name, write) -> {
+      LakeBatchException e = error(ErrorCategory.CONFLICT, write);
+      assertThat(e.getMessage()).as(name).contains("epoch " + zombie.epoch()).contains("epoch " + successor.epoch())
+          .contains(RunOwner.current().toString());
+      assertThat(store.get("r1")).as(name).isEqualTo(run);
+      assertThat(store.chunks("r1")).as(name).isEqualTo(ledger);
+      assertThat(store.history("r1")).as(name).isEqualTo(history);
+    });
+
+    store.checkLease(successor);
+    store.heartbeat(successor, 3);
+    store.chunkCommitted(successor, new ChunkCommit(0, 9, 10, 0));
+    assertThat(store.transition(successor, RUNNING, "planned").state()).isEqualTo(RUNNING);
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {3600, -3600})
+  @Timeout(30)
+  void livenessIsJudgedByTheDatabaseClockWhateverThisHostsClockSays(long skewSeconds) {
+    RunStore skewed = new RunStore(database, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(skewSeconds)));
+    store.register(newRun("r1", "job", rows(10)));
+    RunOwner remote = new RunOwner(7001, "host-a.invalid", Optional.empty());
+    RunLease lease = skewed.take("r1", remote, LIVENESS, () -> {});
+    skewed.transition(lease, RUNNING, "planned");
+    skewed.heartbeat(lease, 0);
+
+    LakeBatchException busy = userError(() -> skewed.take("r1", RunOwner.current(), LIVENESS, () -> {}));
+    assertThat(busy.getMessage()).contains(remote.toString()).contains("RUNNING");
+
+    ageHeartbeat("r1", (int) LIVENESS.toSeconds() + 1);
+    RunLease taken = skewed.take("r1", RunOwner.current(), LIVENESS, () -> {});
+    assertThat(taken.epoch()).isEqualTo(2);
+    List<Move> history = moves(skewed.history("r1"));
+    assertThat(history.get(history.size() - 2).detail()).contains("heartbeat 6 s old");
+  }
+
+  @Test
+  @Timeout(30)
+  void aReusedPidIsAnotherProcessAndItsRunCanBeTaken() {
+    RunOwner me = RunOwner.current();
+    assertThat(me.startedAt()).as("this OS reports process start times").isPresent();
+    RunOwner reused = new RunOwner(me.pid(), me.host(), Optional.of(me.startedAt().get().minus(Duration.ofHours(1))));
+    store.register(newRun("r1", "job", rows(10)));
+    RunLease old = take("r1", reused);
+    store.transition(old, RUNNING, "planned");
+    store.heartbeat(old, 0);
+
+    RunLease lease = take("r1");
+
+    assertThat(lease.epoch()).isEqualTo(2);
+    List<Move> history = moves(store.history("r1"));
+    assertThat(history.get(history.size() - 2).detail()).contains("pid " + me.pid() + " now belongs to a process");
+  }
+
+  @Test
+  @Timeout(30)
+  void aStoppedDriverOnThisHostIsGoneOnceItsHeartbeatIsOld() throws Exception {
+    Process sleeper = new ProcessBuilder("sleep", "60").start();
+    try {
+      RunOwner stopped = RunOwner.of(sleeper.toHandle());
+      Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(sleeper.pid())).start();
+      assertThat(stop.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(sleeper.isAlive()).isTrue();
+      store.register(newRun("r1", "job", rows(10)));
+      store.transition(take("r1", stopped), RUNNING, "planned");
+
+      LakeBatchException busy = userError(() -> take("r1"));
+      assertThat(busy.getMessage()).contains(stopped.toString());
+
+      ageHeartbeat("r1", (int) LIVENESS.toSeconds() + 1);
+      RunLease lease = take("r1");
+      assertThat(lease.epoch()).isEqualTo(2);
+    } finally {
+      sleeper.destroyForcibly();
+    }
+  }
+
+  @Test
+  @Timeout(30)
+  void theHistoryIsOneChainOfOwnersWithIncreasingEpochs() {
+    store.register(newRun("r1", "job", rows(10)));
+    List<RunOwner> drivers = List.of(new RunOwner(7001, "host-a.invalid", Optional.empty()),
+        new RunOwner(7002, "host-b.invalid", Optional.empty()), RunOwner.current());
+    RunLease lease = null;
+    for (RunOwner driver : drivers) {
+      if (lease != null) {
+        ageHeartbeat("r1", (int) LIVENESS.toSeconds() + 1);
+      }
+      lease = take("r1", driver);
+      store.transition(lease, RUNNING, "planned");
+    }
+    store.transition(lease, SUCCEEDED, "all committed");
+
+    List<Move> history = moves(store.history("r1"));
+    assertOneChainOfOwners(history);
+    assertThat(history).extracting(Move::epoch).containsExactly(null, 1L, 1L, 2L, 2L, 2L, 3L, 3L, 3L, 3L);
+    assertThat(history.stream().map(Move::owner).filter(o -> o != null).distinct().toList())
+        .containsExactly(drivers.stream().map(RunOwner::toString).toArray(String[]::new));
+    assertThat(store.get("r1").epoch()).isEqualTo(3);
   }
 
   // ---------------------------------------------------------------- concurrency in one JVM
@@ -744,11 +1013,11 @@ abstract class RunStoreContractTest {
     try {
       List<Future<Object>> results = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        RunOwner owner = new RunOwner(1000 + t, "racer");
+        RunOwner owner = new RunOwner(1000 + t, "racer.invalid", Optional.empty());
         results.add(pool.submit(() -> {
           start.await();
           try {
-            return store.transition("r1", PLANNING, Optional.of(owner), "race");
+            return take("r1", owner);
           } catch (RuntimeException e) {
             return e;
           }
@@ -759,9 +1028,10 @@ abstract class RunStoreContractTest {
       String winner = null;
       for (Future<Object> result : results) {
         Object outcome = result.get(30, TimeUnit.SECONDS);
-        if (outcome instanceof RunRecord) {
+        if (outcome instanceof RunLease lease) {
           won++;
-          winner = ((RunRecord) outcome).owner().orElseThrow();
+          winner = lease.owner().toString();
+          assertThat(lease.epoch()).isEqualTo(1);
         } else {
           assertThat(outcome).isInstanceOf(LakeBatchException.class);
           LakeBatchException e = (LakeBatchException) outcome;
@@ -774,6 +1044,7 @@ abstract class RunStoreContractTest {
       assertThat(run.state()).isEqualTo(PLANNING);
       assertThat(run.attempts()).isEqualTo(1);
       assertThat(run.rowVersion()).isEqualTo(1);
+      assertThat(run.epoch()).isEqualTo(1);
       assertThat(run.owner()).contains(winner);
       List<Move> history = moves(store.history("r1"));
       assertThat(history).hasSize(2);
@@ -790,8 +1061,8 @@ abstract class RunStoreContractTest {
     List<Long> planned = IntStream.range(0, chunks).mapToObj(i -> 10L + i).toList();
     long total = planned.stream().mapToLong(Long::longValue).sum();
     store.register(newRun("r1", "job", planned));
-    store.transition("r1", PLANNING, Optional.of(RunOwner.current()), "go");
-    store.transition("r1", RUNNING, Optional.empty(), "planned");
+    RunLease lease = take("r1");
+    store.transition(lease, RUNNING, "planned");
     clock.advanceSeconds(10);
 
     int threads = 8;
@@ -805,8 +1076,8 @@ abstract class RunStoreContractTest {
           start.await();
           int done = 0;
           for (int chunk = thread; chunk < chunks; chunk += threads) {
-            store.chunkStarted("r1", chunk);
-            store.chunkCommitted("r1", new ChunkCommit(chunk, 100 + chunk, planned.get(chunk), 0));
+            store.chunkStarted(lease, chunk);
+            store.chunkCommitted(lease, new ChunkCommit(chunk, 100 + chunk, planned.get(chunk), 0));
             done++;
           }
           return done;
@@ -841,24 +1112,31 @@ abstract class RunStoreContractTest {
 
   private static final int CROSS_CHUNKS = 200;
 
+  /**
+   * Two driver processes read the same run, both judge its driver dead, and are held at the swap by
+   * the take's hook until both are there: exactly one takes the run, the other is told it is busy.
+   */
   @Test
   @Timeout(120)
-  void twoProcessesRaceOnOneRunAndLeaveAConsistentRecord() throws Exception {
+  void twoProcessesJudgingADeadDriverFromTheSameReadTakeTheRunOnce() throws Exception {
     String runId = "shared-run";
     List<Long> planned = IntStream.range(0, CROSS_CHUNKS).mapToObj(i -> 1000L + i).toList();
     RunStore real = new RunStore(CatalogDatabase.open(config), java.time.Clock.systemUTC());
     real.register(newRun(runId, "cross-process", planned));
+    RunOwner dead = exitedProcess();
+    RunLease deadLease = real.take(runId, dead, LIVENESS, () -> {});
+    real.transition(deadLease, RUNNING, "planned");
 
     List<Worker> workers = new ArrayList<>();
     try {
       for (int w = 0; w < 2; w++) {
-        workers.add(Worker.start(config, runId, w, 2));
+        workers.add(Worker.start(config, runId, w));
       }
       for (Worker worker : workers) {
-        worker.awaitLine("READY", 60);
+        worker.awaitLine("JUDGED", 60);
       }
       for (Worker worker : workers) {
-        worker.send("GO");
+        worker.send("SWAP");
       }
       for (Worker worker : workers) {
         worker.awaitExit(90);
@@ -867,15 +1145,12 @@ abstract class RunStoreContractTest {
       workers.forEach(Worker::kill);
     }
 
-    // exactly one process won the claim
     List<Integer> exits = workers.stream().map(Worker::exitCode).sorted().toList();
     assertThat(exits).as(describe(workers)).containsExactly(RunStoreWorker.EXIT_WON, RunStoreWorker.EXIT_LOST);
-    long winners = workers.stream().filter(w -> w.lines().contains("CLAIM WON")).count();
-    long losers = workers.stream().filter(w -> w.lines().contains("CLAIM LOST")).count();
-    assertThat(winners).as(describe(workers)).isEqualTo(1);
-    assertThat(losers).as(describe(workers)).isEqualTo(1);
+    Worker winner = workers.stream().filter(w -> w.exitCode() == RunStoreWorker.EXIT_WON).findFirst().orElseThrow();
+    String winnerOwner = winner.lines().stream().filter(l -> l.startsWith("TAKE WON ")).findFirst()
+        .orElseThrow().substring("TAKE WON ".length());
 
-    // the ledger holds every commit of both processes
     List<ChunkRecord> ledger = real.chunks(runId);
     assertThat(ledger).hasSize(CROSS_CHUNKS).allSatisfy(c -> {
       assertThat(c.state()).isEqualTo(ChunkState.COMMITTED);
@@ -883,29 +1158,42 @@ abstract class RunStoreContractTest {
       assertThat(c.deltaVersion()).contains(RunStoreWorker.deltaVersion(c.chunk()));
       assertThat(c.attempts()).isEqualTo(1);
     });
-    assertThat(real.progress(runId).chunksDone()).isEqualTo(CROSS_CHUNKS);
-    assertThat(real.progress(runId).rowsDone()).isEqualTo(planned.stream().mapToLong(Long::longValue).sum());
-
-    // the history is one legal chain with no lost or forked update
-    List<Move> history = moves(real.history(runId));
-    assertThat(history.get(0)).isEqualTo(new Move("(new)", "QUEUED", null, "registered"));
-    for (int i = 1; i < history.size(); i++) {
-      RunState from = RunState.valueOf(history.get(i).from());
-      RunState previous = RunState.valueOf(history.get(i - 1).to());
-      RunState to = RunState.valueOf(history.get(i).to());
-      assertThat(from).as("move %d starts where move %d ended: %s", i, i - 1, history).isEqualTo(previous);
-      assertThat(from.canMoveTo(to)).as("move %d %s -> %s", i, from, to).isTrue();
-    }
-    int moved = workers.stream().mapToInt(Worker::moves).sum();
-    int claims = 1;
-    assertThat(history).hasSize(1 + claims + moved);
-    long planningEntries = history.stream().filter(m -> m.to().equals("PLANNING")).count();
     RunRecord run = real.get(runId);
-    assertThat(run.attempts()).isEqualTo(planningEntries);
-    assertThat(run.rowVersion()).isEqualTo(history.size() - 1);
-    assertThat(run.state().name()).isEqualTo(history.get(history.size() - 1).to());
-    // both processes really moved the run, and both lost some races
-    assertThat(history.stream().map(Move::owner).filter(o -> o != null).distinct().count()).isEqualTo(2);
+    assertThat(run.state()).isEqualTo(SUCCEEDED);
+    assertThat(run.epoch()).isEqualTo(2);
+    assertThat(run.attempts()).isEqualTo(2);
+    assertThat(run.owner()).contains(winnerOwner);
+
+    List<Move> history = moves(real.history(runId));
+    assertOneChainOfOwners(history);
+    assertThat(history).extracting(Move::owner).containsExactly(null, dead.toString(), dead.toString(),
+        winnerOwner, winnerOwner, winnerOwner, winnerOwner);
+    assertThat(history.get(3).detail()).startsWith("driver " + dead + " is gone (process " + dead.pid());
+  }
+
+  /**
+   * The history is one legal chain: every move starts where the previous one ended, epochs never go
+   * down, and each epoch has one owner.
+   */
+  static void assertOneChainOfOwners(List<Move> history) {
+    assertThat(history.get(0)).isEqualTo(new Move("(new)", "QUEUED", null, null, "registered"));
+    Map<Long, String> ownerOfEpoch = new HashMap<>();
+    long epoch = 0;
+    for (int i = 1; i < history.size(); i++) {
+      Move move = history.get(i);
+      RunState from = RunState.valueOf(move.from());
+      RunState to = RunState.valueOf(move.to());
+      assertThat(from).as("move %d starts where move %d ended: %s", i, i - 1, history)
+          .isEqualTo(RunState.valueOf(history.get(i - 1).to()));
+      assertThat(from.canMoveTo(to)).as("move %d %s -> %s", i, from, to).isTrue();
+      assertThat(move.epoch()).as("move %d: %s", i, history).isNotNull().isGreaterThanOrEqualTo(epoch);
+      epoch = move.epoch();
+      if (move.owner() != null) {
+        String first = ownerOfEpoch.putIfAbsent(epoch, move.owner());
+        assertThat(first == null ? move.owner() : first).as("one owner of epoch %d: %s", epoch, history)
+            .isEqualTo(move.owner());
+      }
+    }
   }
 
   private static String describe(List<Worker> workers) {
@@ -939,9 +1227,8 @@ abstract class RunStoreContractTest {
       reader.start();
     }
 
-    static Worker start(CatalogConfig config, String runId, int index, int workers) throws IOException {
-      return start(index, RunStoreWorker.class, List.of(config.url(), config.user(), config.password(), runId,
-          Integer.toString(index), Integer.toString(workers)));
+    static Worker start(CatalogConfig config, String runId, int index) throws IOException {
+      return start(index, RunStoreWorker.class, List.of(config.url(), config.user(), config.password(), runId));
     }
 
     /** Starts {@code main} in a child JVM on this JVM's (test) class path. */
@@ -990,17 +1277,6 @@ abstract class RunStoreContractTest {
       synchronized (lines) {
         return List.copyOf(lines);
       }
-    }
-
-    int moves() {
-      for (String line : lines()) {
-        if (line.startsWith("DONE ")) {
-          Matcher m = Pattern.compile("DONE moves=(\\d+) lost=(\\d+)").matcher(line);
-          assertThat(m.matches()).as(line).isTrue();
-          return Integer.parseInt(m.group(1));
-        }
-      }
-      return fail("worker %d printed no DONE line:%n%s", index, this);
     }
 
     void kill() {

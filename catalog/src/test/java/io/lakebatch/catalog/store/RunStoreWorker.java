@@ -3,20 +3,21 @@ package io.lakebatch.catalog.store;
 import io.lakebatch.catalog.error.ErrorCategory;
 import io.lakebatch.catalog.error.LakeBatchException;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A second LakeBatch process for {@link RunStoreContractTest}: opens the catalog, prints
- * {@code READY}, waits for {@code GO} on stdin, races to claim the run (QUEUED to PLANNING), then
- * commits its share of the chunks, trying one move of the RUNNING -> QUEUED -> PLANNING -> RUNNING
- * cycle after each commit.
+ * A driver process for {@link RunStoreContractTest}: takes a run, held by the take's hook after it
+ * judged the run (prints {@code JUDGED}, waits for {@code SWAP} on stdin); the winner prints
+ * {@code TAKE WON <owner>}, commits every chunk under its lease and ends the run SUCCEEDED; the loser
+ * prints {@code TAKE LOST <message>}.
  *
- * <p>Arguments: {@code url user password runId workerIndex workerCount}. Prints {@code CLAIM WON} or
- * {@code CLAIM LOST}, then {@code DONE moves=N lost=M}; exits {@link #EXIT_WON}, {@link #EXIT_LOST},
- * or 1 on any unexpected failure (a lost race must be a USER-category error, nothing else).
+ * <p>Arguments: {@code url user password runId}. Exits {@link #EXIT_WON}, {@link #EXIT_LOST}, or 1 on
+ * any unexpected failure (a lost take must be a USER-category "busy" error, nothing else).
  */
 public final class RunStoreWorker {
   public static final int EXIT_WON = 0;
@@ -40,74 +41,49 @@ public final class RunStoreWorker {
     }
   }
 
-  private static int run(String[] args) throws Exception {
-    String url = args[0];
-    String user = args[1];
-    String password = args[2];
+  private static int run(String[] args) {
     String runId = args[3];
-    int worker = Integer.parseInt(args[4]);
-    int workers = Integer.parseInt(args[5]);
-
-    RunStore store = new RunStore(CatalogDatabase.open(new CatalogConfig(url, user, password)), Clock.systemUTC());
-    RunOwner me = RunOwner.current();
-    store.get(runId);
-    System.out.println("READY");
-    System.out.flush();
+    RunStore store = new RunStore(CatalogDatabase.open(new CatalogConfig(args[0], args[1], args[2])),
+        Clock.systemUTC());
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    String go = in.readLine();
-    if (!"GO".equals(go)) {
-      System.out.println("ERROR expected GO, got " + go);
-      return 1;
-    }
-
-    boolean won;
+    AtomicBoolean held = new AtomicBoolean();
+    RunLease lease;
     try {
-      store.transition(runId, RunState.PLANNING, Optional.of(me), "claim by worker " + worker);
-      won = true;
+      lease = store.take(runId, RunOwner.current(), RunOwner.HEARTBEAT_TIMEOUT, () -> {
+        if (!held.getAndSet(true)) {
+          awaitSwap(in);
+        }
+      });
     } catch (LakeBatchException e) {
-      requireLostRace(e);
-      won = false;
-    }
-    System.out.println(won ? "CLAIM WON" : "CLAIM LOST");
-    System.out.flush();
-
-    int moves = 0;
-    int lost = 0;
-    int chunks = store.get(runId).chunksTotal();
-    for (int chunk = worker; chunk < chunks; chunk += workers) {
-      long planned = store.chunks(runId).get(chunk).plannedRows();
-      store.chunkStarted(runId, chunk);
-      store.chunkCommitted(runId, new ChunkCommit(chunk, deltaVersion(chunk), planned, 0));
-      RunState next = next(store.get(runId).state());
-      try {
-        store.transition(runId, next, Optional.of(me), "worker " + worker + " after chunk " + chunk);
-        moves++;
-      } catch (LakeBatchException e) {
-        requireLostRace(e);
-        lost++;
+      if (e.category() != ErrorCategory.USER || !e.getMessage().contains("wait for it")) {
+        throw e;
       }
+      System.out.println("TAKE LOST " + e.getMessage());
+      System.out.flush();
+      return EXIT_LOST;
     }
-    System.out.println("DONE moves=" + moves + " lost=" + lost);
+    System.out.println("TAKE WON " + lease.owner());
     System.out.flush();
-    return won ? EXIT_WON : EXIT_LOST;
-  }
-
-  private static RunState next(RunState state) {
-    switch (state) {
-      case RUNNING:
-        return RunState.QUEUED;
-      case QUEUED:
-        return RunState.PLANNING;
-      case PLANNING:
-        return RunState.RUNNING;
-      default:
-        throw new IllegalStateException("run left the cycle: " + state);
+    store.transition(lease, RunState.RUNNING, "planned");
+    for (ChunkRecord chunk : store.chunks(runId)) {
+      store.chunkStarted(lease, chunk.chunk());
+      store.checkLease(lease);
+      store.chunkCommitted(lease, new ChunkCommit(chunk.chunk(), deltaVersion(chunk.chunk()), chunk.plannedRows(), 0));
     }
+    store.transition(lease, RunState.SUCCEEDED, "all chunks committed");
+    return EXIT_WON;
   }
 
-  private static void requireLostRace(LakeBatchException e) {
-    if (e.category() != ErrorCategory.USER || !e.getMessage().contains("cannot move to")) {
-      throw e;
+  private static void awaitSwap(BufferedReader in) {
+    System.out.println("JUDGED");
+    System.out.flush();
+    try {
+      String line = in.readLine();
+      if (!"SWAP".equals(line)) {
+        throw new IllegalStateException("expected SWAP, got " + line);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }
