@@ -1,5 +1,8 @@
 package io.lakebatch.jobs;
 
+import io.lakebatch.catalog.error.ErrorCategory;
+import io.lakebatch.catalog.error.LakeBatchException;
+import io.lakebatch.catalog.store.RunLease;
 import io.lakebatch.catalog.store.RunStore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,22 +14,27 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells the run store every few seconds that the driver is alive and how many rows of the current
  * chunk are scored (from the tasks finished so far), so {@code lakebatch status} moves between chunk
- * commits.
+ * commits. It runs from the moment the driver takes the run, so a long planning phase does not look
+ * like a dead driver. When the store refuses a beat because another driver took the run over
+ * (fenced), the heartbeat stops and {@link #throwIfFenced()} makes the driver stop at its next check.
  */
 final class Heartbeat implements AutoCloseable {
   static final long INTERVAL_MILLIS = 2_000;
   private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
 
   private final RunStore runs;
+  private final RunLease lease;
   private final String runId;
+  private volatile LakeBatchException fenced;
   private final LongAccumulator scoredRows;
   private final ScheduledExecutorService timer;
   private volatile long chunkBase;
   private volatile long chunkRows;
 
-  private Heartbeat(RunStore runs, String runId, LongAccumulator scoredRows) {
+  private Heartbeat(RunStore runs, RunLease lease, LongAccumulator scoredRows) {
     this.runs = runs;
-    this.runId = runId;
+    this.lease = lease;
+    this.runId = lease.runId();
     this.scoredRows = scoredRows;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread thread = new Thread(r, "lakebatch-heartbeat-" + runId);
@@ -35,8 +43,8 @@ final class Heartbeat implements AutoCloseable {
     });
   }
 
-  static Heartbeat start(RunStore runs, String runId, LongAccumulator scoredRows) {
-    Heartbeat heartbeat = new Heartbeat(runs, runId, scoredRows);
+  static Heartbeat start(RunStore runs, RunLease lease, LongAccumulator scoredRows) {
+    Heartbeat heartbeat = new Heartbeat(runs, lease, scoredRows);
     heartbeat.timer.scheduleWithFixedDelay(heartbeat::beat, INTERVAL_MILLIS, INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     return heartbeat;
   }
@@ -54,11 +62,29 @@ final class Heartbeat implements AutoCloseable {
   }
 
   private void beat() {
+    if (fenced != null) {
+      return;
+    }
     try {
       long inFlight = Math.max(0, Math.min(chunkRows, scoredRows.value() - chunkBase));
-      runs.heartbeat(runId, inFlight);
+      runs.heartbeat(lease, inFlight);
+    } catch (LakeBatchException e) {
+      if (e.category() == ErrorCategory.CONFLICT) {
+        fenced = e;
+        LOG.error("run {}: {}", runId, e.getMessage());
+        timer.shutdown();
+      } else {
+        LOG.warn("run {}: heartbeat not stored: {}", runId, e.getMessage());
+      }
     } catch (RuntimeException e) {
       LOG.warn("run {}: heartbeat not stored: {}", runId, e.getMessage());
+    }
+  }
+
+  /** Stops the driver if a beat found the run taken over by another driver. */
+  void throwIfFenced() {
+    if (fenced != null) {
+      throw fenced;
     }
   }
 

@@ -17,6 +17,7 @@ import io.lakebatch.catalog.store.ChunkCommit;
 import io.lakebatch.catalog.store.ChunkRecord;
 import io.lakebatch.catalog.store.ChunkState;
 import io.lakebatch.catalog.store.PinnedInputs;
+import io.lakebatch.catalog.store.RunLease;
 import io.lakebatch.catalog.store.RunOwner;
 import io.lakebatch.catalog.store.RunRecord;
 import io.lakebatch.catalog.store.RunState;
@@ -82,6 +83,11 @@ public final class InferenceJob {
   static final int PREFLIGHT_ROWS = 16;
   /** Spark conf that turns the columnar read path off ({@code false}), e.g. to compare the two. */
   public static final String COLUMNAR_CONF = "spark.lakebatch.read.columnar";
+  /**
+   * Spark conf: how long a driver may go without a heartbeat (database clock) before another driver
+   * may take its run over; a Spark time string, default 60s.
+   */
+  public static final String LIVENESS_TIMEOUT_CONF = "spark.lakebatch.driver.liveness-timeout";
 
   private static final Logger LOG = LoggerFactory.getLogger(InferenceJob.class);
 
@@ -302,63 +308,57 @@ public final class InferenceJob {
     RunStore runs = catalog.runs();
     String runId = prepared.runId();
     runs.register(prepared.newRun());
-    catalog.pinnedInputs().save(prepared.pinnedInput(
-        new DeltaChunkTable(spark, prepared.spec().output().path()).version()));
     Path logFile = runFolders.resolve(runId).resolve("driver.log");
     try {
       Files.createDirectories(logFile.getParent());
     } catch (IOException e) {
       throw LakeBatchErrors.internal("cannot create run folder " + logFile.getParent(), e);
     }
-    runs.setLogPath(runId, logFile.toString());
     try (RunLog ignored = RunLog.open(logFile)) {
-      take(runs, runId);
-      try {
-        RunSummary summary = runChunks(prepared, runs);
-        runs.transition(runId, summary.state(), Optional.of(owner), summary.state() == RunState.SUCCEEDED
-            ? "all " + summary.chunksTotal() + " chunks committed" : String.join("; ", summary.failedChunks()));
-        LOG.info("run {} ended {}:\n{}", runId, summary.state(), summary.render());
-        return summary;
-      } catch (Exception e) {  // Spark throws undeclared checked exceptions (SparkException)
-        String message = LakeBatchException.findIn(e).map(Throwable::getMessage).orElse(LakeBatchErrors.rootMessage(e));
-        LOG.error("run {} failed: {}", runId, message, e);
-        endFailed(runs, runId, message);
-        throw unchecked(e);
+      RunLease lease = runs.take(runId, owner, livenessTimeout(), TakeBarrier.fromConf(spark.conf()::getOption));
+      LongAccumulator scoredRows = spark.sparkContext().longAccumulator("lakebatch scored rows " + runId);
+      try (Heartbeat heartbeat = Heartbeat.start(runs, lease, scoredRows)) {
+        try {
+          runs.setLogPath(lease, logFile.toString());
+          catalog.pinnedInputs().save(prepared.pinnedInput(
+              new DeltaChunkTable(spark, prepared.spec().output().path()).version()));
+          RunSummary summary = runChunks(prepared, runs, lease, heartbeat, scoredRows);
+          runs.transition(lease, summary.state(), summary.state() == RunState.SUCCEEDED
+              ? "all " + summary.chunksTotal() + " chunks committed" : String.join("; ", summary.failedChunks()));
+          LOG.info("run {} ended {}:\n{}", runId, summary.state(), summary.render());
+          return summary;
+        } catch (Exception e) {  // Spark throws undeclared checked exceptions (SparkException)
+          Optional<LakeBatchException> known = LakeBatchException.findIn(e);
+          String message = known.map(Throwable::getMessage).orElse(LakeBatchErrors.rootMessage(e));
+          LOG.error("run {} failed: {}", runId, message, e);
+          if (known.map(k -> k.category() != ErrorCategory.CONFLICT).orElse(true)) {
+            endFailed(runs, lease, message);
+          }
+          throw unchecked(e);
+        }
       }
     }
   }
 
-  /**
-   * Takes the run for this process: a run left PLANNING or RUNNING by a driver that is gone goes back
-   * to QUEUED (resume), an ended run is queued again (rerun), then it moves to PLANNING.
-   */
-  private void take(RunStore runs, String runId) {
-    RunRecord run = runs.get(runId);
-    if (run.state() == RunState.PLANNING || run.state() == RunState.RUNNING) {
-      Optional<RunOwner> previous = run.owner().flatMap(RunOwner::parse);
-      if (previous.map(o -> o.isAlive(run.heartbeatAt(), java.time.Instant.now())).orElse(false)) {
-        throw LakeBatchErrors.runBusy(runId, run.state(), previous.get().toString());
-      }
-      runs.transition(runId, RunState.QUEUED, Optional.of(owner),
-          "driver " + run.owner().orElse("?") + " is gone; resuming");
-    } else if (run.state().isTerminal()) {
-      runs.transition(runId, RunState.QUEUED, Optional.of(owner), "rerun after " + run.state());
-    }
-    runs.transition(runId, RunState.PLANNING, Optional.of(owner), "attempt by " + owner);
+  /** How long a driver may go without a heartbeat before another may take its run ({@link #LIVENESS_TIMEOUT_CONF}). */
+  private Duration livenessTimeout() {
+    return Duration.ofMillis(org.apache.spark.network.util.JavaUtils.timeStringAsMs(
+        spark.conf().get(LIVENESS_TIMEOUT_CONF, RunOwner.HEARTBEAT_TIMEOUT.toSeconds() + "s")));
   }
 
-  private static void endFailed(RunStore runs, String runId, String message) {
+  private static void endFailed(RunStore runs, RunLease lease, String message) {
     try {
-      RunState state = runs.get(runId).state();
+      RunState state = runs.get(lease.runId()).state();
       if (!state.isTerminal()) {
-        runs.transition(runId, RunState.FAILED, Optional.empty(), message);
+        runs.transition(lease, RunState.FAILED, message);
       }
     } catch (RuntimeException stored) {
-      LOG.warn("run {} failed and its state could not be stored: {}", runId, stored.getMessage());
+      LOG.warn("run {} failed and its state could not be stored: {}", lease.runId(), stored.getMessage());
     }
   }
 
-  private RunSummary runChunks(PreparedRun prepared, RunStore runs) {
+  private RunSummary runChunks(PreparedRun prepared, RunStore runs, RunLease lease, Heartbeat heartbeat,
+      LongAccumulator scoredRows) {
     long start = System.nanoTime();
     JobSpec spec = prepared.spec();
     InferencePlan plan = prepared.plan();
@@ -379,7 +379,7 @@ public final class InferenceJob {
     if (alreadyCommitted > 0) {
       checkCommittedSplits(prepared, output);
     }
-    int rebuilt = syncLedger(prepared, runs, output, deadLetter, outputTxns);
+    int rebuilt = syncLedger(prepared, runs, lease, output, deadLetter, outputTxns);
     BadRowBudget badRowBudget = BadRowBudget.of(spec.execution().maxBadRowFraction(), deadLetter.path(),
         runs.chunks(runId));
     badRowBudget.check();
@@ -393,11 +393,10 @@ public final class InferenceJob {
       report("resuming run %s: %d of %d chunks already committed%s", runId, alreadyCommitted, plan.chunks().size(),
           rebuilt > 0 ? " (ledger: " + rebuilt + " rows rebuilt from the Delta log)" : "");
     }
-    runs.transition(runId, RunState.RUNNING, Optional.of(owner), null);
+    runs.transition(lease, RunState.RUNNING, null);
 
-    LongAccumulator scoredRows = spark.sparkContext().longAccumulator("lakebatch scored rows " + runId);
     List<String> failed = new ArrayList<>();
-    RunScope scope = new RunScope(prepared, runs, output, deadLetter, scoredRows,
+    RunScope scope = new RunScope(prepared, runs, lease, output, deadLetter, scoredRows,
         FaultInjection.fromConf(k -> Optional.ofNullable(spark.conf().get(k, null))),
         new AtomicInteger(spec.execution().retries().job()), failed,
         prepared.columnar() && !"false".equals(spark.conf().get(COLUMNAR_CONF, "true")));
@@ -407,12 +406,13 @@ public final class InferenceJob {
     int run = 0;
     int skipped = 0;
     boolean cancelled = false;
-    try (Heartbeat heartbeat = Heartbeat.start(runs, runId, scoredRows)) {
+    {
       for (Chunk chunk : plan.chunks()) {
         if (outputTxns.containsKey(key.chunkAppId("output", chunk.index()))) {
           skipped++;
           continue;
         }
+        heartbeat.throwIfFenced();
         if (runs.get(runId).cancelRequested()) {
           report("run %s: cancel requested; stopping before chunk %d", runId, chunk.index());
           cancelled = true;
@@ -421,7 +421,7 @@ public final class InferenceJob {
         heartbeat.chunkStarted(chunk.rows());
         Optional<ChunkResult> result = runWithRetries(scope, chunk, overwriteFirst && run == 0);
         if (result.isEmpty()) {
-          runs.chunkFailed(runId, chunk.index(), failed.get(failed.size() - 1));
+          runs.chunkFailed(lease, chunk.index(), failed.get(failed.size() - 1));
           continue;
         }
         ChunkResult r = result.get();
@@ -429,7 +429,7 @@ public final class InferenceJob {
         rowsIn += r.rowsIn();
         rowsOut += r.rowsOut();
         badRows += r.deadLetterRows();
-        runs.chunkCommitted(runId, new ChunkCommit(chunk.index(), r.version(), r.rowsOut(), r.deadLetterRows()));
+        runs.chunkCommitted(lease, new ChunkCommit(chunk.index(), r.version(), r.rowsOut(), r.deadLetterRows()));
         heartbeat.chunkEnded();
         report("chunk %d/%d committed (table version %d): %,d rows out, %,d dead-letter | %s", chunk.index() + 1,
             plan.chunks().size(), r.version(), r.rowsOut(), r.deadLetterRows(), runs.progress(runId).render());
@@ -474,11 +474,11 @@ public final class InferenceJob {
    *
    * @return ledger rows changed
    */
-  private int syncLedger(PreparedRun prepared, RunStore runs, DeltaChunkTable output, DeltaChunkTable deadLetter,
-      Map<String, Long> outputTxns) {
+  private int syncLedger(PreparedRun prepared, RunStore runs, RunLease lease, DeltaChunkTable output,
+      DeltaChunkTable deadLetter, Map<String, Long> outputTxns) {
     String runId = prepared.runId();
     RunKey key = prepared.key();
-    int restored = runs.restoreLedger(runId, prepared.plan().chunks().stream().map(Chunk::rows).toList());
+    int restored = runs.restoreLedger(lease, prepared.plan().chunks().stream().map(Chunk::rows).toList());
     Set<Integer> inLog = new HashSet<>();
     for (Chunk chunk : prepared.plan().chunks()) {
       if (outputTxns.containsKey(key.chunkAppId("output", chunk.index()))) {
@@ -511,7 +511,7 @@ public final class InferenceJob {
         commits.add(new ChunkCommit(row.chunk(), commit.version(), commit.rows(), bad == null ? 0 : bad.rows()));
       }
     }
-    int changed = restored + runs.reconcile(runId, commits);
+    int changed = restored + runs.reconcile(lease, commits);
     LOG.info("run {}: ledger synced with the Delta log of {} ({} rows changed)", runId, output.path(), changed);
     return changed;
   }
@@ -524,7 +524,8 @@ public final class InferenceJob {
   }
 
   /** What every chunk of one run shares. */
-  private record RunScope(PreparedRun prepared, RunStore runs, DeltaChunkTable output, DeltaChunkTable deadLetter,
+  private record RunScope(PreparedRun prepared, RunStore runs, RunLease lease, DeltaChunkTable output,
+      DeltaChunkTable deadLetter,
       LongAccumulator scoredRows, FaultInjection faults, AtomicInteger jobRetriesLeft, List<String> failed,
       boolean columnar) {}
 
@@ -537,7 +538,7 @@ public final class InferenceJob {
     PreparedRun prepared = scope.prepared();
     int attempts = prepared.spec().execution().retries().chunk() + 1;
     for (int attempt = 1; ; attempt++) {
-      scope.runs().chunkStarted(prepared.runId(), chunk.index());
+      scope.runs().chunkStarted(scope.lease(), chunk.index());
       try {
         return Optional.of(runChunk(scope, chunk, overwrite));
       } catch (Exception e) {  // Spark throws undeclared checked exceptions (SparkException)
@@ -610,9 +611,11 @@ public final class InferenceJob {
         return committedEarlier(scope, chunk);
       }
       DeadLetterAccumulator.Letters rejected = letters.value();
+      scope.runs().checkLease(scope.lease());
       if (rejected.count() > 0) {
         commitDeadLetters(scope, chunk, rejected);
       }
+      scope.runs().checkLease(scope.lease());
       DeltaChunkTable.ChunkCommit commit = output.commit(staged.get(), commitMetadata(prepared, chunk))
           .orElseGet(() -> output.findCommit(outputId, 0).orElseThrow(() -> LakeBatchErrors.internal(
               "chunk " + chunk.index() + " is not in " + output.path() + " after its commit", null)));

@@ -70,7 +70,7 @@ class CatalogDatabaseTest {
     }
     // Flyway 10 writes a marker row when it creates the history table, then one row per migration
     assertThat(history).containsExactly("TABLE null  true", "SQL 1 V1__models_runs_chunks.sql true",
-        "SQL 2 V2__run_epochs.sql true");
+        "SQL 2 V2__run_epochs.sql true", "SQL 3 V3__pinned_inputs.sql true");
   }
 
   @Test

@@ -22,7 +22,7 @@ public final class CancelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunRecord run = LakeBatchHome.catalog().runs().requestCancel(runId);
+    RunRecord run = LakeBatchHome.catalog().runs().requestCancel(runId, io.lakebatch.catalog.store.RunOwner.HEARTBEAT_TIMEOUT);
     if (run.state() == RunState.CANCELLED) {
       System.out.println("run " + runId + " cancelled");
     } else {
