@@ -15,9 +15,11 @@ public record CommitMetadata(
     String splitsHash) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The metadata of chunk {@code chunk}'s commit; {@code -1}: an overwrite run's one commit of all chunks. */
   static CommitMetadata of(PreparedRun run, int chunk) {
     return new CommitMetadata(run.runId(), run.key().value(), chunk, run.specHash(), run.modelLabel(),
-        run.inference().model().sha256(), run.input().version(), run.plan().chunks().get(chunk).splitsHash());
+        run.inference().model().sha256(), run.input().version(),
+        chunk < 0 ? "" : run.plan().chunks().get(chunk).splitsHash());
   }
 
   String toJson() {

@@ -172,6 +172,49 @@ final class DeltaChunkTable {
     }
   }
 
+  /**
+   * Replaces the table's content in one commit: removes every file it has and adds {@code adds},
+   * recording {@code appId}; creates the table with {@code schema} if there is none. Returns empty
+   * when {@code appId} is already recorded (published before).
+   *
+   * @param expectedVersion the table version the caller's run started from; another version fails
+   *     as a conflict, since the replacement would drop changes the run never saw
+   */
+  Optional<ChunkCommit> replace(List<Action> adds, String appId, long expectedVersion, StructType schema,
+      String userMetadata) {
+    OptimisticTransaction txn = log().startTransaction();
+    if (recordedVersion(txn, appId) >= 1) {
+      return Optional.empty();
+    }
+    if (txn.snapshot().version() != expectedVersion) {
+      throw LakeBatchErrors.outputChanged("(publishing)", path, "the table is at version " + txn.snapshot().version()
+          + ", not " + expectedVersion + " as when the run started");
+    }
+    List<Action> actions = new ArrayList<>();
+    if (txn.snapshot().version() < 0) {
+      txn.updateMetadataForNewTable(new Metadata(UUID.randomUUID().toString(), null, null,
+          new Format("parquet", ScalaInterop.immutableMap(Map.of())), schema.json(), ScalaInterop.seq(List.of()),
+          ScalaInterop.immutableMap(Map.of()), scala.Option.apply(System.currentTimeMillis())));
+    } else {
+      for (AddFile existing : ScalaInterop.list(txn.filterFiles())) {
+        actions.add(existing.remove());
+      }
+      Metadata current = txn.metadata();
+      if (!current.schema().asNullable().equals(schema.asNullable())) {
+        txn.updateMetadata(current.copy(current.id(), current.name(), current.description(), current.format(),
+            schema.json(), current.partitionColumns(), current.configuration(), current.createdTime()), false);
+      }
+    }
+    actions.addAll(adds);
+    long rows = 0;
+    for (Action action : adds) {
+      if (action instanceof AddFile add && add.numLogicalRecords().isDefined()) {
+        rows += (Long) add.numLogicalRecords().get();
+      }
+    }
+    return commit(new StagedChunk(txn, actions, appId, 1, rows, SaveMode.Overwrite), userMetadata);
+  }
+
   /** Data files written for one chunk, waiting for their commit. */
   record StagedChunk(OptimisticTransaction txn, List<Action> actions, String appId, long txnVersion, long rows,
       SaveMode mode) {}

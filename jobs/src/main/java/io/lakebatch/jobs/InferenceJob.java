@@ -11,6 +11,7 @@ import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.ModelSpec;
 import io.lakebatch.catalog.spec.RunIdentity;
 import io.lakebatch.catalog.spec.TablePaths;
+import io.lakebatch.catalog.spec.WriteMode;
 import io.lakebatch.catalog.spec.SpecDefaults;
 import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.catalog.store.ChunkCommit;
@@ -369,17 +370,32 @@ public final class InferenceJob {
     RunKey key = prepared.key();
 
     Map<String, Long> outputTxns = output.transactions();
-    int alreadyCommitted = (int) plan.chunks().stream()
-        .filter(c -> outputTxns.containsKey(key.chunkAppId("output", c.index()))).count();
-    boolean overwriteFirst = spec.output().mode() == io.lakebatch.catalog.spec.WriteMode.OVERWRITE && alreadyCommitted == 0;
-    if (!overwriteFirst) {
+    Optional<OverwritePublication> publication = spec.output().mode() == WriteMode.OVERWRITE
+        ? Optional.of(new OverwritePublication(spark, prepared, output, catalog.pinnedInputs(), runs, lease))
+        : Optional.empty();
+    boolean published = publication.map(p -> p.published(outputTxns)).orElse(false);
+    Map<Integer, PinnedInputs.StagedChunk> staged = new java.util.TreeMap<>();
+    Set<Integer> done = new HashSet<>();
+    if (publication.isPresent()) {
+      if (!published) {
+        publication.get().checkOutputUnchanged();
+      }
+      staged.putAll(publication.get().stagedChunks());
+      plan.chunks().stream().filter(c -> published || staged.containsKey(c.index())).forEach(c -> done.add(c.index()));
+    } else {
+      plan.chunks().stream().filter(c -> outputTxns.containsKey(key.chunkAppId("output", c.index())))
+          .forEach(c -> done.add(c.index()));
       output.checkAppendable(config.outputSchema(), "output.path");
     }
+    int alreadyCommitted = done.size();
     deadLetter.checkAppendable(config.deadLetterSchema(), "output.dead-letter");
-    if (alreadyCommitted > 0) {
+    if (alreadyCommitted > 0 && publication.isEmpty()) {
       checkCommittedSplits(prepared, output);
     }
-    int rebuilt = syncLedger(prepared, runs, lease, output, deadLetter, outputTxns);
+    int rebuilt = publication.isPresent()
+        ? syncStagedLedger(prepared, runs, lease, staged, published ? output.findCommit(publication.get().appId(), 0)
+            .map(DeltaChunkTable.ChunkCommit::version).orElse(-1L) : -1L)
+        : syncLedger(prepared, runs, lease, output, deadLetter, outputTxns);
     BadRowBudget badRowBudget = BadRowBudget.of(spec.execution().maxBadRowFraction(), deadLetter.path(),
         runs.chunks(runId));
     badRowBudget.check();
@@ -408,7 +424,7 @@ public final class InferenceJob {
     boolean cancelled = false;
     {
       for (Chunk chunk : plan.chunks()) {
-        if (outputTxns.containsKey(key.chunkAppId("output", chunk.index()))) {
+        if (done.contains(chunk.index())) {
           skipped++;
           continue;
         }
@@ -419,7 +435,7 @@ public final class InferenceJob {
           break;
         }
         heartbeat.chunkStarted(chunk.rows());
-        Optional<ChunkResult> result = runWithRetries(scope, chunk, overwriteFirst && run == 0);
+        Optional<ChunkResult> result = runWithRetries(scope, chunk, publication);
         if (result.isEmpty()) {
           runs.chunkFailed(lease, chunk.index(), failed.get(failed.size() - 1));
           continue;
@@ -430,17 +446,46 @@ public final class InferenceJob {
         rowsOut += r.rowsOut();
         badRows += r.deadLetterRows();
         runs.chunkCommitted(lease, new ChunkCommit(chunk.index(), r.version(), r.rowsOut(), r.deadLetterRows()));
+        done.add(chunk.index());
         heartbeat.chunkEnded();
-        report("chunk %d/%d committed (table version %d): %,d rows out, %,d dead-letter | %s", chunk.index() + 1,
-            plan.chunks().size(), r.version(), r.rowsOut(), r.deadLetterRows(), runs.progress(runId).render());
+        report("chunk %d/%d %s: %,d rows out, %,d dead-letter | %s", chunk.index() + 1, plan.chunks().size(),
+            r.version() >= 0 ? "committed (table version " + r.version() + ")" : "staged (published with the last chunk)",
+            r.rowsOut(), r.deadLetterRows(), runs.progress(runId).render());
         badRowBudget = badRowBudget.plus(r.rowsIn(), r.deadLetterRows());
         badRowBudget.check();
       }
+    }
+    if (publication.isPresent() && !published && !cancelled && failed.isEmpty()
+        && done.size() == plan.chunks().size()) {
+      publish(prepared, runs, lease, publication.get());
     }
     RunState state = cancelled ? RunState.CANCELLED
         : failed.isEmpty() ? RunState.SUCCEEDED : (run + skipped > 0 ? RunState.PARTIAL : RunState.FAILED);
     return new RunSummary(runId, state, plan.totalRows(), rowsIn, rowsOut, badRows, plan.chunks().size(),
         run, skipped, failed, config.batchSize(), prepared.batchSizeChoice(), Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /** Publishes an overwrite run's staged chunks in one commit and records its version in the ledger. */
+  private void publish(PreparedRun prepared, RunStore runs, RunLease lease, OverwritePublication publication) {
+    List<PinnedInputs.StagedChunk> chunks = catalog.pinnedInputs().staged(prepared.runId());
+    long version = publication.publish(chunks, CommitMetadata.of(prepared, -1).toJson());
+    for (PinnedInputs.StagedChunk chunk : chunks) {
+      runs.chunkCommitted(lease, new ChunkCommit(chunk.chunk(), version, chunk.rowsOut(), chunk.deadLetterRows()));
+    }
+    report("run %s: %d chunks published to %s in one commit (table version %d)", prepared.runId(), chunks.size(),
+        prepared.spec().output().path(), version);
+  }
+
+  /**
+   * The ledger of an overwrite run: its staged chunks are done (version {@code -1} until published);
+   * anything else runs again.
+   */
+  private int syncStagedLedger(PreparedRun prepared, RunStore runs, RunLease lease,
+      Map<Integer, PinnedInputs.StagedChunk> staged, long publishedVersion) {
+    int restored = runs.restoreLedger(lease, prepared.plan().chunks().stream().map(Chunk::rows).toList());
+    List<ChunkCommit> commits = staged.values().stream().map(c -> new ChunkCommit(c.chunk(), publishedVersion,
+        c.rowsOut(), c.deadLetterRows())).toList();
+    return restored + runs.reconcile(lease, commits);
   }
 
   /**
@@ -534,7 +579,8 @@ public final class InferenceJob {
    * ({@code retries.chunk}) and the run's ({@code retries.job}); returns empty when the chunk failed
    * for good (recorded in {@code scope.failed()}).
    */
-  private Optional<ChunkResult> runWithRetries(RunScope scope, Chunk chunk, boolean overwrite) {
+  private Optional<ChunkResult> runWithRetries(RunScope scope, Chunk chunk,
+      Optional<OverwritePublication> overwrite) {
     PreparedRun prepared = scope.prepared();
     int attempts = prepared.spec().execution().retries().chunk() + 1;
     for (int attempt = 1; ; attempt++) {
@@ -589,7 +635,7 @@ public final class InferenceJob {
    * commit is skipped by Delta if the crashed attempt had made it. With {@code overwrite} (the run's
    * first chunk in mode overwrite) the output commit also removes what the table held.
    */
-  private ChunkResult runChunk(RunScope scope, Chunk chunk, boolean overwrite) {
+  private ChunkResult runChunk(RunScope scope, Chunk chunk, Optional<OverwritePublication> overwrite) {
     PreparedRun prepared = scope.prepared();
     DeltaChunkTable output = scope.output();
     InferenceConfig config = prepared.inference();
@@ -606,7 +652,7 @@ public final class InferenceJob {
           : readChunk(prepared, chunk).mapPartitions(function);
       Optional<DeltaChunkTable.StagedChunk> staged = output.stage(
           spark.internalCreateDataFrame(scored.rdd(), config.outputSchema(), false), outputId, 1, config.outputSchema(),
-          overwrite);
+          false);
       if (staged.isEmpty()) {
         return committedEarlier(scope, chunk);
       }
@@ -615,11 +661,15 @@ public final class InferenceJob {
       if (rejected.count() > 0) {
         commitDeadLetters(scope, chunk, rejected);
       }
+      long rowsOut = staged.get().rows();
+      if (overwrite.isPresent()) {
+        overwrite.get().stage(chunk.index(), staged.get(), rejected.count());
+        return new ChunkResult(rowsOut + rejected.count(), rowsOut, rejected.count(), -1);
+      }
       scope.runs().checkLease(scope.lease());
       DeltaChunkTable.ChunkCommit commit = output.commit(staged.get(), commitMetadata(prepared, chunk))
           .orElseGet(() -> output.findCommit(outputId, 0).orElseThrow(() -> LakeBatchErrors.internal(
               "chunk " + chunk.index() + " is not in " + output.path() + " after its commit", null)));
-      long rowsOut = staged.get().rows();
       return new ChunkResult(rowsOut + rejected.count(), rowsOut, rejected.count(), commit.version());
     } finally {
       spark.sparkContext().setJobDescription(null);
