@@ -25,6 +25,8 @@ import org.apache.spark.sql.delta.actions.FileAction;
 import org.apache.spark.sql.delta.actions.Format;
 import org.apache.spark.sql.delta.actions.Metadata;
 import org.apache.spark.sql.delta.actions.SetTransaction;
+import org.apache.spark.sql.execution.metric.SQLMetric;
+import org.apache.spark.sql.execution.metric.SQLMetrics;
 import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
 
@@ -154,6 +156,42 @@ final class DeltaChunkTable {
     } finally {
       OptimisticTransaction$.MODULE$.clearActive();
     }
+  }
+
+  /**
+   * Stages data files that Spark tasks already wrote into the table's folder (outside Delta) for one
+   * chunk commit, or returns empty when the table already records {@code appId}. As with
+   * {@link #stage}, the files join the table only through {@link #commit(StagedChunk, String)}, files
+   * never committed are garbage for {@code VACUUM}, and the commit creates the table with
+   * {@code schema} if it does not exist yet.
+   */
+  Optional<StagedChunk> stageFiles(List<AddFile> files, String appId, long txnVersion, StructType schema) {
+    OptimisticTransaction txn = log().startTransaction();
+    if (recordedVersion(txn, appId) >= txnVersion) {
+      return Optional.empty();
+    }
+    if (txn.snapshot().version() < 0) {
+      txn.updateMetadataForNewTable(new Metadata(UUID.randomUUID().toString(), null, null,
+          new Format("parquet", ScalaInterop.immutableMap(Map.of())), schema.json(), ScalaInterop.seq(List.of()),
+          ScalaInterop.immutableMap(Map.of()), scala.Option.apply(System.currentTimeMillis())));
+    }
+    long rows = 0;
+    long bytes = 0;
+    for (AddFile file : files) {
+      rows += (Long) file.numLogicalRecords().get();
+      bytes += file.size();
+    }
+    // writeFiles registers these for stage(); the commit's operation metrics are where history()
+    // reads a chunk's rows from.
+    txn.registerSQLMetrics(spark, ScalaInterop.immutableMap(Map.of("numFiles", metric("numFiles", files.size()),
+        "numOutputBytes", metric("numOutputBytes", bytes), "numOutputRows", metric("numOutputRows", rows))));
+    return Optional.of(new StagedChunk(txn, List.<Action>copyOf(files), appId, txnVersion, rows, SaveMode.Append));
+  }
+
+  private SQLMetric metric(String name, long value) {
+    SQLMetric metric = SQLMetrics.createMetric(spark.sparkContext(), name);
+    metric.add(value);
+    return metric;
   }
 
   /**

@@ -34,7 +34,6 @@ import io.lakebatch.planner.PlanningOptions;
 import io.lakebatch.planner.RowCost;
 import io.lakebatch.udf.BatchInferenceFunction;
 import io.lakebatch.udf.BatchSizeProbe;
-import io.lakebatch.udf.DeadLetterAccumulator;
 import io.lakebatch.udf.FaultInjection;
 import io.lakebatch.udf.InferenceConfig;
 import io.lakebatch.udf.ModelFiles;
@@ -57,14 +56,9 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.functions;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -628,12 +622,13 @@ public final class InferenceJob {
   }
 
   /**
-   * Scores a chunk in one Spark job that writes the scored rows as uncommitted files of the output
-   * table while its rejected rows are gathered on the driver; then commits the dead letters, then
-   * the output files, each under the chunk's own transaction id. The output commit therefore marks a
-   * chunk complete; a crash before it leaves only uncommitted files, and the rerun's dead-letter
-   * commit is skipped by Delta if the crashed attempt had made it. With {@code overwrite} (the run's
-   * first chunk in mode overwrite) the output commit also removes what the table held.
+   * Scores a chunk in one Spark job whose tasks write the scored rows as uncommitted files of the
+   * output table and their rejected rows as uncommitted files of the dead-letter table; then commits
+   * the dead-letter files, then the output files, each under the chunk's own transaction id. The
+   * output commit therefore marks a chunk complete; a crash before it leaves only uncommitted files,
+   * and the rerun's dead-letter commit is skipped by Delta if the crashed attempt had made it. With
+   * {@code overwrite} (the run's first chunk in mode overwrite) the output commit also removes what
+   * the table held.
    */
   private ChunkResult runChunk(RunScope scope, Chunk chunk, Optional<OverwritePublication> overwrite) {
     PreparedRun prepared = scope.prepared();
@@ -643,9 +638,10 @@ public final class InferenceJob {
     String outputId = key.chunkAppId("output", chunk.index());
     spark.sparkContext().setJobDescription("lakebatch " + prepared.runId() + " chunk " + chunk.index());
     try {
-      DeadLetterAccumulator letters = new DeadLetterAccumulator(DeadLetterAccumulator.DEFAULT_CAP_PER_PARTITION);
-      spark.sparkContext().register(letters, "lakebatch dead letters " + outputId);
-      BatchInferenceFunction function = new BatchInferenceFunction(config, scope.scoredRows(), scope.faults(), letters);
+      DeadLetterFiles letters = DeadLetterFiles.prepare(spark, scope.deadLetter().path(), config, prepared.runId(),
+          chunk.index());
+      BatchInferenceFunction function = new BatchInferenceFunction(config, scope.scoredRows(), scope.faults(),
+          letters.sink());
       List<String> columns = List.of(config.inputSchema().fieldNames());
       JavaRDD<InternalRow> scored = scope.columnar()
           ? prepared.input().batches(chunk.tasks(), columns).mapPartitions(function::callColumnar)
@@ -656,21 +652,21 @@ public final class InferenceJob {
       if (staged.isEmpty()) {
         return committedEarlier(scope, chunk);
       }
-      DeadLetterAccumulator.Letters rejected = letters.value();
+      long rejected = letters.rows();
       scope.runs().checkLease(scope.lease());
-      if (rejected.count() > 0) {
-        commitDeadLetters(scope, chunk, rejected);
+      if (rejected > 0) {
+        commitDeadLetters(scope, chunk, letters);
       }
       long rowsOut = staged.get().rows();
       if (overwrite.isPresent()) {
-        overwrite.get().stage(chunk.index(), staged.get(), rejected.count());
-        return new ChunkResult(rowsOut + rejected.count(), rowsOut, rejected.count(), -1);
+        overwrite.get().stage(chunk.index(), staged.get(), rejected);
+        return new ChunkResult(rowsOut + rejected, rowsOut, rejected, -1);
       }
       scope.runs().checkLease(scope.lease());
       DeltaChunkTable.ChunkCommit commit = output.commit(staged.get(), commitMetadata(prepared, chunk))
           .orElseGet(() -> output.findCommit(outputId, 0).orElseThrow(() -> LakeBatchErrors.internal(
               "chunk " + chunk.index() + " is not in " + output.path() + " after its commit", null)));
-      return new ChunkResult(rowsOut + rejected.count(), rowsOut, rejected.count(), commit.version());
+      return new ChunkResult(rowsOut + rejected, rowsOut, rejected, commit.version());
     } finally {
       spark.sparkContext().setJobDescription(null);
     }
@@ -680,23 +676,16 @@ public final class InferenceJob {
     return prepared.input().rows(chunk.tasks(), List.of(prepared.inference().inputSchema().fieldNames()));
   }
 
-  /**
-   * Commits a chunk's rejected rows: those gathered by the scoring job, or, when some task rejected
-   * more than the driver keeps, all of them again from a validation-only pass (no model).
-   */
-  private void commitDeadLetters(RunScope scope, Chunk chunk, DeadLetterAccumulator.Letters rejected) {
+  /** Commits the dead-letter files the chunk's tasks wrote, exactly those, with the chunk's transaction id. */
+  private void commitDeadLetters(RunScope scope, Chunk chunk, DeadLetterFiles letters) {
     PreparedRun prepared = scope.prepared();
-    InferenceConfig config = prepared.inference();
-    JavaRDD<InternalRow> rows = rejected.complete()
-        ? JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rejected.rows(), 1)
-        : readChunk(prepared, chunk).mapPartitions(BatchInferenceFunction.rejectsOnly(config));
-    Dataset<Row> bad = spark.internalCreateDataFrame(rows.rdd(), config.rejectedSchema(), false)
-        .select(deadLetterColumns(config, prepared.runId(), chunk.index()));
     // Skipped by Delta when its id is already recorded: an earlier attempt crashed between this
-    // commit and the output commit, and its dead letters are these same rows.
+    // commit and the output commit, and its dead letters are these same rows (the files written
+    // now are never committed).
     DeltaChunkTable deadLetter = scope.deadLetter();
     String metadata = commitMetadata(prepared, chunk);
-    deadLetter.stage(bad, prepared.key().chunkAppId("dead-letter", chunk.index()), 1, config.deadLetterSchema(), false)
+    deadLetter.stageFiles(letters.addFiles(), prepared.key().chunkAppId("dead-letter", chunk.index()), 1,
+            prepared.inference().deadLetterSchema())
         .ifPresent(staged -> deadLetter.commit(staged, metadata));
   }
 
@@ -709,16 +698,6 @@ public final class InferenceJob {
     long bad = scope.deadLetter().findCommit(key.chunkAppId("dead-letter", chunk.index()), 0)
         .map(DeltaChunkTable.ChunkCommit::rows).orElse(0L);
     return new ChunkResult(commit.rows() + bad, commit.rows(), bad, commit.version());
-  }
-
-  private static Column[] deadLetterColumns(InferenceConfig config, String runId, int chunk) {
-    List<Column> columns = new ArrayList<>();
-    for (String name : config.rejectedSchema().fieldNames()) {
-      columns.add(functions.col(name));
-    }
-    columns.add(functions.lit(runId).as("run_id"));
-    columns.add(functions.lit(chunk).as("chunk"));
-    return columns.toArray(Column[]::new);
   }
 
   private static String commitMetadata(PreparedRun prepared, Chunk chunk) {

@@ -26,10 +26,8 @@ import org.apache.spark.util.LongAccumulator;
  * The {@code mapPartitions} body: reads rows in batches into reused tensor buffers, runs the model
  * once per batch on the JVM-wide session, and emits rows of {@link InferenceConfig#outputSchema()}
  * (carried columns plus model outputs). A row that fails validation never fails the task: it goes to
- * the {@link DeadLetterSink} as a row of {@link InferenceConfig#rejectedSchema()}.
- *
- * <p>{@link #rejectsOnly} is the validation-only variant: it runs no model and emits the rejected
- * rows themselves, for a chunk whose rejected rows were too many to gather on the driver.
+ * the {@link DeadLetterSink} as a row of {@link InferenceConfig#rejectedSchema()}, from the row path
+ * and the columnar path alike.
  */
 public final class BatchInferenceFunction implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private final InferenceConfig config;
@@ -43,31 +41,23 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
   /**
    * @param scoredRows gets the rows of every scored batch (live progress on the driver); may be null
    * @param faults test-only failures, {@link FaultInjection#NONE} in production
-   * @param deadLetters where rejected rows go; null = emit them instead of scoring (validation only)
+   * @param deadLetters where rejected rows go; told to {@link DeadLetterSink#finish} when the rows end
    */
   public BatchInferenceFunction(InferenceConfig config, LongAccumulator scoredRows, FaultInjection faults,
       DeadLetterSink deadLetters) {
     this.config = config;
     this.scoredRows = scoredRows;
     this.faults = faults;
-    this.deadLetters = deadLetters;
+    this.deadLetters = java.util.Objects.requireNonNull(deadLetters, "deadLetters is null");
   }
 
   /** Scores rows, rejected rows to {@code deadLetters}; no progress accumulator, no faults. */
   public static BatchInferenceFunction scoring(InferenceConfig config, DeadLetterSink deadLetters) {
-    return new BatchInferenceFunction(config, null, FaultInjection.NONE, java.util.Objects.requireNonNull(deadLetters));
-  }
-
-  /** Emits only the rejected rows, as rows of {@link InferenceConfig#rejectedSchema()}; runs no model. */
-  public static BatchInferenceFunction rejectsOnly(InferenceConfig config) {
-    return new BatchInferenceFunction(config, null, FaultInjection.NONE, null);
+    return new BatchInferenceFunction(config, null, FaultInjection.NONE, deadLetters);
   }
 
   @Override
   public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
-    if (deadLetters == null) {
-      return new RejectIterator(rows);
-    }
     faults.beforeTask(org.apache.spark.TaskContext.get());
     return new BatchIterator(new RowFiller(rows));
   }
@@ -93,38 +83,6 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
     values[carried] = UTF8String.fromString(rawValues(row));
     values[carried + 1] = UTF8String.fromString(reason);
     return new GenericInternalRow(values);
-  }
-
-  private final class RejectIterator implements Iterator<InternalRow> {
-    private final Iterator<InternalRow> input;
-    private final TensorBatch batch = new TensorBatch(config.binding().feeds(), config.inputSchema(), 1);
-    private InternalRow next;
-
-    RejectIterator(Iterator<InternalRow> input) {
-      this.input = input;
-    }
-
-    @Override
-    public boolean hasNext() {
-      while (next == null && input.hasNext()) {
-        InternalRow row = input.next();
-        String reason = batch.write(row, 0);
-        if (reason != null) {
-          next = rejected(row, reason);
-        }
-      }
-      return next != null;
-    }
-
-    @Override
-    public InternalRow next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      InternalRow row = next;
-      next = null;
-      return row;
-    }
   }
 
   /**
@@ -270,6 +228,7 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
     public boolean hasNext() {
       while (next >= pending.size()) {
         if (!filler.hasMore()) {
+          deadLetters.finish();
           return false;
         }
         pending.clear();

@@ -9,4 +9,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
  */
 public interface DeadLetterSink extends Serializable {
   void add(InternalRow rejected);
+
+  /** Called when the task's rows are all read (possibly more than once); a sink writing a file finishes it. */
+  default void finish() {}
 }
