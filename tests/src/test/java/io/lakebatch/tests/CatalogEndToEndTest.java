@@ -234,7 +234,7 @@ abstract class CatalogEndToEndTest {
         assertThat(running).isNotDone();
         Thread.sleep(20);
       }
-      flagged = catalog.runs().requestCancel(prepared.runId());
+      flagged = catalog.runs().requestCancel(prepared.runId(), RunOwner.HEARTBEAT_TIMEOUT);
       cancelled = running.get(1, TimeUnit.MINUTES);
     }
 
@@ -303,15 +303,16 @@ abstract class CatalogEndToEndTest {
     InferenceJob job = job(System.out);
     PreparedRun prepared = job.prepare(JobSpecParser.parse(specFile));
     catalog.runs().register(prepared.newRun());
-    catalog.runs().transition(prepared.runId(), RunState.PLANNING,
-        Optional.of(new RunOwner(ProcessHandle.current().parent().orElseThrow().pid(), RunOwner.current().host())),
-        "another driver");
+    // another driver on this host, alive (the parent process) and with a fresh heartbeat (from its take)
+    RunOwner other = RunOwner.of(ProcessHandle.current().parent().orElseThrow());
+    catalog.runs().take(prepared.runId(), other, RunOwner.HEARTBEAT_TIMEOUT, () -> {});
 
     LakeBatchException error = catchThrowableOfType(LakeBatchException.class, () -> job.run(prepared));
 
     assertThat(error.category()).isEqualTo(ErrorCategory.USER);
     assertThat(error.getMessage()).contains("is PLANNING in").contains("lakebatch cancel " + prepared.runId());
     assertThat(catalog.runs().get(prepared.runId()).state()).isEqualTo(RunState.PLANNING);
+    assertThat(catalog.runs().get(prepared.runId()).owner()).contains(other.toString());
     assertThat(output).doesNotExist();
   }
 

@@ -6,6 +6,7 @@ import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.submit.LakeBatchHome;
 import io.lakebatch.catalog.store.ChunkCommit;
 import io.lakebatch.catalog.store.NewRun;
+import io.lakebatch.catalog.store.RunLease;
 import io.lakebatch.catalog.store.RunOwner;
 import io.lakebatch.catalog.store.RunState;
 import io.lakebatch.catalog.store.RunStore;
@@ -46,24 +47,30 @@ class RunCommandsTest {
         java.util.Collections.nCopies(chunks, 100L)));
   }
 
-  private void start(RunStore store, String runId) {
-    store.transition(runId, RunState.PLANNING, Optional.of(RunOwner.current()), "test driver");
-    store.transition(runId, RunState.RUNNING, Optional.empty(), "planned");
+  /** Takes the run as a driver in this (live) process would, and moves it to RUNNING. */
+  private static RunLease start(RunStore store, String runId) {
+    RunLease lease = take(store, runId);
+    store.transition(lease, RunState.RUNNING, "planned");
+    return lease;
   }
 
-  private static void commit(RunStore store, String runId, int chunk) {
-    store.chunkStarted(runId, chunk);
-    store.chunkCommitted(runId, new ChunkCommit(chunk, chunk + 1, 98, 2));
+  private static RunLease take(RunStore store, String runId) {
+    return store.take(runId, RunOwner.current(), RunOwner.HEARTBEAT_TIMEOUT, () -> {});
+  }
+
+  private static void commit(RunStore store, RunLease lease, int chunk) {
+    store.chunkStarted(lease, chunk);
+    store.chunkCommitted(lease, new ChunkCommit(chunk, chunk + 1, 98, 2));
   }
 
   @Test
   void statusPrintsTheRunAndItsProgress() {
     register("r1", "eta-scoring", 4);
-    start(runs, "r1");
-    commit(runs, "r1", 0);
-    commit(runs, "r1", 1);
-    runs.chunkStarted("r1", 2);
-    runs.chunkFailed("r1", 2, "boom\nat line 2");
+    RunLease lease = start(runs, "r1");
+    commit(runs, lease, 0);
+    commit(runs, lease, 1);
+    runs.chunkStarted(lease, 2);
+    runs.chunkFailed(lease, 2, "boom\nat line 2");
 
     Cli.Result status = Cli.run("status", "r1", "--chunks");
     assertThat(status.exitCode()).as(status.toString()).isZero();
@@ -95,12 +102,12 @@ class RunCommandsTest {
     CompletableFuture<Void> driver = CompletableFuture.runAsync(() -> {
       RunStore store = LakeBatchHome.catalog().runs();
       sleep(300);
-      start(store, "r1");
+      RunLease lease = start(store, "r1");
       for (int chunk = 0; chunk < 5; chunk++) {
         sleep(350);
-        commit(store, "r1", chunk);
+        commit(store, lease, chunk);
       }
-      store.transition("r1", RunState.SUCCEEDED, Optional.empty(), "done");
+      store.transition(lease, RunState.SUCCEEDED, "done");
     });
 
     Cli.Result watch = Cli.run("status", "r1", "--watch", "--interval", "0.1");
@@ -117,12 +124,12 @@ class RunCommandsTest {
   @Test
   void watchExitCodesFollowTheEndState() {
     register("partial", "a", 1);
-    start(runs, "partial");
-    runs.transition("partial", RunState.PARTIAL, Optional.empty(), "1 chunk failed");
+    RunLease partial = start(runs, "partial");
+    runs.transition(partial, RunState.PARTIAL, "1 chunk failed");
     register("failed", "b", 1);
-    runs.transition("failed", RunState.FAILED, Optional.empty(), "model broken");
+    runs.transition(take(runs, "failed"), RunState.FAILED, "model broken");
     register("cancelled", "c", 1);
-    runs.requestCancel("cancelled");
+    runs.requestCancel("cancelled", RunOwner.HEARTBEAT_TIMEOUT);
 
     assertThat(Cli.run("status", "partial", "--watch").exitCode()).isEqualTo(4);
     Cli.Result failed = Cli.run("status", "failed", "--watch");
@@ -135,8 +142,7 @@ class RunCommandsTest {
   @Test
   void listShowsRunsAndFiltersByStateAndName() {
     register("r1", "eta-scoring", 2);
-    start(runs, "r1");
-    commit(runs, "r1", 0);
+    commit(runs, start(runs, "r1"), 0);
     register("r2", "churn", 3);
 
     Cli.Result all = Cli.run("list");
@@ -169,7 +175,7 @@ class RunCommandsTest {
     assertThat(none.err()).contains("run r1 has no log yet");
 
     Path log = Files.writeString(dir.resolve("driver.log"), "line one\nline two\n");
-    runs.setLogPath("r1", log.toString());
+    runs.setLogPath(take(runs, "r1"), log.toString());
     Cli.Result logs = Cli.run("logs", "r1");
     assertThat(logs.exitCode()).as(logs.toString()).isZero();
     assertThat(logs.out()).isEqualTo("line one\nline two\n");
@@ -180,8 +186,8 @@ class RunCommandsTest {
   void logsFollowPrintsAppendedLinesUntilTheRunEnds() throws Exception {
     register("r1", "eta-scoring", 1);
     Path log = dir.resolve("runs").resolve("r1").resolve("driver.log");
-    start(runs, "r1");
-    runs.setLogPath("r1", log.toString());
+    RunLease lease = start(runs, "r1");
+    runs.setLogPath(lease, log.toString());
     CompletableFuture<Void> driver = CompletableFuture.runAsync(() -> {
       RunStore store = LakeBatchHome.catalog().runs();
       try {
@@ -193,7 +199,7 @@ class RunCommandsTest {
           sleep(120);
         }
         Files.writeString(log, "run succeeded\n", StandardOpenOption.APPEND);
-        store.transition("r1", RunState.SUCCEEDED, Optional.empty(), "done");
+        store.transition(lease, RunState.SUCCEEDED, "done");
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
@@ -227,8 +233,7 @@ class RunCommandsTest {
     assertThat(Cli.run("status", "running").out()).contains("cancel requested  yes");
 
     register("done", "c", 1);
-    start(runs, "done");
-    runs.transition("done", RunState.SUCCEEDED, Optional.empty(), "ok");
+    runs.transition(start(runs, "done"), RunState.SUCCEEDED, "ok");
     Cli.Result late = Cli.run("cancel", "done");
     assertThat(late.exitCode()).isEqualTo(2);
     assertThat(late.err()).contains("SUCCEEDED");
