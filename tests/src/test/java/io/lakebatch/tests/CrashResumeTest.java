@@ -9,26 +9,17 @@ import io.lakebatch.jobs.InferenceJob;
 import io.lakebatch.jobs.PreparedRun;
 import io.lakebatch.catalog.store.RunState;
 import io.lakebatch.jobs.RunSummary;
-import io.lakebatch.jobs.SparkSessionFactory;
 import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.jobs.SyntheticTables;
-import io.lakebatch.submit.LakeBatchCli;
 import io.lakebatch.submit.modelgen.ModelGenerator;
 import io.lakebatch.submit.modelgen.ModelKind;
 import io.lakebatch.submit.modelgen.ModelOptions;
-import io.lakebatch.udf.FaultInjection;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.LongStream;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,12 +60,12 @@ class CrashResumeTest {
     Path specFile = JobSpecs.write(folder, "job.yaml",
         JobSpecs.mlp("crash-resume", model, input, "delta", output, ROWS_PER_CHUNK, FEATURES));
 
-    Process driver = startDriver(specFile, folder.resolve("driver.log"));
-    int commitsSeen = waitForCommits(output, 3, driver, Duration.ofMinutes(3), folder.resolve("driver.log"));
-    driver.destroyForcibly();  // SIGKILL on Linux: no shutdown hooks, no cleanup
-    assertThat(driver.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    assertThat(driver.exitValue()).as("killed, not finished").isEqualTo(137);
-    int committedBeforeRerun = commitFiles(output).size();
+    // Chunks score in ~0.1 s; first task attempts sleep so the kill after 3 commits lands well before the last.
+    Process driver = CliDriver.withHome(TestCatalog.home()).jvmOption("-Xmx2g").slowTasks(SLOW_TASK_MILLIS)
+        .start(folder.resolve("driver.log"), "run", specFile.toString());
+    int commitsSeen = CliDriver.waitForCommits(output, 3, driver, Duration.ofMinutes(3), folder.resolve("driver.log"));
+    assertThat(CliDriver.kill(driver)).as("killed, not finished").isEqualTo(137);
+    int committedBeforeRerun = CliDriver.commitFiles(output).size();
     assertThat(committedBeforeRerun).isGreaterThanOrEqualTo(commitsSeen).isLessThan((int) (ROWS / ROWS_PER_CHUNK) - 1);
     long rowsBeforeRerun = LocalSpark.count(spark, output.toString());
 
@@ -112,53 +103,5 @@ class CrashResumeTest {
       assertThat(versionToChunk.get(chunk.deltaVersion().orElseThrow())).isEqualTo(chunk.chunk());
     });
     assertThat(LocalSpark.ids(spark, output.toString())).isEqualTo(LongStream.range(0, ROWS).boxed().toList());
-  }
-
-  private static Process startDriver(Path specFile, Path log) throws IOException {
-    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(SparkSessionFactory.JAVA_MODULE_FLAGS);
-    command.add("-Xmx2g");
-    command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
-    String log4j = System.getProperty("log4j2.configurationFile");
-    if (log4j != null) {
-      command.add("-Dlog4j2.configurationFile=" + log4j);
-    }
-    command.add("-Dlakebatch.home=" + TestCatalog.home());
-    // Chunks score in ~0.1 s; first task attempts sleep so the kill after 3 commits lands well before the last.
-    command.add("-D" + FaultInjection.PREFIX + "slow-task-rate=1.0");
-    command.add("-D" + FaultInjection.PREFIX + "slow-task-millis=" + SLOW_TASK_MILLIS);
-    command.addAll(List.of("-cp", classpath, LakeBatchCli.class.getName(), "run", specFile.toString()));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    return builder.start();
-  }
-
-  private static int waitForCommits(Path table, int wanted, Process driver, Duration timeout, Path driverLog)
-      throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      int commits = commitFiles(table).size();
-      if (commits >= wanted) {
-        return commits;
-      }
-      if (!driver.isAlive()) {
-        throw new AssertionError("driver exited (" + driver.exitValue() + ") before " + wanted + " commits; its output:\n"
-            + Files.readString(driverLog));
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no " + wanted + " commits within " + timeout);
-  }
-
-  private static List<File> commitFiles(Path table) throws IOException {
-    Path log = table.resolve("_delta_log");
-    if (!Files.isDirectory(log)) {
-      return List.of();
-    }
-    try (Stream<Path> files = Files.list(log)) {
-      return files.filter(p -> p.getFileName().toString().matches("\\d{20}\\.json")).map(Path::toFile).toList();
-    }
   }
 }

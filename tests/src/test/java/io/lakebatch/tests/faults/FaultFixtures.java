@@ -49,7 +49,8 @@ final class FaultFixtures {
   }
 
   /** What an output table and its dead-letter table hold, against the ids the input held. */
-  record Tables(long rowsIn, long rowsOut, long deadLetter, long duplicates, long lost, Set<Long> deadIds) {
+  record Tables(long rowsIn, long rowsOut, long deadLetter, long duplicates, long lost, long strangers,
+      Set<Long> deadIds) {
     /**
      * Rows out = rows in − dead-letter rows, no id twice (in either table or across them), no id
      * missing, and the dead-letter table holds exactly {@code planted}.
@@ -63,7 +64,15 @@ final class FaultFixtures {
     }
   }
 
+  /** {@link #count}, failing when either table holds an id the input does not. */
   static Tables tables(SparkSession spark, Path output, Set<Long> inputIds) {
+    Tables tables = count(spark, output, inputIds);
+    assertThat(tables.strangers()).as("ids written that the input does not hold").isZero();
+    return tables;
+  }
+
+  /** What the output and dead-letter tables at {@code output} hold against {@code inputIds}; asserts nothing. */
+  static Tables count(SparkSession spark, Path output, Set<Long> inputIds) {
     List<Long> out = ids(spark, output);
     List<Long> dead = ids(spark, deadLetterPath(output));
     Set<Long> outSet = new HashSet<>(out);
@@ -72,8 +81,7 @@ final class FaultFixtures {
     long duplicates = (out.size() - outSet.size()) + (dead.size() - deadSet.size()) + overlap;
     long lost = inputIds.stream().filter(id -> !outSet.contains(id) && !deadSet.contains(id)).count();
     long strangers = Stream.concat(outSet.stream(), deadSet.stream()).filter(id -> !inputIds.contains(id)).count();
-    assertThat(strangers).as("ids written that the input does not hold").isZero();
-    return new Tables(inputIds.size(), out.size(), dead.size(), duplicates, lost, deadSet);
+    return new Tables(inputIds.size(), out.size(), dead.size(), duplicates, lost, strangers, deadSet);
   }
 
   static Path deadLetterPath(Path output) {
