@@ -323,12 +323,9 @@ public final class InferenceJob {
           LOG.info("run {} ended {}:\n{}", runId, summary.state(), summary.render());
           return summary;
         } catch (Exception e) {  // Spark throws undeclared checked exceptions (SparkException)
-          Optional<LakeBatchException> known = LakeBatchException.findIn(e);
-          String message = known.map(Throwable::getMessage).orElse(LakeBatchErrors.rootMessage(e));
+          String message = LakeBatchException.findIn(e).map(Throwable::getMessage).orElse(LakeBatchErrors.rootMessage(e));
           LOG.error("run {} failed: {}", runId, message, e);
-          if (known.map(k -> k.category() != ErrorCategory.CONFLICT).orElse(true)) {
-            endFailed(runs, lease, message);
-          }
+          endFailed(runs, lease, message);  // refused by the store if another driver took the run over
           throw unchecked(e);
         }
       }

@@ -1,0 +1,216 @@
+package io.lakebatch.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.lakebatch.catalog.error.ErrorCategory;
+import io.lakebatch.catalog.error.LakeBatchException;
+import io.lakebatch.catalog.spec.JobSpecParser;
+import io.lakebatch.catalog.spec.TableFormat;
+import io.lakebatch.catalog.store.ChunkState;
+import io.lakebatch.catalog.store.RunOwner;
+import io.lakebatch.catalog.store.RunState;
+import io.lakebatch.catalog.store.RunStore;
+import io.lakebatch.jobs.InferenceJob;
+import io.lakebatch.jobs.PreparedRun;
+import io.lakebatch.jobs.RunSummary;
+import io.lakebatch.jobs.SyntheticTableOptions;
+import io.lakebatch.jobs.SyntheticTables;
+import io.lakebatch.submit.modelgen.ModelGenerator;
+import io.lakebatch.submit.modelgen.ModelKind;
+import io.lakebatch.submit.modelgen.ModelOptions;
+import io.lakebatch.tests.faults.FaultSummary;
+import io.lakebatch.udf.FaultInjection;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code output.mode: overwrite} replaces the table in one commit: readers never see a half-replaced
+ * table, a cancelled run leaves the old table whole, and a run refuses to publish over a table that
+ * another writer replaced while it was unfinished.
+ */
+class OverwriteAtomicityTest {
+  private static final int FEATURES = 4;
+  private static final long OLD_ROWS = 5_000;
+  private static final long A_ROWS = 60_000;
+  private static final long B_ROWS = 30_000;
+  private static final long ROWS_PER_CHUNK = 10_000;
+
+  @TempDir static Path dir;
+  private static SparkSession spark;
+  private static Path model;
+
+  @BeforeAll
+  static void start() throws Exception {
+    spark = LocalSpark.start();
+    model = dir.resolve("mlp.onnx");
+    ModelGenerator.write(ModelKind.MLP, ModelOptions.defaults().withFeatures(FEATURES).withHidden(16).withDepth(1), model);
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  @AfterEach
+  void fastTasks() {
+    spark.conf().unset(FaultInjection.PREFIX + "slow-task-rate");
+    spark.conf().unset(FaultInjection.PREFIX + "slow-task-millis");
+  }
+
+  private static Path input(String name, long rows) {
+    Path path = dir.resolve(name);
+    SyntheticTables.write(spark, SyntheticTableOptions.of(rows, FEATURES, TableFormat.DELTA).withFiles(6), path.toString());
+    return path;
+  }
+
+  private static Path spec(String name, Path input, Path output) throws Exception {
+    return JobSpecs.write(dir, name + ".yaml", """
+        name: %s
+        model:
+          path: %s
+          inputs:
+            features: %s
+        input:
+          format: delta
+          path: %s
+          carry: [id]
+        output:
+          path: %s
+          mode: overwrite
+        execution:
+          rows-per-chunk: %d
+          batch-size: 512
+        """.formatted(name, model, JobSpecs.featureList(FEATURES), input, output, ROWS_PER_CHUNK));
+  }
+
+  private static InferenceJob job() {
+    return E2eJobs.job(spark, System.out);
+  }
+
+  /** What a reader sees: rows, distinct ids, largest id. */
+  private static List<Long> observe(Path output) {
+    Row row = spark.read().format("delta").load(output.toString())
+        .selectExpr("count(*)", "count(distinct id)", "max(id)").first();
+    return List.of(row.getLong(0), row.getLong(1), row.getLong(2));
+  }
+
+  private static List<Long> whole(long rows) {
+    return List.of(rows, rows, rows - 1);
+  }
+
+  private static void slowTasks() {
+    spark.conf().set(FaultInjection.PREFIX + "slow-task-rate", "1.0");
+    spark.conf().set(FaultInjection.PREFIX + "slow-task-millis", "300");
+  }
+
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void aCancelledRunKeepsTheOldTableAndRefusesToPublishOverAnotherWritersTable() throws Exception {
+    Path output = dir.resolve("out-cancel");
+    RunSummary old = job().run(job().prepare(JobSpecParser.parse(spec("ow-old", input("in-old", OLD_ROWS), output))));
+    assertThat(old.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(observe(output)).isEqualTo(whole(OLD_ROWS));
+
+    // Run A: cancelled once two of its six chunks are staged.
+    Path specA = spec("ow-a", input("in-a", A_ROWS), output);
+    slowTasks();
+    RunStore runs = TestCatalog.shared().runs();
+    AtomicReference<String> runA = new AtomicReference<>();
+    CompletableFuture<RunSummary> first = CompletableFuture.supplyAsync(() -> {
+      InferenceJob job = job();
+      PreparedRun prepared = job.prepare(JobSpecParser.parse(specA));
+      runA.set(prepared.runId());
+      return job.run(prepared);
+    });
+    awaitCommittedChunks(runs, runA, 2, first);
+    runs.requestCancel(runA.get(), RunOwner.HEARTBEAT_TIMEOUT);
+    RunSummary cancelled = first.get(3, TimeUnit.MINUTES);
+    fastTasks();
+    assertThat(cancelled.state()).isEqualTo(RunState.CANCELLED);
+    assertThat(cancelled.chunksRun()).isGreaterThanOrEqualTo(2).isLessThan(6);
+    assertThat(observe(output)).as("a cancelled overwrite run leaves the old table whole").isEqualTo(whole(OLD_ROWS));
+
+    // Run B (another job) replaces the table to completion.
+    RunSummary b = job().run(job().prepare(JobSpecParser.parse(spec("ow-b", input("in-b", B_ROWS), output))));
+    assertThat(b.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(observe(output)).isEqualTo(whole(B_ROWS));
+
+    // A resumed: refuses rather than publish its staged chunks over B's table.
+    InferenceJob resume = job();
+    PreparedRun again = resume.prepare(JobSpecParser.parse(specA));
+    assertThat(again.runId()).isEqualTo(runA.get());
+    LakeBatchException refused = catchThrowableOfType(LakeBatchException.class, () -> resume.run(again));
+    assertThat(refused).isNotNull();
+    assertThat(refused.category()).isEqualTo(ErrorCategory.CONFLICT);
+    assertThat(refused.getMessage()).contains(runA.get()).contains("another writer changed it").contains("--new-run");
+    assertThat(observe(output)).as("B's table is untouched").isEqualTo(whole(B_ROWS));
+    assertThat(runs.get(runA.get()).state()).isEqualTo(RunState.FAILED);
+    FaultSummary.record("overwrite: cancelled run A, run B replaced the table, A resumed",
+        "A cancelled after " + cancelled.chunksRun() + " staged chunks: old table whole; B published; A refused"
+            + " (CONFLICT, exit 7), B's table untouched", A_ROWS, B_ROWS, 0, 0, 0);
+  }
+
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void aReaderSeesTheOldTableOrTheNewOneNeverAMix() throws Exception {
+    Path output = dir.resolve("out-reader");
+    assertThat(job().run(job().prepare(JobSpecParser.parse(spec("ow-reader-old", input("in-reader-old", OLD_ROWS),
+        output)))).state()).isEqualTo(RunState.SUCCEEDED);
+    Path specNew = spec("ow-reader-new", input("in-reader-new", A_ROWS), output);
+    slowTasks();
+    AtomicBoolean done = new AtomicBoolean();
+    CompletableFuture<RunSummary> run = CompletableFuture.supplyAsync(() -> {
+      try {
+        return job().run(job().prepare(JobSpecParser.parse(specNew)));
+      } finally {
+        done.set(true);
+      }
+    });
+    List<List<Long>> seen = new ArrayList<>();
+    while (!done.get()) {
+      seen.add(observe(output));
+    }
+    RunSummary summary = run.get(3, TimeUnit.MINUTES);
+    seen.add(observe(output));
+    assertThat(summary.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(summary.chunksRun()).isEqualTo((int) (A_ROWS / ROWS_PER_CHUNK));
+    assertThat(seen).as("every read during the run").allSatisfy(view ->
+        assertThat(view).isIn(whole(OLD_ROWS), whole(A_ROWS)));
+    assertThat(seen.stream().filter(whole(OLD_ROWS)::equals).count()).as("reads while chunks were staged")
+        .isGreaterThan(1);
+    assertThat(seen.get(seen.size() - 1)).isEqualTo(whole(A_ROWS));
+    FaultSummary.record("overwrite: reader polling during the run", seen.size() + " reads: each saw the old "
+        + OLD_ROWS + " ids or all " + A_ROWS + " new ids, never a mix", A_ROWS, A_ROWS, 0, 0, 0);
+  }
+
+  private static void awaitCommittedChunks(RunStore runs, AtomicReference<String> runId, int wanted,
+      CompletableFuture<RunSummary> run) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (System.nanoTime() < deadline) {
+      if (run.isDone()) {
+        throw new AssertionError("run ended before " + wanted + " chunks were staged: " + run.get().render());
+      }
+      String id = runId.get();
+      if (id != null && runs.find(id).isPresent()
+          && runs.chunks(id).stream().filter(c -> c.state() == ChunkState.COMMITTED).count() >= wanted) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no " + wanted + " staged chunks within 3 minutes");
+  }
+}
