@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -187,8 +188,10 @@ class InputChangeResumeTest {
 
     SoftAssertions soft = new SoftAssertions();
     soft.assertThat(rerun.exitCode()).as("exit code of the rerun; its output:\n%s", rerun.output()).isZero();
-    soft.assertThat(rerun.output()).as("the rerun warns about the file it leaves out")
-        .contains(addedFile.getFileName().toString());
+    // A warning line of its own: the preflight line of today's code names the file too (it samples the first split).
+    soft.assertThat(rerun.output().lines().filter(line -> line.contains(addedFile.getFileName().toString())
+            && line.toLowerCase(Locale.ROOT).contains("warn")).toList())
+        .as("lines of the rerun that warn about the file it leaves out; its output:\n%s", rerun.output()).isNotEmpty();
     assertResumedToSuccess(soft, name, killed, rerun);
     assertEveryPinnedIdOnce(soft, tables);
     soft.assertAll();
