@@ -24,6 +24,7 @@ import org.apache.spark.sql.delta.actions.CommitInfo;
 import org.apache.spark.sql.delta.actions.FileAction;
 import org.apache.spark.sql.delta.actions.Format;
 import org.apache.spark.sql.delta.actions.Metadata;
+import org.apache.spark.sql.delta.actions.RemoveFile;
 import org.apache.spark.sql.delta.actions.SetTransaction;
 import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.execution.metric.SQLMetrics;
@@ -296,8 +297,11 @@ final class DeltaChunkTable {
       long timestamp = -1;
       String operation = "";
       String userMetadata = "";
+      long removedData = 0;
       for (Action action : ScalaInterop.list(change._2())) {
-        if (action instanceof SetTransaction t) {
+        if (action instanceof RemoveFile remove && remove.dataChange()) {
+          removedData++;
+        } else if (action instanceof SetTransaction t) {
           appIds.add(t.appId());
         } else if (action instanceof CommitInfo info) {
           operation = info.operation();
@@ -309,7 +313,8 @@ final class DeltaChunkTable {
           }
         }
       }
-      commits.add(new TableCommit((Long) change._1(), timestamp, operation, userMetadata, rows, appIds));
+      commits.add(new TableCommit((Long) change._1(), timestamp, operation, userMetadata, rows, appIds,
+          removedData));
     }
     return commits;
   }
@@ -318,6 +323,7 @@ final class DeltaChunkTable {
   record ChunkCommit(long version, long rows) {}
 
   /** One commit of the table as its log records it. */
+  /** @param removedData files this commit removed as a data change (an overwrite, a delete; not OPTIMIZE) */
   record TableCommit(long version, long timestampMillis, String operation, String userMetadata, long rows,
-      List<String> appIds) {}
+      List<String> appIds, long removedData) {}
 }

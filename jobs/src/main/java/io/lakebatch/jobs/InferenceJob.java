@@ -480,18 +480,29 @@ public final class InferenceJob {
   }
 
   /**
-   * Proves that each chunk id the output records still means the rows this run's plan gives it: the
-   * splits hash in the chunk's commit metadata must equal the stored plan's. A mismatch (a plan
-   * rebuilt differently after the catalog lost it) stops the run before it maps old ids onto other rows.
+   * Proves, before an append run resumes, that the chunks the output records as committed still hold
+   * this run's rows: each committed chunk's splits hash (in its commit metadata) must equal the stored
+   * plan's — a mismatch means old chunk ids would map onto other rows — and no other writer may have
+   * removed data from the table since the run's first commit (an overwrite or delete would leave
+   * recorded chunk ids whose rows are gone).
    */
   private void checkCommittedSplits(PreparedRun prepared, DeltaChunkTable output) {
     String prefix = prepared.key().chunkAppIdPrefix("output");
+    long firstCommit = -1;
     for (DeltaChunkTable.TableCommit commit : output.history(0)) {
       Optional<CommitMetadata> metadata = CommitMetadata.parse(commit.userMetadata());
+      boolean ours = metadata.map(m -> m.runKey().equals(prepared.key().value())).orElse(false);
+      if (!ours && firstCommit >= 0 && commit.removedData() > 0) {
+        throw LakeBatchErrors.outputChanged(prepared.runId(), output.path(), "version " + commit.version() + " ("
+            + commit.operation() + (metadata.isPresent() ? " by run " + metadata.get().runId() : "") + ") removed "
+            + commit.removedData() + " data file(s) after this run's first commit at version " + firstCommit
+            + ", so chunks it recorded may have lost their rows");
+      }
       for (String appId : commit.appIds()) {
         if (!appId.startsWith(prefix) || metadata.isEmpty() || metadata.get().splitsHash().isEmpty()) {
           continue;
         }
+        firstCommit = firstCommit < 0 ? commit.version() : firstCommit;
         int chunk = Integer.parseInt(appId.substring(prefix.length()));
         String planned = chunk < prepared.plan().chunks().size()
             ? prepared.plan().chunks().get(chunk).splitsHash() : "(no such chunk)";
