@@ -56,7 +56,7 @@ public final class Lineage {
           e.committedAt().toString().substring(0, 19).replace('T', ' '), e.operation(),
           e.rows() < 0 ? "?" : String.format("%,d", e.rows()),
           e.run().map(CommitMetadata::runId).orElse("-"),
-          e.run().map(m -> Integer.toString(m.chunk())).orElse("-"),
+          e.run().map(m -> m.chunk() < 0 ? "all" : Integer.toString(m.chunk())).orElse("-"),
           e.run().map(m -> shortHash(m.specHash())).orElse("-"),
           e.modelLabel(),
           e.run().map(m -> shortHash(m.modelSha256())).orElse("-"),

@@ -70,17 +70,19 @@ public final class PinnedInputs {
   }
 
   /**
-   * The newest run of job {@code jobKey} that has not SUCCEEDED (queued, running, failed, partial or
-   * cancelled): the one a rerun of the job resumes.
+   * The job's newest run when it has not SUCCEEDED (queued, running, failed, partial or cancelled):
+   * the one a rerun of the job resumes. Empty when the job has no run or its newest run succeeded —
+   * an older unfinished run superseded by a {@code --new-run} is never resumed.
    */
   public Optional<PinnedInput> unfinishedRun(String jobKey) {
     return database.inTransaction(c -> {
       try (PreparedStatement query = c.prepareStatement("""
-          SELECT i.* FROM run_inputs i JOIN runs r ON r.run_id = i.run_id
-          WHERE i.job_key = ? AND r.state <> 'SUCCEEDED' ORDER BY r.created_at DESC, r.run_id LIMIT 1""")) {
+          SELECT i.*, r.state FROM run_inputs i JOIN runs r ON r.run_id = i.run_id
+          WHERE i.job_key = ? ORDER BY r.created_at DESC, r.run_id DESC LIMIT 1""")) {
         query.setString(1, jobKey);
         try (ResultSet rs = query.executeQuery()) {
-          return rs.next() ? Optional.of(pinnedInput(rs)) : Optional.empty();
+          return rs.next() && !RunState.SUCCEEDED.name().equals(rs.getString("state"))
+              ? Optional.of(pinnedInput(rs)) : Optional.empty();
         }
       }
     });
