@@ -413,38 +413,36 @@ public final class InferenceJob {
     int run = 0;
     int skipped = 0;
     boolean cancelled = false;
-    {
-      for (Chunk chunk : plan.chunks()) {
-        if (done.contains(chunk.index())) {
-          skipped++;
-          continue;
-        }
-        heartbeat.throwIfFenced();
-        if (runs.get(runId).cancelRequested()) {
-          report("run %s: cancel requested; stopping before chunk %d", runId, chunk.index());
-          cancelled = true;
-          break;
-        }
-        heartbeat.chunkStarted(chunk.rows());
-        Optional<ChunkResult> result = runWithRetries(scope, chunk, publication);
-        if (result.isEmpty()) {
-          runs.chunkFailed(lease, chunk.index(), failed.get(failed.size() - 1));
-          continue;
-        }
-        ChunkResult r = result.get();
-        run++;
-        rowsIn += r.rowsIn();
-        rowsOut += r.rowsOut();
-        badRows += r.deadLetterRows();
-        runs.chunkCommitted(lease, new ChunkCommit(chunk.index(), r.version(), r.rowsOut(), r.deadLetterRows()));
-        done.add(chunk.index());
-        heartbeat.chunkEnded();
-        report("chunk %d/%d %s: %,d rows out, %,d dead-letter | %s", chunk.index() + 1, plan.chunks().size(),
-            r.version() >= 0 ? "committed (table version " + r.version() + ")" : "staged (published with the last chunk)",
-            r.rowsOut(), r.deadLetterRows(), runs.progress(runId).render());
-        badRowBudget = badRowBudget.plus(r.rowsIn(), r.deadLetterRows());
-        badRowBudget.check();
+    for (Chunk chunk : plan.chunks()) {
+      if (done.contains(chunk.index())) {
+        skipped++;
+        continue;
       }
+      heartbeat.throwIfFenced();
+      if (runs.get(runId).cancelRequested()) {
+        report("run %s: cancel requested; stopping before chunk %d", runId, chunk.index());
+        cancelled = true;
+        break;
+      }
+      heartbeat.chunkStarted(chunk.rows());
+      Optional<ChunkResult> result = runWithRetries(scope, chunk, publication);
+      if (result.isEmpty()) {
+        runs.chunkFailed(lease, chunk.index(), failed.get(failed.size() - 1));
+        continue;
+      }
+      ChunkResult r = result.get();
+      run++;
+      rowsIn += r.rowsIn();
+      rowsOut += r.rowsOut();
+      badRows += r.deadLetterRows();
+      runs.chunkCommitted(lease, new ChunkCommit(chunk.index(), r.version(), r.rowsOut(), r.deadLetterRows()));
+      done.add(chunk.index());
+      heartbeat.chunkEnded();
+      report("chunk %d/%d %s: %,d rows out, %,d dead-letter | %s", chunk.index() + 1, plan.chunks().size(),
+          r.version() >= 0 ? "committed (table version " + r.version() + ")" : "staged (published with the last chunk)",
+          r.rowsOut(), r.deadLetterRows(), runs.progress(runId).render());
+      badRowBudget = badRowBudget.plus(r.rowsIn(), r.deadLetterRows());
+      badRowBudget.check();
     }
     if (publication.isPresent() && !published && !cancelled && failed.isEmpty()
         && done.size() == plan.chunks().size()) {

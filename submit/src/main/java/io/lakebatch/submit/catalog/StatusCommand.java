@@ -167,7 +167,7 @@ public final class StatusCommand implements Callable<Integer> {
         .add("started", Formats.time(run.attemptStartedAt()))
         .add("finished", Formats.time(run.finishedAt()));
     run.owner().filter(o -> !run.state().isTerminal())
-        .ifPresent(o -> fields.add("driver", o + " (heartbeat " + Formats.time(run.heartbeatAt()) + ")"));
+        .ifPresent(o -> fields.add("driver", o + ", epoch " + run.epoch() + " (heartbeat " + Formats.time(run.heartbeatAt()) + ")"));
     run.errorSummary().ifPresent(e -> fields.add("error", Formats.oneLine(e)));
     fields.add("progress", progress.render())
         .add("cancel requested", run.cancelRequested() ? "yes" : "no")
