@@ -55,6 +55,19 @@ public final class CliDriver {
   }
 
   /**
+   * Holds the driver where it has judged its run takeable, right before its swap: it writes
+   * {@code folder/<pid>.ready} and waits until {@code folder/go} exists (the {@code TakeBarrier} hook).
+   */
+  public CliDriver takeBarrier(Path folder) {
+    return property("spark.lakebatch.faults.take-barrier", folder.toString());
+  }
+
+  /** {@code spark.lakebatch.driver.liveness-timeout}: how stale a holder's heartbeat must be to take its run. */
+  public CliDriver livenessTimeout(String sparkTime) {
+    return property("spark.lakebatch.driver.liveness-timeout", sparkTime);
+  }
+
+  /**
    * C1 only and the serial collector: a short-lived driver starts in about half the time on two busy
    * cores; neither changes what the driver does or what a SIGKILL does.
    */
@@ -109,6 +122,16 @@ public final class CliDriver {
       throw new AssertionError("process " + process.pid() + " still alive 30 s after SIGKILL");
     }
     return process.exitValue();
+  }
+
+  /** Sends {@code signal} (e.g. {@code STOP}, {@code CONT}) to {@code process} with {@code kill -SIGNAL pid}. */
+  public static void signal(Process process, String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).redirectErrorStream(true)
+        .start();
+    if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new AssertionError("kill -" + signal + " " + process.pid() + " failed: "
+          + new String(kill.getInputStream().readAllBytes()));
+    }
   }
 
   /**
