@@ -134,7 +134,7 @@ public final class InferenceJob {
     if (registered.isEmpty()) {
       registered = catalog.models().findBySha256(sha256);
     }
-    TablePaths paths = SparkTablePaths.check(spark, spec);
+    TablePaths paths = SparkTablePaths.check(spark, spec, catalog.runs()::knowsTable);
     spec = paths.appliedTo(spec);
     RunIdentity identity = RunIdentity.of(spec, paths, sha256);
     Optional<PinnedInputs.PinnedInput> unfinished = start == RunStart.RESUME_UNFINISHED

@@ -30,17 +30,24 @@ public final class SparkTablePaths {
    * The spec's paths, qualified and checked; use these (not the spec's spellings) for the run
    * identity and for opening the tables.
    *
+   * @param lakeBatchTable whether a qualified output or dead-letter location is known to be written by
+   *     LakeBatch (a run the catalog knows writes there): such a folder may hold data files and no
+   *     Delta log yet — an overwrite run's staged chunks, or a first chunk that crashed before its commit
    * @throws io.lakebatch.catalog.error.LakeBatchException USER when the paths overlap or an output
    *     folder exists and is not a Delta table; TRANSIENT when the file system cannot be asked
    */
-  public static TablePaths check(SparkSession spark, JobSpec spec) {
+  public static TablePaths check(SparkSession spark, JobSpec spec, java.util.function.Predicate<String> lakeBatchTable) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     TablePaths paths = new TablePaths(
         qualify(conf, "input.path", spec.input().path()),
         qualify(conf, "output.path", spec.output().path()),
         qualify(conf, "output.dead-letter", spec.output().deadLetterPath()));
-    requireAbsentEmptyOrDelta(conf, "output.path", paths.output());
-    requireAbsentEmptyOrDelta(conf, "output.dead-letter", paths.deadLetter());
+    if (!lakeBatchTable.test(paths.output())) {
+      requireAbsentEmptyOrDelta(conf, "output.path", paths.output());
+    }
+    if (!lakeBatchTable.test(paths.deadLetter())) {
+      requireAbsentEmptyOrDelta(conf, "output.dead-letter", paths.deadLetter());
+    }
     return paths;
   }
 

@@ -80,7 +80,7 @@ class SparkTablePathsTest {
   void checkReturnsQualifiedPathsForAbsentFolders() {
     JobSpec spec = spec(dir + "/in/", "file://" + dir + "/out", dir + "/./bad");
 
-    TablePaths paths = SparkTablePaths.check(spark, spec);
+    TablePaths paths = SparkTablePaths.check(spark, spec, location -> false);
 
     assertThat(paths).isEqualTo(new TablePaths(local("in"), local("out"), local("bad")));
   }
@@ -89,7 +89,7 @@ class SparkTablePathsTest {
   void qualifiedPathsReplaceTheSpecsSpellings() {
     JobSpec spec = spec(dir + "/in/", "file://" + dir + "/out", dir + "/./bad");
 
-    JobSpec qualified = SparkTablePaths.check(spark, spec).appliedTo(spec);
+    JobSpec qualified = SparkTablePaths.check(spark, spec, location -> false).appliedTo(spec);
 
     assertThat(qualified.input().path()).isEqualTo(local("in"));
     assertThat(qualified.output().path()).isEqualTo(local("out"));
@@ -102,7 +102,7 @@ class SparkTablePathsTest {
   void spellingsThatHideTheSameFolderAreRefused() {
     JobSpec spec = spec(dir + "/in", "file:" + dir + "/in/../in/", dir + "/bad");
 
-    LakeBatchException e = catchThrowableOfType(LakeBatchException.class, () -> SparkTablePaths.check(spark, spec));
+    LakeBatchException e = catchThrowableOfType(LakeBatchException.class, () -> SparkTablePaths.check(spark, spec, location -> false));
 
     assertThat(e.category()).isEqualTo(ErrorCategory.USER);
     assertThat(e.getMessage()).startsWith("output.path: " + local("in") + " is the same location as input.path "
@@ -114,7 +114,7 @@ class SparkTablePathsTest {
     String workingDirectory = Path.of("").toAbsolutePath().normalize().toString();
     JobSpec spec = spec(workingDirectory + "/data", "data/scores", dir + "/bad");
 
-    LakeBatchException e = catchThrowableOfType(LakeBatchException.class, () -> SparkTablePaths.check(spark, spec));
+    LakeBatchException e = catchThrowableOfType(LakeBatchException.class, () -> SparkTablePaths.check(spark, spec, location -> false));
 
     assertThat(e.getMessage()).startsWith("output.path: file:" + workingDirectory + "/data/scores is inside input.path");
   }
@@ -124,7 +124,7 @@ class SparkTablePathsTest {
     Files.createDirectories(dir.resolve("out"));
     Files.createDirectories(dir.resolve("bad"));
 
-    assertThat(SparkTablePaths.check(spark, spec(dir + "/in", dir + "/out", dir + "/bad")).output())
+    assertThat(SparkTablePaths.check(spark, spec(dir + "/in", dir + "/out", dir + "/bad"), location -> false).output())
         .isEqualTo(local("out"));
   }
 
@@ -133,7 +133,7 @@ class SparkTablePathsTest {
     spark.range(3).write().format("delta").save(dir.resolve("out").toString());
     spark.range(1).write().format("delta").save(dir.resolve("bad").toString());
 
-    TablePaths paths = SparkTablePaths.check(spark, spec(dir + "/in", dir + "/out", dir + "/bad"));
+    TablePaths paths = SparkTablePaths.check(spark, spec(dir + "/in", dir + "/out", dir + "/bad"), location -> false);
 
     assertThat(paths.output()).isEqualTo(local("out"));
     assertThat(paths.deadLetter()).isEqualTo(local("bad"));
@@ -145,7 +145,7 @@ class SparkTablePathsTest {
     Files.writeString(dir.resolve("out/notes.txt"), "keep me");
 
     LakeBatchException e = catchThrowableOfType(LakeBatchException.class,
-        () -> SparkTablePaths.check(spark, spec(dir + "/in", dir + "/out/", dir + "/bad")));
+        () -> SparkTablePaths.check(spark, spec(dir + "/in", dir + "/out/", dir + "/bad"), location -> false));
 
     assertThat(e.category()).isEqualTo(ErrorCategory.USER);
     assertThat(e.getMessage()).startsWith("output.path: " + local("out") + " exists and is not a Delta table")
@@ -158,9 +158,19 @@ class SparkTablePathsTest {
     spark.range(3).write().parquet(dir.resolve("bad").toString());
 
     LakeBatchException e = catchThrowableOfType(LakeBatchException.class,
-        () -> SparkTablePaths.check(spark, spec(dir + "/in", dir + "/out", dir + "/bad")));
+        () -> SparkTablePaths.check(spark, spec(dir + "/in", dir + "/out", dir + "/bad"), location -> false));
 
     assertThat(e.getMessage()).startsWith("output.dead-letter: " + local("bad") + " exists and is not a Delta table");
+  }
+
+  @Test
+  void aFolderOfDataFilesARunOfTheCatalogWritesIsNotRefused() {
+    // An overwrite run's staged chunks, or a first chunk that crashed before its commit: data files, no log yet.
+    spark.range(3).write().parquet(dir.resolve("out").toString());
+    String out = local("out");
+
+    assertThat(SparkTablePaths.check(spark, spec(dir + "/in", dir + "/out", dir + "/bad"), out::equals).output())
+        .isEqualTo(out);
   }
 
   @Test
@@ -168,7 +178,7 @@ class SparkTablePathsTest {
     Files.writeString(dir.resolve("out"), "a file");
 
     LakeBatchException e = catchThrowableOfType(LakeBatchException.class,
-        () -> SparkTablePaths.check(spark, spec(dir + "/in", dir + "/out", dir + "/bad")));
+        () -> SparkTablePaths.check(spark, spec(dir + "/in", dir + "/out", dir + "/bad"), location -> false));
 
     assertThat(e.getMessage()).startsWith("output.path: " + local("out") + " exists and is a file");
   }

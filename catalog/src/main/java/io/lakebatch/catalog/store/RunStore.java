@@ -435,6 +435,20 @@ public final class RunStore {
 
   // ---------------------------------------------------------------- reads
 
+  /** Whether a run in the catalog writes its output or dead letters at {@code location} (as qualified). */
+  public boolean knowsTable(String location) {
+    return database.inTransaction(c -> {
+      try (PreparedStatement query = c.prepareStatement(
+          "SELECT 1 FROM runs WHERE output_path = ? OR dead_letter_path = ? LIMIT 1")) {
+        query.setString(1, location);
+        query.setString(2, location);
+        try (ResultSet rs = query.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
   public Optional<RunRecord> find(String runId) {
     return database.inTransaction(c -> find(c, runId));
   }
