@@ -155,6 +155,27 @@ public final class CliDriver {
     throw new AssertionError("no " + wanted + " commits of " + table + " within " + timeout);
   }
 
+  /**
+   * Waits until the driver's output at {@code driverLog} holds {@code text} (e.g. an overwrite run's
+   * "chunk 2/6 staged", which makes no Delta commit); fails when {@code driver} exits first or after
+   * {@code timeout}.
+   */
+  public static void waitForOutput(Path driverLog, String text, Process driver, Duration timeout)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(driverLog) && Files.readString(driverLog).contains(text)) {
+        return;
+      }
+      if (!driver.isAlive()) {
+        throw new AssertionError("driver exited (" + driver.exitValue() + ") before printing '" + text
+            + "'; its output:\n" + Files.readString(driverLog));
+      }
+      Thread.sleep(20);  // polls the driver's output for the line
+    }
+    throw new AssertionError("no '" + text + "' from the driver within " + timeout);
+  }
+
   /** The JSON commit files of the Delta table at {@code table}, in version order; none when there is no table. */
   public static List<Path> commitFiles(Path table) throws IOException {
     Path log = table.resolve("_delta_log");
