@@ -95,7 +95,7 @@ class CrashResumeTest {
     assertThat(record.state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(record.attempts()).isEqualTo(2);
     assertThat(runs.history(prepared.runId())).anySatisfy(line -> assertThat(line).contains("RUNNING -> QUEUED")
-        .contains("is gone; resuming"));
+        .contains("is gone (process").contains("resuming"));
     var versionToChunk = io.lakebatch.jobs.Lineage.of(spark, output.toString(), TestCatalog.shared()).stream()
         .collect(java.util.stream.Collectors.toMap(e -> e.version(), e -> e.run().orElseThrow().chunk()));
     assertThat(runs.chunks(prepared.runId())).hasSize(chunks).allSatisfy(chunk -> {
