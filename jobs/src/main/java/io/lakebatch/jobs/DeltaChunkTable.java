@@ -216,17 +216,17 @@ final class DeltaChunkTable {
    * recording {@code appId}; creates the table with {@code schema} if there is none. Returns empty
    * when {@code appId} is already recorded (published before).
    *
-   * @param expectedVersion the table version the caller's run started from; another version fails
+   * @param expectedVersion the table version run {@code runId} started from; another version fails
    *     as a conflict, since the replacement would drop changes the run never saw
    */
-  Optional<ChunkCommit> replace(List<Action> adds, String appId, long expectedVersion, StructType schema,
-      String userMetadata) {
+  Optional<ChunkCommit> replace(String runId, List<Action> adds, String appId, long expectedVersion,
+      StructType schema, String userMetadata) {
     OptimisticTransaction txn = log().startTransaction();
     if (recordedVersion(txn, appId) >= 1) {
       return Optional.empty();
     }
     if (txn.snapshot().version() != expectedVersion) {
-      throw LakeBatchErrors.outputChanged("(publishing)", path, "the table is at version " + txn.snapshot().version()
+      throw LakeBatchErrors.outputChanged(runId, path, "the table is at version " + txn.snapshot().version()
           + ", not " + expectedVersion + " as when the run started");
     }
     List<Action> actions = new ArrayList<>();

@@ -118,7 +118,7 @@ final class OverwritePublication {
     }
     runs.checkLease(lease);
     long base = pins.find(prepared.runId()).orElseThrow().outputBaseVersion();
-    return output.replace(adds, appId(), base, prepared.inference().outputSchema(), userMetadata)
+    return output.replace(prepared.runId(), adds, appId(), base, prepared.inference().outputSchema(), userMetadata)
         .map(DeltaChunkTable.ChunkCommit::version)
         .orElseGet(() -> output.findCommit(appId(), 0).orElseThrow(() -> LakeBatchErrors.outputChanged(
             prepared.runId(), output.path(), "the table moved while the run published")).version());
