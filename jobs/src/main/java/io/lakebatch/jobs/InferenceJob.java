@@ -650,7 +650,7 @@ public final class InferenceJob {
           letters.sink());
       List<String> columns = List.of(config.inputSchema().fieldNames());
       JavaRDD<InternalRow> scored = scope.columnar()
-          ? prepared.input().batches(chunk.tasks(), columns).mapPartitions(function::callColumnar)
+          ? prepared.input().batches(chunk.tasks(), columns).mapPartitions(function.columnar())
           : readChunk(prepared, chunk).mapPartitions(function);
       Optional<DeltaChunkTable.StagedChunk> staged = output.stage(
           spark.internalCreateDataFrame(scored.rdd(), config.outputSchema(), false), outputId, 1, config.outputSchema(),

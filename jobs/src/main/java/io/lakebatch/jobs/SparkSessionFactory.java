@@ -71,6 +71,8 @@ public final class SparkSessionFactory {
           .config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.ui.enabled", "false");
     } else {
+      // Executors of a cluster get LakeBatch from the runtime jar only, never the driver's classpath.
+      RuntimeJar.location().ifPresent(jar -> builder.config("spark.jars", jar.toUri().toString()));
       builder.config("spark.executor.instances", resources.executors())
           .config("spark.executor.cores", resources.executorCores())
           .config("spark.executor.memory", resources.executorMemory())

@@ -95,6 +95,23 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
     return new BatchIterator(new ColumnarFiller(batches));
   }
 
+  /**
+   * {@link #callColumnar} as a function object for {@code mapPartitions}. A method reference would
+   * be a lambda of the calling class, and executors would have to load that (driver-side) class to
+   * deserialize it; this one only needs the runtime jar.
+   */
+  public FlatMapFunction<Iterator<ColumnarBatch>, InternalRow> columnar() {
+    return new ColumnarScoring(this);
+  }
+
+  private record ColumnarScoring(BatchInferenceFunction function)
+      implements FlatMapFunction<Iterator<ColumnarBatch>, InternalRow> {
+    @Override
+    public Iterator<InternalRow> call(Iterator<ColumnarBatch> batches) {
+      return function.callColumnar(batches);
+    }
+  }
+
   /** Whether {@link #callColumnar} can score rows of this config (numeric inputs of their own type). */
   public static boolean supportsColumnar(InferenceConfig config) {
     return TensorBatch.supportsColumnar(config.binding().feeds(), config.inputSchema());

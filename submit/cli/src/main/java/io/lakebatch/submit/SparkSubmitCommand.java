@@ -3,12 +3,14 @@ package io.lakebatch.submit;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.ResourceSpec;
+import io.lakebatch.jobs.RuntimeJar;
 import io.lakebatch.jobs.SparkSessionFactory;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Builds the {@code java ... org.apache.spark.deploy.SparkSubmit ...} command for a job. */
@@ -30,6 +32,8 @@ final class SparkSubmitCommand {
     if (log4j != null) {
       command.add("-Dlog4j2.configurationFile=" + log4j);
     }
+    Optional<Path> runtimeJar = RuntimeJar.location();
+    runtimeJar.ifPresent(jar -> command.add("-D" + RuntimeJar.PROPERTY + "=" + jar));
     command.addAll(List.of("-cp", classpath, "org.apache.spark.deploy.SparkSubmit"));
     command.addAll(List.of("--master", resources.master(), "--deploy-mode", "client"));
     command.addAll(List.of("--name", "lakebatch " + spec.name()));
@@ -37,7 +41,9 @@ final class SparkSubmitCommand {
     command.addAll(List.of("--conf", "spark.driver.extraJavaOptions=" + String.join(" ", MODULE_FLAGS)));
     command.addAll(List.of("--conf", "spark.executor.extraJavaOptions=" + String.join(" ", MODULE_FLAGS)));
     if (!resources.isLocal()) {
-      command.addAll(List.of("--jars", jars.stream().filter(j -> !j.equals(appJar)).collect(Collectors.joining(","))));
+      // Executors get the runtime jar alone; without one (a build that has none) the whole classpath.
+      command.addAll(List.of("--jars", runtimeJar.map(Path::toString)
+          .orElseGet(() -> jars.stream().filter(j -> !j.equals(appJar)).collect(Collectors.joining(",")))));
       command.addAll(List.of("--executor-memory", resources.executorMemory()));
       command.addAll(List.of("--executor-cores", Integer.toString(resources.executorCores())));
       command.addAll(List.of("--total-executor-cores", Integer.toString(resources.executors() * resources.executorCores())));

@@ -10,7 +10,8 @@ import io.lakebatch.jobs.InferenceJob;
 import io.lakebatch.jobs.SparkSessionFactory;
 import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.jobs.SyntheticTables;
-import io.lakebatch.submit.cluster.ClusterClasspath;
+import io.lakebatch.jobs.RuntimeJar;
+import io.lakebatch.submit.cluster.SparkDistribution;
 import io.lakebatch.submit.cluster.ClusterOptions;
 import io.lakebatch.submit.cluster.StandaloneCluster;
 import io.lakebatch.submit.modelgen.ModelGenerator;
@@ -48,18 +49,16 @@ final class ClusterJobs {
   }
 
   /**
-   * Executors load LakeBatch's classes from the cluster's {@code SPARK_HOME/jars}, which holds only the
-   * jars of this JVM's classpath. {@code mvn verify} (the reactor, after {@code package}) and
-   * {@code -pl tests} after {@code install} put the modules there as jars; {@code mvn test} from the
-   * reactor puts {@code target/classes} folders, which executors would not see.
+   * Executors load LakeBatch from the runtime jar ({@code submit/runtime}) and run on a plain Spark
+   * distribution's jars ({@code submit/spark-home}); {@code mvn verify} builds both before this module
+   * and tells the tests where they are.
    */
   static void requireLakeBatchJars() {
-    List<String> names = ClusterClasspath.ofThisJvm().stream().map(p -> p.getFileName().toString()).toList();
-    for (String module : List.of("lakebatch-udf-", "lakebatch-jobs-", "lakebatch-catalog-", "lakebatch-planner-")) {
-      if (names.stream().noneMatch(name -> name.startsWith(module) && name.endsWith(".jar"))) {
-        throw new IllegalStateException("the cluster suites need " + module + "*.jar on the test classpath"
-            + " (executors see jars only); run them with `mvn verify`, or `-pl tests` after `mvn install`");
-      }
+    if (RuntimeJar.location().isEmpty() || SparkDistribution.jars().isEmpty()) {
+      throw new IllegalStateException("the cluster suites need the runtime jar (" + RuntimeJar.PROPERTY + "="
+          + System.getProperty(RuntimeJar.PROPERTY) + ") and the Spark distribution's jar list ("
+          + SparkDistribution.PROPERTY + "=" + System.getProperty(SparkDistribution.PROPERTY)
+          + "); run them with `mvn verify`");
     }
   }
 

@@ -8,6 +8,7 @@ import io.lakebatch.catalog.store.RunState;
 import io.lakebatch.jobs.InferenceJob;
 import io.lakebatch.jobs.PreparedRun;
 import io.lakebatch.jobs.RunSummary;
+import io.lakebatch.jobs.RuntimeJar;
 import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.submit.cluster.StandaloneCluster;
 import java.nio.file.Files;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A two-worker standalone cluster started from the test classpath runs a real LakeBatch job with this
- * JVM as its driver: executors load LakeBatch's classes from the cluster's {@code SPARK_HOME/jars}.
+ * A two-worker standalone cluster with a plain Spark distribution's jars runs a real LakeBatch job with
+ * this JVM as its driver: executors load LakeBatch only from the runtime jar the driver ships.
  */
 class StandaloneClusterTest {
   private static final long ROWS = 12_000;
@@ -56,16 +57,21 @@ class StandaloneClusterTest {
     assertThat(Files.readString(dir.resolve("master.log"))).contains("I have been elected leader");
     assertThat(dir.resolve("worker-0.log")).exists();
     assertThat(dir.resolve("worker-1.log")).exists();
-    // the surefire booter jar was expanded: LakeBatch's executor-side classes reach executors as jars
+    // executors run with a plain Spark distribution's jars: nothing of LakeBatch, nothing driver-only
     List<String> jars = new ArrayList<>();
     try (var links = Files.list(dir.resolve("spark-home/jars"))) {
       links.forEach(link -> jars.add(link.getFileName().toString()));
     }
-    assertThat(jars).anyMatch(name -> name.startsWith("lakebatch-udf-"))
-        .anyMatch(name -> name.startsWith("lakebatch-jobs-"))
-        .anyMatch(name -> name.startsWith("lakebatch-catalog-"))
-        .anyMatch(name -> name.startsWith("spark-core_2.12-"))
+    assertThat(jars).anyMatch(name -> name.startsWith("spark-core_2.12-"))
+        .anyMatch(name -> name.startsWith("spark-sql_2.12-"))
+        .noneMatch(name -> name.startsWith("lakebatch-"))
+        .noneMatch(name -> name.startsWith("delta-"))
+        .noneMatch(name -> name.startsWith("onnxruntime"))
+        .noneMatch(name -> name.startsWith("h2-") || name.startsWith("postgresql-") || name.startsWith("flyway-"))
+        .noneMatch(name -> name.startsWith("tribuo-") || name.startsWith("picocli-"))
         .noneMatch(name -> name.startsWith("surefirebooter"));
+    assertThat(cluster.driverConf()).as("drivers ship the runtime jar").containsEntry("spark.jars",
+        RuntimeJar.location().orElseThrow().toUri().toString());
     assertThat(StandaloneCluster.attach(dir)).get().extracting(StandaloneCluster::masterUrl)
         .isEqualTo(cluster.masterUrl());
   }
@@ -114,6 +120,8 @@ class StandaloneClusterTest {
         .contains("Spark Executor Command")
         .contains("-Djava.io.tmpdir=" + cluster.dir().resolve("tmp"))
         .contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED")
-        .contains(cluster.dir().resolve("spark-home").resolve("jars") + "/*"));
+        .contains(cluster.dir().resolve("spark-home").resolve("jars") + "/*")
+        // LakeBatch reached the executors as the runtime jar alone
+        .containsPattern("Fetching spark://\\S+/jars/lakebatch-runtime-\\S+\\.jar"));
   }
 }

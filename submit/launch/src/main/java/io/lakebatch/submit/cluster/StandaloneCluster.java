@@ -3,6 +3,7 @@ package io.lakebatch.submit.cluster;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.error.LakeBatchException;
 import io.lakebatch.catalog.spec.ResourceSpec;
+import io.lakebatch.jobs.RuntimeJar;
 import io.lakebatch.jobs.SparkSessionFactory;
 import io.lakebatch.submit.cluster.ClusterState.DaemonRecord;
 import java.io.File;
@@ -36,10 +37,10 @@ import java.util.stream.Stream;
  *
  * <p>Everything lives in a state folder {@code DIR}:
  * <ul>
- *   <li>{@code spark-home/jars/*.jar}: symlinks to the jars of the classpath. Workers launch executors
- *       with {@code -cp $SPARK_HOME/jars/*}, so these jars are the executors' whole classpath: every
- *       class an executor needs (LakeBatch's udf, jobs and catalog classes included) must come from a
- *       jar; folders on the classpath are left out.</li>
+ *   <li>{@code spark-home/jars/*.jar}: symlinks to the jars of a plain Spark distribution
+ *       ({@link SparkDistribution}) when this installation lists them, otherwise to the jars of the
+ *       classpath. Workers launch executors with {@code -cp $SPARK_HOME/jars/*}; LakeBatch reaches
+ *       them as the runtime jar in the driver's {@code spark.jars} ({@link #driverConf()}).</li>
  *   <li>{@code spark-home/conf/log4j2.properties}: logging of the daemons and executors.</li>
  *   <li>{@code master.log}, {@code worker-N.log}: their standard output and error;
  *       {@code work/worker-N/<app>/<executor>/stderr}: each executor's.</li>
@@ -102,7 +103,8 @@ public final class StandaloneCluster implements AutoCloseable {
         throw LakeBatchErrors.clusterAlreadyRunning(folder, running.get().masterUrl(), running.get().liveProcesses());
       }
       stop(folder);  // a stale state (its processes are gone): sweep executors that outlived it, drop it
-      List<Path> entries = options.classpath().orElseGet(ClusterClasspath::ofThisJvm);
+      List<Path> entries = options.classpath()
+          .orElseGet(() -> SparkDistribution.jars().orElseGet(ClusterClasspath::ofThisJvm));
       Path sparkHome = SparkHomeFolder.prepare(folder, ClusterClasspath.jars(entries), entries);
       StandaloneCluster cluster = new StandaloneCluster(folder);
       try {
@@ -260,6 +262,7 @@ public final class StandaloneCluster implements AutoCloseable {
     List<String> options = new ArrayList<>(SparkSessionFactory.JAVA_MODULE_FLAGS);
     options.add(quoted("-Djava.io.tmpdir=" + dir.resolve("tmp")));
     conf.put("spark.executor.extraJavaOptions", String.join(" ", options));
+    RuntimeJar.location().ifPresent(jar -> conf.put("spark.jars", jar.toUri().toString()));
     return conf;
   }
 
