@@ -85,12 +85,18 @@ public final class DataFrameScorer {
     requireNonNull(model, "model is null");
     SparkSession spark = frame.sparkSession();
     ErrorColumnScoring scoring = prepare(spark, frame.schema(), model, inputs, outputs);
+    RDD<InternalRow> scored = new DeferredRdd(spark.sparkContext(), () -> scoredRows(frame, scoring));
+    return spark.internalCreateDataFrame(scored, scoring.outputSchema(), false);
+  }
+
+  /** Plans {@code frame} (this may run Spark jobs: a Delta scan lists its files) and scores its partitions. */
+  private static RDD<InternalRow> scoredRows(Dataset<Row> frame, ErrorColumnScoring scoring) {
     Optional<RDD<ColumnarBatch>> batches = BatchInferenceFunction.supportsColumnar(scoring.config())
         ? SparkColumnarScan.batches(frame) : Optional.empty();
     JavaRDD<InternalRow> scored = batches.isPresent()
         ? batches.get().toJavaRDD().mapPartitions(scoring::scoreBatches)
         : frame.queryExecution().toRdd().toJavaRDD().mapPartitions(scoring::scoreRows);
-    return spark.internalCreateDataFrame(scored.rdd(), scoring.outputSchema(), false);
+    return scored.rdd();
   }
 
   /** Loads the model, checks it against {@code schema} and returns the partition function. */
