@@ -106,13 +106,23 @@ public final class DataFrameScorer {
       throw LakeBatchErrors.invalidSpec("input", "the frame already has a column " + ERROR_COLUMN
           + "; drop or rename it before scoring");
     }
-    int threads = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
     ScoringModel loaded = ScoringModel.load(model, registry, "use DataFrameScorer.withRegistry(catalog.models())",
-        threads);
-    ModelSpec spec = ModelSpec.ofPath(loaded.handle().uri(), inputs, outputs);
+        intraOpThreads(spark));
+    return scoring(loaded, schema, inputs, outputs, batchSize);
+  }
+
+  /** ONNX Runtime threads per call: the CPUs Spark gives each task. */
+  static int intraOpThreads(SparkSession spark) {
+    return Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+  }
+
+  /** Checks {@code model} against {@code schema}, all of whose columns are kept beside the outputs. */
+  static ErrorColumnScoring scoring(ScoringModel model, StructType schema, Map<String, InputBinding> inputs,
+      Map<String, String> outputs, int batchSize) {
+    ModelSpec spec = ModelSpec.ofPath(model.handle().uri(), inputs, outputs);
     List<String> carry = List.of(schema.fieldNames());
     ModelBinding binding = ModelBindingResolver.resolve(spec, carry, SparkTypeMapping.columns(schema),
-        loaded.signature(), loaded.metadata());
-    return new ErrorColumnScoring(new InferenceConfig(loaded.handle(), binding, schema, carry, batchSize));
+        model.signature(), model.metadata());
+    return new ErrorColumnScoring(new InferenceConfig(model.handle(), binding, schema, carry, batchSize));
   }
 }
