@@ -108,7 +108,7 @@ public final class DataFrameScorer {
     }
     ScoringModel loaded = ScoringModel.load(model, registry, "use DataFrameScorer.withRegistry(catalog.models())",
         intraOpThreads(spark));
-    return scoring(loaded, schema, inputs, outputs, batchSize);
+    return scoring(loaded, schema, List.of(schema.fieldNames()), inputs, outputs, batchSize);
   }
 
   /** ONNX Runtime threads per call: the CPUs Spark gives each task. */
@@ -116,11 +116,10 @@ public final class DataFrameScorer {
     return Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
   }
 
-  /** Checks {@code model} against {@code schema}, all of whose columns are kept beside the outputs. */
-  static ErrorColumnScoring scoring(ScoringModel model, StructType schema, Map<String, InputBinding> inputs,
-      Map<String, String> outputs, int batchSize) {
+  /** Checks {@code model} against {@code schema}; {@code carry} are the columns kept beside the outputs. */
+  static ErrorColumnScoring scoring(ScoringModel model, StructType schema, List<String> carry,
+      Map<String, InputBinding> inputs, Map<String, String> outputs, int batchSize) {
     ModelSpec spec = ModelSpec.ofPath(model.handle().uri(), inputs, outputs);
-    List<String> carry = List.of(schema.fieldNames());
     ModelBinding binding = ModelBindingResolver.resolve(spec, carry, SparkTypeMapping.columns(schema),
         model.signature(), model.metadata());
     return new ErrorColumnScoring(new InferenceConfig(model.handle(), binding, schema, carry, batchSize));

@@ -31,7 +31,7 @@ final class ErrorColumnScoring implements Serializable {
 
   private final InferenceConfig config;
 
-  /** @param config carries every input column ({@code carry} = the input schema's fields, in order) */
+  /** @param config its {@code carry} columns are kept beside the outputs (for {@link DataFrameScorer}: all of them) */
   ErrorColumnScoring(InferenceConfig config) {
     this.config = config;
   }
@@ -40,7 +40,7 @@ final class ErrorColumnScoring implements Serializable {
     return config;
   }
 
-  /** The input columns, then one nullable column per model output, then {@link #ERROR_COLUMN}. */
+  /** The carried columns, then one nullable column per model output, then {@link #ERROR_COLUMN}. */
   StructType outputSchema() {
     StructType schema = new StructType();
     for (String column : config.carry()) {

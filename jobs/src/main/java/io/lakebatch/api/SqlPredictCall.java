@@ -22,7 +22,8 @@ import org.apache.spark.sql.types.StructType;
  * what it returns. Arguments are columns named {@code argument 1}, {@code argument 2}, ... beside
  * the query's own; a model with one input takes them all as a list of numeric columns (or one
  * array column), a model with several inputs takes one argument per input, in the model's input
- * order (array → array column, string → text, otherwise a one-column list). The result is the
+ * order (array → array column, string → text, otherwise a one-column list); scored rows hold
+ * the query's columns and the outputs, not the arguments. The result is the
  * output (scalar or array) for a one-output model, else a struct of the outputs by name.
  *
  * @param label the model as the query names it, for messages
@@ -67,7 +68,9 @@ record SqlPredictCall(String label, ErrorColumnScoring scoring, List<String> out
     }
     ErrorColumnScoring scoring;
     try {
-      scoring = DataFrameScorer.scoring(model, schema, inputs, outputs, SpecDefaults.BATCH_SIZE);
+      // Only the query's columns come back: the arguments are read by the model and dropped.
+      scoring = DataFrameScorer.scoring(model, schema, List.of(carried.fieldNames()), inputs, outputs,
+          SpecDefaults.BATCH_SIZE);
     } catch (LakeBatchException e) {
       throw LakeBatchErrors.inSqlCall(FUNCTION + "('" + label + "', " + arguments.size() + " argument(s))", e);
     }
