@@ -1,9 +1,11 @@
 package io.lakebatch.submit;
 
+import io.lakebatch.catalog.spec.InputBinding;
 import io.lakebatch.catalog.spec.JobSpec;
-import io.lakebatch.catalog.store.Catalog;
-import io.lakebatch.catalog.spec.JobSpecParser;
+import io.lakebatch.catalog.spec.JobSpecYaml;
 import io.lakebatch.catalog.spec.TableFormat;
+import io.lakebatch.catalog.spec.WriteMode;
+import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.jobs.SparkSessionFactory;
 import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.jobs.SyntheticTables;
@@ -15,7 +17,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -43,8 +47,8 @@ final class QuickstartCommand implements Callable<Integer> {
     Path model = folder.resolve("mlp.onnx");
     ModelGenerator.write(ModelKind.MLP, ModelOptions.defaults().withFeatures(FEATURES).withHidden(64).withDepth(2), model);
     Path spec = folder.resolve("job.yaml");
-    Files.writeString(spec, specText(folder, model));
-    JobSpec job = JobSpecParser.parse(spec);
+    JobSpec job = spec(folder, model);
+    Files.writeString(spec, JobSpecYaml.write(job));
     Catalog catalog = LakeBatchHome.catalog();
     SparkSession spark = SparkSessionFactory.create("lakebatch quickstart", job.resources(), job.execution().retries().task(),
         job.execution().speculation());
@@ -55,33 +59,21 @@ final class QuickstartCommand implements Callable<Integer> {
     return RunCommand.runJob(job, io.lakebatch.jobs.RunStart.RESUME_UNFINISHED, catalog, spark, System.out);
   }
 
-  private String specText(Path folder, Path model) {
-    StringBuilder features = new StringBuilder();
-    for (int i = 0; i < FEATURES; i++) {
-      features.append(i == 0 ? "" : ", ").append('f').append(i);
-    }
-    return """
-        name: quickstart
-        model:
-          path: %s
-          inputs:
-            features: [%s]
-          outputs:
-            score: score
-        input:
-          format: delta
-          path: %s
-          carry: [id]
-        output:
-          path: %s
-          mode: append
-        execution:
-          batch-size: 1024
-          rows-per-chunk: %d
-          max-bad-row-fraction: 0.01
-        resources:
-          master: local[2]
-        """.formatted(model, features, folder.resolve("input"), folder.resolve("output"), rowsPerChunk);
+  private JobSpec spec(Path folder, Path model) {
+    List<String> features = IntStream.range(0, FEATURES).mapToObj(i -> "f" + i).toList();
+    return JobSpec.builder("quickstart")
+        .modelPath(model.toString())
+        .modelInput("features", new InputBinding.ColumnList(features))
+        .modelOutput("score", "score")
+        .input(TableFormat.DELTA, folder.resolve("input").toString())
+        .carry("id")
+        .output(folder.resolve("output").toString())
+        .mode(WriteMode.APPEND)
+        .batchSize(1024)
+        .rowsPerChunk(rowsPerChunk)
+        .maxBadRowFraction(0.01)
+        .master("local[2]")
+        .build();
   }
 
   private static void deleteRecursively(Path folder) throws IOException {

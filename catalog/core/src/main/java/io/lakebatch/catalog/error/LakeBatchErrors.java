@@ -46,6 +46,18 @@ public final class LakeBatchErrors {
         cause);
   }
 
+  /** An error of a SQL function call, prefixed with the call ({@code lakebatch_predict('eta@3', 4 arguments)}). */
+  public static LakeBatchException inSqlCall(String call, LakeBatchException cause) {
+    return new LakeBatchException(cause.category(), call + ": " + cause.getMessage(), cause);
+  }
+
+  /** A SQL function used where it cannot run (outside a SELECT list). */
+  public static LakeBatchException sqlFunctionPlacement(String function, String operator) {
+    return new LakeBatchException(ErrorCategory.USER, function + " can only be used in a SELECT list, not in " + operator
+        + "; score in a subquery first, e.g. SELECT ... FROM (SELECT *, " + function + "(...) AS p FROM t) WHERE p > 0",
+        null);
+  }
+
   public static LakeBatchException modelMismatch(String fieldPath, String detail) {
     return new LakeBatchException(ErrorCategory.DATA, fieldPath + ": " + detail, null);
   }

@@ -5,6 +5,7 @@ import static io.lakebatch.catalog.error.LakeBatchErrors.modelMismatch;
 
 import io.lakebatch.catalog.spec.InputBinding;
 import io.lakebatch.catalog.spec.JobSpec;
+import io.lakebatch.catalog.spec.ModelSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,16 +29,25 @@ public final class ModelBindingResolver {
    */
   public static ModelBinding resolve(JobSpec spec, List<TableColumn> schema, ModelSignature model,
       Map<String, String> modelMetadata) {
+    return resolve(spec.model(), spec.input().carry(), schema, model, modelMetadata);
+  }
+
+  /**
+   * The same checks for a model applied outside a job (a DataFrame transformation, a SQL function):
+   * {@code carry} are the columns kept beside the outputs; errors name the same {@code model.*} fields.
+   */
+  public static ModelBinding resolve(ModelSpec spec, List<String> carry, List<TableColumn> schema,
+      ModelSignature model, Map<String, String> modelMetadata) {
     Map<String, ColumnType> columns = new LinkedHashMap<>();
     schema.forEach(c -> columns.put(c.name(), c.type()));
 
-    for (int i = 0; i < spec.input().carry().size(); i++) {
-      String carry = spec.input().carry().get(i);
-      if (!columns.containsKey(carry)) {
-        throw invalidSpec("input.carry[" + i + "]", "column '" + carry + "' not in input schema " + columns.keySet());
+    for (int i = 0; i < carry.size(); i++) {
+      if (!columns.containsKey(carry.get(i))) {
+        throw invalidSpec("input.carry[" + i + "]", "column '" + carry.get(i) + "' not in input schema "
+            + columns.keySet());
       }
     }
-    for (String bound : spec.model().inputs().keySet()) {
+    for (String bound : spec.inputs().keySet()) {
       if (model.input(bound).isEmpty()) {
         throw modelMismatch(
             "model.inputs." + bound, "the model has no input '" + bound + "'; its inputs are " + model.inputNames());
@@ -45,7 +55,7 @@ public final class ModelBindingResolver {
     }
     List<TensorFeed> feeds = new ArrayList<>();
     for (ValueSignature input : model.inputs()) {
-      InputBinding binding = spec.model().inputs().get(input.name());
+      InputBinding binding = spec.inputs().get(input.name());
       if (binding == null) {
         throw modelMismatch(
             "model.inputs", "model input '" + input.name() + "' (" + input.describe() + ") is not bound to any column");
@@ -53,12 +63,12 @@ public final class ModelBindingResolver {
       feeds.add(feed("model.inputs." + input.name(), input, binding, columns, modelMetadata));
     }
     for (int i = 0; i < feeds.size(); i++) {
-      InputBinding binding = spec.model().inputs().get(feeds.get(i).inputName());
+      InputBinding binding = spec.inputs().get(feeds.get(i).inputName());
       if (binding instanceof InputBinding.TokenMask mask) {
         feeds.set(i, maskFeed("model.inputs." + feeds.get(i).inputName(), feeds.get(i), mask, feeds));
       }
     }
-    return new ModelBinding(feeds, outputs(spec, model, Set.copyOf(spec.input().carry())));
+    return new ModelBinding(feeds, outputs(spec, model, Set.copyOf(carry)));
   }
 
   private static TensorFeed feed(String field, ValueSignature input, InputBinding binding,
@@ -209,8 +219,8 @@ public final class ModelBindingResolver {
     }
   }
 
-  private static List<OutputColumn> outputs(JobSpec spec, ModelSignature model, Set<String> carry) {
-    Map<String, String> requested = spec.model().outputs();
+  private static List<OutputColumn> outputs(ModelSpec spec, ModelSignature model, Set<String> carry) {
+    Map<String, String> requested = spec.outputs();
     for (String name : requested.keySet()) {
       if (model.outputs().stream().noneMatch(o -> o.name().equals(name))) {
         throw modelMismatch("model.outputs." + name, "the model has no output '" + name + "'; its outputs are " + model.outputNames());

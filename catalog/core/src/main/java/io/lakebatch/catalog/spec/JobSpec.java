@@ -3,7 +3,7 @@ package io.lakebatch.catalog.spec;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A validated job spec (SPEC.md). Built by {@link JobSpecParser}; every field is present, defaults
+ * A validated job spec (SPEC.md). Built by {@link JobSpecParser} or {@link #builder}; every field is present, defaults
  * already applied from {@link SpecDefaults}.
  */
 public record JobSpec(
@@ -20,5 +20,10 @@ public record JobSpec(
     requireNonNull(output, "output is null");
     requireNonNull(execution, "execution is null");
     requireNonNull(resources, "resources is null");
+  }
+
+  /** A spec built in code, validated by the parser's rules when built (see {@link JobSpecBuilder}). */
+  public static JobSpecBuilder builder(String name) {
+    return new JobSpecBuilder(name);
   }
 }

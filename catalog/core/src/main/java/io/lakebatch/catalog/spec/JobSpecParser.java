@@ -73,6 +73,11 @@ public final class JobSpecParser {
         : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
   }
 
+  /** Validates a spec tree (what YAML or JSON text parses to, or what {@link JobSpecBuilder} builds). */
+  static JobSpec fromTree(JsonNode root) {
+    return fromTree(new SpecNode(root, ""));
+  }
+
   private static JobSpec fromTree(SpecNode root) {
     root.onlyKeys(Set.of("name", "model", "input", "output", "execution", "resources"));
     String name = root.requiredString("name");

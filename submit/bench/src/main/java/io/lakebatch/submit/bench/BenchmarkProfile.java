@@ -1,5 +1,6 @@
 package io.lakebatch.submit.bench;
 
+import io.lakebatch.catalog.spec.InputBinding;
 import io.lakebatch.catalog.spec.TableFormat;
 import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.submit.modelgen.ConvolutionalModel;
@@ -7,9 +8,12 @@ import io.lakebatch.submit.modelgen.EncoderModel;
 import io.lakebatch.submit.modelgen.ModelKind;
 import io.lakebatch.submit.modelgen.ModelOptions;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -171,14 +175,19 @@ public enum BenchmarkProfile {
     };
   }
 
-  /** The {@code model.inputs} entries of the spec, indented for the {@code inputs:} block. */
-  public List<String> specInputs() {
-    return switch (this) {
-      case MLP, LINEAR -> List.of(modelInput() + ": [" + String.join(", ", inputColumns()) + "]");
-      case CONV -> List.of(modelInput() + ": {column: image, shape: " + Arrays.toString(rowShape()) + "}");
-      case ENCODER -> List.of(EncoderModel.INPUT_IDS_NAME + ": {text: text}",
-          EncoderModel.ATTENTION_MASK_NAME + ": {mask-of: " + EncoderModel.INPUT_IDS_NAME + "}");
-    };
+  /** The spec's {@code model.inputs}: model input name to its binding, in input order. */
+  public Map<String, InputBinding> modelInputs() {
+    Map<String, InputBinding> inputs = new LinkedHashMap<>();
+    switch (this) {
+      case MLP, LINEAR -> inputs.put(modelInput(), new InputBinding.ColumnList(inputColumns()));
+      case CONV -> inputs.put(modelInput(),
+          new InputBinding.ArrayColumn("image", Arrays.stream(rowShape()).boxed().toList()));
+      case ENCODER -> {
+        inputs.put(EncoderModel.INPUT_IDS_NAME, new InputBinding.TextColumn("text", OptionalInt.empty()));
+        inputs.put(EncoderModel.ATTENTION_MASK_NAME, new InputBinding.TokenMask(EncoderModel.INPUT_IDS_NAME));
+      }
+    }
+    return inputs;
   }
 
   /**

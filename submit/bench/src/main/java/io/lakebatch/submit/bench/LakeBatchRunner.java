@@ -4,8 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.spec.JobSpec;
+import io.lakebatch.catalog.spec.JobSpecBuilder;
 import io.lakebatch.catalog.spec.JobSpecParser;
+import io.lakebatch.catalog.spec.JobSpecYaml;
 import io.lakebatch.catalog.spec.SpecDefaults;
+import io.lakebatch.catalog.spec.TableFormat;
+import io.lakebatch.catalog.spec.WriteMode;
 import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.catalog.store.CatalogConfig;
 import io.lakebatch.jobs.InferenceJob;
@@ -17,7 +21,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -60,34 +63,26 @@ final class LakeBatchRunner {
 
   /** Writes a spec scoring {@code input} with the profile's model into {@code output} (append). */
   Path writeSpec(Path file, String name, BenchmarkProfile profile, Path input, Path output, String batchSize) {
-    String inputs = profile.specInputs().stream().map(line -> "    " + line).collect(Collectors.joining("\n"));
-    String text = """
-        name: %s
-        model:
-          path: %s
-          inputs:
-        %s
-          outputs:
-            %s: score
-        input:
-          format: delta
-          path: %s
-          carry: [id]
-        output:
-          path: %s
-          mode: append
-        execution:
-          batch-size: %s
-          rows-per-chunk: %d
-        resources:
-          master: local[%d]
-          executors: 1
-          executor-cores: %d
-        """.formatted(name, yamlString(workspace.model(profile)), inputs, profile.modelOutput(), yamlString(input),
-        yamlString(output), batchSize, SpecDefaults.ROWS_PER_CHUNK, cores, cores);
+    JobSpecBuilder spec = JobSpec.builder(name)
+        .modelPath(workspace.model(profile).toAbsolutePath().toString())
+        .modelOutput(profile.modelOutput(), "score")
+        .input(TableFormat.DELTA, input.toAbsolutePath().toString())
+        .carry("id")
+        .output(output.toAbsolutePath().toString())
+        .mode(WriteMode.APPEND)
+        .rowsPerChunk(SpecDefaults.ROWS_PER_CHUNK)
+        .master("local[" + cores + "]")
+        .executors(1)
+        .executorCores(cores);
+    profile.modelInputs().forEach(spec::modelInput);
+    if (batchSize.equals(AUTO_BATCH)) {
+      spec.autoBatchSize();
+    } else {
+      spec.batchSize(Integer.parseInt(batchSize));
+    }
     try {
       Files.createDirectories(file.getParent());
-      Files.writeString(file, text);
+      Files.writeString(file, JobSpecYaml.write(spec.build()));
     } catch (IOException e) {
       throw new UncheckedIOException("Could not write benchmark spec " + file, e);
     }
@@ -133,10 +128,5 @@ final class LakeBatchRunner {
 
   private InferenceJob job(PrintStream progress) {
     return new InferenceJob(spark, progress, catalog, workspace.home().resolve("runs"));
-  }
-
-  /** A YAML single-quoted scalar: nothing inside is special except the quote itself. */
-  private static String yamlString(Path path) {
-    return "'" + path.toAbsolutePath().toString().replace("'", "''") + "'";
   }
 }
