@@ -40,6 +40,7 @@ import io.lakebatch.udf.ModelFiles;
 import io.lakebatch.udf.ModelHandle;
 import io.lakebatch.udf.OrtSessionCache;
 import io.lakebatch.udf.OrtSignatureReader;
+import io.lakebatch.udf.SessionLease;
 import io.lakebatch.udf.SparkTypeMapping;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -126,7 +127,7 @@ public final class InferenceJob {
       spec = withModel(spec, spec.model().resolvedTo(registered.get().uri()));
     }
     String modelFile = spec.model().file();
-    byte[] modelBytes = ModelFiles.read(modelFile);
+    byte[] modelBytes = ModelFiles.read(modelFile, spark.sparkContext().hadoopConfiguration());
     String sha256 = ModelFiles.sha256(modelBytes);
     if (registered.isPresent() && !registered.get().sha256().equals(sha256)) {
       throw LakeBatchErrors.modelChanged(registered.get().label(), modelFile, registered.get().sha256(), sha256);
@@ -159,13 +160,14 @@ public final class InferenceJob {
     }
     input.checkFilter();
     int threads = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
-    try (var session = OrtSessionCache.open(modelFile, modelBytes, threads)) {
+    ModelHandle handle = new ModelHandle(modelFile, sha256, threads);
+    try (SessionLease lease = OrtSessionCache.shared().acquire(handle, modelBytes)) {  // the preflight reuses it
+      var session = lease.session();
       ModelSignature signature = OrtSignatureReader.read(session);
       ModelBinding binding = ModelBindingResolver.resolve(spec, SparkTypeMapping.columns(input.schema()), signature,
           OrtSignatureReader.metadata(session));
       boolean auto = spec.execution().batchSize().isAuto();
       int batchSize = auto ? SpecDefaults.BATCH_SIZE : spec.execution().batchSize().rows().getAsInt();
-      ModelHandle handle = new ModelHandle(modelFile, sha256, threads);
       if (stored == null) {
         stored = planNew(spec, input, binding, identity);
       }
@@ -193,8 +195,6 @@ public final class InferenceJob {
         choice = Optional.of(probed.describe());
       }
       return new PreparedRun(spec, identity, input, stored, config, key, registered, choice);
-    } catch (ai.onnxruntime.OrtException e) {
-      throw LakeBatchErrors.modelUnreadable(modelFile, e);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.lakebatch.jobs;
 
 import io.lakebatch.catalog.spec.ResourceSpec;
+import io.lakebatch.udf.LakeBatchSparkPlugin;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -79,6 +80,9 @@ public final class SparkSessionFactory {
           .config("spark.cores.max", (long) resources.executors() * resources.executorCores());
     }
     extraConf.forEach(builder::config);
+    // the plugin closes the executors' ONNX Runtime sessions; appended to plugins set by the caller or spark-submit
+    String plugins = extraConf.getOrDefault("spark.plugins", System.getProperty("spark.plugins", ""));
+    builder.config("spark.plugins", (plugins.isBlank() ? "" : plugins + ",") + LakeBatchSparkPlugin.class.getName());
     return builder.getOrCreate();
   }
 }

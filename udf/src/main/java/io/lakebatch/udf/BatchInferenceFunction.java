@@ -40,7 +40,7 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
 
   /**
    * @param scoredRows gets the rows of every scored batch (live progress on the driver); may be null
-   * @param faults test-only failures, {@link FaultInjection#NONE} in production
+   * @param faults the test SPI's hook, {@link FaultInjection#NONE} in production
    * @param deadLetters where rejected rows go; told to {@link DeadLetterSink#finish} when the rows end
    */
   public BatchInferenceFunction(InferenceConfig config, LongAccumulator scoredRows, FaultInjection faults,
@@ -223,9 +223,14 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
     }
   }
 
+  /**
+   * Holds a lease on the model's session from its first row to its last: released when the rows end,
+   * when scoring fails, or when the task completes (a consumer that stops early, e.g. a limit).
+   */
   private final class BatchIterator implements Iterator<InternalRow> {
     private final Filler filler;
-    private final OrtSession session = OrtSessionCache.session(config.model());
+    private final SessionLease lease;
+    private final OrtSession session;
     private final OrtEnvironment env = OrtSessionCache.environment();
     private final TensorBatch batch;
     private final OutputDecoder decoder = new OutputDecoder(config.binding().outputs());
@@ -237,25 +242,37 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
 
     BatchIterator(Filler filler) {
       this.filler = filler;
+      this.lease = OrtSessionCache.shared().acquire(config.model());
+      org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+      if (task != null) {
+        task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) context -> lease.close());
+      }
+      this.session = lease.session();
       this.batch = new TensorBatch(config.binding().feeds(), config.inputSchema(), config.batchSize());
       this.carried = new Object[config.batchSize()][];
     }
 
     @Override
     public boolean hasNext() {
-      while (next >= pending.size()) {
-        if (!filler.hasMore()) {
-          deadLetters.finish();
-          return false;
+      try {
+        while (next >= pending.size()) {
+          if (!filler.hasMore()) {
+            lease.close();
+            deadLetters.finish();
+            return false;
+          }
+          pending.clear();
+          next = 0;
+          scoreNextBatch();
+          if (scoredRows != null) {
+            scoredRows.add(filler.rowsRead());
+          }
         }
-        pending.clear();
-        next = 0;
-        scoreNextBatch();
-        if (scoredRows != null) {
-          scoredRows.add(filler.rowsRead());
-        }
+        return true;
+      } catch (RuntimeException | Error e) {
+        lease.close();
+        throw e;
       }
-      return true;
     }
 
     @Override

@@ -74,20 +74,21 @@ public final class BatchSizeProbe implements FlatMapFunction<Iterator<InternalRo
       int ordinal = config.inputSchema().fieldIndex(text.columns().get(0));
       sample.sort(java.util.Comparator.comparingInt(r -> r.getUTF8String(ordinal).numBytes()));
     });
-    OrtSession session = OrtSessionCache.session(config.model());
     List<int[]> tried = new ArrayList<>();
     int best = START;
     double bestRate = 0;
-    for (int size = START; size <= cap; size *= 2) {
-      double[] measured = rate(session, feeds, sample, size);
-      tried.add(new int[] {size, (int) measured[0]});
-      if (measured[0] < bestRate * MIN_GAIN) {
-        break;
-      }
-      best = size;
-      bestRate = measured[0];
-      if (measured[1] > MAX_BATCH_NANOS) {
-        break;
+    try (SessionLease lease = OrtSessionCache.shared().acquire(config.model())) {
+      for (int size = START; size <= cap; size *= 2) {
+        double[] measured = rate(lease.session(), feeds, sample, size);
+        tried.add(new int[] {size, (int) measured[0]});
+        if (measured[0] < bestRate * MIN_GAIN) {
+          break;
+        }
+        best = size;
+        bestRate = measured[0];
+        if (measured[1] > MAX_BATCH_NANOS) {
+          break;
+        }
       }
     }
     return new Choice(best, bestRate, tried, sample.size());

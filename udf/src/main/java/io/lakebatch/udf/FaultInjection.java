@@ -1,62 +1,49 @@
 package io.lakebatch.udf;
 
-import io.lakebatch.catalog.error.LakeBatchErrors;
 import java.io.Serializable;
 import java.util.Optional;
-import java.util.SplittableRandom;
+import java.util.ServiceLoader;
 import java.util.function.Function;
 import org.apache.spark.TaskContext;
 
 /**
- * A test-only hook that makes tasks fail or run slow, to prove retries and speculation. Off unless
- * the Spark conf sets {@code spark.lakebatch.faults.*}; only a task's first attempt is hit, so
- * Spark's own retry (or a speculative copy) succeeds. Which tasks are hit follows from the seed, the
- * stage and the partition.
- *
- * @param taskFailureRate share of first task attempts that throw a transient error
- * @param slowTaskRate share of first task attempts that sleep {@code slowTaskMillis} first
- * @param slowPartition the partition whose first attempt sleeps in every stage ({@code -1}: none),
- *     for a straggler that is certain to be there
+ * A test SPI: what a task does before scoring its partition, so a test can make tasks fail or run
+ * slow. Production code only ever holds {@link #NONE}; an implementation exists only where a {@link
+ * Provider} is on the classpath (LakeBatch's test jar registers one through {@code META-INF/services},
+ * driven by the Spark conf keys under {@link #PREFIX}). The driver resolves it once per run and ships
+ * it in the task closure, so executors need the implementation's class but never look it up.
  */
-public record FaultInjection(double taskFailureRate, double slowTaskRate, long slowTaskMillis, long seed,
-    int slowPartition) implements Serializable {
-  public static final String PREFIX = "spark.lakebatch.faults.";
-  public static final FaultInjection NONE = new FaultInjection(0, 0, 0, 0, -1);
-  /** What an injected failure's message starts with (tests count them by it). */
-  public static final String INJECTED = "injected fault";
+public interface FaultInjection extends Serializable {
+  /** Spark conf keys of the test hooks start with this. */
+  String PREFIX = "spark.lakebatch.faults.";
+  /** What an injected failure's message starts with (tests count failures by it). */
+  String INJECTED = "injected fault";
+  /** Does nothing: what production runs. */
+  FaultInjection NONE = new None();
 
-  /** Reads {@code spark.lakebatch.faults.{task-failure-rate,slow-task-rate,slow-task-millis,seed,slow-partition}}. */
-  public static FaultInjection fromConf(Function<String, Optional<String>> conf) {
-    return new FaultInjection(
-        conf.apply(PREFIX + "task-failure-rate").map(Double::parseDouble).orElse(0.0),
-        conf.apply(PREFIX + "slow-task-rate").map(Double::parseDouble).orElse(0.0),
-        conf.apply(PREFIX + "slow-task-millis").map(Long::parseLong).orElse(0L),
-        conf.apply(PREFIX + "seed").map(Long::parseLong).orElse(0L),
-        conf.apply(PREFIX + "slow-partition").map(Integer::parseInt).orElse(-1));
-  }
+  /** Called at the start of a task's partition ({@code task} is null outside a Spark task). */
+  void beforeTask(TaskContext task);
 
-  public boolean enabled() {
-    return taskFailureRate > 0 || slowTaskRate > 0 || slowPartition >= 0;
-  }
-
-  /** Called at the start of a task's partition. */
-  void beforeTask(TaskContext task) {
-    if (!enabled() || task == null || task.attemptNumber() > 0) {
-      return;
-    }
-    SplittableRandom random = new SplittableRandom(seed * 1_000_003L + task.stageId() * 10_007L + task.partitionId());
-    if (random.nextDouble() < taskFailureRate) {
-      throw LakeBatchErrors.transientFailure(INJECTED + " in stage " + task.stageId() + " partition "
-          + task.partitionId(), new java.io.IOException("test hook " + PREFIX + "task-failure-rate"));
-    }
-    boolean slow = random.nextDouble() < slowTaskRate || task.partitionId() == slowPartition;
-    if (slow) {
-      try {
-        Thread.sleep(slowTaskMillis);
-      } catch (InterruptedException e) {
-        // a speculative copy won and this attempt was killed
-        Thread.currentThread().interrupt();
+  /** Finds a hook on the classpath that {@code conf} switches on; {@link #NONE} otherwise. */
+  static FaultInjection fromConf(Function<String, Optional<String>> conf) {
+    for (Provider provider : ServiceLoader.load(Provider.class, FaultInjection.class.getClassLoader())) {
+      Optional<FaultInjection> hook = provider.fromConf(conf);
+      if (hook.isPresent()) {
+        return hook.get();
       }
     }
+    return NONE;
+  }
+
+  /** Builds a hook from Spark conf keys under {@link #PREFIX}; registered in {@code META-INF/services}. */
+  interface Provider {
+    /** The hook {@code conf} asks for; empty when it asks for none. */
+    Optional<FaultInjection> fromConf(Function<String, Optional<String>> conf);
+  }
+
+  /** The no-op hook. */
+  record None() implements FaultInjection {
+    @Override
+    public void beforeTask(TaskContext task) {}
   }
 }

@@ -15,10 +15,19 @@ import org.apache.hadoop.fs.Path;
 public final class ModelFiles {
   private ModelFiles() {}
 
+  /**
+   * Reads {@code uri} with this JVM's Spark Hadoop configuration ({@link SparkHadoopConfiguration}): on
+   * an executor, the job's {@code spark.hadoop.*} settings (object-store endpoints, credentials) apply.
+   */
   public static byte[] read(String uri) {
+    return read(uri, SparkHadoopConfiguration.ofThisJvm());
+  }
+
+  /** Reads {@code uri} with {@code hadoopConf}; on the driver, the session's {@code hadoopConfiguration()}. */
+  public static byte[] read(String uri, Configuration hadoopConf) {
     Path path = new Path(uri);
     try {
-      FileSystem fs = path.getFileSystem(new Configuration());
+      FileSystem fs = path.getFileSystem(hadoopConf);
       try (InputStream in = fs.open(path)) {
         return in.readAllBytes();
       }

@@ -11,6 +11,7 @@ import io.lakebatch.jobs.SparkSessionFactory;
 import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.jobs.SyntheticTables;
 import io.lakebatch.jobs.RuntimeJar;
+import io.lakebatch.submit.cluster.ClusterClasspath;
 import io.lakebatch.submit.cluster.SparkDistribution;
 import io.lakebatch.submit.cluster.ClusterOptions;
 import io.lakebatch.submit.cluster.StandaloneCluster;
@@ -71,9 +72,23 @@ final class ClusterJobs {
   }
 
   static SparkSession driver(StandaloneCluster cluster, int taskAttempts, boolean speculation) {
+    Map<String, String> conf = driverConf(cluster);
+    return SparkSessionFactory.create("lakebatch-cluster-tests", cluster.resources(), taskAttempts, speculation, conf);
+  }
+
+  /**
+   * {@link StandaloneCluster#driverConf()} with the UI off, and udf's test jar shipped beside the runtime
+   * jar: it holds the fault-injection hook ({@code spark.lakebatch.faults.*}), test code that the runtime
+   * jar rightly leaves out.
+   */
+  static Map<String, String> driverConf(StandaloneCluster cluster) {
     Map<String, String> conf = new HashMap<>(cluster.driverConf());
     conf.put("spark.ui.enabled", "false");
-    return SparkSessionFactory.create("lakebatch-cluster-tests", cluster.resources(), taskAttempts, speculation, conf);
+    Path hooks = ClusterClasspath.ofThisJvm().stream()
+        .filter(p -> p.getFileName().toString().matches("lakebatch-udf-.*-tests\\.jar")).findFirst()
+        .orElseThrow(() -> new IllegalStateException("udf's test jar (the fault hook) is not on the test classpath"));
+    conf.merge("spark.jars", hooks.toUri().toString(), (jars, jar) -> jars + "," + jar);
+    return conf;
   }
 
   static Path mlp(Path folder) {

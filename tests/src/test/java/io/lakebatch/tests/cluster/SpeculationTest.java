@@ -18,7 +18,6 @@ import io.lakebatch.udf.FaultInjection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -83,8 +82,7 @@ class SpeculationTest {
    * read when the SparkContext starts, so they go in the builder's conf.
    */
   private static SparkSession driver(StandaloneCluster cluster, int taskAttempts) {
-    Map<String, String> conf = new HashMap<>(cluster.driverConf());
-    conf.put("spark.ui.enabled", "false");
+    Map<String, String> conf = ClusterJobs.driverConf(cluster);
     conf.put("spark.speculation.multiplier", "1.5");
     conf.put("spark.speculation.quantile", "0.5");
     conf.put("spark.speculation.interval", "100ms");
