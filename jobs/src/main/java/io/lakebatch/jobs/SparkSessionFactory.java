@@ -1,6 +1,7 @@
 package io.lakebatch.jobs;
 
 import io.lakebatch.catalog.spec.ResourceSpec;
+import io.lakebatch.planner.SparkResourceConf;
 import io.lakebatch.udf.LakeBatchSparkPlugin;
 import java.util.List;
 import java.util.Map;
@@ -46,18 +47,10 @@ public final class SparkSessionFactory {
   /** As above, then {@code extraConf} (e.g. what a standalone cluster's drivers need) on top. */
   public static SparkSession create(String appName, ResourceSpec resources, int taskAttempts, boolean speculation,
       Map<String, String> extraConf) {
-    String master = resources.master();
-    if (master.startsWith("local") && !master.contains(",")) {
-      // local mode only retries a failed task when the master says how often: local[N, F]
-      master = master.replace("]", "," + taskAttempts + "]");
-    }
     SparkSession.Builder builder = SparkSession.builder()
         .appName(appName)
-        .master(master)
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .config("spark.task.maxFailures", taskAttempts)
-        .config("spark.speculation", speculation)
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "8")
         .config("spark.databricks.delta.snapshotPartitions", "2")
@@ -74,11 +67,8 @@ public final class SparkSessionFactory {
     } else {
       // Executors of a cluster get LakeBatch from the runtime jar only, never the driver's classpath.
       RuntimeJar.location().ifPresent(jar -> builder.config("spark.jars", jar.toUri().toString()));
-      builder.config("spark.executor.instances", resources.executors())
-          .config("spark.executor.cores", resources.executorCores())
-          .config("spark.executor.memory", resources.executorMemory())
-          .config("spark.cores.max", (long) resources.executors() * resources.executorCores());
     }
+    SparkResourceConf.of(resources, taskAttempts, speculation).forEach(builder::config);
     extraConf.forEach(builder::config);
     // the plugin closes the executors' ONNX Runtime sessions; appended to plugins set by the caller or spark-submit
     String plugins = extraConf.getOrDefault("spark.plugins", System.getProperty("spark.plugins", ""));

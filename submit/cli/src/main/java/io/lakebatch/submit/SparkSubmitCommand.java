@@ -5,6 +5,7 @@ import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.ResourceSpec;
 import io.lakebatch.jobs.RuntimeJar;
 import io.lakebatch.jobs.SparkSessionFactory;
+import io.lakebatch.planner.SparkResourceConf;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,9 +45,12 @@ final class SparkSubmitCommand {
       // Executors get the runtime jar alone; without one (a build that has none) the whole classpath.
       command.addAll(List.of("--jars", runtimeJar.map(Path::toString)
           .orElseGet(() -> jars.stream().filter(j -> !j.equals(appJar)).collect(Collectors.joining(",")))));
-      command.addAll(List.of("--executor-memory", resources.executorMemory()));
-      command.addAll(List.of("--executor-cores", Integer.toString(resources.executorCores())));
-      command.addAll(List.of("--total-executor-cores", Integer.toString(resources.executors() * resources.executorCores())));
+      SparkResourceConf.of(resources, spec.execution().retries().task(), spec.execution().speculation())
+          .forEach((key, value) -> {
+            if (!key.equals("spark.master")) {
+              command.addAll(List.of("--conf", key + "=" + value));
+            }
+          });
     }
     for (String entry : extraConf) {
       command.addAll(List.of("--conf", entry));
