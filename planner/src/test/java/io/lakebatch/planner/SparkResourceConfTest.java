@@ -22,7 +22,7 @@ class SparkResourceConfTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"local[2], local[2,3]", "local, local[1,3]", "'local[2,7]', 'local[2,7]'", "local[*], local[*,3]"})
+  @CsvSource({"local[2], 'local[2,3]'", "local, 'local[1,3]'", "'local[2,7]', 'local[2,7]'", "local[*], 'local[*,3]'"})
   void localMasters(String master, String expected) {
     assertThat(SparkResourceConf.master(new ResourceSpec(master, 1, 1, "1g", 0), 3)).isEqualTo(expected);
   }
