@@ -1,5 +1,6 @@
 package io.lakebatch.api;
 
+import io.lakebatch.catalog.config.LakeBatchSettings;
 import io.lakebatch.catalog.registry.ModelRegistry;
 import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.catalog.store.CatalogConfig;
@@ -11,9 +12,9 @@ import org.apache.spark.sql.SparkSession;
 /** The model registry SQL calls resolve references in: named by the session's conf, opened once per URL. */
 final class SqlModelRegistry {
   /** Spark conf: JDBC URL of the LakeBatch catalog that resolves {@code name@version} in SQL. */
-  static final String URL_CONF = "spark.lakebatch.catalog.url";
-  static final String USER_CONF = "spark.lakebatch.catalog.user";
-  static final String PASSWORD_CONF = "spark.lakebatch.catalog.password";
+  static final String URL_CONF = LakeBatchSettings.SQL_CATALOG_URL.key();
+  static final String USER_CONF = LakeBatchSettings.SQL_CATALOG_USER.key();
+  static final String PASSWORD_CONF = LakeBatchSettings.SQL_CATALOG_PASSWORD.key();
   static final String HINT = "set " + URL_CONF + " (and " + USER_CONF + ", " + PASSWORD_CONF
       + ") to the catalog's JDBC URL";
 

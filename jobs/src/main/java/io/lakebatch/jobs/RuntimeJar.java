@@ -1,5 +1,6 @@
 package io.lakebatch.jobs;
 
+import io.lakebatch.catalog.config.LakeBatchSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -13,8 +14,8 @@ import java.util.Optional;
  * {@value #PROPERTY}, or by the environment variable {@value #ENVIRONMENT}.
  */
 public final class RuntimeJar {
-  public static final String PROPERTY = "lakebatch.runtime.jar";
-  public static final String ENVIRONMENT = "LAKEBATCH_RUNTIME_JAR";
+  public static final String PROPERTY = LakeBatchSettings.RUNTIME_JAR.key();
+  public static final String ENVIRONMENT = LakeBatchSettings.RUNTIME_JAR_ENV.key();
 
   private RuntimeJar() {}
 

@@ -1,5 +1,6 @@
 package io.lakebatch.submit;
 
+import io.lakebatch.catalog.config.LakeBatchSettings;
 import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.catalog.store.CatalogConfig;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ public final class LakeBatchHome {
   private LakeBatchHome() {}
 
   public static Path resolve() {
-    String configured = System.getProperty("lakebatch.home", System.getenv("LAKEBATCH_HOME"));
+    String configured = System.getProperty(LakeBatchSettings.HOME_PROPERTY.key(), System.getenv(LakeBatchSettings.HOME.key()));
     return (configured == null || configured.isBlank() ? Path.of(".lakebatch") : Path.of(configured))
         .toAbsolutePath().normalize();
   }

@@ -24,6 +24,13 @@ public final class LakeBatchErrors {
     return invalidSpec(where, "unknown key; allowed keys here are " + allowed);
   }
 
+  /** A setting's value does not parse: {@code Spark conf spark.lakebatch.read.columnar: 'yes' is not a boolean}. */
+  public static LakeBatchException invalidSetting(String setting, String value, String type) {
+    String shown = type.equals("secret") ? "the value" : "'" + value + "'";
+    return new LakeBatchException(ErrorCategory.USER, setting + ": " + shown + " is not a " + type
+        + "; fix or unset it", null);
+  }
+
   public static LakeBatchException usage(String message) {
     return new LakeBatchException(ErrorCategory.USER, message, null);
   }

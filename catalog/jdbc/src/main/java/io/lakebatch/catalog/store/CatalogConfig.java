@@ -1,5 +1,6 @@
 package io.lakebatch.catalog.store;
 
+import io.lakebatch.catalog.config.LakeBatchSettings;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,10 +43,10 @@ public record CatalogConfig(String url, String user, String password) {
     if (Files.isRegularFile(file)) {
       config = fromFile(file, config);
     }
-    String url = env.get("LAKEBATCH_CATALOG_URL");
+    String url = env.get(LakeBatchSettings.CATALOG_URL.key());
     if (url != null && !url.isBlank()) {
-      config = new CatalogConfig(url, env.getOrDefault("LAKEBATCH_CATALOG_USER", ""),
-          env.getOrDefault("LAKEBATCH_CATALOG_PASSWORD", ""));
+      config = new CatalogConfig(url, env.getOrDefault(LakeBatchSettings.CATALOG_USER.key(), ""),
+          env.getOrDefault(LakeBatchSettings.CATALOG_PASSWORD.key(), ""));
     }
     return config;
   }

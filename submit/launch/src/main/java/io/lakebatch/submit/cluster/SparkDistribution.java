@@ -1,5 +1,6 @@
 package io.lakebatch.submit.cluster;
 
+import io.lakebatch.catalog.config.LakeBatchSettings;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,8 +18,8 @@ import java.util.Optional;
  * launcher and the test build) or the environment variable {@value #ENVIRONMENT}.
  */
 public final class SparkDistribution {
-  public static final String PROPERTY = "lakebatch.spark.jars";
-  public static final String ENVIRONMENT = "LAKEBATCH_SPARK_JARS";
+  public static final String PROPERTY = LakeBatchSettings.SPARK_JARS.key();
+  public static final String ENVIRONMENT = LakeBatchSettings.SPARK_JARS_ENV.key();
 
   private SparkDistribution() {}
 
