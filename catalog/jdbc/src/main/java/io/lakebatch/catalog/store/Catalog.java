@@ -3,8 +3,11 @@ package io.lakebatch.catalog.store;
 import io.lakebatch.catalog.registry.ModelRegistry;
 import java.time.Clock;
 
-/** The catalog: the model registry and the run store over one database. */
-public final class Catalog {
+/**
+ * The catalog: the model registry and the run store over one database, with a small pool of its
+ * connections. Close it when done (a long-lived JVM opens and closes many).
+ */
+public final class Catalog implements AutoCloseable {
   private final CatalogDatabase database;
   private final ModelRegistry models;
   private final RunStore runs;
@@ -37,5 +40,11 @@ public final class Catalog {
 
   public CatalogConfig config() {
     return database.config();
+  }
+
+  /** Closes the catalog's connections; using it afterwards fails. Idempotent. */
+  @Override
+  public void close() {
+    database.close();
   }
 }

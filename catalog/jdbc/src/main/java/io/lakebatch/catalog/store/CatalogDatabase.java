@@ -6,6 +6,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.flywaydb.core.Flyway;
 
@@ -17,7 +18,7 @@ import org.flywaydb.core.Flyway;
  * opening it again costs far more than the work), and replaced when they break, so a restarted
  * PostgreSQL server is picked up again.
  */
-public final class CatalogDatabase {
+public final class CatalogDatabase implements AutoCloseable {
   private static final String SERIALIZATION_FAILURE = "40001";
   private static final String DEADLOCK = "40P01";
   private static final int MAX_TRANSACTION_ATTEMPTS = 5;
@@ -30,6 +31,7 @@ public final class CatalogDatabase {
 
   private final CatalogConfig config;
   private final Deque<Connection> idle = new ArrayDeque<>();
+  private boolean closed;
 
   private CatalogDatabase(CatalogConfig config) {
     this.config = config;
@@ -126,10 +128,28 @@ public final class CatalogDatabase {
     }
   }
 
+  /**
+   * Closes the pooled connections; work started afterwards fails. Connections lent out when it is
+   * called are closed as they come back. Idempotent.
+   */
+  @Override
+  public void close() {
+    List<Connection> pooled;
+    synchronized (idle) {
+      closed = true;
+      pooled = List.copyOf(idle);
+      idle.clear();
+    }
+    pooled.forEach(CatalogDatabase::closeQuietly);
+  }
+
   private Connection borrow() throws SQLException {
     while (true) {
       Connection connection;
       synchronized (idle) {
+        if (closed) {
+          throw new IllegalStateException("the catalog " + JdbcUrls.redact(config.url()) + " is closed");
+        }
         connection = idle.poll();
       }
       if (connection == null) {
@@ -152,7 +172,7 @@ public final class CatalogDatabase {
 
   private void giveBack(Connection connection) {
     synchronized (idle) {
-      if (idle.size() < MAX_IDLE) {
+      if (!closed && idle.size() < MAX_IDLE) {
         idle.push(connection);
         return;
       }

@@ -74,6 +74,32 @@ class CatalogDatabaseTest {
   }
 
   @Test
+  void closingACatalogClosesItsConnectionsAndRefusesMoreWork() throws SQLException {
+    CatalogConfig config = CatalogConfig.embedded(home);
+    Catalog catalog = Catalog.open(config);
+    catalog.runs().register(RunStoreContractTest.newRun("r-closed", "closed", List.of(5L)));
+    try (Connection watcher = DriverManager.getConnection(config.url(), config.user(), config.password())) {
+      assertThat(sessions(watcher)).as("the watcher and the catalog's pooled connection").isGreaterThanOrEqualTo(2);
+      catalog.close();
+      catalog.close();  // idempotent
+      assertThat(sessions(watcher)).as("only the watcher is left").isEqualTo(1);
+    }
+    assertThat(catchThrowableOfType(IllegalStateException.class, () -> catalog.runs().find("r-closed")))
+        .hasMessageContaining("is closed");
+    try (Catalog reopened = Catalog.open(config)) {
+      assertThat(reopened.runs().find("r-closed")).isPresent();
+    }
+  }
+
+  private static int sessions(Connection connection) throws SQLException {
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  @Test
   void aThirdOpenThroughCatalogSeesTheSameData() {
     CatalogConfig config = CatalogConfig.embedded(home);
     Catalog one = Catalog.open(config);
