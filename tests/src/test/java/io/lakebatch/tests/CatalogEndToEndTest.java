@@ -17,9 +17,10 @@ import io.lakebatch.catalog.store.RunProgress;
 import io.lakebatch.catalog.store.RunRecord;
 import io.lakebatch.catalog.store.RunState;
 import io.lakebatch.jobs.InferenceJob;
+import io.lakebatch.submit.ConsoleRunListener;
 import io.lakebatch.jobs.Lineage;
 import io.lakebatch.jobs.PreparedRun;
-import io.lakebatch.jobs.RunSummary;
+import io.lakebatch.api.RunSummary;
 import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.jobs.SyntheticTables;
 import io.lakebatch.submit.modelgen.ModelGenerator;
@@ -82,7 +83,7 @@ abstract class CatalogEndToEndTest {
   }
 
   private InferenceJob job(PrintStream out) {
-    return new InferenceJob(spark, out, catalog, folder.resolve("runs"));
+    return new InferenceJob(spark, catalog, folder.resolve("runs"), new ConsoleRunListener(out));
   }
 
   private ModelVersion register(String name, Path file) {
