@@ -291,8 +291,12 @@ abstract class CatalogEndToEndTest {
         }
       }
     };
-    handle.set(lakeBatch().run(JobSpecParser.parse(specFile), RunOptions.defaults().withListener(holdFirstChunk)));
+    RecordingRunListener events = new RecordingRunListener();
+    handle.set(lakeBatch().run(JobSpecParser.parse(specFile), RunOptions.defaults().withListener(events)
+        .withListener(holdFirstChunk)));
+    events.await(RunEvent.ChunkCommitted.class, e -> e.chunk() == 0, 1, Duration.ofMinutes(1));
     handle.get().cancel();
+    assertThat(catalog.runs().get(handle.get().runId()).cancelRequested()).as("flagged in the store").isTrue();
     cancelled.countDown();
     RunSummary summary = handle.get().await(Duration.ofMinutes(1)).orElseThrow();
 
