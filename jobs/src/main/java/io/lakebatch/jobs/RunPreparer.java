@@ -106,8 +106,8 @@ final class RunPreparer {
       notes.add(new RunEvent.RunNote(unfinishedId, RunEvent.NoteKind.RESUME,
           resumeNote(unfinished.get().runId(), spec, stored.input().version())));
       if (!pinned.unpinnedFiles().isEmpty()) {
-        notes.add(new RunEvent.RunNote(unfinishedId, RunEvent.NoteKind.INPUT_WARNING, "warning: " + pinned.unpinnedFiles().size() + " input file(s) appeared after run "
-            + unfinished.get().runId() + " pinned its input and are not part of it: " + pinned.unpinnedFiles()
+        notes.add(new RunEvent.RunNote(unfinishedId, RunEvent.NoteKind.INPUT_WARNING, "warning: "
+            + pinned.unpinnedFiles().size() + " input file(s) appeared after run " + unfinished.get().runId() + " pinned its input and are not part of it: " + pinned.unpinnedFiles()
             + "; they are scored by the next run (or start over with --new-run)"));
       }
     } else {
