@@ -37,7 +37,11 @@ final class Heartbeat implements AutoCloseable {
     this.runId = lease.runId();
     this.scoredRows = scoredRows;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "lakebatch-heartbeat-" + runId);
+      Thread thread = new Thread(() -> {
+        try (RunLog.Tag ignored = RunLog.tag(runId)) {
+          r.run();
+        }
+      }, "lakebatch-heartbeat-" + runId);
       thread.setDaemon(true);
       return thread;
     });

@@ -4,11 +4,6 @@ import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.JobSpecParser;
 import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.catalog.store.CatalogConfig;
-import io.lakebatch.jobs.InferenceJob;
-import io.lakebatch.jobs.RunSummary;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -83,11 +78,10 @@ final class ScoringFixture {
         resources:
           master: local[2]
         """.formatted(model, input, output), "test spec", false);
-    Catalog catalog = Catalog.open(CatalogConfig.embedded(home));
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    InferenceJob job = new InferenceJob(spark, new PrintStream(printed, true, StandardCharsets.UTF_8), catalog,
-        home.resolve("runs"));
-    RunSummary summary = job.run(job.prepare(spec));
+    RunSummary summary;
+    try (Catalog catalog = Catalog.open(CatalogConfig.embedded(home))) {
+      summary = LakeBatch.with(spark, catalog).withRunFolders(home.resolve("runs")).run(spec).await();
+    }
     Map<Long, Float> scores = new HashMap<>();
     for (Row row : spark.read().format("delta").load(output.toString()).collectAsList()) {
       scores.put(row.getLong(row.fieldIndex("id")), row.getFloat(row.fieldIndex("score")));

@@ -17,26 +17,31 @@ import io.lakebatch.catalog.store.RunProgress;
 import io.lakebatch.catalog.store.RunRecord;
 import io.lakebatch.catalog.store.RunState;
 import io.lakebatch.jobs.InferenceJob;
+import io.lakebatch.api.ConsoleRunListener;
 import io.lakebatch.jobs.Lineage;
 import io.lakebatch.jobs.PreparedRun;
-import io.lakebatch.jobs.RunSummary;
+import io.lakebatch.api.LakeBatch;
+import io.lakebatch.api.RunEvent;
+import io.lakebatch.api.RunHandle;
+import io.lakebatch.api.RunListener;
+import io.lakebatch.api.RunOptions;
+import io.lakebatch.api.RunSummary;
 import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.jobs.SyntheticTables;
 import io.lakebatch.submit.modelgen.ModelGenerator;
 import io.lakebatch.submit.modelgen.ModelKind;
 import io.lakebatch.submit.modelgen.ModelOptions;
-import io.lakebatch.udf.FaultInjection;
 import io.lakebatch.udf.InspectedModel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
@@ -44,6 +49,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -52,6 +58,7 @@ import org.junit.jupiter.api.io.TempDir;
  * database and against PostgreSQL (subclasses).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 abstract class CatalogEndToEndTest {
   private static final int FEATURES = 4;
   private static final long ROWS = 6_000;
@@ -82,7 +89,11 @@ abstract class CatalogEndToEndTest {
   }
 
   private InferenceJob job(PrintStream out) {
-    return new InferenceJob(spark, out, catalog, folder.resolve("runs"));
+    return new InferenceJob(spark, catalog, folder.resolve("runs"), new ConsoleRunListener(out));
+  }
+
+  private LakeBatch lakeBatch() {
+    return LakeBatch.with(spark, catalog).withRunFolders(folder.resolve("runs"));
   }
 
   private ModelVersion register(String name, Path file) {
@@ -186,24 +197,26 @@ abstract class CatalogEndToEndTest {
   void progressIsVisibleWhileTheRunIsUnderWay() throws Exception {
     Path output = folder.resolve("progress");
     Path specFile = spec("progress", "path: " + model, JobSpecs.featureList(FEATURES), output, 750);
-    InferenceJob job = job(new PrintStream(java.io.OutputStream.nullOutputStream()));
-    PreparedRun prepared = job.prepare(JobSpecParser.parse(specFile));
-    int chunks = prepared.plan().chunks().size();
+    // What the store says right after each chunk commit, read on the run's own thread (the listener
+    // runs there, so the run is exactly between two chunks).
+    List<RunProgress> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+    RecordingRunListener events = new RecordingRunListener();
+    RunHandle handle = lakeBatch().run(JobSpecParser.parse(specFile), RunOptions.defaults().withListener(events)
+        .withListener(new RunListener() {
+          @Override
+          public void chunkCommitted(RunEvent.ChunkCommitted event) {
+            seen.add(catalog.runs().progress(event.runId()));
+          }
+        }));
+    int chunks = handle.plan().chunks();
     assertThat(chunks).isGreaterThanOrEqualTo(4);
 
-    List<RunProgress> seen = new ArrayList<>();
-    RunSummary summary;
-    try (SlowTasks ignored = new SlowTasks()) {
-      CompletableFuture<RunSummary> running = CompletableFuture.supplyAsync(() -> job.run(prepared));
-      while (!running.isDone()) {
-        catalog.runs().find(prepared.runId()).ifPresent(r -> seen.add(catalog.runs().progress(r.runId())));
-        Thread.sleep(50);
-      }
-      summary = running.get(1, TimeUnit.MINUTES);
-    }
+    RunEvent.ChunkCommitted first = events.await(RunEvent.ChunkCommitted.class, e -> true, 1, Duration.ofMinutes(1));
+    RunSummary summary = handle.await(Duration.ofMinutes(1)).orElseThrow();
 
     assertThat(summary.state()).isEqualTo(RunState.SUCCEEDED);
-    assertThat(seen).as("progress seen mid-run")
+    assertThat(first.progress().chunksDone()).isEqualTo(1);
+    assertThat(seen).as("progress seen mid-run").hasSize(chunks)
         .anySatisfy(p -> {
           assertThat(p.state()).isEqualTo(RunState.RUNNING);
           assertThat(p.chunksDone()).isBetween(1, chunks - 1);
@@ -212,9 +225,18 @@ abstract class CatalogEndToEndTest {
           assertThat(p.rowsPerSecond()).isPositive();
           assertThat(p.eta()).isPresent();
         });
-    RunProgress end = catalog.runs().progress(prepared.runId());
+    assertThat(events.events(RunEvent.ProgressUpdated.class)).extracting(e -> e.progress().chunksDone())
+        .as("one progress event per chunk, in order").isEqualTo(java.util.stream.IntStream.rangeClosed(1, chunks)
+            .boxed().toList());
+    assertThat(events.events(RunEvent.RunEnded.class)).singleElement()
+        .satisfies(e -> assertThat(e.summary()).contains(summary));
+    RunProgress end = handle.progress();
     assertThat(end.rowsDone()).isEqualTo(ROWS);
     assertThat(end.chunksDone()).isEqualTo(chunks);
+    assertThat(lakeBatch().status(handle.runId())).satisfies(status -> {
+      assertThat(status.state()).isEqualTo(RunState.SUCCEEDED);
+      assertThat(status.chunksDone()).isEqualTo(chunks);
+    });
   }
 
   @Test
@@ -225,23 +247,23 @@ abstract class CatalogEndToEndTest {
     PreparedRun prepared = job.prepare(JobSpecParser.parse(specFile));
     int chunks = prepared.plan().chunks().size();
 
-    RunRecord flagged;
-    RunSummary cancelled;
-    try (SlowTasks ignored = new SlowTasks()) {
-      CompletableFuture<RunSummary> running = CompletableFuture.supplyAsync(() -> job.run(prepared));
-      while (catalog.runs().find(prepared.runId()).map(r -> catalog.runs().progress(r.runId()).chunksDone() < 1)
-          .orElse(true)) {
-        assertThat(running).isNotDone();
-        Thread.sleep(20);
+    // `lakebatch cancel` flags the run in the store right after its first chunk is committed (on the
+    // run's thread, so no second chunk can start before the flag is set).
+    java.util.concurrent.atomic.AtomicReference<RunRecord> flagged = new java.util.concurrent.atomic.AtomicReference<>();
+    RunListener cancelAfterFirstChunk = new RunListener() {
+      @Override
+      public void chunkCommitted(RunEvent.ChunkCommitted event) {
+        if (flagged.get() == null) {
+          flagged.set(catalog.runs().requestCancel(event.runId(), RunOwner.HEARTBEAT_TIMEOUT));
+        }
       }
-      flagged = catalog.runs().requestCancel(prepared.runId(), RunOwner.HEARTBEAT_TIMEOUT);
-      cancelled = running.get(1, TimeUnit.MINUTES);
-    }
+    };
+    RunSummary cancelled = job.withListeners(List.of(cancelAfterFirstChunk)).run(prepared);
 
-    assertThat(flagged.cancelRequested()).isTrue();
+    assertThat(flagged.get().cancelRequested()).isTrue();
     assertThat(cancelled.state()).isEqualTo(RunState.CANCELLED);
     assertThat(catalog.runs().get(prepared.runId()).state()).isEqualTo(RunState.CANCELLED);
-    assertThat(cancelled.chunksRun()).isBetween(1, chunks - 1);
+    assertThat(cancelled.chunksRun()).isEqualTo(1).isLessThan(chunks);
     long committedRows = catalog.runs().chunks(prepared.runId()).stream()
         .filter(c -> c.state() == ChunkState.COMMITTED).mapToLong(c -> c.rowsOut().orElseThrow()).sum();
     assertThat(LocalSpark.count(spark, output.toString())).isEqualTo(committedRows).isEqualTo(cancelled.rowsOut());
@@ -251,6 +273,38 @@ abstract class CatalogEndToEndTest {
     assertThat(resumed.chunksSkipped()).isEqualTo(cancelled.chunksRun());
     assertThat(LocalSpark.count(spark, output.toString())).isEqualTo(ROWS - 12);
     assertThat(LocalSpark.distinctIds(spark, output.toString())).isEqualTo(ROWS - 12);
+  }
+
+  @Test
+  void cancelOnTheHandleStopsTheRunAtItsNextChunkBoundary() throws Exception {
+    Path output = folder.resolve("cancel-handle");
+    Path specFile = spec("cancel-handle", "path: " + model, JobSpecs.featureList(FEATURES), output, 750);
+    java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<RunHandle> handle = new java.util.concurrent.atomic.AtomicReference<>();
+    RunListener holdFirstChunk = new RunListener() {
+      @Override
+      public void chunkCommitted(RunEvent.ChunkCommitted event) {
+        try {
+          assertThat(cancelled.await(1, TimeUnit.MINUTES)).as("cancel called").isTrue();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+    RecordingRunListener events = new RecordingRunListener();
+    handle.set(lakeBatch().run(JobSpecParser.parse(specFile), RunOptions.defaults().withListener(events)
+        .withListener(holdFirstChunk)));
+    events.await(RunEvent.ChunkCommitted.class, e -> e.chunk() == 0, 1, Duration.ofMinutes(1));
+    handle.get().cancel();
+    assertThat(catalog.runs().get(handle.get().runId()).cancelRequested()).as("flagged in the store").isTrue();
+    cancelled.countDown();
+    RunSummary summary = handle.get().await(Duration.ofMinutes(1)).orElseThrow();
+
+    assertThat(summary.state()).isEqualTo(RunState.CANCELLED);
+    assertThat(summary.chunksRun()).isEqualTo(1);
+    assertThat(handle.get().summary()).contains(summary);
+    assertThat(catalog.runs().get(handle.get().runId()).state()).isEqualTo(RunState.CANCELLED);
+    assertThat(LocalSpark.count(spark, output.toString())).isEqualTo(summary.rowsOut());
   }
 
   @Test
@@ -314,24 +368,5 @@ abstract class CatalogEndToEndTest {
     assertThat(catalog.runs().get(prepared.runId()).state()).isEqualTo(RunState.PLANNING);
     assertThat(catalog.runs().get(prepared.runId()).owner()).contains(other.toString());
     assertThat(output).doesNotExist();
-  }
-
-  /**
-   * While open, every first task attempt sleeps {@value #SLOW_TASK_MILLIS} ms (the test hook), so a run of
-   * small chunks lasts long enough for a poller to see it between chunks on a loaded machine.
-   */
-  private final class SlowTasks implements AutoCloseable {
-    private static final long SLOW_TASK_MILLIS = 150;
-
-    SlowTasks() {
-      spark.conf().set(FaultInjection.PREFIX + "slow-task-rate", "1.0");
-      spark.conf().set(FaultInjection.PREFIX + "slow-task-millis", Long.toString(SLOW_TASK_MILLIS));
-    }
-
-    @Override
-    public void close() {
-      spark.conf().unset(FaultInjection.PREFIX + "slow-task-rate");
-      spark.conf().unset(FaultInjection.PREFIX + "slow-task-millis");
-    }
   }
 }

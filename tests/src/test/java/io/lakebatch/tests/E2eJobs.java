@@ -3,8 +3,9 @@ package io.lakebatch.tests;
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.JobSpecParser;
 import io.lakebatch.jobs.InferenceJob;
+import io.lakebatch.api.ConsoleRunListener;
 import io.lakebatch.jobs.PreparedRun;
-import io.lakebatch.jobs.RunSummary;
+import io.lakebatch.api.RunSummary;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
@@ -18,7 +19,7 @@ final class E2eJobs {
 
   /** A job recording its runs in the suite's catalog, as {@code lakebatch run} does in the home folder's. */
   static InferenceJob job(SparkSession spark, PrintStream out) {
-    return new InferenceJob(spark, out, TestCatalog.shared(), TestCatalog.runFolders());
+    return new InferenceJob(spark, TestCatalog.shared(), TestCatalog.runFolders(), new ConsoleRunListener(out));
   }
 
   static PreparedRun prepare(SparkSession spark, Path specFile) {

@@ -12,7 +12,7 @@ import io.lakebatch.catalog.error.ErrorCategory;
 import io.lakebatch.catalog.error.LakeBatchException;
 import io.lakebatch.catalog.spec.TableFormat;
 import io.lakebatch.catalog.store.RunState;
-import io.lakebatch.jobs.RunSummary;
+import io.lakebatch.api.RunSummary;
 import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.jobs.SyntheticTables;
 import io.lakebatch.submit.modelgen.ModelGenerator;

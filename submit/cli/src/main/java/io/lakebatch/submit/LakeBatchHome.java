@@ -1,8 +1,8 @@
 package io.lakebatch.submit;
 
-import io.lakebatch.catalog.config.LakeBatchSettings;
 import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.catalog.store.CatalogConfig;
+import io.lakebatch.jobs.HomeFolder;
 import java.nio.file.Path;
 
 /**
@@ -14,14 +14,12 @@ public final class LakeBatchHome {
   private LakeBatchHome() {}
 
   public static Path resolve() {
-    String configured = System.getProperty(LakeBatchSettings.HOME_PROPERTY.key(), System.getenv(LakeBatchSettings.HOME.key()));
-    return (configured == null || configured.isBlank() ? Path.of(".lakebatch") : Path.of(configured))
-        .toAbsolutePath().normalize();
+    return HomeFolder.resolve();
   }
 
   /** Where each run's folder (its driver log) is created. */
   public static Path runFolders() {
-    return resolve().resolve("runs");
+    return HomeFolder.runFolders();
   }
 
   /** Opens the catalog this home is configured for (see {@link CatalogConfig#load}). */

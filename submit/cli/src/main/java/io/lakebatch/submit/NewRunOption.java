@@ -1,6 +1,6 @@
 package io.lakebatch.submit;
 
-import io.lakebatch.jobs.RunStart;
+import io.lakebatch.api.RunStart;
 import picocli.CommandLine.Option;
 
 /** {@code --new-run}: start over at the input's latest version instead of resuming the job's unfinished run. */

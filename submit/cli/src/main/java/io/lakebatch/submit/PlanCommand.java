@@ -1,9 +1,11 @@
 package io.lakebatch.submit;
 
+import io.lakebatch.api.ConsoleRunListener;
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.JobSpecParser;
 import io.lakebatch.catalog.store.Catalog;
-import io.lakebatch.jobs.InferenceJob;
+import io.lakebatch.api.LakeBatch;
+import io.lakebatch.api.RunOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,8 +24,9 @@ final class PlanCommand implements Callable<Integer> {
   public Integer call() {
     JobSpec spec = JobSpecParser.parse(specFile);
     Catalog catalog = LakeBatchHome.catalog();
-    InferenceJob job = new InferenceJob(spark.session(spec), System.out, catalog, LakeBatchHome.runFolders());
-    System.out.print(job.prepare(spec).describe());
+    LakeBatch lakeBatch = LakeBatch.with(spark.session(spec), catalog).withRunFolders(LakeBatchHome.runFolders());
+    System.out.print(lakeBatch.plan(spec, RunOptions.defaults().withListener(new ConsoleRunListener(System.out)))
+        .description());
     return 0;
   }
 }

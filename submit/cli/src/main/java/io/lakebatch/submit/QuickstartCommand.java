@@ -56,7 +56,7 @@ final class QuickstartCommand implements Callable<Integer> {
     SyntheticTables.write(spark,
         SyntheticTableOptions.of(rows, FEATURES, TableFormat.DELTA).withBadEvery(100_000), job.input().path());
     System.out.printf("quickstart: model %s, spec %s%n", model, spec);
-    return RunCommand.runJob(job, io.lakebatch.jobs.RunStart.RESUME_UNFINISHED, catalog, spark, System.out);
+    return RunCommand.runJob(job, io.lakebatch.api.RunStart.RESUME_UNFINISHED, catalog, spark, System.out);
   }
 
   private JobSpec spec(Path folder, Path model) {

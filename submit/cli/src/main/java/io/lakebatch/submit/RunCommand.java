@@ -1,12 +1,13 @@
 package io.lakebatch.submit;
 
+import io.lakebatch.api.ConsoleRunListener;
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.JobSpecParser;
 import io.lakebatch.catalog.store.Catalog;
-import io.lakebatch.jobs.InferenceJob;
-import io.lakebatch.jobs.PreparedRun;
-import io.lakebatch.jobs.RunStart;
-import io.lakebatch.jobs.RunSummary;
+import io.lakebatch.api.LakeBatch;
+import io.lakebatch.api.RunOptions;
+import io.lakebatch.api.RunStart;
+import io.lakebatch.api.RunSummary;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -34,9 +35,9 @@ final class RunCommand implements Callable<Integer> {
 
   /** Runs a parsed spec, recording it in {@code catalog}, and prints its summary; returns the exit code. */
   static int runJob(JobSpec spec, RunStart start, Catalog catalog, SparkSession session, PrintStream out) {
-    InferenceJob job = new InferenceJob(session, out, catalog, LakeBatchHome.runFolders());
-    PreparedRun prepared = job.prepare(spec, start);
-    RunSummary summary = job.run(prepared);
+    RunSummary summary = LakeBatch.with(session, catalog).withRunFolders(LakeBatchHome.runFolders())
+        .run(spec, RunOptions.defaults().withStart(start).withListener(new ConsoleRunListener(out)))
+        .await();
     out.print(summary.render());
     out.flush();
     return ExitCodes.of(summary.state());

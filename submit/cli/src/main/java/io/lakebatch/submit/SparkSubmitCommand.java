@@ -21,7 +21,7 @@ final class SparkSubmitCommand {
   private SparkSubmitCommand() {}
 
   static List<String> build(JobSpec spec, ResourceSpec resources, Path specFile, List<String> extraConf,
-      io.lakebatch.jobs.RunStart start) {
+      io.lakebatch.api.RunStart start) {
     String classpath = System.getProperty("java.class.path");
     List<String> jars = Arrays.stream(classpath.split(File.pathSeparator)).filter(p -> p.endsWith(".jar")).toList();
     String appJar = jars.stream().filter(j -> new File(j).getName().startsWith("lakebatch-cli")).findFirst()
@@ -57,7 +57,7 @@ final class SparkSubmitCommand {
     }
     command.add(appJar);
     command.addAll(List.of("run", specFile.toString(), "--master", resources.master()));
-    if (start == io.lakebatch.jobs.RunStart.NEW_RUN) {
+    if (start == io.lakebatch.api.RunStart.NEW_RUN) {
       command.add(NewRunOption.FLAG);
     }
     return command;

@@ -7,6 +7,7 @@ import io.lakebatch.catalog.spec.TableFormat;
 import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.catalog.store.CatalogConfig;
 import io.lakebatch.jobs.InferenceJob;
+import io.lakebatch.api.ConsoleRunListener;
 import io.lakebatch.jobs.SparkSessionFactory;
 import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.jobs.SyntheticTables;
@@ -132,7 +133,8 @@ final class ClusterJobs {
    */
   static InferenceJob job(SparkSession spark, PrintStream out) {
     Path home = Path.of(System.getProperty("java.io.tmpdir"), "lakebatch-cluster-home-" + UUID.randomUUID());
-    return new InferenceJob(spark, out, Catalog.open(CatalogConfig.embedded(home)), home.resolve("runs"));
+    return new InferenceJob(spark, Catalog.open(CatalogConfig.embedded(home)), home.resolve("runs"),
+        new ConsoleRunListener(out));
   }
 
   /**

@@ -7,7 +7,9 @@ import io.lakebatch.catalog.spec.TableFormat;
 import io.lakebatch.catalog.store.RunState;
 import io.lakebatch.jobs.InferenceJob;
 import io.lakebatch.jobs.PreparedRun;
-import io.lakebatch.jobs.RunSummary;
+import io.lakebatch.api.RunEvent;
+import io.lakebatch.api.RunListener;
+import io.lakebatch.api.RunSummary;
 import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.submit.cluster.StandaloneCluster;
 import io.lakebatch.udf.FaultInjection;
@@ -17,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
@@ -28,6 +31,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * other worker, the job ends SUCCEEDED and every input row is committed exactly once (to the output or
  * the dead-letter table).
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class WorkerKillTest {
   private static final long ROWS = 40_000;
   private static final long ROWS_PER_CHUNK = 10_000;
@@ -70,10 +75,16 @@ class WorkerKillTest {
     // counted from listener events: the status tracker's per-stage task counts are written at most every
     // spark.ui.liveUpdatePeriod, so tasks that start together read as 0 active until the stage ends
     AtomicInteger runningTasks = new AtomicInteger();
+    // The moment to kill: a chunk is committed (a run event) and a task has started after it.
+    CountDownLatch chunkCommitted = new CountDownLatch(1);
+    CountDownLatch laterTaskStarted = new CountDownLatch(1);
     spark.sparkContext().addSparkListener(new SparkListener() {
       @Override
       public void onTaskStart(SparkListenerTaskStart start) {
         runningTasks.incrementAndGet();
+        if (chunkCommitted.getCount() == 0) {
+          laterTaskStarted.countDown();
+        }
       }
 
       @Override
@@ -97,7 +108,12 @@ class WorkerKillTest {
     // kill lands while a later chunk's tasks run (no task fails: only the lost executor does).
     spark.conf().set(FaultInjection.PREFIX + "slow-task-rate", "1.0");
     spark.conf().set(FaultInjection.PREFIX + "slow-task-millis", "600");
-    InferenceJob job = ClusterJobs.job(spark, System.out);
+    InferenceJob job = ClusterJobs.job(spark, System.out).withListeners(List.of(new RunListener() {
+      @Override
+      public void chunkCommitted(RunEvent.ChunkCommitted event) {
+        chunkCommitted.countDown();
+      }
+    }));
     long preparing = System.nanoTime();
     PreparedRun prepared = job.prepare(spec);
     System.out.println("run prepared in " + ClusterJobs.since(preparing));
@@ -106,17 +122,9 @@ class WorkerKillTest {
     CompletableFuture<RunSummary> running = CompletableFuture.supplyAsync(() -> job.run(prepared));
 
     // at least one chunk committed, and tasks of a later chunk running right now
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    int committed;
-    int activeTasks;
-    while (true) {
-      committed = ClusterJobs.commits(output);
-      activeTasks = runningTasks.get();
-      if (committed >= 1 && activeTasks > 0 || running.isDone() || System.nanoTime() > deadline) {
-        break;
-      }
-      Thread.sleep(10);
-    }
+    assertThat(laterTaskStarted.await(2, TimeUnit.MINUTES)).as("a task started after the first chunk commit").isTrue();
+    int committed = ClusterJobs.commits(output);
+    int activeTasks = runningTasks.get();
     assertThat(running).as("the job must still be running when the worker is killed").isNotDone();
     cluster.killWorker(0);
     double killedAt = (System.nanoTime() - started) / 1e9;

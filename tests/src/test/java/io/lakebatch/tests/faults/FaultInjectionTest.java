@@ -24,8 +24,9 @@ import io.lakebatch.catalog.store.ChunkState;
 import io.lakebatch.catalog.store.RunFilter;
 import io.lakebatch.catalog.store.RunState;
 import io.lakebatch.jobs.InferenceJob;
+import io.lakebatch.api.ConsoleRunListener;
 import io.lakebatch.jobs.PreparedRun;
-import io.lakebatch.jobs.RunSummary;
+import io.lakebatch.api.RunSummary;
 import io.lakebatch.jobs.SparkSessionFactory;
 import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.jobs.SyntheticTables;
@@ -683,7 +684,7 @@ class FaultInjectionTest {
       System.out.printf("%s: %s error in %d ms, %d Spark tasks during prepare (stages %s): %s%n", f.name(),
           f.error().category(), f.millis(), f.tasks(), f.stageNames(), f.error().getMessage());
       assertThat(f.stages()).as("no stage of the failed prepare ran LakeBatch inference code")
-          .noneMatch(stage -> stage.contains("BatchInferenceFunction") || stage.contains("InferenceJob.runChunk"));
+          .noneMatch(stage -> stage.contains("BatchInferenceFunction") || stage.contains("ChunkScorer"));
       assertThat(f.output()).as("nothing written").doesNotExist();
       assertThat(FaultFixtures.deadLetterPath(f.output())).doesNotExist();
       assertThat(catalog.runs().list(new RunFilter(Optional.empty(), Optional.of(f.name()), 100)))
@@ -791,7 +792,7 @@ class FaultInjectionTest {
   // ---------------------------------------------------------------------------------------------
 
   private static InferenceJob job(PrintStream out) {
-    return new InferenceJob(spark, out, catalog, home.resolve("runs"));
+    return new InferenceJob(spark, catalog, home.resolve("runs"), new ConsoleRunListener(out));
   }
 
   /** Prints to standard output and keeps a copy. */

@@ -11,8 +11,9 @@ import io.lakebatch.catalog.store.ChunkRecord;
 import io.lakebatch.catalog.store.ChunkState;
 import io.lakebatch.catalog.store.RunState;
 import io.lakebatch.jobs.InferenceJob;
+import io.lakebatch.api.ConsoleRunListener;
 import io.lakebatch.jobs.PreparedRun;
-import io.lakebatch.jobs.RunSummary;
+import io.lakebatch.api.RunSummary;
 import io.lakebatch.jobs.SparkSessionFactory;
 import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.jobs.SyntheticTables;
@@ -79,8 +80,8 @@ class RetryBudgetTest {
             retries: {task: 1, chunk: 3, job: %d}
             """.formatted(JOB_RETRIES)));
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    InferenceJob job = new InferenceJob(spark, new PrintStream(printed, true, StandardCharsets.UTF_8), catalog,
-        home.resolve("runs"));
+    InferenceJob job = new InferenceJob(spark, catalog, home.resolve("runs"),
+        new ConsoleRunListener(new PrintStream(printed, true, StandardCharsets.UTF_8)));
     PreparedRun prepared = job.prepare(JobSpecParser.parse(specFile));
     int chunks = prepared.plan().chunks().size();
     assertThat(chunks).isGreaterThanOrEqualTo(3);

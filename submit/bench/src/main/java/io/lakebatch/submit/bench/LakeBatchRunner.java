@@ -12,9 +12,12 @@ import io.lakebatch.catalog.spec.TableFormat;
 import io.lakebatch.catalog.spec.WriteMode;
 import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.catalog.store.CatalogConfig;
-import io.lakebatch.jobs.InferenceJob;
-import io.lakebatch.jobs.PreparedRun;
-import io.lakebatch.jobs.RunSummary;
+import io.lakebatch.api.LakeBatch;
+import io.lakebatch.api.RunHandle;
+import io.lakebatch.api.RunOptions;
+import io.lakebatch.api.RunPlan;
+import io.lakebatch.api.RunSummary;
+import io.lakebatch.api.ConsoleRunListener;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -24,27 +27,28 @@ import java.time.Duration;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Path (a): writes a job spec for a profile and runs it through {@link InferenceJob} exactly as {@code lakebatch run}
- * does, Delta to Delta, timing {@code prepare} plus {@code run}.
+ * Path (a): writes a job spec for a profile and runs it through {@link LakeBatch} exactly as {@code lakebatch run}
+ * does, Delta to Delta, timing preparation plus run.
  */
 final class LakeBatchRunner {
   private final SparkSession spark;
   private final BenchmarkWorkspace workspace;
   private final int cores;
-  private final Catalog catalog;
+  private final LakeBatch lakeBatch;
 
   LakeBatchRunner(SparkSession spark, BenchmarkWorkspace workspace, int cores) {
     this.spark = requireNonNull(spark, "spark is null");
     this.workspace = requireNonNull(workspace, "workspace is null");
     this.cores = cores;
-    this.catalog = Catalog.open(CatalogConfig.embedded(workspace.home()));
+    this.lakeBatch = LakeBatch.with(spark, Catalog.open(CatalogConfig.embedded(workspace.home())))
+        .withRunFolders(workspace.home().resolve("runs"));
   }
 
   /**
    * One timed LakeBatch run: what was planned, what it did, the wall time of prepare plus run, and of
    * prepare alone.
    */
-  record TimedRun(PreparedRun prepared, RunSummary summary, Duration wall, Duration prepare) {
+  record TimedRun(RunPlan prepared, RunSummary summary, Duration wall, Duration prepare) {
     double seconds() {
       return wall.toNanos() / 1e9;
     }
@@ -90,12 +94,8 @@ final class LakeBatchRunner {
   }
 
   /** Plans a spec without running it (for {@code batch-size: auto}, this probes the batch size). */
-  PreparedRun prepare(Path specFile, PrintStream progress) {
-    try {
-      return job(progress).prepare(JobSpecParser.parse(specFile));
-    } finally {
-      spark.sparkContext().setJobDescription(null);
-    }
+  RunPlan prepare(Path specFile, PrintStream progress) {
+    return lakeBatch.plan(JobSpecParser.parse(specFile), options(progress));
   }
 
   /**
@@ -105,28 +105,20 @@ final class LakeBatchRunner {
    */
   TimedRun run(Path specFile, long rows, PrintStream progress) {
     JobSpec spec = JobSpecParser.parse(specFile);
-    InferenceJob job = job(progress);
     long begin = System.nanoTime();
-    PreparedRun prepared;
-    RunSummary summary;
-    Duration prepare;
-    try {
-      prepared = job.prepare(spec);
-      prepare = Duration.ofNanos(System.nanoTime() - begin);
-      summary = job.run(prepared);
-    } finally {
-      // InferenceJob leaves its last chunk's job description set; later jobs are not part of the run
-      spark.sparkContext().setJobDescription(null);
-    }
+    // run() returns once the run is prepared and registered; its chunks run on the run's own thread
+    RunHandle handle = lakeBatch.run(spec, options(progress));
+    Duration prepare = Duration.ofNanos(System.nanoTime() - begin);
+    RunSummary summary = handle.await();
     Duration wall = Duration.ofNanos(System.nanoTime() - begin);
     if (summary.rowsOut() != rows) {
       throw LakeBatchErrors.internal(String.format("benchmark job %s wrote %,d rows to %s, expected %,d (%s)",
           spec.name(), summary.rowsOut(), spec.output().path(), rows, summary.state()), null);
     }
-    return new TimedRun(prepared, summary, wall, prepare);
+    return new TimedRun(handle.plan(), summary, wall, prepare);
   }
 
-  private InferenceJob job(PrintStream progress) {
-    return new InferenceJob(spark, progress, catalog, workspace.home().resolve("runs"));
+  private static RunOptions options(PrintStream progress) {
+    return RunOptions.defaults().withListener(new ConsoleRunListener(progress));
   }
 }

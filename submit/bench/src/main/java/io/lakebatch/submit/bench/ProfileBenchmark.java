@@ -6,7 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.model.TextEncoding;
-import io.lakebatch.jobs.PreparedRun;
+import io.lakebatch.api.RunPlan;
 import io.lakebatch.jobs.SyntheticTables;
 import io.lakebatch.submit.bench.BenchmarkWorkspace.CaseFolder;
 import io.lakebatch.submit.modelgen.EncoderModel;
@@ -69,13 +69,13 @@ final class ProfileBenchmark {
       SyntheticTables.write(spark, profile.tableOptions(warmUpRows), location(files.warmUpInput()));
     }
     PathTiming a = timeLakeBatch(profile, files, rows, warmUpRows, out);
-    PreparedRun auto = prepareAutoBatch(profile, files);
-    out.printf("[%s] batch-size auto chooses %d (%s)%n", profile, auto.inference().batchSize(),
+    RunPlan auto = prepareAutoBatch(profile, files);
+    out.printf("[%s] batch-size auto chooses %d (%s)%n", profile, auto.batchSize(),
         auto.batchSizeChoice().orElse("no probe"));
     Optional<TextEncoding> encoding = textEncoding(profile);
     PathTiming b = timeRawOrt(profile, files, rows, warmUpRows, encoding, out);
     PathTiming c = timeNaiveUdf(profile, files, rows, warmUpRows, encoding, out);
-    return new ProfileResult(profile, model.description(), profile.batchSize(), auto.inference().batchSize(),
+    return new ProfileResult(profile, model.description(), profile.batchSize(), auto.batchSize(),
         auto.batchSizeChoice(), a, b, c);
   }
 
@@ -102,7 +102,7 @@ final class ProfileBenchmark {
   }
 
   /** Plans the profile's table with {@code batch-size: auto}: the probe runs, nothing is written or timed. */
-  private PreparedRun prepareAutoBatch(BenchmarkProfile profile, CaseFolder files) {
+  private RunPlan prepareAutoBatch(BenchmarkProfile profile, CaseFolder files) {
     return lakeBatch.prepare(lakeBatch.writeSpec(files.spec("auto-batch"), "bench-" + profile + "-auto-batch",
         profile, files.input(), files.autoBatchOutput(), LakeBatchRunner.AUTO_BATCH), DISCARD);
   }

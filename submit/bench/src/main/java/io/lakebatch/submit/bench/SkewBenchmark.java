@@ -2,7 +2,7 @@ package io.lakebatch.submit.bench;
 
 import static java.util.Objects.requireNonNull;
 
-import io.lakebatch.jobs.PreparedRun;
+import io.lakebatch.api.RunPlan;
 import io.lakebatch.jobs.SyntheticTables;
 import io.lakebatch.submit.bench.BenchmarkWorkspace.CaseFolder;
 import java.io.OutputStream;
@@ -75,7 +75,7 @@ final class SkewBenchmark {
     double uniformSeconds = median(runs.get(SkewLayout.UNIFORM)).seconds();
     for (SkewLayout layout : SkewLayout.values()) {
       LakeBatchRunner.TimedRun timed = median(runs.get(layout));
-      PreparedRun prepared = timed.prepared();
+      RunPlan prepared = timed.prepared();
       SkewMeasurement measurement = new SkewMeasurement(layout, layout.description(cores, options.tinyFiles()), rows,
           prepared.plan().fileCount(), prepared.plan().taskCount(), timed.wall(), timed.prepare(),
           options.skewRounds(), prepared.plan().estimatedSkew(), prepared.plan().estimatedCostSkew(),

@@ -1,4 +1,4 @@
-package io.lakebatch.jobs;
+package io.lakebatch.api;
 
 import io.lakebatch.catalog.store.RunState;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.lakebatch.jobs;
+package io.lakebatch.api;
 
 /** Whether a job resumes its unfinished run or starts a new one ({@code lakebatch run --new-run}). */
 public enum RunStart {
