@@ -12,6 +12,9 @@ public final class SparkSessionFactory {
   /** Spark's own module flags for Java 17 (FACTS.md); every JVM hosting a driver needs them */
   public static final List<String> JAVA_MODULE_FLAGS = BuildInfo.jvmModuleFlags();
 
+  /** Registers {@code lakebatch_predict}; named, not imported: the API package sits above this one. */
+  static final String SQL_EXTENSIONS = "io.lakebatch.api.LakeBatchSqlExtensions";
+
   private SparkSessionFactory() {}
 
   public static SparkSession create(String appName, ResourceSpec resources, int taskAttempts) {
@@ -32,7 +35,8 @@ public final class SparkSessionFactory {
       Map<String, String> extraConf) {
     SparkSession.Builder builder = SparkSession.builder()
         .appName(appName)
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        // Delta, and lakebatch_predict(model, cols...) in SQL
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension," + SQL_EXTENSIONS)
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "8")

@@ -1,13 +1,15 @@
 package io.lakebatch.submit.bench;
 
-/** The three ways the benchmark scores the same rows. */
+/** The four ways the benchmark scores the same rows. */
 public enum BenchmarkPath {
   /** The LakeBatch job: Delta in, batched {@code mapPartitions}, chunked Delta commits out. */
   LAKEBATCH("a", "lakebatch", "LakeBatch Delta -> Delta"),
   /** ONNX Runtime alone over rows already in memory: the ceiling for this model, batch and cores. */
   RAW_ORT("b", "raw_ort", "raw ONNX Runtime, Java loop"),
   /** What a user writes first: a Spark SQL UDF calling ONNX Runtime once per row. */
-  NAIVE_UDF("c", "naive_udf", "naive per-row Spark UDF");
+  NAIVE_UDF("c", "naive_udf", "naive per-row Spark UDF"),
+  /** The library's DataFrame transformation, {@code score(df)}, written to Delta in one job: no chunks, no catalog. */
+  SCORE_FRAME("d", "score_df", "score(df) Delta -> Delta");
 
   private final String letter;
   private final String id;
@@ -19,7 +21,7 @@ public enum BenchmarkPath {
     this.description = description;
   }
 
-  /** {@code a}, {@code b} or {@code c}, as in the ratios {@code a/b} and {@code a/c}. */
+  /** {@code a} … {@code d}, as in the ratios {@code a/b}, {@code a/c} and {@code d/a}. */
   public String letter() {
     return letter;
   }

@@ -12,7 +12,7 @@ import java.util.OptionalDouble;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The suite's result: per profile the three paths' rates with a/b and a/c against their targets, and the skew and
+ * The suite's result: per profile the four paths' rates with a/b and a/c against their targets, and the skew and
  * scaling sections when they ran. Rendered as the printed table, as {@code results.csv} (one measurement per line:
  * {@value #CSV_HEADER}, so runs can be joined and compared) and as {@code results.json}.
  *
@@ -72,24 +72,25 @@ public record BenchmarkReport(
   }
 
   private void profileTable(StringBuilder out) {
-    String row = "| %-7s | %-31s | %5s | %5s | %13s | %13s | %13s | %5s | %-15s | %6s | %-12s |%n";
+    String row = "| %-7s | %-31s | %5s | %5s | %13s | %13s | %13s | %13s | %5s | %-15s | %6s | %-12s | %5s |%n";
     out.append(format(row, "profile", "rows (a / b / c)", "batch", "auto", "(a) LakeBatch", "(b) raw ORT",
-        "(c) naive UDF", "a/b", "a/b target", "a/c", "a/c target"));
+        "(c) naive UDF", "(d) score(df)", "a/b", "a/b target", "a/c", "a/c target", "d/a"));
     out.append(format(row, dashes(7), dashes(31), dashes(5), dashes(5), dashes(13), dashes(13), dashes(13),
-        dashes(5), dashes(15), dashes(6), dashes(12)));
+        dashes(13), dashes(5), dashes(15), dashes(6), dashes(12), dashes(5)));
     for (ProfileResult result : profiles) {
       double ab = result.lakeBatchOverRawOrt();
       double ac = result.lakeBatchOverNaiveUdf();
       out.append(format(row, result.profile().cliName(),
           format("%,d / %,d / %,d", result.lakeBatch().rows(), result.rawOrt().rows(), result.naiveUdf().rows()),
           result.batchSize(), result.autoBatchSize(), rate(result.lakeBatch()), rate(result.rawOrt()),
-          rate(result.naiveUdf()), format("%.2f", ab),
+          rate(result.naiveUdf()), rate(result.scoreFrame()), format("%.2f", ab),
           result.lakeBatchOverRawOrtTarget().map(t -> t.describe() + " " + t.mark(ab)).orElse("-"),
           format("%.1f", ac), result.lakeBatchOverNaiveUdfTarget().describe() + " "
-              + result.lakeBatchOverNaiveUdfTarget().mark(ac)));
+              + result.lakeBatchOverNaiveUdfTarget().mark(ac), format("%.2f", result.scoreFrameOverLakeBatch())));
     }
-    out.append("rates in rows/s; (b) and (c) score the first rows by id when a profile caps them; batch = the"
-        + " timed runs' batch size, auto = what execution.batch-size: auto chooses (probed, not timed)\n");
+    out.append("rates in rows/s; (b) and (c) score the first rows by id when a profile caps them; (d) scores all"
+        + " of (a)'s rows in one Spark job, no chunks or catalog; batch = the timed runs' batch size, auto = what"
+        + " execution.batch-size: auto chooses (probed, not timed)\n");
     for (ProfileResult result : profiles) {
       out.append(format("  %-7s %s%n", result.profile().cliName(), result.model()));
       result.autoBatchChoice().ifPresent(choice -> out.append(format("  %-7s auto batch: %s%n", "", choice)));
@@ -165,6 +166,7 @@ public record BenchmarkReport(
           result.lakeBatchOverRawOrtTarget()));
       out.append(csvLine("profiles", profile, "ratio", "a_over_c", result.lakeBatchOverNaiveUdf(),
           Optional.of(result.lakeBatchOverNaiveUdfTarget())));
+      out.append(csvLine("profiles", profile, "ratio", "d_over_a", result.scoreFrameOverLakeBatch(), Optional.empty()));
       out.append(csvLine("profiles", profile, "batch_size", "fixed", result.batchSize(), Optional.empty()));
       out.append(csvLine("profiles", profile, "batch_size", "auto", result.autoBatchSize(), Optional.empty()));
     }
@@ -236,6 +238,7 @@ public record BenchmarkReport(
       ObjectNode ratios = node.putObject("ratios");
       ratio(ratios, "a_over_b", result.lakeBatchOverRawOrt(), result.lakeBatchOverRawOrtTarget());
       ratio(ratios, "a_over_c", result.lakeBatchOverNaiveUdf(), Optional.of(result.lakeBatchOverNaiveUdfTarget()));
+      ratio(ratios, "d_over_a", result.scoreFrameOverLakeBatch(), Optional.empty());
     }
     if (!skew.isEmpty()) {
       ArrayNode skewNodes = root.putObject("skew").put("profile", "mlp").putArray("inputs");

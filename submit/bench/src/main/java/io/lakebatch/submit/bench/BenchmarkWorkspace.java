@@ -113,6 +113,15 @@ public record BenchmarkWorkspace(Path out) {
       return folder.resolve("naive-udf-output");
     }
 
+    /** The Delta table path (d) writes. */
+    public Path scoreFrameOutput() {
+      return folder.resolve("score-df-output");
+    }
+
+    public Path warmUpScoreFrameOutput() {
+      return folder.resolve("warm-up-score-df-output");
+    }
+
     public Path warmUpNaiveUdfOutput() {
       return folder.resolve("warm-up-naive-udf-output");
     }

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.model.TextEncoding;
+import io.lakebatch.api.DataFrameScorer;
 import io.lakebatch.api.RunPlan;
 import io.lakebatch.jobs.SyntheticTables;
 import io.lakebatch.submit.bench.BenchmarkWorkspace.CaseFolder;
@@ -20,6 +21,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -75,8 +77,9 @@ final class ProfileBenchmark {
     Optional<TextEncoding> encoding = textEncoding(profile);
     PathTiming b = timeRawOrt(profile, files, rows, warmUpRows, encoding, out);
     PathTiming c = timeNaiveUdf(profile, files, rows, warmUpRows, encoding, out);
+    PathTiming d = timeScoreFrame(profile, files, rows, warmUpRows, out);
     return new ProfileResult(profile, model.description(), profile.batchSize(), auto.batchSize(),
-        auto.batchSizeChoice(), a, b, c);
+        auto.batchSizeChoice(), a, b, c, d);
   }
 
   private long warmUpRows(BenchmarkProfile profile, long rows) {
@@ -193,6 +196,40 @@ final class ProfileBenchmark {
     } finally {
       NaivePerRowOrtUdf.closeSessions();
     }
+  }
+
+  /**
+   * (d): {@code score(df)} on the whole input, written to Delta in one job with the same batch size
+   * as (a): what the library's DataFrame transformation costs without chunks, commits or a catalog.
+   */
+  private PathTiming timeScoreFrame(BenchmarkProfile profile, CaseFolder files, long rows, long warmUpRows,
+      PrintStream out) {
+    DataFrameScorer scorer = DataFrameScorer.pathsOnly().withBatchSize(profile.batchSize());
+    String model = location(workspace.model(profile));
+    if (warmUpRows > 0) {
+      out.printf("[%s] (d) score(df): warm-up write%n", profile);
+      out.flush();
+      writeScored(scorer, model, profile, files.warmUpInput(), files.warmUpScoreFrameOutput());
+    }
+    out.printf("[%s] (d) score(df): timed write of %,d rows, batch %d%n", profile, rows, profile.batchSize());
+    out.flush();
+    long begin = System.nanoTime();
+    writeScored(scorer, model, profile, files.input(), files.scoreFrameOutput());
+    Duration wall = Duration.ofNanos(System.nanoTime() - begin);
+    long written = spark.read().format("delta").load(location(files.scoreFrameOutput())).count();
+    if (written != rows) {
+      throw LakeBatchErrors.internal(String.format("score(df) wrote %,d rows to %s, expected %,d", written,
+          files.scoreFrameOutput(), rows), null);
+    }
+    out.printf("[%s] (d) score(df): %,d rows in %.2f s%n", profile, written, wall.toNanos() / 1e9);
+    return new PathTiming(BenchmarkPath.SCORE_FRAME, written, wall);
+  }
+
+  private void writeScored(DataFrameScorer scorer, String model, BenchmarkProfile profile, Path input, Path output) {
+    Dataset<Row> scored = scorer.score(spark.read().format("delta").load(location(input)), model,
+        profile.modelInputs(), Map.of(profile.modelOutput(), "score"));
+    scored.select("id", "score", DataFrameScorer.ERROR_COLUMN)
+        .write().format("delta").mode(SaveMode.Overwrite).save(location(output));
   }
 
   private static void writeNaive(BenchmarkProfile profile, UserDefinedFunction score, Dataset<Row> input,

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One profile's row of the main table: the three paths' timings and what {@code batch-size: auto} chose.
+ * One profile's row of the main table: the four paths' timings and what {@code batch-size: auto} chose.
  *
  * @param model the generated model's description
  * @param autoBatchSize the batch size {@code execution.batch-size: auto} chose on this profile's table (not timed)
@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 public record ProfileResult(
     BenchmarkProfile profile, String model, int batchSize, int autoBatchSize, Optional<String> autoBatchChoice,
-    PathTiming lakeBatch, PathTiming rawOrt, PathTiming naiveUdf) {
+    PathTiming lakeBatch, PathTiming rawOrt, PathTiming naiveUdf, PathTiming scoreFrame) {
   public ProfileResult {
     requireNonNull(profile, "profile is null");
     requireNonNull(model, "model is null");
@@ -22,10 +22,11 @@ public record ProfileResult(
     requireNonNull(lakeBatch, "lakeBatch is null");
     requireNonNull(rawOrt, "rawOrt is null");
     requireNonNull(naiveUdf, "naiveUdf is null");
+    requireNonNull(scoreFrame, "scoreFrame is null");
   }
 
   public List<PathTiming> paths() {
-    return List.of(lakeBatch, rawOrt, naiveUdf);
+    return List.of(lakeBatch, rawOrt, naiveUdf, scoreFrame);
   }
 
   /** {@code a/b}: the share of raw ONNX Runtime throughput LakeBatch keeps end to end. */
@@ -36,6 +37,11 @@ public record ProfileResult(
   /** {@code a/c}: the speed-up of LakeBatch over the naive per-row UDF. */
   public double lakeBatchOverNaiveUdf() {
     return lakeBatch.rowsPerSecond() / naiveUdf.rowsPerSecond();
+  }
+
+  /** {@code d/a}: {@code score(df)} against the chunked job on the same rows (what chunks, commits and the catalog cost). */
+  public double scoreFrameOverLakeBatch() {
+    return scoreFrame.rowsPerSecond() / lakeBatch.rowsPerSecond();
   }
 
   public Optional<Target> lakeBatchOverRawOrtTarget() {
