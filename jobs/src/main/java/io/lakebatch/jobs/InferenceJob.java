@@ -1,5 +1,7 @@
 package io.lakebatch.jobs;
 
+import java.util.Optional;
+import io.lakebatch.catalog.config.LakeBatchSettings;
 import static java.util.Objects.requireNonNull;
 
 import io.lakebatch.api.RunListener;
@@ -30,12 +32,12 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class InferenceJob {
   /** Spark conf that turns the columnar read path off ({@code false}), e.g. to compare the two. */
-  public static final String COLUMNAR_CONF = "spark.lakebatch.read.columnar";
+  public static final String COLUMNAR_CONF = LakeBatchSettings.READ_COLUMNAR.key();
   /**
    * Spark conf: how long a driver may go without a heartbeat (database clock) before another driver
    * may take its run over; a Spark time string, default 60s.
    */
-  public static final String LIVENESS_TIMEOUT_CONF = "spark.lakebatch.driver.liveness-timeout";
+  public static final String LIVENESS_TIMEOUT_CONF = LakeBatchSettings.LIVENESS_TIMEOUT.key();
 
   private final SparkSession spark;
   private final Catalog catalog;
@@ -105,8 +107,7 @@ public final class InferenceJob {
 
   /** How long a driver may go without a heartbeat before another may take its run ({@link #LIVENESS_TIMEOUT_CONF}). */
   public static Duration livenessTimeout(SparkSession spark) {
-    return Duration.ofMillis(org.apache.spark.network.util.JavaUtils.timeStringAsMs(
-        spark.conf().get(LIVENESS_TIMEOUT_CONF, RunOwner.HEARTBEAT_TIMEOUT.toSeconds() + "s")));
+    return LakeBatchSettings.LIVENESS_TIMEOUT.valueFrom(key -> Optional.ofNullable(spark.conf().get(key, null)));
   }
 
   /** This job with {@code more} listeners after its own. */

@@ -1,5 +1,6 @@
 package io.lakebatch.jobs;
 
+import io.lakebatch.catalog.config.LakeBatchSettings;
 import static java.util.Objects.requireNonNull;
 
 import io.lakebatch.api.RunEvent;
@@ -165,7 +166,7 @@ final class RunExecutor {
 
     ChunkScorer scorer = new ChunkScorer(spark, prepared, output, deadLetter.path(), scoredRows,
         FaultInjection.fromConf(k -> Optional.ofNullable(spark.conf().get(k, null))),
-        prepared.columnar() && !"false".equals(spark.conf().get(InferenceJob.COLUMNAR_CONF, "true")));
+        prepared.columnar() && LakeBatchSettings.READ_COLUMNAR.valueFrom(conf -> Optional.ofNullable(spark.conf().get(conf, null))));
     ChunkCommitter committer = new ChunkCommitter(prepared, runs, lease, catalog.pinnedInputs(), output, deadLetter,
         publication);
     ChunkAttempts attempts = new ChunkAttempts(prepared, runs, lease, scorer, committer,

@@ -1,5 +1,6 @@
 package io.lakebatch.catalog.config;
 
+import io.lakebatch.catalog.store.RunOwner;
 import io.lakebatch.catalog.spec.SpecDefaults;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +56,8 @@ public final class LakeBatchSettings {
       Optional.of(true), "true", LakeBatchSettings::parseBoolean,
       "copy numeric inputs from the Parquet reader's column vectors (`false`: read rows, for comparison)");
   public static final Setting<Duration> LIVENESS_TIMEOUT = sparkConf("spark.lakebatch.driver.liveness-timeout",
-      "duration", Optional.of(Duration.ofSeconds(60)), "60s", LakeBatchSettings::parseDuration,
+      "duration", Optional.of(RunOwner.HEARTBEAT_TIMEOUT), RunOwner.HEARTBEAT_TIMEOUT.toSeconds() + "s",
+      LakeBatchSettings::parseDuration,
       "how long a driver may go without a heartbeat (database clock) before another may take its run");
   public static final Setting<String> SQL_CATALOG_URL = sparkConf("spark.lakebatch.catalog.url", "JDBC URL",
       Optional.empty(), "(none: model paths only)", Function.identity(),
