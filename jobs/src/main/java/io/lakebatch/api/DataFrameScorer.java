@@ -25,10 +25,10 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
- * Scores a DataFrame as a lazy transformation, the shape of {@code predict_batch_udf} and
- * {@code mlflow.pyfunc.spark_udf}: every input column is kept, one column per model output is
- * appended, and {@value #ERROR_COLUMN} says why a row could not be scored (null when it was; its
- * outputs are then null). No Spark job runs until an action on the result.
+ * Scores a DataFrame as a lazy transformation, the shape of {@code predict_batch_udf} and {@code
+ * mlflow.pyfunc.spark_udf}: every input column is kept, one column per model output is appended,
+ * and {@value #ERROR_COLUMN} says why a row could not be scored (null when it was; its outputs are
+ * then null). No Spark job runs until an action on the result.
  *
  * <p>Scoring is the job's: the same batches, per-JVM session cache, columnar fill (when the frame
  * is a plain columnar scan) or row fill, output decoding and per-row validation, whose reasons are
@@ -41,7 +41,9 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
  * }</pre>
  */
 public final class DataFrameScorer {
-  /** Null when the row was scored; else why it was not (null feature, NaN, wrong array length, ...). */
+  /**
+   * Null when the row was scored; else why it was not (null feature, NaN, wrong array length, ...).
+   */
   public static final String ERROR_COLUMN = ErrorColumnScoring.ERROR_COLUMN;
 
   private final Optional<ModelRegistry> registry;
@@ -50,7 +52,8 @@ public final class DataFrameScorer {
   private DataFrameScorer(Optional<ModelRegistry> registry, int batchSize) {
     this.registry = registry;
     if (batchSize <= 0) {
-      throw LakeBatchErrors.invalidSpec("execution.batch-size", "must be positive, got " + batchSize);
+      throw LakeBatchErrors.invalidSpec(
+          "execution.batch-size", "must be positive, got " + batchSize);
     }
     this.batchSize = batchSize;
   }
@@ -60,12 +63,18 @@ public final class DataFrameScorer {
     return new DataFrameScorer(Optional.empty(), SpecDefaults.BATCH_SIZE);
   }
 
-  /** A scorer that also resolves registry references {@code name@version} and {@code name@latest}. */
+  /**
+   * A scorer that also resolves registry references {@code name@version} and {@code name@latest}.
+   */
   public static DataFrameScorer withRegistry(ModelRegistry registry) {
-    return new DataFrameScorer(Optional.of(requireNonNull(registry, "registry is null")), SpecDefaults.BATCH_SIZE);
+    return new DataFrameScorer(
+        Optional.of(requireNonNull(registry, "registry is null")), SpecDefaults.BATCH_SIZE);
   }
 
-  /** This scorer with another batch size (rows per model call; default {@value SpecDefaults#BATCH_SIZE}). */
+  /**
+   * This scorer with another batch size (rows per model call; default {@value
+   * SpecDefaults#BATCH_SIZE}).
+   */
   public DataFrameScorer withBatchSize(int rows) {
     return new DataFrameScorer(registry, rows);
   }
@@ -73,41 +82,61 @@ public final class DataFrameScorer {
   /**
    * @param frame the rows to score; all its columns are kept
    * @param model an ONNX file's path or URI, or a registry reference {@code name@version|latest}
-   * @param inputs model input name to the columns it is fed from, as in a job's {@code model.inputs}
+   * @param inputs model input name to the columns it is fed from, as in a job's {@code
+   *     model.inputs}
    * @param outputs model output name to output column; empty = every output under its own name
    * @return {@code frame}'s columns, the output columns (nullable) and {@value #ERROR_COLUMN}
    * @throws io.lakebatch.catalog.error.LakeBatchException when the model cannot be read or its
    *     signature does not fit the frame's schema (naming the {@code model.inputs.*} field)
    */
-  public Dataset<Row> score(Dataset<Row> frame, String model, Map<String, InputBinding> inputs,
+  public Dataset<Row> score(
+      Dataset<Row> frame,
+      String model,
+      Map<String, InputBinding> inputs,
       Map<String, String> outputs) {
     requireNonNull(frame, "frame is null");
     requireNonNull(model, "model is null");
     SparkSession spark = frame.sparkSession();
     ErrorColumnScoring scoring = prepare(spark, frame.schema(), model, inputs, outputs);
-    RDD<InternalRow> scored = new DeferredRdd(spark.sparkContext(), () -> scoredRows(frame, scoring));
+    RDD<InternalRow> scored =
+        new DeferredRdd(spark.sparkContext(), () -> scoredRows(frame, scoring));
     return spark.internalCreateDataFrame(scored, scoring.outputSchema(), false);
   }
 
-  /** Plans {@code frame} (this may run Spark jobs: a Delta scan lists its files) and scores its partitions. */
+  /**
+   * Plans {@code frame} (this may run Spark jobs: a Delta scan lists its files) and scores its
+   * partitions.
+   */
   private static RDD<InternalRow> scoredRows(Dataset<Row> frame, ErrorColumnScoring scoring) {
-    Optional<RDD<ColumnarBatch>> batches = BatchInferenceFunction.supportsColumnar(scoring.config())
-        ? SparkColumnarScan.batches(frame) : Optional.empty();
-    JavaRDD<InternalRow> scored = batches.isPresent()
-        ? batches.get().toJavaRDD().mapPartitions(scoring::scoreBatches)
-        : frame.queryExecution().toRdd().toJavaRDD().mapPartitions(scoring::scoreRows);
+    Optional<RDD<ColumnarBatch>> batches =
+        BatchInferenceFunction.supportsColumnar(scoring.config())
+            ? SparkColumnarScan.batches(frame)
+            : Optional.empty();
+    JavaRDD<InternalRow> scored =
+        batches.isPresent()
+            ? batches.get().toJavaRDD().mapPartitions(scoring::scoreBatches)
+            : frame.queryExecution().toRdd().toJavaRDD().mapPartitions(scoring::scoreRows);
     return scored.rdd();
   }
 
   /** Loads the model, checks it against {@code schema} and returns the partition function. */
-  ErrorColumnScoring prepare(SparkSession spark, StructType schema, String model, Map<String, InputBinding> inputs,
+  ErrorColumnScoring prepare(
+      SparkSession spark,
+      StructType schema,
+      String model,
+      Map<String, InputBinding> inputs,
       Map<String, String> outputs) {
     if (List.of(schema.fieldNames()).contains(ERROR_COLUMN)) {
-      throw LakeBatchErrors.invalidSpec("input", "the frame already has a column " + ERROR_COLUMN
-          + "; drop or rename it before scoring");
+      throw LakeBatchErrors.invalidSpec(
+          "input",
+          "the frame already has a column " + ERROR_COLUMN + "; drop or rename it before scoring");
     }
-    ScoringModel loaded = ScoringModel.load(model, registry, "use DataFrameScorer.withRegistry(catalog.models())",
-        intraOpThreads(spark));
+    ScoringModel loaded =
+        ScoringModel.load(
+            model,
+            registry,
+            "use DataFrameScorer.withRegistry(catalog.models())",
+            intraOpThreads(spark));
     return scoring(loaded, schema, List.of(schema.fieldNames()), inputs, outputs, batchSize);
   }
 
@@ -116,12 +145,22 @@ public final class DataFrameScorer {
     return Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
   }
 
-  /** Checks {@code model} against {@code schema}; {@code carry} are the columns kept beside the outputs. */
-  static ErrorColumnScoring scoring(ScoringModel model, StructType schema, List<String> carry,
-      Map<String, InputBinding> inputs, Map<String, String> outputs, int batchSize) {
+  /**
+   * Checks {@code model} against {@code schema}; {@code carry} are the columns kept beside the
+   * outputs.
+   */
+  static ErrorColumnScoring scoring(
+      ScoringModel model,
+      StructType schema,
+      List<String> carry,
+      Map<String, InputBinding> inputs,
+      Map<String, String> outputs,
+      int batchSize) {
     ModelSpec spec = ModelSpec.ofPath(model.handle().uri(), inputs, outputs);
-    ModelBinding binding = ModelBindingResolver.resolve(spec, carry, SparkTypeMapping.columns(schema),
-        model.signature(), model.metadata());
-    return new ErrorColumnScoring(new InferenceConfig(model.handle(), binding, schema, carry, batchSize));
+    ModelBinding binding =
+        ModelBindingResolver.resolve(
+            spec, carry, SparkTypeMapping.columns(schema), model.signature(), model.metadata());
+    return new ErrorColumnScoring(
+        new InferenceConfig(model.handle(), binding, schema, carry, batchSize));
   }
 }

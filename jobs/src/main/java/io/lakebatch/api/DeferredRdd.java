@@ -20,11 +20,14 @@ import scala.reflect.ClassTag$;
  */
 final class DeferredRdd extends RDD<InternalRow> {
   private final transient Supplier<RDD<InternalRow>> build;
-  private RDD<InternalRow> parent;  // serialized with the task once built, as MapPartitionsRDD's prev is
+  private RDD<InternalRow>
+      parent; // serialized with the task once built, as MapPartitionsRDD's prev is
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   DeferredRdd(SparkContext context, Supplier<RDD<InternalRow>> build) {
-    super(context, (scala.collection.Seq) scala.collection.immutable.Nil$.MODULE$,
+    super(
+        context,
+        (scala.collection.Seq) scala.collection.immutable.Nil$.MODULE$,
         ClassTag$.MODULE$.apply(InternalRow.class));
     this.build = build;
   }

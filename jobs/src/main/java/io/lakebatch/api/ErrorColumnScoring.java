@@ -18,20 +18,27 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
  * A partition's rows scored by the job's {@link BatchInferenceFunction} (same batching, session
- * cache, row or columnar fill, output decoding), with the rows it rejects kept in the stream instead
- * of a dead-letter table: their outputs null and the rejection reason in {@link #ERROR_COLUMN}.
+ * cache, row or columnar fill, output decoding), with the rows it rejects kept in the stream
+ * instead of a dead-letter table: their outputs null and the rejection reason in {@link
+ * #ERROR_COLUMN}.
  *
  * <p>Rows come out in input order except that a batch's rejected rows come out just before that
  * batch's scored rows.
  */
 final class ErrorColumnScoring implements Serializable {
-  /** Null when the row was scored; else why not (the reason a job writes to its dead-letter table). */
+  /**
+   * Null when the row was scored; else why not (the reason a job writes to its dead-letter table).
+   */
   static final String ERROR_COLUMN = "_lakebatch_error";
+
   private static final InternalRow NO_ERROR = new GenericInternalRow(new Object[] {null});
 
   private final InferenceConfig config;
 
-  /** @param config its {@code carry} columns are kept beside the outputs (for {@link DataFrameScorer}: all of them) */
+  /**
+   * @param config its {@code carry} columns are kept beside the outputs (for {@link
+   *     DataFrameScorer}: all of them)
+   */
   ErrorColumnScoring(InferenceConfig config) {
     this.config = config;
   }
@@ -59,10 +66,14 @@ final class ErrorColumnScoring implements Serializable {
 
   Iterator<InternalRow> scoreBatches(Iterator<ColumnarBatch> batches) {
     RejectedRows rejected = new RejectedRows();
-    return new WithRejected(BatchInferenceFunction.scoring(config, rejected).callColumnar(batches), rejected);
+    return new WithRejected(
+        BatchInferenceFunction.scoring(config, rejected).callColumnar(batches), rejected);
   }
 
-  /** Rejected rows of the batch being scored, already in output form (carried, null outputs, reason). */
+  /**
+   * Rejected rows of the batch being scored, already in output form (carried, null outputs,
+   * reason).
+   */
   private final class RejectedRows implements DeadLetterSink {
     private final transient ArrayDeque<InternalRow> rows = new ArrayDeque<>();
 
@@ -72,9 +83,13 @@ final class ErrorColumnScoring implements Serializable {
       int outputs = config.binding().outputs().size();
       Object[] values = new Object[carried + outputs + 1];
       for (int i = 0; i < carried; i++) {
-        values[i] = rejected.isNullAt(i) ? null : rejected.get(i, null);  // a GenericInternalRow ignores the type
+        values[i] =
+            rejected.isNullAt(i)
+                ? null
+                : rejected.get(i, null); // a GenericInternalRow ignores the type
       }
-      values[carried + outputs] = rejected.getUTF8String(carried + 1);  // after the raw values: the reason
+      values[carried + outputs] =
+          rejected.getUTF8String(carried + 1); // after the raw values: the reason
       rows.add(new GenericInternalRow(values));
     }
   }
@@ -93,7 +108,7 @@ final class ErrorColumnScoring implements Serializable {
       if (!rejected.rows.isEmpty()) {
         return true;
       }
-      boolean more = scored.hasNext();  // may fill the next batch, rejecting some of its rows
+      boolean more = scored.hasNext(); // may fill the next batch, rejecting some of its rows
       return more || !rejected.rows.isEmpty();
     }
 

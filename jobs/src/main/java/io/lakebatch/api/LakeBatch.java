@@ -11,7 +11,6 @@ import io.lakebatch.jobs.HomeFolder;
 import io.lakebatch.jobs.InferenceJob;
 import io.lakebatch.jobs.PreparedRun;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.Dataset;
@@ -31,8 +30,8 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>A run's chunks execute on a thread of the run's own, in a Spark job group named after the run,
  * so several runs may overlap in one JVM and one session; each run's driver log gets only its own
- * lines. A rerun of a spec resumes the job's unfinished run: nothing committed is recomputed, nothing
- * is written twice.
+ * lines. A rerun of a spec resumes the job's unfinished run: nothing committed is recomputed,
+ * nothing is written twice.
  *
  * <p>Instances are immutable and safe to share between threads.
  */
@@ -55,12 +54,13 @@ public final class LakeBatch implements AutoCloseable {
    * LakeBatch on {@code spark} with the catalog of the LakeBatch home, as the CLI opens it: the
    * folder named by the system property {@code lakebatch.home}, else {@code $LAKEBATCH_HOME}, else
    * {@code .lakebatch}; its {@code lakebatch.yaml} names the catalog database (default: an embedded
-   * one in that folder). Run folders (driver logs) go to {@code <home>/runs}. {@link #close()} closes
-   * that catalog.
+   * one in that folder). Run folders (driver logs) go to {@code <home>/runs}. {@link #close()}
+   * closes that catalog.
    */
   public static LakeBatch with(SparkSession spark) {
     Path home = HomeFolder.resolve();
-    return new LakeBatch(spark, Catalog.open(CatalogConfig.load(home, System.getenv())), true, home.resolve("runs"));
+    return new LakeBatch(
+        spark, Catalog.open(CatalogConfig.load(home, System.getenv())), true, home.resolve("runs"));
   }
 
   /**
@@ -71,7 +71,9 @@ public final class LakeBatch implements AutoCloseable {
     return new LakeBatch(spark, catalog, false, HomeFolder.runFolders());
   }
 
-  /** This LakeBatch creating each run's folder (its {@code driver.log}) under {@code runFolders}. */
+  /**
+   * This LakeBatch creating each run's folder (its {@code driver.log}) under {@code runFolders}.
+   */
   public LakeBatch withRunFolders(Path runFolders) {
     return new LakeBatch(spark, catalog, ownsCatalog, runFolders);
   }
@@ -88,11 +90,13 @@ public final class LakeBatch implements AutoCloseable {
 
   /**
    * Checks a spec against the registry, the input and the model and plans its run without running
-   * it, as {@code lakebatch plan} does: the model is loaded and a preflight batch of real rows scored
-   * on the driver ({@code batch-size: auto} also probes on an executor); nothing is registered or
-   * written. The listeners get the preparation's notes (resume, preflight, batch size).
+   * it, as {@code lakebatch plan} does: the model is loaded and a preflight batch of real rows
+   * scored on the driver ({@code batch-size: auto} also probes on an executor); nothing is
+   * registered or written. The listeners get the preparation's notes (resume, preflight, batch
+   * size).
    *
-   * @throws io.lakebatch.catalog.error.LakeBatchException a spec, data or model error, with its category
+   * @throws io.lakebatch.catalog.error.LakeBatchException a spec, data or model error, with its
+   *     category
    */
   public RunPlan plan(JobSpec spec, RunOptions options) {
     return planOf(job(options).prepare(spec, options.start()));
@@ -104,20 +108,24 @@ public final class LakeBatch implements AutoCloseable {
   }
 
   /**
-   * Starts the job's run and returns at once with its handle. The run is prepared (as by
-   * {@link #plan}) and registered in the run store on the calling thread, so spec, data and model
-   * errors are thrown here; then its chunks run on a new thread, and {@link RunHandle#await()}
-   * returns the summary or throws what stopped the run.
+   * Starts the job's run and returns at once with its handle. The run is prepared (as by {@link
+   * #plan}) and registered in the run store on the calling thread, so spec, data and model errors
+   * are thrown here; then its chunks run on a new thread, and {@link RunHandle#await()} returns the
+   * summary or throws what stopped the run.
    *
-   * @throws io.lakebatch.catalog.error.LakeBatchException a spec, data or model error found while preparing
+   * @throws io.lakebatch.catalog.error.LakeBatchException a spec, data or model error found while
+   *     preparing
    */
   public RunHandle run(JobSpec spec, RunOptions options) {
     InferenceJob job = job(options);
     PreparedRun prepared = job.prepare(spec, options.start());
     catalog.runs().register(prepared.newRun());
-    RunHandle handle = new RunHandle(planOf(prepared), catalog.runs(), InferenceJob.livenessTimeout(spark));
-    Thread thread = new Thread(() -> execute(job, prepared, handle),
-        "lakebatch-run-" + THREADS.incrementAndGet() + "-" + prepared.runId());
+    RunHandle handle =
+        new RunHandle(planOf(prepared), catalog.runs(), InferenceJob.livenessTimeout(spark));
+    Thread thread =
+        new Thread(
+            () -> execute(job, prepared, handle),
+            "lakebatch-run-" + THREADS.incrementAndGet() + "-" + prepared.runId());
     thread.start();
     return handle;
   }
@@ -129,21 +137,27 @@ public final class LakeBatch implements AutoCloseable {
 
   /**
    * Scores {@code frame} lazily: the same batched ONNX Runtime scoring as a job (session cache,
-   * columnar fill, output decoding), as a transformation that keeps every column of {@code frame} and
-   * appends the model's outputs and {@code _lakebatch_error} (null for a row that scored; else why it
-   * did not, and null outputs). No Spark job runs until an action.
+   * columnar fill, output decoding), as a transformation that keeps every column of {@code frame}
+   * and appends the model's outputs and {@code _lakebatch_error} (null for a row that scored; else
+   * why it did not, and null outputs). No Spark job runs until an action.
    *
-   * @param model a model file (local path or Hadoop URI) or a registry reference {@code name@version}
-   *     or {@code name@latest} of this instance's catalog
-   * @param inputs model input name to where its tensor comes from, as {@code model.inputs} in a spec
+   * @param model a model file (local path or Hadoop URI) or a registry reference {@code
+   *     name@version} or {@code name@latest} of this instance's catalog
+   * @param inputs model input name to where its tensor comes from, as {@code model.inputs} in a
+   *     spec
    * @param outputs model output name to column name; empty = every output under its own name
    */
-  public Dataset<Row> score(Dataset<Row> frame, String model, Map<String, InputBinding> inputs,
+  public Dataset<Row> score(
+      Dataset<Row> frame,
+      String model,
+      Map<String, InputBinding> inputs,
       Map<String, String> outputs) {
     return DataFrameScorer.withRegistry(catalog.models()).score(frame, model, inputs, outputs);
   }
 
-  /** Closes the catalog if {@link #with(SparkSession)} opened it; a catalog passed in stays open. */
+  /**
+   * Closes the catalog if {@link #with(SparkSession)} opened it; a catalog passed in stays open.
+   */
   @Override
   public void close() {
     if (ownsCatalog) {
@@ -156,7 +170,7 @@ public final class LakeBatch implements AutoCloseable {
     spark.sparkContext().setJobGroup("lakebatch-" + runId, "lakebatch " + runId, false);
     try {
       handle.complete(job.run(prepared, handle::cancelRequested));
-    } catch (Throwable e) {  // the handle hands every failure to whoever awaits it
+    } catch (Throwable e) { // the handle hands every failure to whoever awaits it
       handle.fail(e);
     } finally {
       spark.sparkContext().clearJobGroup();
@@ -168,7 +182,11 @@ public final class LakeBatch implements AutoCloseable {
   }
 
   private static RunPlan planOf(PreparedRun prepared) {
-    return new RunPlan(prepared.runId(), prepared.plan(), prepared.inference().batchSize(),
-        prepared.batchSizeChoice(), prepared.describe());
+    return new RunPlan(
+        prepared.runId(),
+        prepared.plan(),
+        prepared.inference().batchSize(),
+        prepared.batchSizeChoice(),
+        prepared.describe());
   }
 }

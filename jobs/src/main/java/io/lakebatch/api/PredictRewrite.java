@@ -32,10 +32,10 @@ import scala.runtime.AbstractPartialFunction;
 /**
  * Rewrites a resolved {@code SELECT} list holding a {@code lakebatch_predict} placeholder into
  * {@code Project(list', MapPartitions(score, Project(columns + arguments, child)))}: the inner
- * projection evaluates the call's arguments beside the columns the list reads, the
- * {@code mapPartitions} scores them in batches and appends the outputs, and the outer list reads
- * the outputs where the call was, keeping every name and expression id the query above it uses.
- * One call per pass; the analyzer runs the rule again for the next.
+ * projection evaluates the call's arguments beside the columns the list reads, the {@code
+ * mapPartitions} scores them in batches and appends the outputs, and the outer list reads the
+ * outputs where the call was, keeping every name and expression id the query above it uses. One
+ * call per pass; the analyzer runs the rule again for the next.
  */
 final class PredictRewrite extends Rule<LogicalPlan> {
   private final SparkSession spark;
@@ -46,28 +46,29 @@ final class PredictRewrite extends Rule<LogicalPlan> {
 
   @Override
   public LogicalPlan apply(LogicalPlan plan) {
-    return plan.resolveOperatorsUp(new AbstractPartialFunction<LogicalPlan, LogicalPlan>() {
-      @Override
-      public boolean isDefinedAt(LogicalPlan node) {
-        return node.childrenResolved() && placeholderIn(list(node.expressions())).isPresent();
-      }
+    return plan.resolveOperatorsUp(
+        new AbstractPartialFunction<LogicalPlan, LogicalPlan>() {
+          @Override
+          public boolean isDefinedAt(LogicalPlan node) {
+            return node.childrenResolved() && placeholderIn(list(node.expressions())).isPresent();
+          }
 
-      @Override
-      public <A1 extends LogicalPlan, B1> B1 applyOrElse(A1 node, Function1<A1, B1> otherwise) {
-        if (!isDefinedAt(node)) {
-          return otherwise.apply(node);
-        }
-        if (!(node instanceof Project project)) {
-          throw LakeBatchErrors.sqlFunctionPlacement(SqlPredictCall.FUNCTION, node.nodeName());
-        }
-        if (!list(project.expressions()).stream().allMatch(Expression::resolved)) {
-          return otherwise.apply(node);
-        }
-        @SuppressWarnings("unchecked")
-        B1 rewritten = (B1) rewrite(project);
-        return rewritten;
-      }
-    });
+          @Override
+          public <A1 extends LogicalPlan, B1> B1 applyOrElse(A1 node, Function1<A1, B1> otherwise) {
+            if (!isDefinedAt(node)) {
+              return otherwise.apply(node);
+            }
+            if (!(node instanceof Project project)) {
+              throw LakeBatchErrors.sqlFunctionPlacement(SqlPredictCall.FUNCTION, node.nodeName());
+            }
+            if (!list(project.expressions()).stream().allMatch(Expression::resolved)) {
+              return otherwise.apply(node);
+            }
+            @SuppressWarnings("unchecked")
+            B1 rewritten = (B1) rewrite(project);
+            return rewritten;
+          }
+        });
   }
 
   private LogicalPlan rewrite(Project project) {
@@ -77,7 +78,8 @@ final class PredictRewrite extends Rule<LogicalPlan> {
     String file = arguments.get(1).eval(null).toString();
     List<Expression> features = arguments.subList(2, arguments.size());
 
-    // The columns the list reads, under names of our own (a join may repeat a name), then the arguments.
+    // The columns the list reads, under names of our own (a join may repeat a name), then the
+    // arguments.
     List<Attribute> carried = new ArrayList<>();
     for (Attribute attribute : list(project.child().output())) {
       if (project.references().contains(attribute)) {
@@ -92,14 +94,23 @@ final class PredictRewrite extends Rule<LogicalPlan> {
       carriedSchema = carriedSchema.add(name, carried.get(i).dataType(), carried.get(i).nullable());
     }
     for (int i = 0; i < features.size(); i++) {
-      inner.add(alias(features.get(i), SqlPredictCall.argumentColumn(i + 1), NamedExpression$.MODULE$.newExprId()));
+      inner.add(
+          alias(
+              features.get(i),
+              SqlPredictCall.argumentColumn(i + 1),
+              NamedExpression$.MODULE$.newExprId()));
     }
-    ScoringModel model = ScoringModel.load(file, Optional.empty(), SqlModelRegistry.HINT,
-        DataFrameScorer.intraOpThreads(spark));
+    ScoringModel model =
+        ScoringModel.load(
+            file, Optional.empty(), SqlModelRegistry.HINT, DataFrameScorer.intraOpThreads(spark));
     SqlPredictCall resolved = SqlPredictCall.resolve(label, model, carriedSchema, features);
     ErrorColumnScoring scoring = resolved.scoring();
-    LogicalPlan scored = MapPartitions$.MODULE$.apply(new ScoreRowsFunction(scoring), new Project(seq(inner),
-        project.child()), Encoders.row(scoring.config().inputSchema()), Encoders.row(scoring.outputSchema()));
+    LogicalPlan scored =
+        MapPartitions$.MODULE$.apply(
+            new ScoreRowsFunction(scoring),
+            new Project(seq(inner), project.child()),
+            Encoders.row(scoring.config().inputSchema()),
+            Encoders.row(scoring.outputSchema()));
 
     List<Attribute> output = list(scored.output());
     Map<ExprId, Attribute> renamed = new HashMap<>();
@@ -111,31 +122,42 @@ final class PredictRewrite extends Rule<LogicalPlan> {
     for (String column : resolved.outputColumns()) {
       outputs.add(output.get(outputSchema.fieldIndex(column)));
     }
-    Expression result = outputs.size() == 1 ? outputs.get(0) : struct(resolved.outputNames(), outputs);
+    Expression result =
+        outputs.size() == 1 ? outputs.get(0) : struct(resolved.outputNames(), outputs);
 
-    AbstractPartialFunction<Expression, Expression> replace = new AbstractPartialFunction<>() {
-      @Override
-      public boolean isDefinedAt(Expression e) {
-        return e.equals(call) || (e instanceof AttributeReference a && renamed.containsKey(a.exprId()));
-      }
+    AbstractPartialFunction<Expression, Expression> replace =
+        new AbstractPartialFunction<>() {
+          @Override
+          public boolean isDefinedAt(Expression e) {
+            return e.equals(call)
+                || (e instanceof AttributeReference a && renamed.containsKey(a.exprId()));
+          }
 
-      @Override
-      public <A1 extends Expression, B1> B1 applyOrElse(A1 e, Function1<A1, B1> otherwise) {
-        if (!isDefinedAt(e)) {
-          return otherwise.apply(e);
-        }
-        @SuppressWarnings("unchecked")
-        B1 replaced = (B1) (e.equals(call) ? result : renamed.get(((AttributeReference) e).exprId()));
-        return replaced;
-      }
-    };
+          @Override
+          public <A1 extends Expression, B1> B1 applyOrElse(A1 e, Function1<A1, B1> otherwise) {
+            if (!isDefinedAt(e)) {
+              return otherwise.apply(e);
+            }
+            @SuppressWarnings("unchecked")
+            B1 replaced =
+                (B1) (e.equals(call) ? result : renamed.get(((AttributeReference) e).exprId()));
+            return replaced;
+          }
+        };
     List<NamedExpression> outer = new ArrayList<>();
     for (NamedExpression named : list(project.projectList())) {
       Expression replaced = ((Expression) named).transformDown(replace);
       // A bare column keeps its id, so operators above still find it.
-      outer.add(named instanceof Attribute attribute
-          ? new Alias(replaced, attribute.name(), attribute.exprId(), attribute.qualifier(), scala.Option.empty(), seq(List.of()))
-          : (NamedExpression) replaced);
+      outer.add(
+          named instanceof Attribute attribute
+              ? new Alias(
+                  replaced,
+                  attribute.name(),
+                  attribute.exprId(),
+                  attribute.qualifier(),
+                  scala.Option.empty(),
+                  seq(List.of()))
+              : (NamedExpression) replaced);
     }
     return new Project(seq(outer), scored);
   }

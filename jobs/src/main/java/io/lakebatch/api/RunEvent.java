@@ -6,8 +6,8 @@ import io.lakebatch.catalog.store.RunProgress;
 import java.util.Optional;
 
 /**
- * What a run tells its {@link RunListener}s. Each event names its run; {@link #message()} is the line
- * (or lines) {@code lakebatch run} prints for it, empty for events the console does not show.
+ * What a run tells its {@link RunListener}s. Each event names its run; {@link #message()} is the
+ * line (or lines) {@code lakebatch run} prints for it, empty for events the console does not show.
  */
 public sealed interface RunEvent {
   /** The run this event belongs to. */
@@ -17,16 +17,28 @@ public sealed interface RunEvent {
   String message();
 
   /**
-   * The run is registered, taken and reconciled with the output's Delta log; its chunks are about to run.
+   * The run is registered, taken and reconciled with the output's Delta log; its chunks are about
+   * to run.
    *
-   * @param source the input as {@code lakebatch run} names it: {@code <format> <path>[ @ version N]}
+   * @param source the input as {@code lakebatch run} names it: {@code <format> <path>[ @ version
+   *     N]}
    * @param modelLabel {@code name@version} of a registered model, else its file
    * @param driverLog where the run's driver log is written, {@code -} if unknown
    * @param alreadyCommitted chunks an earlier attempt committed (skipped now)
    * @param ledgerRowsRebuilt ledger rows this attempt rebuilt from the Delta log
    */
-  record RunPlanned(String runId, int chunks, long rows, String source, String outputPath, String modelLabel,
-      String modelSha256, String driverLog, int alreadyCommitted, int ledgerRowsRebuilt) implements RunEvent {
+  record RunPlanned(
+      String runId,
+      int chunks,
+      long rows,
+      String source,
+      String outputPath,
+      String modelLabel,
+      String modelSha256,
+      String driverLog,
+      int alreadyCommitted,
+      int ledgerRowsRebuilt)
+      implements RunEvent {
     public RunPlanned {
       requireNonNull(runId, "runId is null");
       requireNonNull(source, "source is null");
@@ -39,20 +51,36 @@ public sealed interface RunEvent {
     @Override
     public String message() {
       StringBuilder text = new StringBuilder();
-      text.append(String.format("run %s: %d chunks, %,d rows from %s -> %s", runId, chunks, rows, source, outputPath));
-      text.append(System.lineSeparator()).append(String.format("  model %s (sha256 %s), driver log %s", modelLabel,
-          modelSha256.substring(0, Math.min(16, modelSha256.length())), driverLog));
+      text.append(
+          String.format(
+              "run %s: %d chunks, %,d rows from %s -> %s",
+              runId, chunks, rows, source, outputPath));
+      text.append(System.lineSeparator())
+          .append(
+              String.format(
+                  "  model %s (sha256 %s), driver log %s",
+                  modelLabel,
+                  modelSha256.substring(0, Math.min(16, modelSha256.length())),
+                  driverLog));
       if (alreadyCommitted > 0) {
-        text.append(System.lineSeparator()).append(String.format("resuming run %s: %d of %d chunks already committed%s",
-            runId, alreadyCommitted, chunks,
-            ledgerRowsRebuilt > 0 ? " (ledger: " + ledgerRowsRebuilt + " rows rebuilt from the Delta log)" : ""));
+        text.append(System.lineSeparator())
+            .append(
+                String.format(
+                    "resuming run %s: %d of %d chunks already committed%s",
+                    runId,
+                    alreadyCommitted,
+                    chunks,
+                    ledgerRowsRebuilt > 0
+                        ? " (ledger: " + ledgerRowsRebuilt + " rows rebuilt from the Delta log)"
+                        : ""));
       }
       return text.toString();
     }
   }
 
   /** A chunk's attempt starts ({@code attempt} counts from 1). */
-  record ChunkStarted(String runId, int chunk, int chunks, long plannedRows, int attempt) implements RunEvent {
+  record ChunkStarted(String runId, int chunk, int chunks, long plannedRows, int attempt)
+      implements RunEvent {
     public ChunkStarted {
       requireNonNull(runId, "runId is null");
     }
@@ -63,9 +91,19 @@ public sealed interface RunEvent {
     }
   }
 
-  /** A chunk's rows are committed to the output in their own Delta transaction ({@code tableVersion}). */
-  record ChunkCommitted(String runId, int chunk, int chunks, long rowsOut, long deadLetterRows, long tableVersion,
-      RunProgress progress) implements RunEvent {
+  /**
+   * A chunk's rows are committed to the output in their own Delta transaction ({@code
+   * tableVersion}).
+   */
+  record ChunkCommitted(
+      String runId,
+      int chunk,
+      int chunks,
+      long rowsOut,
+      long deadLetterRows,
+      long tableVersion,
+      RunProgress progress)
+      implements RunEvent {
     public ChunkCommitted {
       requireNonNull(runId, "runId is null");
       requireNonNull(progress, "progress is null");
@@ -73,13 +111,15 @@ public sealed interface RunEvent {
 
     @Override
     public String message() {
-      return String.format("chunk %d/%d committed (table version %d): %,d rows out, %,d dead-letter | %s", chunk + 1,
-          chunks, tableVersion, rowsOut, deadLetterRows, progress.render());
+      return String.format(
+          "chunk %d/%d committed (table version %d): %,d rows out, %,d dead-letter | %s",
+          chunk + 1, chunks, tableVersion, rowsOut, deadLetterRows, progress.render());
     }
   }
 
   /** An overwrite run's chunk is written and kept for the run's one publishing commit. */
-  record ChunkStaged(String runId, int chunk, int chunks, long rowsOut, long deadLetterRows, RunProgress progress)
+  record ChunkStaged(
+      String runId, int chunk, int chunks, long rowsOut, long deadLetterRows, RunProgress progress)
       implements RunEvent {
     public ChunkStaged {
       requireNonNull(runId, "runId is null");
@@ -88,7 +128,8 @@ public sealed interface RunEvent {
 
     @Override
     public String message() {
-      return String.format("chunk %d/%d staged (published with the last chunk): %,d rows out, %,d dead-letter | %s",
+      return String.format(
+          "chunk %d/%d staged (published with the last chunk): %,d rows out, %,d dead-letter | %s",
           chunk + 1, chunks, rowsOut, deadLetterRows, progress.render());
     }
   }
@@ -100,8 +141,15 @@ public sealed interface RunEvent {
    * @param runBudgetUsedUp the error was transient and the chunk had attempts left, but the run's
    *     retry budget ({@code retries.job}) was used up
    */
-  record ChunkFailed(String runId, int chunk, int chunks, int attempt, String error, boolean retrying,
-      boolean runBudgetUsedUp) implements RunEvent {
+  record ChunkFailed(
+      String runId,
+      int chunk,
+      int chunks,
+      int attempt,
+      String error,
+      boolean retrying,
+      boolean runBudgetUsedUp)
+      implements RunEvent {
     public ChunkFailed {
       requireNonNull(runId, "runId is null");
       requireNonNull(error, "error is null");
@@ -109,8 +157,15 @@ public sealed interface RunEvent {
 
     @Override
     public String message() {
-      return String.format("chunk %d/%d attempt %d failed: %s%s", chunk + 1, chunks, attempt, error,
-          retrying ? " (retrying)" : runBudgetUsedUp ? " (run's retry budget retries.job used up)" : "");
+      return String.format(
+          "chunk %d/%d attempt %d failed: %s%s",
+          chunk + 1,
+          chunks,
+          attempt,
+          error,
+          retrying
+              ? " (retrying)"
+              : runBudgetUsedUp ? " (run's retry budget retries.job used up)" : "");
     }
   }
 
@@ -147,7 +202,9 @@ public sealed interface RunEvent {
   enum NoteKind {
     /** The job's unfinished run is resumed at the input it pinned. */
     RESUME,
-    /** Something the user should know about the input (e.g. files added after the run pinned it). */
+    /**
+     * Something the user should know about the input (e.g. files added after the run pinned it).
+     */
     INPUT_WARNING,
     /** The driver scored a few real rows before any task ran. */
     PREFLIGHT,
@@ -159,16 +216,16 @@ public sealed interface RunEvent {
     PUBLISHED
   }
 
-  /**
-   * The run ended: with its summary, or with the error that stopped it.
-   */
-  record RunEnded(String runId, Optional<RunSummary> summary, Optional<RuntimeException> error) implements RunEvent {
+  /** The run ended: with its summary, or with the error that stopped it. */
+  record RunEnded(String runId, Optional<RunSummary> summary, Optional<RuntimeException> error)
+      implements RunEvent {
     public RunEnded {
       requireNonNull(runId, "runId is null");
       requireNonNull(summary, "summary is null");
       requireNonNull(error, "error is null");
       if (summary.isPresent() == error.isPresent()) {
-        throw new IllegalArgumentException("a run ends with a summary or an error, not both or neither: " + runId);
+        throw new IllegalArgumentException(
+            "a run ends with a summary or an error, not both or neither: " + runId);
       }
     }
 

@@ -50,19 +50,27 @@ public final class RunHandle {
 
   /**
    * Asks the run to stop before its next chunk, as {@code lakebatch cancel} does: committed chunks
-   * stay, the run ends CANCELLED, and a rerun of the spec resumes it. Does nothing once the run ended.
+   * stay, the run ends CANCELLED, and a rerun of the spec resumes it. Does nothing once the run
+   * ended.
    */
   public void cancel() {
     if (result.isDone() || !cancelRequested.compareAndSet(false, true)) {
       return;
     }
     try {
-      // The store's flag is what `lakebatch status` shows; this driver stops on its own flag as well.
-      runs.find(runId()).filter(r -> !r.state().isTerminal() && r.state() != io.lakebatch.catalog.store.RunState.QUEUED)
+      // The store's flag is what `lakebatch status` shows; this driver stops on its own flag as
+      // well.
+      runs.find(runId())
+          .filter(
+              r ->
+                  !r.state().isTerminal()
+                      && r.state() != io.lakebatch.catalog.store.RunState.QUEUED)
           .ifPresent(r -> runs.requestCancel(runId(), livenessTimeout));
     } catch (RuntimeException e) {
-      LOG.warn("run {}: cancel not recorded in the run store ({}); the run still stops at its next chunk",
-          runId(), e.getMessage());
+      LOG.warn(
+          "run {}: cancel not recorded in the run store ({}); the run still stops at its next chunk",
+          runId(),
+          e.getMessage());
     }
   }
 
@@ -113,7 +121,9 @@ public final class RunHandle {
 
   /** The run's summary once it ended with one (not when it failed with an error); empty before. */
   public Optional<RunSummary> summary() {
-    return result.isDone() && !result.isCompletedExceptionally() ? Optional.of(result.join()) : Optional.empty();
+    return result.isDone() && !result.isCompletedExceptionally()
+        ? Optional.of(result.join())
+        : Optional.empty();
   }
 
   void complete(RunSummary summary) {

@@ -4,8 +4,8 @@ package io.lakebatch.api;
  * Receives the events of a run: console output, the run store, a server and tests subscribe here;
  * the engine itself prints nothing. Every method defaults to doing nothing.
  *
- * <p>Methods are called on the thread that prepares or runs the run, in the order things happen;
- * a listener that blocks holds the run up (tests use this to hold a run at a chosen moment). An
+ * <p>Methods are called on the thread that prepares or runs the run, in the order things happen; a
+ * listener that blocks holds the run up (tests use this to hold a run at a chosen moment). An
  * exception thrown by a listener is logged and otherwise ignored: it never changes a run's outcome.
  */
 public interface RunListener {
@@ -24,7 +24,10 @@ public interface RunListener {
   /** An overwrite run's chunk is staged for its publishing commit. */
   default void chunkStaged(RunEvent.ChunkStaged event) {}
 
-  /** A chunk's attempt failed; {@link RunEvent.ChunkFailed#retrying()} says whether it is tried again. */
+  /**
+   * A chunk's attempt failed; {@link RunEvent.ChunkFailed#retrying()} says whether it is tried
+   * again.
+   */
   default void chunkFailed(RunEvent.ChunkFailed event) {}
 
   /** How far the run is (after each chunk). */

@@ -23,7 +23,9 @@ public record RunOptions(RunStart start, List<RunListener> listeners) {
     return new RunOptions(RunStart.RESUME_UNFINISHED, List.of());
   }
 
-  /** These options, starting a new run even if the job has an unfinished one ({@code --new-run}). */
+  /**
+   * These options, starting a new run even if the job has an unfinished one ({@code --new-run}).
+   */
   public RunOptions newRun() {
     return new RunOptions(RunStart.NEW_RUN, listeners);
   }

@@ -12,10 +12,15 @@ import java.util.Optional;
  * @param runId the run this spec resumes or starts
  * @param plan the run's chunks, from its pinned input (stored at its first attempt)
  * @param batchSize rows per model call
- * @param batchSizeChoice how {@code batch-size: auto} chose {@code batchSize}; empty for a fixed size
+ * @param batchSizeChoice how {@code batch-size: auto} chose {@code batchSize}; empty for a fixed
+ *     size
  * @param description the plan as {@code lakebatch plan} prints it
  */
-public record RunPlan(String runId, InferencePlan plan, int batchSize, Optional<String> batchSizeChoice,
+public record RunPlan(
+    String runId,
+    InferencePlan plan,
+    int batchSize,
+    Optional<String> batchSizeChoice,
     String description) {
   public RunPlan {
     requireNonNull(runId, "runId is null");

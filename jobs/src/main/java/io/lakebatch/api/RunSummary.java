@@ -44,9 +44,14 @@ public record RunSummary(
     out.append(String.format("  rows in          %,d (planned %,d)%n", rowsIn, plannedRows));
     out.append(String.format("  rows out         %,d%n", rowsOut));
     out.append(String.format("  dead-letter      %,d%n", deadLetterRows));
-    out.append(String.format("  chunks           %d total, %d run now, %d already committed, %d failed%n",
-        chunksTotal, chunksRun, chunksSkipped, failedChunks.size()));
-    out.append(String.format("  batch size       %d%s%n", batchSize, batchSizeChoice.map(c -> " (" + c + ")").orElse("")));
+    out.append(
+        String.format(
+            "  chunks           %d total, %d run now, %d already committed, %d failed%n",
+            chunksTotal, chunksRun, chunksSkipped, failedChunks.size()));
+    out.append(
+        String.format(
+            "  batch size       %d%s%n",
+            batchSize, batchSizeChoice.map(c -> " (" + c + ")").orElse("")));
     out.append(String.format("  wall time        %.1f s%n", wallTime.toMillis() / 1000.0));
     out.append(String.format("  throughput       %,.0f rows/s%n", rowsPerSecond()));
     failedChunks.forEach(f -> out.append("  failed ").append(f).append(System.lineSeparator()));

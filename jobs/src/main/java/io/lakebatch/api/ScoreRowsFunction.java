@@ -12,10 +12,11 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * The body of the {@code mapPartitions} a SQL call is rewritten into: the query's rows (as the
- * Dataset API's {@link Row}s) converted to Catalyst rows, scored in batches by
- * {@link ErrorColumnScoring}, and converted back.
+ * Dataset API's {@link Row}s) converted to Catalyst rows, scored in batches by {@link
+ * ErrorColumnScoring}, and converted back.
  */
-final class ScoreRowsFunction extends AbstractFunction1<scala.collection.Iterator<Row>, scala.collection.Iterator<Row>>
+final class ScoreRowsFunction
+    extends AbstractFunction1<scala.collection.Iterator<Row>, scala.collection.Iterator<Row>>
     implements Serializable {
   private final ErrorColumnScoring scoring;
 
@@ -27,9 +28,12 @@ final class ScoreRowsFunction extends AbstractFunction1<scala.collection.Iterato
   public scala.collection.Iterator<Row> apply(scala.collection.Iterator<Row> rows) {
     Function1<Object, Object> toCatalyst =
         CatalystTypeConverters$.MODULE$.createToCatalystConverter(scoring.config().inputSchema());
-    Function1<Object, Object> toRow = CatalystTypeConverters$.MODULE$.createToScalaConverter(scoring.outputSchema());
-    Iterator<InternalRow> input = mapped(JavaConverters.asJavaIteratorConverter(rows).asJava(),
-        row -> (InternalRow) toCatalyst.apply(row));
+    Function1<Object, Object> toRow =
+        CatalystTypeConverters$.MODULE$.createToScalaConverter(scoring.outputSchema());
+    Iterator<InternalRow> input =
+        mapped(
+            JavaConverters.asJavaIteratorConverter(rows).asJava(),
+            row -> (InternalRow) toCatalyst.apply(row));
     Iterator<Row> scored = mapped(scoring.scoreRows(input), row -> (Row) toRow.apply(row));
     return JavaConverters.asScalaIteratorConverter(scored).asScala();
   }

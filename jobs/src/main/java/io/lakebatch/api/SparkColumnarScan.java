@@ -14,8 +14,8 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
  * The columnar batches under a DataFrame that is a plain columnar scan (e.g. a Parquet or Delta
- * table read by the vectorized reader, columns selected but no filter or expression on rows):
- * what Spark itself would convert to rows, taken before that conversion. Plans a query, runs none.
+ * table read by the vectorized reader, columns selected but no filter or expression on rows): what
+ * Spark itself would convert to rows, taken before that conversion. Plans a query, runs none.
  */
 final class SparkColumnarScan {
   private SparkColumnarScan() {}

@@ -9,14 +9,24 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.SparkSession;
 
-/** The model registry SQL calls resolve references in: named by the session's conf, opened once per URL. */
+/**
+ * The model registry SQL calls resolve references in: named by the session's conf, opened once per
+ * URL.
+ */
 final class SqlModelRegistry {
   /** Spark conf: JDBC URL of the LakeBatch catalog that resolves {@code name@version} in SQL. */
   static final String URL_CONF = LakeBatchSettings.SQL_CATALOG_URL.key();
+
   static final String USER_CONF = LakeBatchSettings.SQL_CATALOG_USER.key();
   static final String PASSWORD_CONF = LakeBatchSettings.SQL_CATALOG_PASSWORD.key();
-  static final String HINT = "set " + URL_CONF + " (and " + USER_CONF + ", " + PASSWORD_CONF
-      + ") to the catalog's JDBC URL";
+  static final String HINT =
+      "set "
+          + URL_CONF
+          + " (and "
+          + USER_CONF
+          + ", "
+          + PASSWORD_CONF
+          + ") to the catalog's JDBC URL";
 
   // Opening a catalog migrates its schema: once per URL and JVM, not per query.
   private static final Map<CatalogConfig, Catalog> OPEN = new ConcurrentHashMap<>();
@@ -28,7 +38,9 @@ final class SqlModelRegistry {
     if (url.isBlank()) {
       return Optional.empty();
     }
-    CatalogConfig config = new CatalogConfig(url, spark.conf().get(USER_CONF, ""), spark.conf().get(PASSWORD_CONF, ""));
+    CatalogConfig config =
+        new CatalogConfig(
+            url, spark.conf().get(USER_CONF, ""), spark.conf().get(PASSWORD_CONF, ""));
     return Optional.of(OPEN.computeIfAbsent(config, Catalog::open).models());
   }
 }

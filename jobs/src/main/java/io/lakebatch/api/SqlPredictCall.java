@@ -20,17 +20,21 @@ import org.apache.spark.sql.types.StructType;
 /**
  * One {@code lakebatch_predict(model, arg1, arg2, ...)} call: how its arguments feed the model and
  * what it returns. Arguments are columns named {@code argument 1}, {@code argument 2}, ... beside
- * the query's own; a model with one input takes them all as a list of numeric columns (or one
- * array column), a model with several inputs takes one argument per input, in the model's input
- * order (array → array column, string → text, otherwise a one-column list); scored rows hold
- * the query's columns and the outputs, not the arguments. The result is the
- * output (scalar or array) for a one-output model, else a struct of the outputs by name.
+ * the query's own; a model with one input takes them all as a list of numeric columns (or one array
+ * column), a model with several inputs takes one argument per input, in the model's input order
+ * (array → array column, string → text, otherwise a one-column list); scored rows hold the query's
+ * columns and the outputs, not the arguments. The result is the output (scalar or array) for a
+ * one-output model, else a struct of the outputs by name.
  *
  * @param label the model as the query names it, for messages
  * @param outputNames model outputs in order
  * @param outputColumns the column each output is scored into (private names, so they cannot clash)
  */
-record SqlPredictCall(String label, ErrorColumnScoring scoring, List<String> outputNames, List<String> outputColumns,
+record SqlPredictCall(
+    String label,
+    ErrorColumnScoring scoring,
+    List<String> outputNames,
+    List<String> outputColumns,
     DataType resultType) {
   static final String FUNCTION = "lakebatch_predict";
 
@@ -43,20 +47,30 @@ record SqlPredictCall(String label, ErrorColumnScoring scoring, List<String> out
    * @param carried the query's columns kept beside the arguments
    * @param arguments the feature arguments (without the model)
    */
-  static SqlPredictCall resolve(String label, ScoringModel model, StructType carried, List<Expression> arguments) {
+  static SqlPredictCall resolve(
+      String label, ScoringModel model, StructType carried, List<Expression> arguments) {
     if (arguments.isEmpty()) {
-      throw LakeBatchErrors.usage(FUNCTION + "('" + label + "'): give the feature columns after the model, e.g. "
-          + FUNCTION + "('" + label + "', f0, f1, f2)");
+      throw LakeBatchErrors.usage(
+          FUNCTION
+              + "('"
+              + label
+              + "'): give the feature columns after the model, e.g. "
+              + FUNCTION
+              + "('"
+              + label
+              + "', f0, f1, f2)");
     }
     StructType schema = carried;
     for (int i = 0; i < arguments.size(); i++) {
       String column = argumentColumn(i + 1);
       if (List.of(carried.fieldNames()).contains(column)) {
-        throw LakeBatchErrors.usage(FUNCTION + "('" + label + "'): the query already has a column '" + column + "'");
+        throw LakeBatchErrors.usage(
+            FUNCTION + "('" + label + "'): the query already has a column '" + column + "'");
       }
       schema = schema.add(column, arguments.get(i).dataType(), arguments.get(i).nullable());
     }
-    Map<String, InputBinding> inputs = bindings(label, model, schema, carried.length(), arguments.size());
+    Map<String, InputBinding> inputs =
+        bindings(label, model, schema, carried.length(), arguments.size());
     Map<String, String> outputs = new LinkedHashMap<>();
     List<String> outputNames = new ArrayList<>();
     List<String> outputColumns = new ArrayList<>();
@@ -69,10 +83,17 @@ record SqlPredictCall(String label, ErrorColumnScoring scoring, List<String> out
     ErrorColumnScoring scoring;
     try {
       // Only the query's columns come back: the arguments are read by the model and dropped.
-      scoring = DataFrameScorer.scoring(model, schema, List.of(carried.fieldNames()), inputs, outputs,
-          SpecDefaults.BATCH_SIZE);
+      scoring =
+          DataFrameScorer.scoring(
+              model,
+              schema,
+              List.of(carried.fieldNames()),
+              inputs,
+              outputs,
+              SpecDefaults.BATCH_SIZE);
     } catch (LakeBatchException e) {
-      throw LakeBatchErrors.inSqlCall(FUNCTION + "('" + label + "', " + arguments.size() + " argument(s))", e);
+      throw LakeBatchErrors.inSqlCall(
+          FUNCTION + "('" + label + "', " + arguments.size() + " argument(s))", e);
     }
     StructType scored = scoring.outputSchema();
     DataType result;
@@ -81,15 +102,17 @@ record SqlPredictCall(String label, ErrorColumnScoring scoring, List<String> out
     } else {
       StructType struct = new StructType();
       for (int i = 0; i < outputColumns.size(); i++) {
-        struct = struct.add(outputNames.get(i), scored.apply(outputColumns.get(i)).dataType(), true);
+        struct =
+            struct.add(outputNames.get(i), scored.apply(outputColumns.get(i)).dataType(), true);
       }
       result = struct;
     }
-    return new SqlPredictCall(label, scoring, List.copyOf(outputNames), List.copyOf(outputColumns), result);
+    return new SqlPredictCall(
+        label, scoring, List.copyOf(outputNames), List.copyOf(outputColumns), result);
   }
 
-  private static Map<String, InputBinding> bindings(String label, ScoringModel model, StructType schema, int first,
-      int count) {
+  private static Map<String, InputBinding> bindings(
+      String label, ScoringModel model, StructType schema, int first, int count) {
     List<ValueSignature> modelInputs = model.signature().inputs();
     Map<String, InputBinding> inputs = new LinkedHashMap<>();
     StructField[] fields = schema.fields();
@@ -98,26 +121,37 @@ record SqlPredictCall(String label, ErrorColumnScoring scoring, List<String> out
       for (int i = 0; i < count; i++) {
         columns.add(fields[first + i].name());
       }
-      InputBinding binding = count == 1 && fields[first].dataType() instanceof ArrayType
-          ? new InputBinding.ArrayColumn(columns.get(0), List.of())
-          : count == 1 && fields[first].dataType() == DataTypes.StringType
-              ? new InputBinding.TextColumn(columns.get(0), OptionalInt.empty())
-              : new InputBinding.ColumnList(columns);
+      InputBinding binding =
+          count == 1 && fields[first].dataType() instanceof ArrayType
+              ? new InputBinding.ArrayColumn(columns.get(0), List.of())
+              : count == 1 && fields[first].dataType() == DataTypes.StringType
+                  ? new InputBinding.TextColumn(columns.get(0), OptionalInt.empty())
+                  : new InputBinding.ColumnList(columns);
       inputs.put(modelInputs.get(0).name(), binding);
       return inputs;
     }
     if (count != modelInputs.size()) {
-      throw LakeBatchErrors.modelMismatch(FUNCTION, FUNCTION + "('" + label + "') got " + count
-          + " feature argument(s), but the model has " + modelInputs.size() + " inputs " + describe(modelInputs)
-          + ": give one argument per input, in this order");
+      throw LakeBatchErrors.modelMismatch(
+          FUNCTION,
+          FUNCTION
+              + "('"
+              + label
+              + "') got "
+              + count
+              + " feature argument(s), but the model has "
+              + modelInputs.size()
+              + " inputs "
+              + describe(modelInputs)
+              + ": give one argument per input, in this order");
     }
     for (int i = 0; i < count; i++) {
       StructField field = fields[first + i];
-      InputBinding binding = field.dataType() instanceof ArrayType
-          ? new InputBinding.ArrayColumn(field.name(), List.of())
-          : field.dataType() == DataTypes.StringType
-              ? new InputBinding.TextColumn(field.name(), OptionalInt.empty())
-              : new InputBinding.ColumnList(List.of(field.name()));
+      InputBinding binding =
+          field.dataType() instanceof ArrayType
+              ? new InputBinding.ArrayColumn(field.name(), List.of())
+              : field.dataType() == DataTypes.StringType
+                  ? new InputBinding.TextColumn(field.name(), OptionalInt.empty())
+                  : new InputBinding.ColumnList(List.of(field.name()));
       inputs.put(modelInputs.get(i).name(), binding);
     }
     return inputs;

@@ -21,7 +21,10 @@ public final class BuildInfo {
     return PROPERTIES.getProperty("version");
   }
 
-  /** Spark's module flags for Java 17 (FACTS.md): every JVM that hosts a driver or executor needs them. */
+  /**
+   * Spark's module flags for Java 17 (FACTS.md): every JVM that hosts a driver or executor needs
+   * them.
+   */
   public static List<String> jvmModuleFlags() {
     return Arrays.stream(PROPERTIES.getProperty("jvm.module.flags").trim().split("\\s+")).toList();
   }
@@ -30,7 +33,8 @@ public final class BuildInfo {
     Properties properties = new Properties();
     try (InputStream in = BuildInfo.class.getResourceAsStream("build.properties")) {
       if (in == null) {
-        throw new IllegalStateException("build.properties is missing from the jobs module's classes");
+        throw new IllegalStateException(
+            "build.properties is missing from the jobs module's classes");
       }
       properties.load(in);
     } catch (IOException e) {

@@ -23,8 +23,14 @@ final class ChunkAttempts {
   private final RetryPolicy retries;
   private final RunEvents events;
 
-  ChunkAttempts(PreparedRun prepared, RunStore runs, RunLease lease, ChunkScorer scorer, ChunkCommitter committer,
-      RetryPolicy retries, RunEvents events) {
+  ChunkAttempts(
+      PreparedRun prepared,
+      RunStore runs,
+      RunLease lease,
+      ChunkScorer scorer,
+      ChunkCommitter committer,
+      RetryPolicy retries,
+      RunEvents events) {
     this.prepared = requireNonNull(prepared, "prepared is null");
     this.runs = requireNonNull(runs, "runs is null");
     this.lease = requireNonNull(lease, "lease is null");
@@ -45,18 +51,33 @@ final class ChunkAttempts {
       runs.chunkStarted(lease, chunk.index());
       events.emit(new RunEvent.ChunkStarted(runId, chunk.index(), chunks, chunk.rows(), attempt));
       try {
-        return scorer.score(chunk).map(committer::commit).orElseGet(() -> committer.committedEarlier(chunk));
-      } catch (Exception e) {  // Spark throws undeclared checked exceptions (SparkException)
-        ErrorCategory category = LakeBatchException.findIn(e).map(LakeBatchException::category)
-            .orElse(ErrorCategory.TRANSIENT);
+        return scorer
+            .score(chunk)
+            .map(committer::commit)
+            .orElseGet(() -> committer.committedEarlier(chunk));
+      } catch (Exception e) { // Spark throws undeclared checked exceptions (SparkException)
+        ErrorCategory category =
+            LakeBatchException.findIn(e)
+                .map(LakeBatchException::category)
+                .orElse(ErrorCategory.TRANSIENT);
         RetryPolicy.Decision decision = retries.afterFailure(category, attempt);
         if (decision == RetryPolicy.Decision.FAIL_RUN) {
           throw RunExecutor.unchecked(e);
         }
-        String message = LakeBatchException.findIn(e).map(Throwable::getMessage).orElse(LakeBatchErrors.rootMessage(e));
+        String message =
+            LakeBatchException.findIn(e)
+                .map(Throwable::getMessage)
+                .orElse(LakeBatchErrors.rootMessage(e));
         boolean retrying = decision == RetryPolicy.Decision.RETRY;
-        events.emit(new RunEvent.ChunkFailed(runId, chunk.index(), chunks, attempt, message, retrying,
-            decision == RetryPolicy.Decision.GIVE_UP_RUN_BUDGET_USED));
+        events.emit(
+            new RunEvent.ChunkFailed(
+                runId,
+                chunk.index(),
+                chunks,
+                attempt,
+                message,
+                retrying,
+                decision == RetryPolicy.Decision.GIVE_UP_RUN_BUDGET_USED));
         if (!retrying) {
           return new ChunkOutcome.Failed(chunk.index(), attempt, message);
         }

@@ -11,8 +11,12 @@ sealed interface ChunkOutcome {
     return false;
   }
 
-  /** Committed now, in its own Delta transaction (by this driver, or found committed by another one). */
-  record Committed(int chunk, long rowsIn, long rowsOut, long deadLetterRows, long tableVersion) implements ChunkOutcome {
+  /**
+   * Committed now, in its own Delta transaction (by this driver, or found committed by another
+   * one).
+   */
+  record Committed(int chunk, long rowsIn, long rowsOut, long deadLetterRows, long tableVersion)
+      implements ChunkOutcome {
     @Override
     public boolean done() {
       return true;

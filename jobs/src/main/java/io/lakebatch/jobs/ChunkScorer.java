@@ -19,7 +19,10 @@ import org.apache.spark.util.LongAccumulator;
  * uncommitted dead-letter files. Commits nothing ({@link ChunkCommitter} does).
  */
 final class ChunkScorer {
-  /** A scored chunk: its output files staged under the chunk's transaction id, and its dead-letter files. */
+  /**
+   * A scored chunk: its output files staged under the chunk's transaction id, and its dead-letter
+   * files.
+   */
   record ScoredChunk(Chunk chunk, DeltaChunkTable.StagedChunk output, DeadLetterFiles deadLetters) {
     ScoredChunk {
       requireNonNull(chunk, "chunk is null");
@@ -40,8 +43,14 @@ final class ChunkScorer {
    * @param scoredRows counts rows scored by the tasks (the heartbeat's progress within a chunk)
    * @param columnar read the input's columnar batches rather than rows
    */
-  ChunkScorer(SparkSession spark, PreparedRun prepared, DeltaChunkTable output, String deadLetterPath,
-      LongAccumulator scoredRows, FaultInjection faults, boolean columnar) {
+  ChunkScorer(
+      SparkSession spark,
+      PreparedRun prepared,
+      DeltaChunkTable output,
+      String deadLetterPath,
+      LongAccumulator scoredRows,
+      FaultInjection faults,
+      boolean columnar) {
     this.spark = requireNonNull(spark, "spark is null");
     this.prepared = requireNonNull(prepared, "prepared is null");
     this.output = requireNonNull(output, "output is null");
@@ -58,16 +67,26 @@ final class ChunkScorer {
   Optional<ScoredChunk> score(Chunk chunk) {
     InferenceConfig config = prepared.inference();
     String outputId = prepared.key().chunkAppId("output", chunk.index());
-    spark.sparkContext().setJobDescription("lakebatch " + prepared.runId() + " chunk " + chunk.index());
+    spark
+        .sparkContext()
+        .setJobDescription("lakebatch " + prepared.runId() + " chunk " + chunk.index());
     try {
-      DeadLetterFiles letters = DeadLetterFiles.prepare(spark, deadLetterPath, config, prepared.runId(), chunk.index());
-      BatchInferenceFunction function = new BatchInferenceFunction(config, scoredRows, faults, letters.sink());
+      DeadLetterFiles letters =
+          DeadLetterFiles.prepare(spark, deadLetterPath, config, prepared.runId(), chunk.index());
+      BatchInferenceFunction function =
+          new BatchInferenceFunction(config, scoredRows, faults, letters.sink());
       List<String> columns = List.of(config.inputSchema().fieldNames());
-      JavaRDD<InternalRow> scored = columnar
-          ? prepared.input().batches(chunk.tasks(), columns).mapPartitions(function.columnar())
-          : prepared.input().rows(chunk.tasks(), columns).mapPartitions(function);
-      return output.stage(spark.internalCreateDataFrame(scored.rdd(), config.outputSchema(), false), outputId, 1,
-              config.outputSchema(), false)
+      JavaRDD<InternalRow> scored =
+          columnar
+              ? prepared.input().batches(chunk.tasks(), columns).mapPartitions(function.columnar())
+              : prepared.input().rows(chunk.tasks(), columns).mapPartitions(function);
+      return output
+          .stage(
+              spark.internalCreateDataFrame(scored.rdd(), config.outputSchema(), false),
+              outputId,
+              1,
+              config.outputSchema(),
+              false)
           .map(staged -> new ScoredChunk(chunk, staged, letters));
     } finally {
       spark.sparkContext().setJobDescription(null);

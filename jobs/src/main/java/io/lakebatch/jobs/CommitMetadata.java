@@ -11,14 +11,29 @@ import java.util.Optional;
  * model and input produced a table version even without the catalog.
  */
 public record CommitMetadata(
-    String runId, String runKey, int chunk, String specHash, String model, String modelSha256, long inputVersion,
+    String runId,
+    String runKey,
+    int chunk,
+    String specHash,
+    String model,
+    String modelSha256,
+    long inputVersion,
     String splitsHash) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The metadata of chunk {@code chunk}'s commit; {@code -1}: an overwrite run's one commit of all chunks. */
+  /**
+   * The metadata of chunk {@code chunk}'s commit; {@code -1}: an overwrite run's one commit of all
+   * chunks.
+   */
   static CommitMetadata of(PreparedRun run, int chunk) {
-    return new CommitMetadata(run.runId(), run.key().value(), chunk, run.specHash(), run.modelLabel(),
-        run.inference().model().sha256(), run.input().version(),
+    return new CommitMetadata(
+        run.runId(),
+        run.key().value(),
+        chunk,
+        run.specHash(),
+        run.modelLabel(),
+        run.inference().model().sha256(),
+        run.input().version(),
         chunk < 0 ? "" : run.plan().chunks().get(chunk).splitsHash());
   }
 
@@ -46,10 +61,16 @@ public record CommitMetadata(
       if (!node.has("run")) {
         return Optional.empty();
       }
-      return Optional.of(new CommitMetadata(node.path("run").asText(), node.path("key").asText(),
-          node.path("chunk").asInt(-1), node.path("spec_hash").asText(""), node.path("model").asText(""),
-          node.path("model_sha256").asText(""), node.path("input_version").asLong(-1),
-          node.path("splits_sha256").asText("")));
+      return Optional.of(
+          new CommitMetadata(
+              node.path("run").asText(),
+              node.path("key").asText(),
+              node.path("chunk").asInt(-1),
+              node.path("spec_hash").asText(""),
+              node.path("model").asText(""),
+              node.path("model_sha256").asText(""),
+              node.path("input_version").asLong(-1),
+              node.path("splits_sha256").asText("")));
     } catch (IOException e) {
       return Optional.empty();
     }

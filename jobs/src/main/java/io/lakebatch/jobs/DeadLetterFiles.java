@@ -21,9 +21,10 @@ import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * The dead-letter files of one attempt at a chunk: the scoring tasks write their rejected rows as
- * Parquet files in the dead-letter table's folder (see {@link ParquetDeadLetterSink}) and report only
- * the files; this turns the reported files into the {@code AddFile} actions of the chunk's dead-letter
- * commit. The rows never pass through the driver, so their size is bounded by storage only.
+ * Parquet files in the dead-letter table's folder (see {@link ParquetDeadLetterSink}) and report
+ * only the files; this turns the reported files into the {@code AddFile} actions of the chunk's
+ * dead-letter commit. The rows never pass through the driver, so their size is bounded by storage
+ * only.
  */
 final class DeadLetterFiles {
   private final DeadLetterFileAccumulator reported;
@@ -34,21 +35,35 @@ final class DeadLetterFiles {
     this.sink = sink;
   }
 
-  /** Prepares Spark's Parquet writer for rows of {@code config.deadLetterSchema()} under {@code tablePath}. */
-  static DeadLetterFiles prepare(SparkSession spark, String tablePath, InferenceConfig config, String runId,
-      int chunk) {
+  /**
+   * Prepares Spark's Parquet writer for rows of {@code config.deadLetterSchema()} under {@code
+   * tablePath}.
+   */
+  static DeadLetterFiles prepare(
+      SparkSession spark, String tablePath, InferenceConfig config, String runId, int chunk) {
     StructType schema = config.deadLetterSchema();
     Configuration hadoopConf = spark.sessionState().newHadoopConf();
     try {
       Path root = new Path(tablePath);
       String qualifiedRoot = root.getFileSystem(hadoopConf).makeQualified(root).toString();
       Job job = Job.getInstance(hadoopConf);
-      OutputWriterFactory factory = new ParquetFileFormat().prepareWrite(spark, job,
-          ScalaInterop.immutableMap(Map.of()), schema);
+      OutputWriterFactory factory =
+          new ParquetFileFormat()
+              .prepareWrite(spark, job, ScalaInterop.immutableMap(Map.of()), schema);
       DeadLetterFileAccumulator reported = new DeadLetterFileAccumulator();
-      spark.sparkContext().register(reported, "lakebatch dead-letter files " + runId + " chunk " + chunk);
-      return new DeadLetterFiles(reported, new ParquetDeadLetterSink(factory,
-          new SerializableConfiguration(job.getConfiguration()), qualifiedRoot, schema, runId, chunk, reported));
+      spark
+          .sparkContext()
+          .register(reported, "lakebatch dead-letter files " + runId + " chunk " + chunk);
+      return new DeadLetterFiles(
+          reported,
+          new ParquetDeadLetterSink(
+              factory,
+              new SerializableConfiguration(job.getConfiguration()),
+              qualifiedRoot,
+              schema,
+              runId,
+              chunk,
+              reported));
     } catch (IOException e) {
       throw LakeBatchErrors.transientFailure("preparing dead-letter files under " + tablePath, e);
     }
@@ -70,8 +85,17 @@ final class DeadLetterFiles {
   }
 
   private static AddFile addFile(DeadLetterFile file) {
-    return new AddFile(file.path(), ScalaInterop.immutableMap(Map.of()), file.sizeBytes(), file.modificationTime(),
-        true, "{\"numRecords\":" + file.rows() + "}", null, null, ScalaInterop.none(), ScalaInterop.none(),
+    return new AddFile(
+        file.path(),
+        ScalaInterop.immutableMap(Map.of()),
+        file.sizeBytes(),
+        file.modificationTime(),
+        true,
+        "{\"numRecords\":" + file.rows() + "}",
+        null,
+        null,
+        ScalaInterop.none(),
+        ScalaInterop.none(),
         ScalaInterop.none());
   }
 }

@@ -32,10 +32,10 @@ import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
 
 /**
- * A Delta table written one chunk per transaction. Each chunk commit carries its own
- * {@code SetTransaction(appId, version)} in the same atomic commit as its files, so a chunk is
- * either fully in the table with its id or not at all; Delta itself refuses a second write with a
- * recorded id.
+ * A Delta table written one chunk per transaction. Each chunk commit carries its own {@code
+ * SetTransaction(appId, version)} in the same atomic commit as its files, so a chunk is either
+ * fully in the table with its id or not at all; Delta itself refuses a second write with a recorded
+ * id.
  */
 final class DeltaChunkTable {
   private final SparkSession spark;
@@ -61,7 +61,9 @@ final class DeltaChunkTable {
   /** The table's latest version, {@code -1} if there is no table yet. */
   long version() {
     DeltaLog log = log();
-    return log.tableExists() ? log.update(false, ScalaInterop.none(), ScalaInterop.none()).version() : -1;
+    return log.tableExists()
+        ? log.update(false, ScalaInterop.none(), ScalaInterop.none()).version()
+        : -1;
   }
 
   /** Transaction versions recorded in the table, by application id (empty if no table yet). */
@@ -90,7 +92,9 @@ final class DeltaChunkTable {
     return ScalaInterop.list(snapshot.setTransactions());
   }
 
-  /** The version recorded for {@code appId} in the transaction's snapshot, registered as read by it. */
+  /**
+   * The version recorded for {@code appId} in the transaction's snapshot, registered as read by it.
+   */
   private static long recordedVersion(OptimisticTransaction txn, String appId) {
     // What txn.txnVersion does, without its state reconstruction when the checksum knows the ids:
     // the read id makes a concurrent commit of the same id a conflict.
@@ -110,8 +114,15 @@ final class DeltaChunkTable {
     }
     StructType existing = spark.read().format("delta").load(path).schema();
     if (!existing.asNullable().equals(schema.asNullable())) {
-      throw LakeBatchErrors.invalidSpec(field, "table " + path + " exists with schema " + existing.simpleString()
-          + " but this job writes " + schema.simpleString() + "; write to a new path or use output.mode: overwrite");
+      throw LakeBatchErrors.invalidSpec(
+          field,
+          "table "
+              + path
+              + " exists with schema "
+              + existing.simpleString()
+              + " but this job writes "
+              + schema.simpleString()
+              + "; write to a new path or use output.mode: overwrite");
     }
   }
 
@@ -123,24 +134,41 @@ final class DeltaChunkTable {
    * exist yet, or, when {@code replace}, removes every file it has (and takes {@code schema}), as
    * {@code mode("overwrite")} would.
    */
-  Optional<StagedChunk> stage(Dataset<Row> rows, String appId, long txnVersion, StructType schema, boolean replace) {
+  Optional<StagedChunk> stage(
+      Dataset<Row> rows, String appId, long txnVersion, StructType schema, boolean replace) {
     OptimisticTransaction txn = log().startTransaction();
     if (recordedVersion(txn, appId) >= txnVersion) {
       return Optional.empty();
     }
     List<Action> actions = new ArrayList<>();
     if (txn.snapshot().version() < 0) {
-      txn.updateMetadataForNewTable(new Metadata(UUID.randomUUID().toString(), null, null,
-          new Format("parquet", ScalaInterop.immutableMap(Map.of())), schema.json(), ScalaInterop.seq(List.of()),
-          ScalaInterop.immutableMap(Map.of()), scala.Option.apply(System.currentTimeMillis())));
+      txn.updateMetadataForNewTable(
+          new Metadata(
+              UUID.randomUUID().toString(),
+              null,
+              null,
+              new Format("parquet", ScalaInterop.immutableMap(Map.of())),
+              schema.json(),
+              ScalaInterop.seq(List.of()),
+              ScalaInterop.immutableMap(Map.of()),
+              scala.Option.apply(System.currentTimeMillis())));
     } else if (replace) {
       for (AddFile existing : ScalaInterop.list(txn.filterFiles())) {
         actions.add(existing.remove());
       }
       Metadata current = txn.metadata();
       if (!current.schema().asNullable().equals(schema.asNullable())) {
-        txn.updateMetadata(current.copy(current.id(), current.name(), current.description(), current.format(),
-            schema.json(), current.partitionColumns(), current.configuration(), current.createdTime()), false);
+        txn.updateMetadata(
+            current.copy(
+                current.id(),
+                current.name(),
+                current.description(),
+                current.format(),
+                schema.json(),
+                current.partitionColumns(),
+                current.configuration(),
+                current.createdTime()),
+            false);
       }
     }
     OptimisticTransaction$.MODULE$.setActive(txn);
@@ -152,29 +180,43 @@ final class DeltaChunkTable {
           written += (Long) add.numLogicalRecords().get();
         }
       }
-      return Optional.of(new StagedChunk(txn, actions, appId, txnVersion, written,
-          replace ? SaveMode.Overwrite : SaveMode.Append));
+      return Optional.of(
+          new StagedChunk(
+              txn,
+              actions,
+              appId,
+              txnVersion,
+              written,
+              replace ? SaveMode.Overwrite : SaveMode.Append));
     } finally {
       OptimisticTransaction$.MODULE$.clearActive();
     }
   }
 
   /**
-   * Stages data files that Spark tasks already wrote into the table's folder (outside Delta) for one
-   * chunk commit, or returns empty when the table already records {@code appId}. As with
-   * {@link #stage}, the files join the table only through {@link #commit(StagedChunk, String)}, files
-   * never committed are garbage for {@code VACUUM}, and the commit creates the table with
-   * {@code schema} if it does not exist yet.
+   * Stages data files that Spark tasks already wrote into the table's folder (outside Delta) for
+   * one chunk commit, or returns empty when the table already records {@code appId}. As with {@link
+   * #stage}, the files join the table only through {@link #commit(StagedChunk, String)}, files
+   * never committed are garbage for {@code VACUUM}, and the commit creates the table with {@code
+   * schema} if it does not exist yet.
    */
-  Optional<StagedChunk> stageFiles(List<AddFile> files, String appId, long txnVersion, StructType schema) {
+  Optional<StagedChunk> stageFiles(
+      List<AddFile> files, String appId, long txnVersion, StructType schema) {
     OptimisticTransaction txn = log().startTransaction();
     if (recordedVersion(txn, appId) >= txnVersion) {
       return Optional.empty();
     }
     if (txn.snapshot().version() < 0) {
-      txn.updateMetadataForNewTable(new Metadata(UUID.randomUUID().toString(), null, null,
-          new Format("parquet", ScalaInterop.immutableMap(Map.of())), schema.json(), ScalaInterop.seq(List.of()),
-          ScalaInterop.immutableMap(Map.of()), scala.Option.apply(System.currentTimeMillis())));
+      txn.updateMetadataForNewTable(
+          new Metadata(
+              UUID.randomUUID().toString(),
+              null,
+              null,
+              new Format("parquet", ScalaInterop.immutableMap(Map.of())),
+              schema.json(),
+              ScalaInterop.seq(List.of()),
+              ScalaInterop.immutableMap(Map.of()),
+              scala.Option.apply(System.currentTimeMillis())));
     }
     long rows = 0;
     long bytes = 0;
@@ -184,9 +226,18 @@ final class DeltaChunkTable {
     }
     // writeFiles registers these for stage(); the commit's operation metrics are where history()
     // reads a chunk's rows from.
-    txn.registerSQLMetrics(spark, ScalaInterop.immutableMap(Map.of("numFiles", metric("numFiles", files.size()),
-        "numOutputBytes", metric("numOutputBytes", bytes), "numOutputRows", metric("numOutputRows", rows))));
-    return Optional.of(new StagedChunk(txn, List.<Action>copyOf(files), appId, txnVersion, rows, SaveMode.Append));
+    txn.registerSQLMetrics(
+        spark,
+        ScalaInterop.immutableMap(
+            Map.of(
+                "numFiles",
+                metric("numFiles", files.size()),
+                "numOutputBytes",
+                metric("numOutputBytes", bytes),
+                "numOutputRows",
+                metric("numOutputRows", rows))));
+    return Optional.of(
+        new StagedChunk(txn, List.<Action>copyOf(files), appId, txnVersion, rows, SaveMode.Append));
   }
 
   private SQLMetric metric(String name, long value) {
@@ -201,10 +252,20 @@ final class DeltaChunkTable {
    */
   Optional<ChunkCommit> commit(StagedChunk staged, String userMetadata) {
     List<Action> actions = new ArrayList<>(staged.actions());
-    actions.add(new SetTransaction(staged.appId(), staged.txnVersion(), scala.Option.apply(System.currentTimeMillis())));
+    actions.add(
+        new SetTransaction(
+            staged.appId(), staged.txnVersion(), scala.Option.apply(System.currentTimeMillis())));
     try {
-      long version = staged.txn().commit(ScalaInterop.seq(actions), new DeltaOperations.Write(staged.mode(),
-          ScalaInterop.none(), ScalaInterop.none(), scala.Option.apply(userMetadata)));
+      long version =
+          staged
+              .txn()
+              .commit(
+                  ScalaInterop.seq(actions),
+                  new DeltaOperations.Write(
+                      staged.mode(),
+                      ScalaInterop.none(),
+                      ScalaInterop.none(),
+                      scala.Option.apply(userMetadata)));
       return Optional.of(new ChunkCommit(version, staged.rows()));
     } catch (ConcurrentTransactionException e) {
       return Optional.empty();
@@ -219,29 +280,56 @@ final class DeltaChunkTable {
    * @param expectedVersion the table version run {@code runId} started from; another version fails
    *     as a conflict, since the replacement would drop changes the run never saw
    */
-  Optional<ChunkCommit> replace(String runId, List<Action> adds, String appId, long expectedVersion,
-      StructType schema, String userMetadata) {
+  Optional<ChunkCommit> replace(
+      String runId,
+      List<Action> adds,
+      String appId,
+      long expectedVersion,
+      StructType schema,
+      String userMetadata) {
     OptimisticTransaction txn = log().startTransaction();
     if (recordedVersion(txn, appId) >= 1) {
       return Optional.empty();
     }
     if (txn.snapshot().version() != expectedVersion) {
-      throw LakeBatchErrors.outputChanged(runId, path, "the table is at version " + txn.snapshot().version()
-          + ", not " + expectedVersion + " as when the run started");
+      throw LakeBatchErrors.outputChanged(
+          runId,
+          path,
+          "the table is at version "
+              + txn.snapshot().version()
+              + ", not "
+              + expectedVersion
+              + " as when the run started");
     }
     List<Action> actions = new ArrayList<>();
     if (txn.snapshot().version() < 0) {
-      txn.updateMetadataForNewTable(new Metadata(UUID.randomUUID().toString(), null, null,
-          new Format("parquet", ScalaInterop.immutableMap(Map.of())), schema.json(), ScalaInterop.seq(List.of()),
-          ScalaInterop.immutableMap(Map.of()), scala.Option.apply(System.currentTimeMillis())));
+      txn.updateMetadataForNewTable(
+          new Metadata(
+              UUID.randomUUID().toString(),
+              null,
+              null,
+              new Format("parquet", ScalaInterop.immutableMap(Map.of())),
+              schema.json(),
+              ScalaInterop.seq(List.of()),
+              ScalaInterop.immutableMap(Map.of()),
+              scala.Option.apply(System.currentTimeMillis())));
     } else {
       for (AddFile existing : ScalaInterop.list(txn.filterFiles())) {
         actions.add(existing.remove());
       }
       Metadata current = txn.metadata();
       if (!current.schema().asNullable().equals(schema.asNullable())) {
-        txn.updateMetadata(current.copy(current.id(), current.name(), current.description(), current.format(),
-            schema.json(), current.partitionColumns(), current.configuration(), current.createdTime()), false);
+        txn.updateMetadata(
+            current.copy(
+                current.id(),
+                current.name(),
+                current.description(),
+                current.format(),
+                schema.json(),
+                current.partitionColumns(),
+                current.configuration(),
+                current.createdTime()),
+            false);
       }
     }
     actions.addAll(adds);
@@ -255,26 +343,34 @@ final class DeltaChunkTable {
   }
 
   /** Data files written for one chunk, waiting for their commit. */
-  record StagedChunk(OptimisticTransaction txn, List<Action> actions, String appId, long txnVersion, long rows,
+  record StagedChunk(
+      OptimisticTransaction txn,
+      List<Action> actions,
+      String appId,
+      long txnVersion,
+      long rows,
       SaveMode mode) {}
 
   /** The commit that recorded {@code appId}, searching from version {@code from}. */
   Optional<ChunkCommit> findCommit(String appId, long from) {
-    return history(from).stream().filter(c -> c.appIds().contains(appId)).findFirst()
+    return history(from).stream()
+        .filter(c -> c.appIds().contains(appId))
+        .findFirst()
         .map(c -> new ChunkCommit(c.version(), c.rows()));
   }
 
   /**
    * The table versions that recorded an application id starting with {@code appIdPrefix}, by the
-   * id's suffix (the chunk index), read from the Delta log. Versions already cleaned up from the log
-   * are not seen.
+   * id's suffix (the chunk index), read from the Delta log. Versions already cleaned up from the
+   * log are not seen.
    */
   Map<Integer, ChunkCommit> chunkCommits(String appIdPrefix) {
     Map<Integer, ChunkCommit> commits = new HashMap<>();
     for (TableCommit commit : history(0)) {
       for (String appId : commit.appIds()) {
         if (appId.startsWith(appIdPrefix)) {
-          commits.put(Integer.parseInt(appId.substring(appIdPrefix.length())),
+          commits.put(
+              Integer.parseInt(appId.substring(appIdPrefix.length())),
               new ChunkCommit(commit.version(), commit.rows()));
         }
       }
@@ -289,7 +385,8 @@ final class DeltaChunkTable {
       return List.of();
     }
     List<TableCommit> commits = new ArrayList<>();
-    scala.collection.Iterator<Tuple2<Object, scala.collection.Seq<Action>>> changes = log.getChanges(from, false);
+    scala.collection.Iterator<Tuple2<Object, scala.collection.Seq<Action>>> changes =
+        log.getChanges(from, false);
     while (changes.hasNext()) {
       Tuple2<Object, scala.collection.Seq<Action>> change = changes.next();
       List<String> appIds = new ArrayList<>();
@@ -313,8 +410,9 @@ final class DeltaChunkTable {
           }
         }
       }
-      commits.add(new TableCommit((Long) change._1(), timestamp, operation, userMetadata, rows, appIds,
-          removedData));
+      commits.add(
+          new TableCommit(
+              (Long) change._1(), timestamp, operation, userMetadata, rows, appIds, removedData));
     }
     return commits;
   }
@@ -323,7 +421,16 @@ final class DeltaChunkTable {
   record ChunkCommit(long version, long rows) {}
 
   /** One commit of the table as its log records it. */
-  /** @param removedData files this commit removed as a data change (an overwrite, a delete; not OPTIMIZE) */
-  record TableCommit(long version, long timestampMillis, String operation, String userMetadata, long rows,
-      List<String> appIds, long removedData) {}
+  /**
+   * @param removedData files this commit removed as a data change (an overwrite, a delete; not
+   *     OPTIMIZE)
+   */
+  record TableCommit(
+      long version,
+      long timestampMillis,
+      String operation,
+      String userMetadata,
+      long rows,
+      List<String> appIds,
+      long removedData) {}
 }

@@ -13,10 +13,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tells the run store every few seconds that the driver is alive and how many rows of the current
- * chunk are scored (from the tasks finished so far), so {@code lakebatch status} moves between chunk
- * commits. It runs from the moment the driver takes the run, so a long planning phase does not look
- * like a dead driver. When the store refuses a beat because another driver took the run over
- * (fenced), the heartbeat stops and {@link #throwIfFenced()} makes the driver stop at its next check.
+ * chunk are scored (from the tasks finished so far), so {@code lakebatch status} moves between
+ * chunk commits. It runs from the moment the driver takes the run, so a long planning phase does
+ * not look like a dead driver. When the store refuses a beat because another driver took the run
+ * over (fenced), the heartbeat stops and {@link #throwIfFenced()} makes the driver stop at its next
+ * check.
  */
 final class Heartbeat implements AutoCloseable {
   static final long INTERVAL_MILLIS = 2_000;
@@ -36,20 +37,26 @@ final class Heartbeat implements AutoCloseable {
     this.lease = lease;
     this.runId = lease.runId();
     this.scoredRows = scoredRows;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(() -> {
-        try (RunLog.Tag ignored = RunLog.tag(runId)) {
-          r.run();
-        }
-      }, "lakebatch-heartbeat-" + runId);
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread =
+                  new Thread(
+                      () -> {
+                        try (RunLog.Tag ignored = RunLog.tag(runId)) {
+                          r.run();
+                        }
+                      },
+                      "lakebatch-heartbeat-" + runId);
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   static Heartbeat start(RunStore runs, RunLease lease, LongAccumulator scoredRows) {
     Heartbeat heartbeat = new Heartbeat(runs, lease, scoredRows);
-    heartbeat.timer.scheduleWithFixedDelay(heartbeat::beat, INTERVAL_MILLIS, INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    heartbeat.timer.scheduleWithFixedDelay(
+        heartbeat::beat, INTERVAL_MILLIS, INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     return heartbeat;
   }
 

@@ -1,25 +1,25 @@
 package io.lakebatch.jobs;
 
-import java.util.Optional;
-import io.lakebatch.catalog.config.LakeBatchSettings;
 import static java.util.Objects.requireNonNull;
 
 import io.lakebatch.api.RunListener;
 import io.lakebatch.api.RunStart;
 import io.lakebatch.api.RunSummary;
+import io.lakebatch.catalog.config.LakeBatchSettings;
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.catalog.store.RunOwner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Runs a job spec chunk by chunk, in the calling thread: {@link RunPreparer} plans it on the driver,
- * {@link RunExecutor} scores each chunk ({@link ChunkScorer}), commits it to Delta in one idempotent
- * transaction ({@link ChunkCommitter}) and skips what an earlier attempt committed
+ * Runs a job spec chunk by chunk, in the calling thread: {@link RunPreparer} plans it on the
+ * driver, {@link RunExecutor} scores each chunk ({@link ChunkScorer}), commits it to Delta in one
+ * idempotent transaction ({@link ChunkCommitter}) and skips what an earlier attempt committed
  * ({@link LedgerReconciler}). Internal: applications use {@link io.lakebatch.api.LakeBatch}, which
  * runs this on a thread of the run's own.
  *
@@ -27,12 +27,13 @@ import org.apache.spark.sql.SparkSession;
  * scored rows to the output second, each under the chunk's own transaction id. The output commit
  * therefore marks a chunk done; a crash between the two commits reruns the chunk, and Delta skips
  * the dead-letter write whose id is already recorded. Nothing here prints: progress, notes and the
- * end are {@link io.lakebatch.api.RunEvent}s to the listeners (and, through the logging listener, to
- * the run's driver log).
+ * end are {@link io.lakebatch.api.RunEvent}s to the listeners (and, through the logging listener,
+ * to the run's driver log).
  */
 public final class InferenceJob {
   /** Spark conf that turns the columnar read path off ({@code false}), e.g. to compare the two. */
   public static final String COLUMNAR_CONF = LakeBatchSettings.READ_COLUMNAR.key();
+
   /**
    * Spark conf: how long a driver may go without a heartbeat (database clock) before another driver
    * may take its run over; a Spark time string, default 60s.
@@ -50,7 +51,8 @@ public final class InferenceJob {
    * @param runFolders where each run's folder (its driver log) is created: {@code <home>/runs}
    * @param listeners told of every event of the runs this job prepares and runs, in this order
    */
-  public InferenceJob(SparkSession spark, Catalog catalog, Path runFolders, List<RunListener> listeners) {
+  public InferenceJob(
+      SparkSession spark, Catalog catalog, Path runFolders, List<RunListener> listeners) {
     this.spark = requireNonNull(spark, "spark is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.runFolders = requireNonNull(runFolders, "runFolders is null");
@@ -73,10 +75,10 @@ public final class InferenceJob {
    * the registered one.
    *
    * <p>With {@link RunStart#RESUME_UNFINISHED}, when the job (same name, output, model, mapping —
-   * see {@link io.lakebatch.catalog.spec.RunIdentity}) has an unfinished run, that run is resumed: its
-   * input is opened as the run pinned it (Delta version and files) and its plan is the one stored at
-   * its first attempt. If the pinned input can no longer be read as it was, this fails naming the
-   * version or file; it never re-plans silently. Otherwise the input is pinned now, at
+   * see {@link io.lakebatch.catalog.spec.RunIdentity}) has an unfinished run, that run is resumed:
+   * its input is opened as the run pinned it (Delta version and files) and its plan is the one
+   * stored at its first attempt. If the pinned input can no longer be read as it was, this fails
+   * naming the version or file; it never re-plans silently. Otherwise the input is pinned now, at
    * {@code input.version} or its latest.
    */
   public PreparedRun prepare(JobSpec spec, RunStart start) {
@@ -88,9 +90,9 @@ public final class InferenceJob {
 
   /**
    * Runs every chunk not yet committed and returns the summary. The run is registered in the run
-   * store (or found there, for a rerun), taken by this process, and its ledger is made to agree with
-   * the output table's Delta log before the first chunk; its driver log goes to
-   * {@code <home>/runs/<run>/driver.log}.
+   * store (or found there, for a rerun), taken by this process, and its ledger is made to agree
+   * with the output table's Delta log before the first chunk; its driver log goes to {@code
+   * <home>/runs/<run>/driver.log}.
    */
   public RunSummary run(PreparedRun prepared) {
     return run(prepared, () -> false);
@@ -101,13 +103,17 @@ public final class InferenceJob {
    * says so (as when {@code lakebatch cancel} flags the run in the store).
    */
   public RunSummary run(PreparedRun prepared, BooleanSupplier cancelled) {
-    return new RunExecutor(spark, catalog, runFolders, events, owner).run(prepared, requireNonNull(cancelled,
-        "cancelled is null"));
+    return new RunExecutor(spark, catalog, runFolders, events, owner)
+        .run(prepared, requireNonNull(cancelled, "cancelled is null"));
   }
 
-  /** How long a driver may go without a heartbeat before another may take its run ({@link #LIVENESS_TIMEOUT_CONF}). */
+  /**
+   * How long a driver may go without a heartbeat before another may take its run ({@link
+   * #LIVENESS_TIMEOUT_CONF}).
+   */
   public static Duration livenessTimeout(SparkSession spark) {
-    return LakeBatchSettings.LIVENESS_TIMEOUT.valueFrom(key -> Optional.ofNullable(spark.conf().get(key, null)));
+    return LakeBatchSettings.LIVENESS_TIMEOUT.valueFrom(
+        key -> Optional.ofNullable(spark.conf().get(key, null)));
   }
 
   /** This job with {@code more} listeners after its own. */

@@ -17,10 +17,10 @@ import org.apache.spark.sql.delta.actions.AddFile;
 
 /**
  * An {@code overwrite} run's way to the output: each chunk's files are written into the output
- * table's folder but not committed; their {@code AddFile} actions are kept in the catalog (fenced by
- * the driver's lease). When every chunk is staged, one Delta commit removes the table's files and
- * adds all of the run's, with the run's own transaction id: readers see the old table or the new
- * one, never a mix, and a PARTIAL or cancelled run leaves the old table untouched.
+ * table's folder but not committed; their {@code AddFile} actions are kept in the catalog (fenced
+ * by the driver's lease). When every chunk is staged, one Delta commit removes the table's files
+ * and adds all of the run's, with the run's own transaction id: readers see the old table or the
+ * new one, never a mix, and a PARTIAL or cancelled run leaves the old table untouched.
  *
  * <p>The run records the output's version when it first started; if another writer changed the
  * table since, the run refuses to publish over it (its staged rows would silently replace rows it
@@ -34,8 +34,13 @@ final class OverwritePublication {
   private final RunStore runs;
   private final RunLease lease;
 
-  OverwritePublication(SparkSession spark, PreparedRun prepared, DeltaChunkTable output, PinnedInputs pins,
-      RunStore runs, RunLease lease) {
+  OverwritePublication(
+      SparkSession spark,
+      PreparedRun prepared,
+      DeltaChunkTable output,
+      PinnedInputs pins,
+      RunStore runs,
+      RunLease lease) {
     this.spark = spark;
     this.prepared = prepared;
     this.output = output;
@@ -58,8 +63,14 @@ final class OverwritePublication {
     long base = pins.find(prepared.runId()).orElseThrow().outputBaseVersion();
     long now = output.version();
     if (now != base) {
-      throw LakeBatchErrors.outputChanged(prepared.runId(), output.path(), "the table was at version " + base
-          + " when this overwrite run started and is at version " + now + " now: another writer changed it");
+      throw LakeBatchErrors.outputChanged(
+          prepared.runId(),
+          output.path(),
+          "the table was at version "
+              + base
+              + " when this overwrite run started and is at version "
+              + now
+              + " now: another writer changed it");
     }
   }
 
@@ -96,17 +107,22 @@ final class OverwritePublication {
       }
       return true;
     } catch (IOException e) {
-      throw LakeBatchErrors.transientFailure("checking the staged files of chunk " + chunk.chunk(), e);
+      throw LakeBatchErrors.transientFailure(
+          "checking the staged files of chunk " + chunk.chunk(), e);
     }
   }
 
-  /** Keeps a chunk's written files for the publication; a driver that lost the run keeps nothing. */
+  /**
+   * Keeps a chunk's written files for the publication; a driver that lost the run keeps nothing.
+   */
   void stage(int chunk, DeltaChunkTable.StagedChunk files, long deadLetterRows) {
-    PinnedInputs.StagedChunk staged = new PinnedInputs.StagedChunk(chunk, files.rows(), deadLetterRows,
-        DeltaActionsJson.write(files.actions()));
+    PinnedInputs.StagedChunk staged =
+        new PinnedInputs.StagedChunk(
+            chunk, files.rows(), deadLetterRows, DeltaActionsJson.write(files.actions()));
     if (!pins.stage(prepared.runId(), lease.epoch(), staged)) {
       runs.checkLease(lease);
-      throw LakeBatchErrors.internal("chunk " + chunk + " of run " + prepared.runId() + " could not be staged", null);
+      throw LakeBatchErrors.internal(
+          "chunk " + chunk + " of run " + prepared.runId() + " could not be staged", null);
     }
   }
 
@@ -118,9 +134,25 @@ final class OverwritePublication {
     }
     runs.checkLease(lease);
     long base = pins.find(prepared.runId()).orElseThrow().outputBaseVersion();
-    return output.replace(prepared.runId(), adds, appId(), base, prepared.inference().outputSchema(), userMetadata)
+    return output
+        .replace(
+            prepared.runId(),
+            adds,
+            appId(),
+            base,
+            prepared.inference().outputSchema(),
+            userMetadata)
         .map(DeltaChunkTable.ChunkCommit::version)
-        .orElseGet(() -> output.findCommit(appId(), 0).orElseThrow(() -> LakeBatchErrors.outputChanged(
-            prepared.runId(), output.path(), "the table moved while the run published")).version());
+        .orElseGet(
+            () ->
+                output
+                    .findCommit(appId(), 0)
+                    .orElseThrow(
+                        () ->
+                            LakeBatchErrors.outputChanged(
+                                prepared.runId(),
+                                output.path(),
+                                "the table moved while the run published"))
+                    .version());
   }
 }

@@ -27,10 +27,14 @@ final class ReadFailures {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     boolean io = false;
     for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
-      if (t instanceof FileNotFoundException || t instanceof EOFException
+      if (t instanceof FileNotFoundException
+          || t instanceof EOFException
           || t.getClass().getName().equals("org.apache.parquet.io.ParquetDecodingException")
           || t.getClass().getName().equals("org.apache.hadoop.fs.ChecksumException")
-          || t.getClass().getName().equals("org.apache.spark.sql.execution.datasources.SchemaColumnConvertNotSupportedException")
+          || t.getClass()
+              .getName()
+              .equals(
+                  "org.apache.spark.sql.execution.datasources.SchemaColumnConvertNotSupportedException")
           || (t.getMessage() != null && t.getMessage().contains("is not a Parquet file"))) {
         return true;
       }

@@ -13,8 +13,8 @@ import java.util.random.RandomGenerator;
 /**
  * When a failed chunk attempt is tried again: transient errors only, within the chunk's attempts
  * ({@code retries.chunk} + 1) and the run's budget of retries ({@code retries.job}, shared by all
- * chunks of one run attempt), after an exponential backoff with jitter. User and internal errors fail
- * the run; other errors (data, conflict, an unavailable catalog) fail the chunk at once.
+ * chunks of one run attempt), after an exponential backoff with jitter. User and internal errors
+ * fail the run; other errors (data, conflict, an unavailable catalog) fail the chunk at once.
  *
  * <p>One instance per run attempt (it holds the run's budget); safe to share between threads.
  */
@@ -38,7 +38,10 @@ final class RetryPolicy {
     RETRY,
     /** Record the chunk as failed; the run goes on with the next chunk. */
     GIVE_UP,
-    /** As {@link #GIVE_UP}, for a transient error the chunk had attempts left for, but the run's budget was used up. */
+    /**
+     * As {@link #GIVE_UP}, for a transient error the chunk had attempts left for, but the run's
+     * budget was used up.
+     */
     GIVE_UP_RUN_BUDGET_USED
   }
 
@@ -49,7 +52,8 @@ final class RetryPolicy {
 
   RetryPolicy(int attemptsPerChunk, int runRetries, Sleeper sleeper, RandomGenerator random) {
     if (attemptsPerChunk < 1) {
-      throw new IllegalArgumentException("attemptsPerChunk must be at least 1: " + attemptsPerChunk);
+      throw new IllegalArgumentException(
+          "attemptsPerChunk must be at least 1: " + attemptsPerChunk);
     }
     if (runRetries < 0) {
       throw new IllegalArgumentException("runRetries must not be negative: " + runRetries);
@@ -62,7 +66,8 @@ final class RetryPolicy {
 
   /** The policy of a spec's {@code execution.retries}, sleeping for real. */
   static RetryPolicy of(RetrySpec retries) {
-    return new RetryPolicy(retries.chunk() + 1, retries.job(), Sleeper.THREAD, ThreadLocalRandom.current());
+    return new RetryPolicy(
+        retries.chunk() + 1, retries.job(), Sleeper.THREAD, ThreadLocalRandom.current());
   }
 
   /**
@@ -87,15 +92,17 @@ final class RetryPolicy {
   }
 
   /**
-   * The wait before attempt {@code failedAttempt + 1}: a cap doubling from {@link #FIRST_BACKOFF} per
-   * attempt up to {@link #MAX_BACKOFF}, and a uniform draw from its upper half (so chunks failing
-   * together do not retry together).
+   * The wait before attempt {@code failedAttempt + 1}: a cap doubling from {@link #FIRST_BACKOFF}
+   * per attempt up to {@link #MAX_BACKOFF}, and a uniform draw from its upper half (so chunks
+   * failing together do not retry together).
    */
   Duration backoff(int failedAttempt) {
     if (failedAttempt < 1) {
       throw new IllegalArgumentException("failedAttempt counts from 1: " + failedAttempt);
     }
-    long cap = Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(failedAttempt - 1, 5));
+    long cap =
+        Math.min(
+            MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(failedAttempt - 1, 5));
     return Duration.ofMillis(random.nextLong(cap / 2, cap + 1));
   }
 

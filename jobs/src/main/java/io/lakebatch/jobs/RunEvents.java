@@ -40,8 +40,13 @@ final class RunEvents {
       try {
         listener.on(event);
       } catch (RuntimeException e) {
-        LOG.warn("run {}: listener {} failed on {}: {}", event.runId(), listener.getClass().getName(),
-            event.getClass().getSimpleName(), e.toString(), e);
+        LOG.warn(
+            "run {}: listener {} failed on {}: {}",
+            event.runId(),
+            listener.getClass().getName(),
+            event.getClass().getSimpleName(),
+            e.toString(),
+            e);
       }
     }
   }

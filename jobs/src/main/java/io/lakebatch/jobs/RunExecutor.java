@@ -1,11 +1,10 @@
 package io.lakebatch.jobs;
 
-import io.lakebatch.catalog.config.LakeBatchSettings;
 import static java.util.Objects.requireNonNull;
 
 import io.lakebatch.api.RunEvent;
 import io.lakebatch.api.RunSummary;
-import io.lakebatch.catalog.error.ErrorCategory;
+import io.lakebatch.catalog.config.LakeBatchSettings;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.error.LakeBatchException;
 import io.lakebatch.catalog.spec.JobSpec;
@@ -53,7 +52,8 @@ final class RunExecutor {
   private final RunEvents events;
   private final RunOwner owner;
 
-  RunExecutor(SparkSession spark, Catalog catalog, Path runFolders, RunEvents events, RunOwner owner) {
+  RunExecutor(
+      SparkSession spark, Catalog catalog, Path runFolders, RunEvents events, RunOwner owner) {
     this.spark = requireNonNull(spark, "spark is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.runFolders = requireNonNull(runFolders, "runFolders is null");
@@ -62,8 +62,8 @@ final class RunExecutor {
   }
 
   /**
-   * Runs every chunk not yet committed and returns the summary; its driver log goes to
-   * {@code <runFolders>/<run>/driver.log}.
+   * Runs every chunk not yet committed and returns the summary; its driver log goes to {@code
+   * <runFolders>/<run>/driver.log}.
    *
    * @param cancelled checked at each chunk boundary beside the run store's cancel flag
    */
@@ -79,22 +79,34 @@ final class RunExecutor {
         throw LakeBatchErrors.internal("cannot create run folder " + logFile.getParent(), e);
       }
       try (RunLog log = RunLog.open(logFile, runId)) {
-        RunLease lease = runs.take(runId, owner, InferenceJob.livenessTimeout(spark), TakeBarrier.fromConf(spark.conf()::getOption));
-        LongAccumulator scoredRows = spark.sparkContext().longAccumulator("lakebatch scored rows " + runId);
+        RunLease lease =
+            runs.take(
+                runId,
+                owner,
+                InferenceJob.livenessTimeout(spark),
+                TakeBarrier.fromConf(spark.conf()::getOption));
+        LongAccumulator scoredRows =
+            spark.sparkContext().longAccumulator("lakebatch scored rows " + runId);
         try (Heartbeat heartbeat = Heartbeat.start(runs, lease, scoredRows)) {
           try {
             runs.setLogPath(lease, logFile.toString());
-            catalog.pinnedInputs().save(prepared.pinnedInput(
-                new DeltaChunkTable(spark, prepared.spec().output().path()).version()));
+            catalog
+                .pinnedInputs()
+                .save(
+                    prepared.pinnedInput(
+                        new DeltaChunkTable(spark, prepared.spec().output().path()).version()));
             RunSummary summary = runChunks(prepared, runs, lease, heartbeat, scoredRows, cancelled);
             LOG.info("run {} ended {}:\n{}", runId, summary.state(), summary.render());
             events.emit(new RunEvent.RunEnded(runId, Optional.of(summary), Optional.empty()));
             return summary;
-          } catch (Exception e) {  // Spark throws undeclared checked exceptions (SparkException)
-            String message = LakeBatchException.findIn(e).map(Throwable::getMessage)
-                .orElse(LakeBatchErrors.rootMessage(e));
+          } catch (Exception e) { // Spark throws undeclared checked exceptions (SparkException)
+            String message =
+                LakeBatchException.findIn(e)
+                    .map(Throwable::getMessage)
+                    .orElse(LakeBatchErrors.rootMessage(e));
             LOG.error("run {} failed: {}", runId, message, e);
-            endFailed(runs, lease, message);  // refused by the store if another driver took the run over
+            endFailed(
+                runs, lease, message); // refused by the store if another driver took the run over
             RuntimeException error = unchecked(e);
             events.emit(new RunEvent.RunEnded(runId, Optional.empty(), Optional.of(error)));
             throw error;
@@ -111,12 +123,20 @@ final class RunExecutor {
         runs.transition(lease, RunState.FAILED, message);
       }
     } catch (RuntimeException stored) {
-      LOG.warn("run {} failed and its state could not be stored: {}", lease.runId(), stored.getMessage());
+      LOG.warn(
+          "run {} failed and its state could not be stored: {}",
+          lease.runId(),
+          stored.getMessage());
     }
   }
 
-  private RunSummary runChunks(PreparedRun prepared, RunStore runs, RunLease lease, Heartbeat heartbeat,
-      LongAccumulator scoredRows, BooleanSupplier cancelled) {
+  private RunSummary runChunks(
+      PreparedRun prepared,
+      RunStore runs,
+      RunLease lease,
+      Heartbeat heartbeat,
+      LongAccumulator scoredRows,
+      BooleanSupplier cancelled) {
     long start = System.nanoTime();
     JobSpec spec = prepared.spec();
     InferencePlan plan = prepared.plan();
@@ -128,9 +148,12 @@ final class RunExecutor {
     LedgerReconciler ledger = new LedgerReconciler(prepared, runs, lease);
 
     Map<String, Long> outputTxns = output.transactions();
-    Optional<OverwritePublication> publication = spec.output().mode() == WriteMode.OVERWRITE
-        ? Optional.of(new OverwritePublication(spark, prepared, output, catalog.pinnedInputs(), runs, lease))
-        : Optional.empty();
+    Optional<OverwritePublication> publication =
+        spec.output().mode() == WriteMode.OVERWRITE
+            ? Optional.of(
+                new OverwritePublication(
+                    spark, prepared, output, catalog.pinnedInputs(), runs, lease))
+            : Optional.empty();
     boolean published = publication.map(p -> p.published(outputTxns)).orElse(false);
     Map<Integer, PinnedInputs.StagedChunk> staged = new TreeMap<>();
     List<Integer> done;
@@ -139,38 +162,81 @@ final class RunExecutor {
         publication.get().checkOutputUnchanged();
       }
       staged.putAll(publication.get().stagedChunks());
-      done = plan.chunks().stream().map(Chunk::index).filter(c -> published || staged.containsKey(c)).toList();
+      done =
+          plan.chunks().stream()
+              .map(Chunk::index)
+              .filter(c -> published || staged.containsKey(c))
+              .toList();
     } else {
-      done = plan.chunks().stream().map(Chunk::index)
-          .filter(c -> outputTxns.containsKey(key.chunkAppId("output", c))).toList();
+      done =
+          plan.chunks().stream()
+              .map(Chunk::index)
+              .filter(c -> outputTxns.containsKey(key.chunkAppId("output", c)))
+              .toList();
       output.checkAppendable(config.outputSchema(), "output.path");
     }
     deadLetter.checkAppendable(config.deadLetterSchema(), "output.dead-letter");
     if (!done.isEmpty() && publication.isEmpty()) {
       ledger.checkCommittedSplits(output);
     }
-    int rebuilt = publication.isPresent()
-        ? ledger.reconcileStaged(staged, published ? output.findCommit(publication.get().appId(), 0)
-            .map(DeltaChunkTable.ChunkCommit::version).orElse(-1L) : -1L)
-        : ledger.reconcile(output, deadLetter, outputTxns);
-    BadRowBudget badRowBudget = BadRowBudget.of(spec.execution().maxBadRowFraction(), deadLetter.path(),
-        runs.chunks(runId));
+    int rebuilt =
+        publication.isPresent()
+            ? ledger.reconcileStaged(
+                staged,
+                published
+                    ? output
+                        .findCommit(publication.get().appId(), 0)
+                        .map(DeltaChunkTable.ChunkCommit::version)
+                        .orElse(-1L)
+                    : -1L)
+            : ledger.reconcile(output, deadLetter, outputTxns);
+    BadRowBudget badRowBudget =
+        BadRowBudget.of(
+            spec.execution().maxBadRowFraction(), deadLetter.path(), runs.chunks(runId));
     badRowBudget.check();
 
-    events.emit(new RunEvent.RunPlanned(runId, plan.chunks().size(), plan.totalRows(),
-        spec.input().format().specName() + " " + spec.input().path()
-            + (prepared.input().version() >= 0 ? " @ version " + prepared.input().version() : ""),
-        spec.output().path(), prepared.modelLabel(), config.model().sha256(),
-        runs.get(runId).logPath().orElse("-"), done.size(), rebuilt));
+    events.emit(
+        new RunEvent.RunPlanned(
+            runId,
+            plan.chunks().size(),
+            plan.totalRows(),
+            spec.input().format().specName()
+                + " "
+                + spec.input().path()
+                + (prepared.input().version() >= 0
+                    ? " @ version " + prepared.input().version()
+                    : ""),
+            spec.output().path(),
+            prepared.modelLabel(),
+            config.model().sha256(),
+            runs.get(runId).logPath().orElse("-"),
+            done.size(),
+            rebuilt));
     runs.transition(lease, RunState.RUNNING, null);
 
-    ChunkScorer scorer = new ChunkScorer(spark, prepared, output, deadLetter.path(), scoredRows,
-        FaultInjection.fromConf(k -> Optional.ofNullable(spark.conf().get(k, null))),
-        prepared.columnar() && LakeBatchSettings.READ_COLUMNAR.valueFrom(conf -> Optional.ofNullable(spark.conf().get(conf, null))));
-    ChunkCommitter committer = new ChunkCommitter(prepared, runs, lease, catalog.pinnedInputs(), output, deadLetter,
-        publication);
-    ChunkAttempts attempts = new ChunkAttempts(prepared, runs, lease, scorer, committer,
-        RetryPolicy.of(spec.execution().retries()), events);
+    ChunkScorer scorer =
+        new ChunkScorer(
+            spark,
+            prepared,
+            output,
+            deadLetter.path(),
+            scoredRows,
+            FaultInjection.fromConf(k -> Optional.ofNullable(spark.conf().get(k, null))),
+            prepared.columnar()
+                && LakeBatchSettings.READ_COLUMNAR.valueFrom(
+                    conf -> Optional.ofNullable(spark.conf().get(conf, null))));
+    ChunkCommitter committer =
+        new ChunkCommitter(
+            prepared, runs, lease, catalog.pinnedInputs(), output, deadLetter, publication);
+    ChunkAttempts attempts =
+        new ChunkAttempts(
+            prepared,
+            runs,
+            lease,
+            scorer,
+            committer,
+            RetryPolicy.of(spec.execution().retries()),
+            events);
     List<ChunkOutcome> outcomes = new ArrayList<>();
     for (Chunk chunk : plan.chunks()) {
       if (done.contains(chunk.index())) {
@@ -179,8 +245,12 @@ final class RunExecutor {
       }
       heartbeat.throwIfFenced();
       if (cancelled.getAsBoolean() || runs.get(runId).cancelRequested()) {
-        events.emit(new RunEvent.RunNote(runId, RunEvent.NoteKind.CANCEL,
-            String.format("run %s: cancel requested; stopping before chunk %d", runId, chunk.index())));
+        events.emit(
+            new RunEvent.RunNote(
+                runId,
+                RunEvent.NoteKind.CANCEL,
+                String.format(
+                    "run %s: cancel requested; stopping before chunk %d", runId, chunk.index())));
         outcomes.add(new ChunkOutcome.Cancelled(chunk.index()));
         break;
       }
@@ -202,23 +272,42 @@ final class RunExecutor {
       badRowBudget.check();
     }
     RunOutcomes result = new RunOutcomes(outcomes);
-    if (publication.isPresent() && !published && result.state() == RunState.SUCCEEDED
+    if (publication.isPresent()
+        && !published
+        && result.state() == RunState.SUCCEEDED
         && result.allDone(plan.chunks().size())) {
       ChunkCommitter.Published publishedNow = committer.publish();
-      events.emit(new RunEvent.RunNote(runId, RunEvent.NoteKind.PUBLISHED, String.format(
-          "run %s: %d chunks published to %s in one commit (table version %d)", runId, publishedNow.chunks(),
-          spec.output().path(), publishedNow.tableVersion())));
+      events.emit(
+          new RunEvent.RunNote(
+              runId,
+              RunEvent.NoteKind.PUBLISHED,
+              String.format(
+                  "run %s: %d chunks published to %s in one commit (table version %d)",
+                  runId,
+                  publishedNow.chunks(),
+                  spec.output().path(),
+                  publishedNow.tableVersion())));
     }
-    RunSummary summary = result.summary(runId, plan.totalRows(), plan.chunks().size(), config.batchSize(),
-        prepared.batchSizeChoice(), Duration.ofNanos(System.nanoTime() - start));
+    RunSummary summary =
+        result.summary(
+            runId,
+            plan.totalRows(),
+            plan.chunks().size(),
+            config.batchSize(),
+            prepared.batchSizeChoice(),
+            Duration.ofNanos(System.nanoTime() - start));
     runs.transition(lease, summary.state(), result.detail(plan.chunks().size()));
     return summary;
   }
 
-  /** Records a committed chunk in the ledger (a staged one with table version {@code -1} until published). */
+  /**
+   * Records a committed chunk in the ledger (a staged one with table version {@code -1} until
+   * published).
+   */
   private static void recordDone(RunStore runs, RunLease lease, ChunkOutcome outcome) {
     if (outcome instanceof ChunkOutcome.Committed c) {
-      runs.chunkCommitted(lease, new ChunkCommit(c.chunk(), c.tableVersion(), c.rowsOut(), c.deadLetterRows()));
+      runs.chunkCommitted(
+          lease, new ChunkCommit(c.chunk(), c.tableVersion(), c.rowsOut(), c.deadLetterRows()));
     } else if (outcome instanceof ChunkOutcome.Staged s) {
       runs.chunkCommitted(lease, new ChunkCommit(s.chunk(), -1, s.rowsOut(), s.deadLetterRows()));
     }
@@ -228,10 +317,19 @@ final class RunExecutor {
   private void announceDone(String runId, RunStore runs, ChunkOutcome outcome, int chunks) {
     RunProgress progress = runs.progress(runId);
     if (outcome instanceof ChunkOutcome.Committed c) {
-      events.emit(new RunEvent.ChunkCommitted(runId, c.chunk(), chunks, c.rowsOut(), c.deadLetterRows(),
-          c.tableVersion(), progress));
+      events.emit(
+          new RunEvent.ChunkCommitted(
+              runId,
+              c.chunk(),
+              chunks,
+              c.rowsOut(),
+              c.deadLetterRows(),
+              c.tableVersion(),
+              progress));
     } else if (outcome instanceof ChunkOutcome.Staged s) {
-      events.emit(new RunEvent.ChunkStaged(runId, s.chunk(), chunks, s.rowsOut(), s.deadLetterRows(), progress));
+      events.emit(
+          new RunEvent.ChunkStaged(
+              runId, s.chunk(), chunks, s.rowsOut(), s.deadLetterRows(), progress));
     }
     events.emit(new RunEvent.ProgressUpdated(runId, progress));
   }
@@ -240,7 +338,9 @@ final class RunExecutor {
     if (e instanceof RuntimeException runtime) {
       return runtime;
     }
-    return LakeBatchException.findIn(e).map(RuntimeException.class::cast)
-        .orElseGet(() -> LakeBatchErrors.internal("unexpected " + LakeBatchErrors.rootMessage(e), e));
+    return LakeBatchException.findIn(e)
+        .map(RuntimeException.class::cast)
+        .orElseGet(
+            () -> LakeBatchErrors.internal("unexpected " + LakeBatchErrors.rootMessage(e), e));
   }
 }

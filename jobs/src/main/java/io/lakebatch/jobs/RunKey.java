@@ -1,9 +1,8 @@
 package io.lakebatch.jobs;
 
-
 /**
- * A run's key: {@link io.lakebatch.catalog.spec.RunIdentity#runKey} of its identity and pinned input.
- * It names the run ({@link #runId}) and its chunks' Delta transaction ids.
+ * A run's key: {@link io.lakebatch.catalog.spec.RunIdentity#runKey} of its identity and pinned
+ * input. It names the run ({@link #runId}) and its chunks' Delta transaction ids.
  */
 public record RunKey(String value) {
   /** The Delta transaction application id of one chunk in one table of this run. */

@@ -31,18 +31,26 @@ record RunOutcomes(List<ChunkOutcome> outcomes) {
     return outcomes.stream().anyMatch(ChunkOutcome::done) ? RunState.PARTIAL : RunState.FAILED;
   }
 
-  /** Whether every one of the run's {@code chunks} chunks is committed or staged (an overwrite run may publish). */
+  /**
+   * Whether every one of the run's {@code chunks} chunks is committed or staged (an overwrite run
+   * may publish).
+   */
   boolean allDone(int chunks) {
     return outcomes.stream().filter(ChunkOutcome::done).count() == chunks;
   }
 
   List<ChunkOutcome.Failed> failed() {
-    return outcomes.stream().filter(ChunkOutcome.Failed.class::isInstance).map(ChunkOutcome.Failed.class::cast).toList();
+    return outcomes.stream()
+        .filter(ChunkOutcome.Failed.class::isInstance)
+        .map(ChunkOutcome.Failed.class::cast)
+        .toList();
   }
 
   int runNow() {
-    return (int) outcomes.stream()
-        .filter(o -> o instanceof ChunkOutcome.Committed || o instanceof ChunkOutcome.Staged).count();
+    return (int)
+        outcomes.stream()
+            .filter(o -> o instanceof ChunkOutcome.Committed || o instanceof ChunkOutcome.Staged)
+            .count();
   }
 
   int alreadyCommitted() {
@@ -51,12 +59,18 @@ record RunOutcomes(List<ChunkOutcome> outcomes) {
 
   /** What the run store records as the run's end: all committed, or the failures. */
   String detail(int chunks) {
-    return state() == RunState.SUCCEEDED ? "all " + chunks + " chunks committed"
+    return state() == RunState.SUCCEEDED
+        ? "all " + chunks + " chunks committed"
         : String.join("; ", failed().stream().map(ChunkOutcome.Failed::describe).toList());
   }
 
   /** The run's summary: rows of the chunks run now, chunk counts, the end state. */
-  RunSummary summary(String runId, long plannedRows, int chunks, int batchSize, Optional<String> batchSizeChoice,
+  RunSummary summary(
+      String runId,
+      long plannedRows,
+      int chunks,
+      int batchSize,
+      Optional<String> batchSizeChoice,
       Duration wallTime) {
     requireNonNull(runId, "runId is null");
     long rowsIn = 0;
@@ -73,8 +87,19 @@ record RunOutcomes(List<ChunkOutcome> outcomes) {
         deadLetter += s.deadLetterRows();
       }
     }
-    return new RunSummary(runId, state(), plannedRows, rowsIn, rowsOut, deadLetter, chunks, runNow(),
-        alreadyCommitted(), failed().stream().map(ChunkOutcome.Failed::describe).toList(), batchSize,
-        batchSizeChoice, wallTime);
+    return new RunSummary(
+        runId,
+        state(),
+        plannedRows,
+        rowsIn,
+        rowsOut,
+        deadLetter,
+        chunks,
+        runNow(),
+        alreadyCommitted(),
+        failed().stream().map(ChunkOutcome.Failed::describe).toList(),
+        batchSize,
+        batchSizeChoice,
+        wallTime);
   }
 }

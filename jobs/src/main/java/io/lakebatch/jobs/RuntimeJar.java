@@ -6,12 +6,13 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Where the LakeBatch runtime jar is: the one jar a driver ships to executors ({@code spark.jars}) on a
- * cluster — the engine, ONNX Runtime, the catalog core and Delta, built by {@code submit/runtime}.
- * Executors never get the driver's classpath (JDBC catalog, CLI, model generators).
+ * Where the LakeBatch runtime jar is: the one jar a driver ships to executors ({@code spark.jars})
+ * on a cluster — the engine, ONNX Runtime, the catalog core and Delta, built by {@code
+ * submit/runtime}. Executors never get the driver's classpath (JDBC catalog, CLI, model
+ * generators).
  *
- * <p>Set by the {@code lakebatch} launcher (and the test build) as the system property
- * {@value #PROPERTY}, or by the environment variable {@value #ENVIRONMENT}.
+ * <p>Set by the {@code lakebatch} launcher (and the test build) as the system property {@value
+ * #PROPERTY}, or by the environment variable {@value #ENVIRONMENT}.
  */
 public final class RuntimeJar {
   public static final String PROPERTY = LakeBatchSettings.RUNTIME_JAR.key();

@@ -17,8 +17,9 @@ final class ScalaInterop {
   }
 
   static <K, V> scala.collection.immutable.Map<K, V> immutableMap(Map<K, V> map) {
-    return scala.collection.immutable.Map$.MODULE$.<K, V>empty().$plus$plus(
-        JavaConverters.mapAsScalaMapConverter(map).asScala());
+    return scala.collection.immutable.Map$.MODULE$
+        .<K, V>empty()
+        .$plus$plus(JavaConverters.mapAsScalaMapConverter(map).asScala());
   }
 
   static <K, V> Map<K, V> map(scala.collection.Map<K, V> map) {

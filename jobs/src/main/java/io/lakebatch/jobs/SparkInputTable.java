@@ -6,8 +6,8 @@ import io.lakebatch.catalog.spec.TableFormat;
 import io.lakebatch.planner.FileSplit;
 import io.lakebatch.planner.InputFile;
 import io.lakebatch.planner.InputFingerprint;
-import io.lakebatch.planner.PinnedFile;
 import io.lakebatch.planner.ParquetFooterReader;
+import io.lakebatch.planner.PinnedFile;
 import io.lakebatch.planner.PlannedTask;
 import io.lakebatch.planner.RowGroup;
 import io.lakebatch.planner.RowGroupSource;
@@ -28,9 +28,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
@@ -66,17 +66,26 @@ public final class SparkInputTable {
   private final ParquetFooterReader footers;
   private final Map<String, List<RowGroup>> footerCache = new ConcurrentHashMap<>();
 
-  private SparkInputTable(SparkSession spark, InputSpec spec, long version, Dataset<Row> table, HadoopFsRelation relation) {
+  private SparkInputTable(
+      SparkSession spark,
+      InputSpec spec,
+      long version,
+      Dataset<Row> table,
+      HadoopFsRelation relation) {
     this.spark = spark;
     this.spec = spec;
     this.version = version;
     this.table = table;
     this.relation = relation;
     int footerFailures = Integer.parseInt(spark.conf().get(FOOTER_FAILURES_CONF, "0"));
-    this.footers = new ParquetFooterReader(spark.sparkContext().hadoopConfiguration(), footerFailures);
+    this.footers =
+        new ParquetFooterReader(spark.sparkContext().hadoopConfiguration(), footerFailures);
   }
 
-  /** Test hook: the first this many Parquet footer reads of the planner fail (see {@link ParquetFooterReader}). */
+  /**
+   * Test hook: the first this many Parquet footer reads of the planner fail (see {@link
+   * ParquetFooterReader}).
+   */
   public static final String FOOTER_FAILURES_CONF = "spark.lakebatch.faults.footer-failures";
 
   /**
@@ -88,13 +97,20 @@ public final class SparkInputTable {
       if (spec.format() == TableFormat.DELTA) {
         DeltaLog log = DeltaLog.forTable(spark, spec.path());
         if (!log.tableExists()) {
-          throw LakeBatchErrors.inputNotFound(spec.path(), new IllegalStateException("no Delta log under " + spec.path()));
+          throw LakeBatchErrors.inputNotFound(
+              spec.path(), new IllegalStateException("no Delta log under " + spec.path()));
         }
         long latest = log.update(false, ScalaInterop.none(), ScalaInterop.none()).version();
         long version = spec.version().orElse(latest);
         if (version > latest) {
-          throw LakeBatchErrors.invalidSpec("input.version", "version " + version + " does not exist; the latest version of "
-              + spec.path() + " is " + latest);
+          throw LakeBatchErrors.invalidSpec(
+              "input.version",
+              "version "
+                  + version
+                  + " does not exist; the latest version of "
+                  + spec.path()
+                  + " is "
+                  + latest);
         }
         return at(spark, spec, version);
       }
@@ -114,7 +130,8 @@ public final class SparkInputTable {
    * @return the table and the files found that the run did not pin (for a warning)
    * @throws io.lakebatch.catalog.error.LakeBatchException naming the version or file otherwise
    */
-  public static Pinned openPinned(SparkSession spark, InputSpec spec, InputFingerprint pinned, String runId) {
+  public static Pinned openPinned(
+      SparkSession spark, InputSpec spec, InputFingerprint pinned, String runId) {
     SparkInputTable input;
     try {
       input = at(spark, spec, pinned.version());
@@ -132,8 +149,18 @@ public final class SparkInputTable {
       }
       long mtime = input.modificationTimes.getOrDefault(file.path(), file.modificationTime());
       if (size != file.sizeBytes() || mtime != file.modificationTime()) {
-        throw LakeBatchErrors.pinnedInputChanged(runId, file.path(), "was rewritten (size " + file.sizeBytes()
-            + " -> " + size + " bytes, modified " + file.modificationTime() + " -> " + mtime + ")");
+        throw LakeBatchErrors.pinnedInputChanged(
+            runId,
+            file.path(),
+            "was rewritten (size "
+                + file.sizeBytes()
+                + " -> "
+                + size
+                + " bytes, modified "
+                + file.modificationTime()
+                + " -> "
+                + mtime
+                + ")");
       }
       added.remove(file.path());
     }
@@ -154,8 +181,10 @@ public final class SparkInputTable {
       try {
         Path path = new Path(file.path());
         if (!path.getFileSystem(conf).exists(path)) {
-          throw LakeBatchErrors.pinnedInputChanged(runId, file.path(), "is gone (version " + pinned.version()
-              + " still lists it: was the table vacuumed?)");
+          throw LakeBatchErrors.pinnedInputChanged(
+              runId,
+              file.path(),
+              "is gone (version " + pinned.version() + " still lists it: was the table vacuumed?)");
         }
       } catch (java.io.IOException e) {
         throw LakeBatchErrors.pinnedInputUnreadable(runId, spec.path(), pinned.version(), e);
@@ -164,10 +193,12 @@ public final class SparkInputTable {
   }
 
   private static SparkInputTable at(SparkSession spark, InputSpec spec, long version) {
-    Dataset<Row> table = spec.format() == TableFormat.DELTA
-        ? spark.read().format("delta").option("versionAsOf", version).load(spec.path())
-        : spark.read().parquet(spec.path());
-    SparkInputTable input = new SparkInputTable(spark, spec, version, table, relationOf(table, spec.path()));
+    Dataset<Row> table =
+        spec.format() == TableFormat.DELTA
+            ? spark.read().format("delta").option("versionAsOf", version).load(spec.path())
+            : spark.read().parquet(spec.path());
+    SparkInputTable input =
+        new SparkInputTable(spark, spec, version, table, relationOf(table, spec.path()));
     input.listFiles();
     if (spec.format() == TableFormat.DELTA) {
       input.readDeltaStatistics();
@@ -178,16 +209,21 @@ public final class SparkInputTable {
   private static HadoopFsRelation relationOf(Dataset<Row> table, String path) {
     LogicalPlan plan = table.queryExecution().analyzed();
     for (LogicalPlan leaf : ScalaInterop.list(plan.collectLeaves())) {
-      if (leaf instanceof LogicalRelation logical && logical.relation() instanceof HadoopFsRelation fs) {
+      if (leaf instanceof LogicalRelation logical
+          && logical.relation() instanceof HadoopFsRelation fs) {
         return fs;
       }
     }
-    throw LakeBatchErrors.unsupportedInput(path, "is not a file-based table Spark can split (plan: " + plan.nodeName() + ")");
+    throw LakeBatchErrors.unsupportedInput(
+        path, "is not a file-based table Spark can split (plan: " + plan.nodeName() + ")");
   }
 
   private void listFiles() {
-    for (PartitionDirectory directory : ScalaInterop.list(
-        relation.location().listFiles(ScalaInterop.seq(List.of()), ScalaInterop.seq(List.of())))) {
+    for (PartitionDirectory directory :
+        ScalaInterop.list(
+            relation
+                .location()
+                .listFiles(ScalaInterop.seq(List.of()), ScalaInterop.seq(List.of())))) {
       InternalRow values = directory.values().copy();
       for (FileStatusWithMetadata file : ScalaInterop.list(directory.files())) {
         String path = file.getPath().toString();
@@ -205,8 +241,13 @@ public final class SparkInputTable {
     sizes.keySet().forEach(p -> byRelativePath.put(new Path(p).toUri().getPath(), p));
     for (AddFile add : snapshot.allFiles().collectAsList()) {
       if (add.deletionVector() != null) {
-        throw LakeBatchErrors.unsupportedInput(spec.path(), "version " + version
-            + " has deletion vectors (file " + add.path() + "); run REORG TABLE ... APPLY (PURGE) first");
+        throw LakeBatchErrors.unsupportedInput(
+            spec.path(),
+            "version "
+                + version
+                + " has deletion vectors (file "
+                + add.path()
+                + "); run REORG TABLE ... APPLY (PURGE) first");
       }
       String absolute = add.absolutePath(log).toUri().getPath();
       String listed = byRelativePath.get(absolute);
@@ -228,18 +269,28 @@ public final class SparkInputTable {
     return table.schema();
   }
 
-  /** The files of the pinned input with row counts: Delta's {@code numRecords}, else the footer's. */
+  /**
+   * The files of the pinned input with row counts: Delta's {@code numRecords}, else the footer's.
+   */
   public List<InputFile> files() {
     return fingerprint().inputFiles();
   }
 
-  /** The files of the input as opened, with sizes, modification times and rows: what a new run pins. */
+  /**
+   * The files of the input as opened, with sizes, modification times and rows: what a new run pins.
+   */
   public InputFingerprint fingerprint() {
     List<PinnedFile> files = new ArrayList<>();
     for (Map.Entry<String, Long> file : sizes.entrySet()) {
       Long rows = deltaRows.get(file.getKey());
-      long count = rows != null ? rows : rowGroups(file.getKey()).stream().mapToLong(RowGroup::rows).sum();
-      files.add(new PinnedFile(file.getKey(), file.getValue(), modificationTimes.getOrDefault(file.getKey(), 0L), count));
+      long count =
+          rows != null ? rows : rowGroups(file.getKey()).stream().mapToLong(RowGroup::rows).sum();
+      files.add(
+          new PinnedFile(
+              file.getKey(),
+              file.getValue(),
+              modificationTimes.getOrDefault(file.getKey(), 0L),
+              count));
     }
     return new InputFingerprint(version, files);
   }
@@ -256,7 +307,8 @@ public final class SparkInputTable {
         if (costColumns.isEmpty()) {
           return rowGroups(file);
         }
-        return footerCache.computeIfAbsent(file.path() + "\u0000" + String.join(",", costColumns),
+        return footerCache.computeIfAbsent(
+            file.path() + "\u0000" + String.join(",", costColumns),
             k -> footers.rowGroups(file.path(), costColumns));
       }
     };
@@ -266,21 +318,32 @@ public final class SparkInputTable {
     return footerCache.computeIfAbsent(path, this::readRowGroups);
   }
 
-  /** A file's row groups from its footer; a footer that stays unreadable fails the plan, naming the file. */
+  /**
+   * A file's row groups from its footer; a footer that stays unreadable fails the plan, naming the
+   * file.
+   */
   private List<RowGroup> readRowGroups(String path) {
     return footers.rowGroups(path);
   }
 
   /** Checks the spec's filter against the schema; a bad predicate is a spec error. */
   public void checkFilter() {
-    spec.filter().ifPresent(filter -> {
-      try {
-        table.where(filter).queryExecution().assertAnalyzed();
-      } catch (Exception e) {
-        throw LakeBatchErrors.invalidSpec("input.filter", "'" + filter + "' is not a valid predicate on "
-            + schema().simpleString() + ": " + LakeBatchErrors.rootMessage(e));
-      }
-    });
+    spec.filter()
+        .ifPresent(
+            filter -> {
+              try {
+                table.where(filter).queryExecution().assertAnalyzed();
+              } catch (Exception e) {
+                throw LakeBatchErrors.invalidSpec(
+                    "input.filter",
+                    "'"
+                        + filter
+                        + "' is not a valid predicate on "
+                        + schema().simpleString()
+                        + ": "
+                        + LakeBatchErrors.rootMessage(e));
+              }
+            });
   }
 
   /**
@@ -313,9 +376,9 @@ public final class SparkInputTable {
   }
 
   /**
-   * Rows of one chunk's splits, one Spark partition per planned task, with the schema
-   * {@link #rowSchema}. Without a filter these are the Parquet reader's own rows, handed on without
-   * a projection (for light models that copy of every row costs as much as the model).
+   * Rows of one chunk's splits, one Spark partition per planned task, with the schema {@link
+   * #rowSchema}. Without a filter these are the Parquet reader's own rows, handed on without a
+   * projection (for light models that copy of every row costs as much as the model).
    */
   public JavaRDD<InternalRow> rows(List<PlannedTask> tasks, List<String> columns) {
     if (spec.filter().isPresent()) {
@@ -335,12 +398,13 @@ public final class SparkInputTable {
   }
 
   /**
-   * The Parquet reader's own columnar batches of one chunk's splits, one Spark partition per planned
-   * task, with the columns of {@link #rowSchema}. Only when {@link #canReadBatches}.
+   * The Parquet reader's own columnar batches of one chunk's splits, one Spark partition per
+   * planned task, with the columns of {@link #rowSchema}. Only when {@link #canReadBatches}.
    */
   public JavaRDD<ColumnarBatch> batches(List<PlannedTask> tasks, List<String> columns) {
     JavaRDD<InternalRow> rows = splitRows(scanReader(columns, true), tasks);
-    // The reader hands its batches through an iterator typed as rows (Spark's own FileScanRDD does the same).
+    // The reader hands its batches through an iterator typed as rows (Spark's own FileScanRDD does
+    // the same).
     @SuppressWarnings({"unchecked", "rawtypes"})
     JavaRDD<ColumnarBatch> batches = (JavaRDD) rows;
     return batches;
@@ -350,7 +414,8 @@ public final class SparkInputTable {
     List<SplitRead> reads = new ArrayList<>();
     for (PlannedTask task : tasks) {
       List<FileSplit> splits = task.splits();
-      reads.add(new SplitRead(splits, splits.stream().map(s -> partitionValues.get(s.path())).toList()));
+      reads.add(
+          new SplitRead(splits, splits.stream().map(s -> partitionValues.get(s.path())).toList()));
     }
     return JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(reads, Math.max(1, reads.size()))
@@ -373,15 +438,22 @@ public final class SparkInputTable {
       Object[] values = new Object[ordinals.length];
       for (int i = 0; i < ordinals.length; i++) {
         int ordinal = ordinals[i];
-        values[i] = row.isNullAt(ordinal) ? null : InternalRow.copyValue(row.get(ordinal, fields[ordinal].dataType()));
+        values[i] =
+            row.isNullAt(ordinal)
+                ? null
+                : InternalRow.copyValue(row.get(ordinal, fields[ordinal].dataType()));
       }
       sample.add(new GenericInternalRow(values));
     }
     return sample;
   }
 
-  /** The table's reader for the data columns {@code columns} (and the filter) need, and what it returns. */
-  private record ScanReader(Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader,
+  /**
+   * The table's reader for the data columns {@code columns} (and the filter) need, and what it
+   * returns.
+   */
+  private record ScanReader(
+      Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader,
       StructType schema) {}
 
   private ScanReader scanReader(List<String> columns) {
@@ -402,14 +474,16 @@ public final class SparkInputTable {
     Map<String, String> options = new HashMap<>(ScalaInterop.map(relation.options()));
     options.put(FileFormat.OPTION_RETURNING_BATCH(), Boolean.toString(batches));
     Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader =
-        relation.fileFormat().buildReaderWithPartitionValues(
-            spark,
-            relation.dataSchema(),
-            partitionSchema,
-            requiredData,
-            ScalaInterop.<Filter>seq(List.of()),
-            ScalaInterop.immutableMap(options),
-            spark.sessionState().newHadoopConfWithOptions(relation.options()));
+        relation
+            .fileFormat()
+            .buildReaderWithPartitionValues(
+                spark,
+                relation.dataSchema(),
+                partitionSchema,
+                requiredData,
+                ScalaInterop.<Filter>seq(List.of()),
+                ScalaInterop.immutableMap(options),
+                spark.sessionState().newHadoopConfWithOptions(relation.options()));
     StructType readSchema = requiredData;
     for (StructField field : partitionSchema.fields()) {
       readSchema = readSchema.add(field);
@@ -422,7 +496,8 @@ public final class SparkInputTable {
     try {
       expression = spark.sessionState().sqlParser().parseExpression(filter);
     } catch (Exception e) {
-      throw LakeBatchErrors.invalidSpec("input.filter", "'" + filter + "' does not parse: " + LakeBatchErrors.rootMessage(e));
+      throw LakeBatchErrors.invalidSpec(
+          "input.filter", "'" + filter + "' does not parse: " + LakeBatchErrors.rootMessage(e));
     }
     List<String> names = new ArrayList<>();
     for (Expression e : ScalaInterop.list(expression.collectLeaves())) {
@@ -434,11 +509,15 @@ public final class SparkInputTable {
   }
 
   /** The splits one task reads and each split's partition values. */
-  record SplitRead(List<FileSplit> splits, List<InternalRow> partitionValues) implements Serializable {}
+  record SplitRead(List<FileSplit> splits, List<InternalRow> partitionValues)
+      implements Serializable {}
 
-  /** Reads a task's splits with the table's Parquet reader, naming the file when one is unreadable. */
+  /**
+   * Reads a task's splits with the table's Parquet reader, naming the file when one is unreadable.
+   */
   private static final class SplitReader
-      implements org.apache.spark.api.java.function.FlatMapFunction<java.util.Iterator<SplitRead>, InternalRow> {
+      implements org.apache.spark.api.java.function.FlatMapFunction<
+          java.util.Iterator<SplitRead>, InternalRow> {
     private final Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader;
 
     SplitReader(Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader) {
@@ -471,8 +550,8 @@ public final class SparkInputTable {
   }
 
   /**
-   * The rows of several files in turn, naming the file when one is unreadable. {@code T} is
-   * {@link InternalRow}, or {@link ColumnarBatch} when the reader returns batches (through the same
+   * The rows of several files in turn, naming the file when one is unreadable. {@code T} is {@link
+   * InternalRow}, or {@link ColumnarBatch} when the reader returns batches (through the same
    * row-typed iterator: no cast here, so both pass).
    */
   private static final class FileChainIterator<T> implements java.util.Iterator<T> {
@@ -481,7 +560,9 @@ public final class SparkInputTable {
     private scala.collection.Iterator<?> current;
     private PartitionedFile currentFile;
 
-    FileChainIterator(List<PartitionedFile> files, Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader) {
+    FileChainIterator(
+        List<PartitionedFile> files,
+        Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader) {
       this.files = files.iterator();
       this.reader = reader;
     }
@@ -497,7 +578,7 @@ public final class SparkInputTable {
           current = reader.apply(currentFile);
         }
         return true;
-      } catch (Exception e) {  // Hadoop's IOExceptions come through Scala undeclared
+      } catch (Exception e) { // Hadoop's IOExceptions come through Scala undeclared
         throw readFailure(e);
       }
     }

@@ -15,11 +15,11 @@ import org.apache.spark.sql.SparkSession;
  * Qualifies a job's input, output and dead-letter paths with the session's file systems and checks
  * them before anything is written.
  *
- * <p>Qualified, {@code data/x}, {@code ./data/x/}, {@code file:/w/data/x} and {@code file:///w/data/x}
- * (working directory {@code /w}) are one location, {@code file:/w/data/x}; a path without a scheme
- * takes the default file system's ({@code fs.defaultFS}). Then {@link TablePaths} refuses overlaps,
- * and an output or dead-letter folder that already exists must be a Delta table or empty: a folder of
- * other files is refused rather than taken over.
+ * <p>Qualified, {@code data/x}, {@code ./data/x/}, {@code file:/w/data/x} and {@code
+ * file:///w/data/x} (working directory {@code /w}) are one location, {@code file:/w/data/x}; a path
+ * without a scheme takes the default file system's ({@code fs.defaultFS}). Then {@link TablePaths}
+ * refuses overlaps, and an output or dead-letter folder that already exists must be a Delta table
+ * or empty: a folder of other files is refused rather than taken over.
  */
 public final class SparkTablePaths {
   private static final String DELTA_LOG = "_delta_log";
@@ -30,18 +30,21 @@ public final class SparkTablePaths {
    * The spec's paths, qualified and checked; use these (not the spec's spellings) for the run
    * identity and for opening the tables.
    *
-   * @param lakeBatchTable whether a qualified output or dead-letter location is known to be written by
-   *     LakeBatch (a run the catalog knows writes there): such a folder may hold data files and no
-   *     Delta log yet — an overwrite run's staged chunks, or a first chunk that crashed before its commit
+   * @param lakeBatchTable whether a qualified output or dead-letter location is known to be written
+   *     by LakeBatch (a run the catalog knows writes there): such a folder may hold data files and
+   *     no Delta log yet — an overwrite run's staged chunks, or a first chunk that crashed before
+   *     its commit
    * @throws io.lakebatch.catalog.error.LakeBatchException USER when the paths overlap or an output
    *     folder exists and is not a Delta table; TRANSIENT when the file system cannot be asked
    */
-  public static TablePaths check(SparkSession spark, JobSpec spec, java.util.function.Predicate<String> lakeBatchTable) {
+  public static TablePaths check(
+      SparkSession spark, JobSpec spec, java.util.function.Predicate<String> lakeBatchTable) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    TablePaths paths = new TablePaths(
-        qualify(conf, "input.path", spec.input().path()),
-        qualify(conf, "output.path", spec.output().path()),
-        qualify(conf, "output.dead-letter", spec.output().deadLetterPath()));
+    TablePaths paths =
+        new TablePaths(
+            qualify(conf, "input.path", spec.input().path()),
+            qualify(conf, "output.path", spec.output().path()),
+            qualify(conf, "output.dead-letter", spec.output().deadLetterPath()));
     if (!lakeBatchTable.test(paths.output())) {
       requireAbsentEmptyOrDelta(conf, "output.path", paths.output());
     }
@@ -57,12 +60,14 @@ public final class SparkTablePaths {
     try {
       given = new Path(path);
     } catch (IllegalArgumentException e) {
-      throw LakeBatchErrors.invalidSpec(field, "'" + path + "' is not a path (" + e.getMessage() + ")");
+      throw LakeBatchErrors.invalidSpec(
+          field, "'" + path + "' is not a path (" + e.getMessage() + ")");
     }
     FileSystem fs = fileSystem(conf, field, given);
     String qualified = fs.makeQualified(given).toString();
     if (qualified.contains("/../") || qualified.endsWith("/..")) {
-      throw LakeBatchErrors.invalidSpec(field, "'" + path + "' climbs above the root of its file system");
+      throw LakeBatchErrors.invalidSpec(
+          field, "'" + path + "' climbs above the root of its file system");
     }
     return qualified;
   }
@@ -71,8 +76,13 @@ public final class SparkTablePaths {
     try {
       return path.getFileSystem(conf);
     } catch (IOException e) {
-      throw LakeBatchErrors.invalidSpec(field, "no file system for " + path + " ("
-          + LakeBatchErrors.rootMessage(e) + "); check the scheme, and that its connector is on the classpath");
+      throw LakeBatchErrors.invalidSpec(
+          field,
+          "no file system for "
+              + path
+              + " ("
+              + LakeBatchErrors.rootMessage(e)
+              + "); check the scheme, and that its connector is on the classpath");
     }
   }
 
@@ -87,15 +97,23 @@ public final class SparkTablePaths {
         return;
       }
       if (!status.isDirectory()) {
-        throw LakeBatchErrors.invalidSpec(field, location + " exists and is a file, not a Delta table; choose"
-            + " another path, or delete the file");
+        throw LakeBatchErrors.invalidSpec(
+            field,
+            location
+                + " exists and is a file, not a Delta table; choose"
+                + " another path, or delete the file");
       }
       if (isDirectory(fs, new Path(path, DELTA_LOG)) || fs.listStatus(path).length == 0) {
         return;
       }
-      throw LakeBatchErrors.invalidSpec(field, location + " exists and is not a Delta table (a folder with"
-          + " files and no " + DELTA_LOG + "); LakeBatch does not take over other data: choose another path,"
-          + " or delete the folder");
+      throw LakeBatchErrors.invalidSpec(
+          field,
+          location
+              + " exists and is not a Delta table (a folder with"
+              + " files and no "
+              + DELTA_LOG
+              + "); LakeBatch does not take over other data: choose another path,"
+              + " or delete the folder");
     } catch (IOException e) {
       throw LakeBatchErrors.transientFailure("cannot check " + field + " " + location, e);
     }

@@ -20,8 +20,8 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Writes generated input tables: a key column {@code id}, seeded random feature columns and the optional columns
- * {@link SyntheticTableOptions} asks for.
+ * Writes generated input tables: a key column {@code id}, seeded random feature columns and the
+ * optional columns {@link SyntheticTableOptions} asks for.
  */
 public final class SyntheticTables {
   private SyntheticTables() {}
@@ -32,8 +32,13 @@ public final class SyntheticTables {
       save(frame(spark, options, 0, skewed).coalesce(1), options, path, SaveMode.Overwrite);
     }
     if (options.rows() - skewed > 0 || skewed == 0) {
-      save(frame(spark, options, skewed, options.rows()).repartition(options.files(), col("id")).sortWithinPartitions("id"),
-          options, path, skewed > 0 ? SaveMode.Append : SaveMode.Overwrite);
+      save(
+          frame(spark, options, skewed, options.rows())
+              .repartition(options.files(), col("id"))
+              .sortWithinPartitions("id"),
+          options,
+          path,
+          skewed > 0 ? SaveMode.Append : SaveMode.Overwrite);
     }
   }
 
@@ -46,11 +51,16 @@ public final class SyntheticTables {
     for (int i = 0; i < options.features(); i++) {
       Column value = rand(options.seed() * 1000 + i).multiply(2).minus(1).cast(DataTypes.FloatType);
       if (options.badEvery() > 0 && i == 0) {
-        value = when(col("id").mod(options.badEvery()).equalTo(7 % options.badEvery()), lit(Float.NaN)).otherwise(value);
+        value =
+            when(col("id").mod(options.badEvery()).equalTo(7 % options.badEvery()), lit(Float.NaN))
+                .otherwise(value);
       }
       if (options.badEvery() > 0 && i == 1) {
-        value = when(col("id").mod(options.badEvery()).equalTo(3 % options.badEvery()), lit(null).cast(DataTypes.FloatType))
-            .otherwise(value);
+        value =
+            when(
+                    col("id").mod(options.badEvery()).equalTo(3 % options.badEvery()),
+                    lit(null).cast(DataTypes.FloatType))
+                .otherwise(value);
       }
       features.add(value.as("f" + i));
     }
@@ -72,9 +82,17 @@ public final class SyntheticTables {
     }
     if (options.imageSize() > 0) {
       int pixels = 3 * options.imageSize() * options.imageSize();
-      // 8-bit pixel levels k/255, as decoded images have: 256 distinct values let Parquet dictionary-encode them.
-      frame = frame.withColumn("image", org.apache.spark.sql.functions.expr(
-          "transform(sequence(1, " + pixels + "), i -> cast(floor(rand(" + options.seed() + ") * 256) / 255 as float))"));
+      // 8-bit pixel levels k/255, as decoded images have: 256 distinct values let Parquet
+      // dictionary-encode them.
+      frame =
+          frame.withColumn(
+              "image",
+              org.apache.spark.sql.functions.expr(
+                  "transform(sequence(1, "
+                      + pixels
+                      + "), i -> cast(floor(rand("
+                      + options.seed()
+                      + ") * 256) / 255 as float))"));
     }
     if (options.textWords() > 0) {
       SyntheticText text = new SyntheticText(options.seed(), options.textWords());
@@ -84,10 +102,17 @@ public final class SyntheticTables {
     return frame;
   }
 
-  private static void save(Dataset<Row> frame, SyntheticTableOptions options, String path, SaveMode mode) {
-    // Delta's writer takes the row-group size from the session's Hadoop configuration, not from options.
-    frame.sparkSession().sparkContext().hadoopConfiguration().setLong("parquet.block.size", options.rowGroupBytes());
-    frame.write()
+  private static void save(
+      Dataset<Row> frame, SyntheticTableOptions options, String path, SaveMode mode) {
+    // Delta's writer takes the row-group size from the session's Hadoop configuration, not from
+    // options.
+    frame
+        .sparkSession()
+        .sparkContext()
+        .hadoopConfiguration()
+        .setLong("parquet.block.size", options.rowGroupBytes());
+    frame
+        .write()
         .format(options.format() == TableFormat.DELTA ? "delta" : "parquet")
         .mode(mode)
         .option("parquet.block.size", options.rowGroupBytes())

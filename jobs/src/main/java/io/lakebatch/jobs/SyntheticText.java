@@ -7,13 +7,13 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Seeded pseudo-text for the generated {@code text} column. Row {@code id} always gets the same text, however the
- * table is partitioned.
+ * Seeded pseudo-text for the generated {@code text} column. Row {@code id} always gets the same
+ * text, however the table is partitioned.
  *
- * <p>Word counts are log-normal (a heavy right tail) clipped to {@code [3, 6 x meanWords]}, with mean close to
- * {@code meanWords}: for a mean of 20 about 5% of rows have 3 words and 5% more than 58, up to 120. Words come from
- * a generated vocabulary of {@value #VOCABULARY_SIZE} pseudo-words with Zipf-like frequencies (word {@code k} about
- * {@code 1/(k+1)} as often as the first).
+ * <p>Word counts are log-normal (a heavy right tail) clipped to {@code [3, 6 x meanWords]}, with
+ * mean close to {@code meanWords}: for a mean of 20 about 5% of rows have 3 words and 5% more than
+ * 58, up to 120. Words come from a generated vocabulary of {@value #VOCABULARY_SIZE} pseudo-words
+ * with Zipf-like frequencies (word {@code k} about {@code 1/(k+1)} as often as the first).
  */
 public final class SyntheticText implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -35,7 +35,8 @@ public final class SyntheticText implements Serializable {
    */
   public SyntheticText(long seed, int meanWords) {
     if (meanWords < MINIMUM_WORDS) {
-      throw new IllegalArgumentException("Invalid mean words per row (must be at least " + MINIMUM_WORDS + "): " + meanWords);
+      throw new IllegalArgumentException(
+          "Invalid mean words per row (must be at least " + MINIMUM_WORDS + "): " + meanWords);
     }
     this.seed = seed;
     this.maximumWords = 6 * meanWords;

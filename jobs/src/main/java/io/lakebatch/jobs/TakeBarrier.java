@@ -11,8 +11,8 @@ import scala.Option;
 /**
  * Test hook ({@code spark.lakebatch.faults.take-barrier=DIR}): holds a driver at the point where it
  * has judged its run takeable and is about to swap it to itself, so a test can line up two drivers
- * there. The driver writes {@code DIR/<pid>.ready} and waits (at most two minutes) until
- * {@code DIR/go} exists. Unset, it does nothing.
+ * there. The driver writes {@code DIR/<pid>.ready} and waits (at most two minutes) until {@code
+ * DIR/go} exists. Unset, it does nothing.
  */
 final class TakeBarrier implements Runnable {
   static final String CONF = "spark.lakebatch.faults.take-barrier";
@@ -27,7 +27,7 @@ final class TakeBarrier implements Runnable {
 
   static Runnable fromConf(Function<String, Option<String>> conf) {
     Option<String> folder = conf.apply(CONF);
-    return folder.isDefined() ? new TakeBarrier(Path.of(folder.get())) : () -> { };
+    return folder.isDefined() ? new TakeBarrier(Path.of(folder.get())) : () -> {};
   }
 
   @Override

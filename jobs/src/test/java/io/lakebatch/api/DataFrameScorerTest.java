@@ -37,8 +37,7 @@ class DataFrameScorerTest {
   private static final Map<String, InputBinding> FEATURES =
       Map.of("features", new InputBinding.ColumnList(ScoringFixture.FEATURES));
 
-  @TempDir
-  static Path folder;
+  @TempDir static Path folder;
   private static SparkSession spark;
   private static Path model;
   private static Path input;
@@ -46,7 +45,9 @@ class DataFrameScorerTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    spark = SparkSessionFactory.create("data-frame-scorer-test", new ResourceSpec("local[2]", 1, 2, "1g", 0), 1);
+    spark =
+        SparkSessionFactory.create(
+            "data-frame-scorer-test", new ResourceSpec("local[2]", 1, 2, "1g", 0), 1);
     model = LinearModels.writeScore(folder.resolve("score.onnx"));
     input = ScoringFixture.writeInput(spark, folder.resolve("input"));
     job = ScoringFixture.runJob(spark, folder.resolve("home"), model, input);
@@ -63,23 +64,31 @@ class DataFrameScorerTest {
 
   @Test
   void scoresLikeTheJobOnTheColumnarPathKeepingEveryColumn() {
-    Dataset<Row> scored = DataFrameScorer.pathsOnly().withBatchSize(128)
-        .score(table(), model.toString(), FEATURES, Map.of());
+    Dataset<Row> scored =
+        DataFrameScorer.pathsOnly()
+            .withBatchSize(128)
+            .score(table(), model.toString(), FEATURES, Map.of());
 
-    assertThat(scored.schema().fieldNames()).containsExactly("id", "f0", "f1", "f2", "f3", "score",
-        DataFrameScorer.ERROR_COLUMN);
+    assertThat(scored.schema().fieldNames())
+        .containsExactly("id", "f0", "f1", "f2", "f3", "score", DataFrameScorer.ERROR_COLUMN);
     assertSameAsJob(scored);
   }
 
   @Test
   void scoresLikeTheJobOnTheRowPath() {
     // A filter on rows puts a row operator over the scan: scored from rows, not column vectors.
-    Dataset<Row> rows = table().filter("id >= 0").withColumnRenamed("f0", "f0").select("id", "f0", "f1", "f2", "f3");
+    Dataset<Row> rows =
+        table()
+            .filter("id >= 0")
+            .withColumnRenamed("f0", "f0")
+            .select("id", "f0", "f1", "f2", "f3");
     assertThat(SparkColumnarScan.batches(rows)).isEmpty();
     assertThat(SparkColumnarScan.batches(table())).isPresent();
 
-    assertSameAsJob(DataFrameScorer.pathsOnly().score(rows, model.toString(), FEATURES, Map.of("score", "eta")
-    ).withColumnRenamed("eta", "score"));
+    assertSameAsJob(
+        DataFrameScorer.pathsOnly()
+            .score(rows, model.toString(), FEATURES, Map.of("score", "eta"))
+            .withColumnRenamed("eta", "score"));
   }
 
   private static void assertSameAsJob(Dataset<Row> scored) {
@@ -113,15 +122,17 @@ class DataFrameScorerTest {
     Dataset<Row> frame = table();
     frame.schema();
     AtomicInteger jobs = new AtomicInteger();
-    SparkListener counter = new SparkListener() {
-      @Override
-      public void onJobStart(SparkListenerJobStart start) {
-        jobs.incrementAndGet();
-      }
-    };
+    SparkListener counter =
+        new SparkListener() {
+          @Override
+          public void onJobStart(SparkListenerJobStart start) {
+            jobs.incrementAndGet();
+          }
+        };
     spark.sparkContext().addSparkListener(counter);
     try {
-      Dataset<Row> scored = DataFrameScorer.pathsOnly().score(frame, model.toString(), FEATURES, Map.of());
+      Dataset<Row> scored =
+          DataFrameScorer.pathsOnly().score(frame, model.toString(), FEATURES, Map.of());
       spark.sparkContext().listenerBus().waitUntilEmpty();
       assertThat(jobs.get()).as("Spark jobs started by score()").isZero();
 
@@ -136,24 +147,51 @@ class DataFrameScorerTest {
   @Test
   void aSignatureMismatchFailsAtScoreTimeNamingTheField() {
     DataFrameScorer scorer = DataFrameScorer.pathsOnly();
-    assertThatThrownBy(() -> scorer.score(table(), model.toString(),
-        Map.of("features", new InputBinding.ColumnList(List.of("f0", "f1", "f2"))), Map.of()))
+    assertThatThrownBy(
+            () ->
+                scorer.score(
+                    table(),
+                    model.toString(),
+                    Map.of("features", new InputBinding.ColumnList(List.of("f0", "f1", "f2"))),
+                    Map.of()))
         .isInstanceOf(LakeBatchException.class)
         .hasMessageContaining("model.inputs.features")
         .hasMessageContaining("3 columns given but model input is");
-    assertThatThrownBy(() -> scorer.score(table(), model.toString(),
-        Map.of("features", new InputBinding.ColumnList(List.of("f0", "f1", "f2", "f9"))), Map.of()))
-        .hasMessageContaining("model.inputs.features").hasMessageContaining("column 'f9' not in input schema");
-    assertThatThrownBy(() -> scorer.score(table(), model.toString(),
-        Map.of("pixels", new InputBinding.ColumnList(ScoringFixture.FEATURES)), Map.of()))
-        .hasMessageContaining("model.inputs.pixels").hasMessageContaining("the model has no input 'pixels'");
+    assertThatThrownBy(
+            () ->
+                scorer.score(
+                    table(),
+                    model.toString(),
+                    Map.of(
+                        "features", new InputBinding.ColumnList(List.of("f0", "f1", "f2", "f9"))),
+                    Map.of()))
+        .hasMessageContaining("model.inputs.features")
+        .hasMessageContaining("column 'f9' not in input schema");
+    assertThatThrownBy(
+            () ->
+                scorer.score(
+                    table(),
+                    model.toString(),
+                    Map.of("pixels", new InputBinding.ColumnList(ScoringFixture.FEATURES)),
+                    Map.of()))
+        .hasMessageContaining("model.inputs.pixels")
+        .hasMessageContaining("the model has no input 'pixels'");
     Dataset<Row> doubles = table();
-    assertThatThrownBy(() -> scorer.score(doubles.withColumn("f3", doubles.col("f3").cast("double")),
-        model.toString(), FEATURES, Map.of()))
+    assertThatThrownBy(
+            () ->
+                scorer.score(
+                    doubles.withColumn("f3", doubles.col("f3").cast("double")),
+                    model.toString(),
+                    FEATURES,
+                    Map.of()))
         .hasMessageContaining("double does not convert exactly to float");
-    assertThatThrownBy(() -> scorer.score(table(), folder.resolve("missing.onnx").toString(), FEATURES, Map.of()))
+    assertThatThrownBy(
+            () ->
+                scorer.score(
+                    table(), folder.resolve("missing.onnx").toString(), FEATURES, Map.of()))
         .hasMessageContaining("no model file at");
-    assertThatThrownBy(() -> scorer.score(table(), model.toString(), FEATURES, Map.of("score", "id")))
+    assertThatThrownBy(
+            () -> scorer.score(table(), model.toString(), FEATURES, Map.of("score", "id")))
         .hasMessageContaining("collides with carried column 'id'");
   }
 
@@ -161,20 +199,30 @@ class DataFrameScorerTest {
   void resolvesARegistryReference() throws Exception {
     Catalog catalog = Catalog.open(CatalogConfig.embedded(folder.resolve("registry-home")));
     byte[] bytes = Files.readAllBytes(model);
-    catalog.models().register("linear", model.toString(), ModelFiles.sha256(bytes),
-        new ModelSignature(List.of(), List.of()), Optional.empty(), "test");
+    catalog
+        .models()
+        .register(
+            "linear",
+            model.toString(),
+            ModelFiles.sha256(bytes),
+            new ModelSignature(List.of(), List.of()),
+            Optional.empty(),
+            "test");
 
-    Dataset<Row> scored = DataFrameScorer.withRegistry(catalog.models())
-        .score(table(), "linear@latest", FEATURES, Map.of());
+    Dataset<Row> scored =
+        DataFrameScorer.withRegistry(catalog.models())
+            .score(table(), "linear@latest", FEATURES, Map.of());
     StructField score = scored.schema().fields()[scored.schema().fieldIndex("score")];
     assertThat(score.dataType()).isEqualTo(DataTypes.FloatType);
     assertThat(score.nullable()).isTrue();
     assertThat(scored.filter("id = 3").first().<Float>getAs("score"))
         .isEqualTo(job.scores().get(3L));
 
-    assertThatThrownBy(() -> DataFrameScorer.pathsOnly().score(table(), "linear@1", FEATURES, Map.of()))
+    assertThatThrownBy(
+            () -> DataFrameScorer.pathsOnly().score(table(), "linear@1", FEATURES, Map.of()))
         .isInstanceOf(LakeBatchException.class)
-        .satisfies(e -> assertThat(((LakeBatchException) e).category()).isEqualTo(ErrorCategory.USER))
+        .satisfies(
+            e -> assertThat(((LakeBatchException) e).category()).isEqualTo(ErrorCategory.USER))
         .hasMessageContaining("no model registry is configured");
   }
 }

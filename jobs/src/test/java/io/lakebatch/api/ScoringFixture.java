@@ -52,7 +52,12 @@ final class ScoringFixture {
       }
       rows.add(RowFactory.create(values));
     }
-    spark.createDataFrame(rows, schema).repartition(3).write().format("delta").save(folder.toString());
+    spark
+        .createDataFrame(rows, schema)
+        .repartition(3)
+        .write()
+        .format("delta")
+        .save(folder.toString());
     return folder;
   }
 
@@ -61,7 +66,9 @@ final class ScoringFixture {
 
   static JobResult runJob(SparkSession spark, Path home, Path model, Path input) {
     Path output = home.resolve("job-output");
-    JobSpec spec = JobSpecParser.parse("""
+    JobSpec spec =
+        JobSpecParser.parse(
+            """
         name: score-compare
         model:
           path: '%s'
@@ -77,17 +84,22 @@ final class ScoringFixture {
           max-bad-row-fraction: 0.5
         resources:
           master: local[2]
-        """.formatted(model, input, output), "test spec", false);
+        """
+                .formatted(model, input, output),
+            "test spec",
+            false);
     RunSummary summary;
     try (Catalog catalog = Catalog.open(CatalogConfig.embedded(home))) {
-      summary = LakeBatch.with(spark, catalog).withRunFolders(home.resolve("runs")).run(spec).await();
+      summary =
+          LakeBatch.with(spark, catalog).withRunFolders(home.resolve("runs")).run(spec).await();
     }
     Map<Long, Float> scores = new HashMap<>();
     for (Row row : spark.read().format("delta").load(output.toString()).collectAsList()) {
       scores.put(row.getLong(row.fieldIndex("id")), row.getFloat(row.fieldIndex("score")));
     }
     Map<Long, String> reasons = new HashMap<>();
-    for (Row row : spark.read().format("delta").load(spec.output().deadLetterPath()).collectAsList()) {
+    for (Row row :
+        spark.read().format("delta").load(spec.output().deadLetterPath()).collectAsList()) {
       reasons.put(row.getLong(row.fieldIndex("id")), row.getString(row.fieldIndex("reason")));
     }
     return new JobResult(summary, scores, reasons);

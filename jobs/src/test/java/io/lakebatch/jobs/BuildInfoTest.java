@@ -12,8 +12,11 @@ class BuildInfoTest {
   void versionAndModuleFlagsComeFromTheBuild() {
     assertThat(BuildInfo.version()).matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
     // the flags this very JVM was started with by surefire: one definition, in the root pom
-    assertThat(BuildInfo.jvmModuleFlags()).contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-        "-Djdk.reflect.useDirectMethodHandle=false").allMatch(flag -> flag.startsWith("-"));
+    assertThat(BuildInfo.jvmModuleFlags())
+        .contains(
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "-Djdk.reflect.useDirectMethodHandle=false")
+        .allMatch(flag -> flag.startsWith("-"));
     assertThat(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
         .containsAll(BuildInfo.jvmModuleFlags());
     assertThat(SparkSessionFactory.JAVA_MODULE_FLAGS).isEqualTo(BuildInfo.jvmModuleFlags());

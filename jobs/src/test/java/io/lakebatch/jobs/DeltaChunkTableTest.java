@@ -21,7 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link DeltaChunkTable} on a real local Delta table: one transaction id per chunk, recorded ids skipped. */
+/**
+ * {@link DeltaChunkTable} on a real local Delta table: one transaction id per chunk, recorded ids
+ * skipped.
+ */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class DeltaChunkTableTest {
   private static SparkSession spark;
@@ -30,7 +33,9 @@ class DeltaChunkTableTest {
 
   @BeforeAll
   static void startSpark() {
-    spark = SparkSessionFactory.create("delta-chunk-table-test", new ResourceSpec("local[1]", 1, 1, "1g", 0), 1);
+    spark =
+        SparkSessionFactory.create(
+            "delta-chunk-table-test", new ResourceSpec("local[1]", 1, 1, "1g", 0), 1);
   }
 
   @AfterAll
@@ -50,7 +55,8 @@ class DeltaChunkTableTest {
   void aStagedChunkJoinsTheTableOnlyWithItsCommitAndCarriesItsTransactionId() {
     DeltaChunkTable table = new DeltaChunkTable(spark, dir.resolve("t").toString());
     Dataset<Row> chunk = rows(0, 100);
-    DeltaChunkTable.StagedChunk staged = table.stage(chunk, "run/output/0", 1, chunk.schema(), false).orElseThrow();
+    DeltaChunkTable.StagedChunk staged =
+        table.stage(chunk, "run/output/0", 1, chunk.schema(), false).orElseThrow();
 
     assertThat(staged.rows()).isEqualTo(100);
     assertThat(table.exists()).as("staged files are not a table yet").isFalse();
@@ -63,22 +69,31 @@ class DeltaChunkTableTest {
     assertThat(table.version()).isZero();
     assertThat(table.transactions()).containsExactlyEntriesOf(Map.of("run/output/0", 1L));
     assertThat(count(table)).isEqualTo(100);
-    assertThat(table.findCommit("run/output/0", 0)).contains(new DeltaChunkTable.ChunkCommit(0, 100));
-    assertThat(table.history(0)).singleElement().satisfies(c -> {
-      assertThat(c.appIds()).containsExactly("run/output/0");
-      assertThat(c.userMetadata()).isEqualTo("{\"run\":\"r\"}");
-      assertThat(c.removedData()).isZero();
-    });
+    assertThat(table.findCommit("run/output/0", 0))
+        .contains(new DeltaChunkTable.ChunkCommit(0, 100));
+    assertThat(table.history(0))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.appIds()).containsExactly("run/output/0");
+              assertThat(c.userMetadata()).isEqualTo("{\"run\":\"r\"}");
+              assertThat(c.removedData()).isZero();
+            });
   }
 
   @Test
   void aRecordedTransactionIdIsSkippedAndNothingIsWrittenTwice() {
     DeltaChunkTable table = new DeltaChunkTable(spark, dir.resolve("t").toString());
     Dataset<Row> chunk = rows(0, 50);
-    table.commit(table.stage(chunk, "run/output/0", 1, chunk.schema(), false).orElseThrow(), "").orElseThrow();
+    table
+        .commit(table.stage(chunk, "run/output/0", 1, chunk.schema(), false).orElseThrow(), "")
+        .orElseThrow();
 
-    assertThat(table.stage(rows(0, 50), "run/output/0", 1, chunk.schema(), false)).as("recorded id").isEmpty();
-    assertThat(table.stageFiles(List.of(), "run/output/0", 1, chunk.schema())).as("recorded id, task-written files")
+    assertThat(table.stage(rows(0, 50), "run/output/0", 1, chunk.schema(), false))
+        .as("recorded id")
+        .isEmpty();
+    assertThat(table.stageFiles(List.of(), "run/output/0", 1, chunk.schema()))
+        .as("recorded id, task-written files")
         .isEmpty();
     assertThat(table.version()).isZero();
     assertThat(count(table)).isEqualTo(50);
@@ -88,11 +103,15 @@ class DeltaChunkTableTest {
   void twoDriversStagingTheSameChunkCommitItOnce() {
     DeltaChunkTable table = new DeltaChunkTable(spark, dir.resolve("t").toString());
     Dataset<Row> first = rows(0, 10);
-    table.commit(table.stage(first, "run/output/0", 1, first.schema(), false).orElseThrow(), "").orElseThrow();
+    table
+        .commit(table.stage(first, "run/output/0", 1, first.schema(), false).orElseThrow(), "")
+        .orElseThrow();
 
     Dataset<Row> chunk = rows(10, 30);
-    DeltaChunkTable.StagedChunk a = table.stage(chunk, "run/output/1", 1, chunk.schema(), false).orElseThrow();
-    DeltaChunkTable.StagedChunk b = table.stage(chunk, "run/output/1", 1, chunk.schema(), false).orElseThrow();
+    DeltaChunkTable.StagedChunk a =
+        table.stage(chunk, "run/output/1", 1, chunk.schema(), false).orElseThrow();
+    DeltaChunkTable.StagedChunk b =
+        table.stage(chunk, "run/output/1", 1, chunk.schema(), false).orElseThrow();
     Optional<DeltaChunkTable.ChunkCommit> won = table.commit(a, "");
     Optional<DeltaChunkTable.ChunkCommit> lost = table.commit(b, "");
 
@@ -108,17 +127,30 @@ class DeltaChunkTableTest {
     Dataset<Row> schemaOf = rows(0, 1);
     for (int chunk : new int[] {2, 0, 1}) {
       Dataset<Row> rows = rows(chunk * 100L, 10L + chunk);
-      table.commit(table.stage(rows, "runA/output/" + chunk, 1, schemaOf.schema(), false).orElseThrow(), "")
+      table
+          .commit(
+              table.stage(rows, "runA/output/" + chunk, 1, schemaOf.schema(), false).orElseThrow(),
+              "")
           .orElseThrow();
     }
     Dataset<Row> other = rows(1_000, 5);
-    table.commit(table.stage(other, "runB/output/0", 1, schemaOf.schema(), false).orElseThrow(), "").orElseThrow();
+    table
+        .commit(table.stage(other, "runB/output/0", 1, schemaOf.schema(), false).orElseThrow(), "")
+        .orElseThrow();
 
-    assertThat(table.chunkCommits("runA/output/")).containsExactlyInAnyOrderEntriesOf(Map.of(
-        2, new DeltaChunkTable.ChunkCommit(0, 12), 0, new DeltaChunkTable.ChunkCommit(1, 10),
-        1, new DeltaChunkTable.ChunkCommit(2, 11)));
-    assertThat(table.chunkCommits("runB/output/")).containsExactlyEntriesOf(Map.of(0, new DeltaChunkTable.ChunkCommit(3, 5)));
-    assertThat(table.findCommit("runA/output/1", 0)).contains(new DeltaChunkTable.ChunkCommit(2, 11));
+    assertThat(table.chunkCommits("runA/output/"))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                2,
+                new DeltaChunkTable.ChunkCommit(0, 12),
+                0,
+                new DeltaChunkTable.ChunkCommit(1, 10),
+                1,
+                new DeltaChunkTable.ChunkCommit(2, 11)));
+    assertThat(table.chunkCommits("runB/output/"))
+        .containsExactlyEntriesOf(Map.of(0, new DeltaChunkTable.ChunkCommit(3, 5)));
+    assertThat(table.findCommit("runA/output/1", 0))
+        .contains(new DeltaChunkTable.ChunkCommit(2, 11));
     assertThat(table.findCommit("runA/output/1", 3)).as("searched from a later version").isEmpty();
     assertThat(table.findCommit("runA/output/9", 0)).isEmpty();
   }
@@ -127,22 +159,31 @@ class DeltaChunkTableTest {
   void replaceSwapsTheWholeTableInOneCommitOnlyFromTheVersionTheRunStartedAt() {
     DeltaChunkTable table = new DeltaChunkTable(spark, dir.resolve("t").toString());
     Dataset<Row> old = rows(0, 20);
-    table.commit(table.stage(old, "old/output/0", 1, old.schema(), false).orElseThrow(), "").orElseThrow();
+    table
+        .commit(table.stage(old, "old/output/0", 1, old.schema(), false).orElseThrow(), "")
+        .orElseThrow();
     Dataset<Row> fresh = rows(100, 7);
-    DeltaChunkTable.StagedChunk staged = table.stage(fresh, "new/output/0", 1, fresh.schema(), false).orElseThrow();
+    DeltaChunkTable.StagedChunk staged =
+        table.stage(fresh, "new/output/0", 1, fresh.schema(), false).orElseThrow();
     List<Action> adds = staged.actions();
 
-    LakeBatchException moved = catchThrowableOfType(LakeBatchException.class,
-        () -> table.replace("new-run", adds, "new/publish/0", 5, fresh.schema(), ""));
+    LakeBatchException moved =
+        catchThrowableOfType(
+            LakeBatchException.class,
+            () -> table.replace("new-run", adds, "new/publish/0", 5, fresh.schema(), ""));
     assertThat(moved.category()).isEqualTo(ErrorCategory.CONFLICT);
     assertThat(moved.getMessage()).contains("new-run").contains("version 0");
 
-    DeltaChunkTable.ChunkCommit published = table.replace("new-run", adds, "new/publish/0", 0, fresh.schema(), "")
-        .orElseThrow();
+    DeltaChunkTable.ChunkCommit published =
+        table.replace("new-run", adds, "new/publish/0", 0, fresh.schema(), "").orElseThrow();
     assertThat(published).isEqualTo(new DeltaChunkTable.ChunkCommit(1, 7));
     assertThat(count(table)).isEqualTo(7);
-    assertThat(table.history(1)).singleElement().satisfies(c -> assertThat(c.removedData()).isPositive());
-    assertThat(table.replace("new-run", adds, "new/publish/0", 1, fresh.schema(), "")).as("published before").isEmpty();
+    assertThat(table.history(1))
+        .singleElement()
+        .satisfies(c -> assertThat(c.removedData()).isPositive());
+    assertThat(table.replace("new-run", adds, "new/publish/0", 1, fresh.schema(), ""))
+        .as("published before")
+        .isEmpty();
     assertThat(count(table)).isEqualTo(7);
   }
 }

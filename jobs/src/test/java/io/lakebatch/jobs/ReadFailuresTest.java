@@ -15,12 +15,14 @@ class ReadFailuresTest {
 
   @Test
   void brokenFilesArePermanentAndNameTheFile() {
-    for (Throwable cause : new Throwable[] {
-        new RuntimeException(new FileNotFoundException("gone")),
-        new RuntimeException("wrapped", new EOFException("truncated")),
-        new ParquetDecodingException("bad page"),
-        new RuntimeException(FILE + " is not a Parquet file. Expected magic number at tail"),
-        new IllegalStateException("decoder bug")}) {
+    for (Throwable cause :
+        new Throwable[] {
+          new RuntimeException(new FileNotFoundException("gone")),
+          new RuntimeException("wrapped", new EOFException("truncated")),
+          new ParquetDecodingException("bad page"),
+          new RuntimeException(FILE + " is not a Parquet file. Expected magic number at tail"),
+          new IllegalStateException("decoder bug")
+        }) {
       var error = ReadFailures.classify(FILE, cause);
       assertThat(error.category()).as(cause.toString()).isEqualTo(ErrorCategory.DATA);
       assertThat(error.getMessage()).contains(FILE);
@@ -29,10 +31,12 @@ class ReadFailuresTest {
 
   @Test
   void otherIoErrorsAreTransient() {
-    for (Throwable cause : new Throwable[] {
-        new RuntimeException(new SocketTimeoutException("read timed out")),
-        new IOException("Connection reset by peer"),
-        new java.io.UncheckedIOException(new IOException("503 Slow Down"))}) {
+    for (Throwable cause :
+        new Throwable[] {
+          new RuntimeException(new SocketTimeoutException("read timed out")),
+          new IOException("Connection reset by peer"),
+          new java.io.UncheckedIOException(new IOException("503 Slow Down"))
+        }) {
       var error = ReadFailures.classify(FILE, cause);
       assertThat(error.category()).as(cause.toString()).isEqualTo(ErrorCategory.TRANSIENT);
       assertThat(error.getMessage()).contains(FILE);

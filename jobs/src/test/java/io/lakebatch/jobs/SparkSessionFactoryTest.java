@@ -15,7 +15,10 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The session registers LakeBatch's plugin (the session cache's lifecycle) after any plugin the caller sets. */
+/**
+ * The session registers LakeBatch's plugin (the session cache's lifecycle) after any plugin the
+ * caller sets.
+ */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SparkSessionFactoryTest {
   /** A caller's own plugin: counts its executor plugin's shutdowns. */
@@ -41,8 +44,13 @@ class SparkSessionFactoryTest {
   @Test
   void lakeBatchsPluginIsAppendedToThePluginsAlreadySet() throws Exception {
     CallersPlugin.executorShutdown = new CountDownLatch(1);
-    SparkSession spark = SparkSessionFactory.create("spark-session-factory-test",
-        new ResourceSpec("local[1]", 1, 1, "1g", 0), 1, false, Map.of("spark.plugins", CallersPlugin.class.getName()));
+    SparkSession spark =
+        SparkSessionFactory.create(
+            "spark-session-factory-test",
+            new ResourceSpec("local[1]", 1, 1, "1g", 0),
+            1,
+            false,
+            Map.of("spark.plugins", CallersPlugin.class.getName()));
     try {
       assertThat(List.of(spark.sparkContext().getConf().get("spark.plugins").split(",")))
           .containsExactly(CallersPlugin.class.getName(), LakeBatchSparkPlugin.class.getName());
@@ -50,6 +58,7 @@ class SparkSessionFactoryTest {
       spark.stop();
     }
     assertThat(CallersPlugin.executorShutdown.await(30, TimeUnit.SECONDS))
-        .as("the caller's plugin still runs (and local mode runs executor plugins)").isTrue();
+        .as("the caller's plugin still runs (and local mode runs executor plugins)")
+        .isTrue();
   }
 }

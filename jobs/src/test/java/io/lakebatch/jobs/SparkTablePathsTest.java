@@ -31,7 +31,9 @@ class SparkTablePathsTest {
 
   @BeforeAll
   static void startSpark() {
-    spark = SparkSessionFactory.create("spark-table-paths-test", new ResourceSpec("local[1]", 1, 1, "1g", 0), 1);
+    spark =
+        SparkSessionFactory.create(
+            "spark-table-paths-test", new ResourceSpec("local[1]", 1, 1, "1g", 0), 1);
     conf = spark.sparkContext().hadoopConfiguration();
   }
 
@@ -50,9 +52,21 @@ class SparkTablePathsTest {
     String abs = dir.toAbsolutePath().normalize().resolve("t").toString();
     String expected = "file:" + abs;
 
-    for (String spelling : new String[] {abs, abs + "/", abs + "//", "file:" + abs, "file://" + abs,
-        "file:" + abs + "/", abs + "/./", dir.toAbsolutePath() + "/x/../t", dir.toAbsolutePath() + "//t"}) {
-      assertThat(SparkTablePaths.qualify(conf, "output.path", spelling)).as(spelling).isEqualTo(expected);
+    for (String spelling :
+        new String[] {
+          abs,
+          abs + "/",
+          abs + "//",
+          "file:" + abs,
+          "file://" + abs,
+          "file:" + abs + "/",
+          abs + "/./",
+          dir.toAbsolutePath() + "/x/../t",
+          dir.toAbsolutePath() + "//t"
+        }) {
+      assertThat(SparkTablePaths.qualify(conf, "output.path", spelling))
+          .as(spelling)
+          .isEqualTo(expected);
     }
   }
 
@@ -60,7 +74,8 @@ class SparkTablePathsTest {
   @ValueSource(strings = {"scores", "./scores", "./scores/", "x/../scores", "scores/."})
   void relativePathsResolveAgainstTheWorkingDirectory(String relative) {
     String workingDirectory = Path.of("").toAbsolutePath().normalize().toString();
-    assertThat(SparkTablePaths.qualify(conf, "output.path", relative)).isEqualTo("file:" + workingDirectory + "/scores");
+    assertThat(SparkTablePaths.qualify(conf, "output.path", relative))
+        .isEqualTo("file:" + workingDirectory + "/scores");
   }
 
   @Test
@@ -70,8 +85,9 @@ class SparkTablePathsTest {
 
   @Test
   void emptyPathIsASpecError() {
-    LakeBatchException e = catchThrowableOfType(LakeBatchException.class,
-        () -> SparkTablePaths.qualify(conf, "output.path", ""));
+    LakeBatchException e =
+        catchThrowableOfType(
+            LakeBatchException.class, () -> SparkTablePaths.qualify(conf, "output.path", ""));
     assertThat(e.category()).isEqualTo(ErrorCategory.USER);
     assertThat(e.getMessage()).startsWith("output.path: ");
   }
@@ -94,7 +110,9 @@ class SparkTablePathsTest {
     assertThat(qualified.input().path()).isEqualTo(local("in"));
     assertThat(qualified.output().path()).isEqualTo(local("out"));
     assertThat(qualified.output().deadLetterPath()).isEqualTo(local("bad"));
-    assertThat(qualified).usingRecursiveComparison().ignoringFields("input.path", "output.path", "output.deadLetterPath")
+    assertThat(qualified)
+        .usingRecursiveComparison()
+        .ignoringFields("input.path", "output.path", "output.deadLetterPath")
         .isEqualTo(spec);
   }
 
@@ -102,11 +120,14 @@ class SparkTablePathsTest {
   void spellingsThatHideTheSameFolderAreRefused() {
     JobSpec spec = spec(dir + "/in", "file:" + dir + "/in/../in/", dir + "/bad");
 
-    LakeBatchException e = catchThrowableOfType(LakeBatchException.class, () -> SparkTablePaths.check(spark, spec, location -> false));
+    LakeBatchException e =
+        catchThrowableOfType(
+            LakeBatchException.class, () -> SparkTablePaths.check(spark, spec, location -> false));
 
     assertThat(e.category()).isEqualTo(ErrorCategory.USER);
-    assertThat(e.getMessage()).startsWith("output.path: " + local("in") + " is the same location as input.path "
-        + local("in"));
+    assertThat(e.getMessage())
+        .startsWith(
+            "output.path: " + local("in") + " is the same location as input.path " + local("in"));
   }
 
   @Test
@@ -114,9 +135,12 @@ class SparkTablePathsTest {
     String workingDirectory = Path.of("").toAbsolutePath().normalize().toString();
     JobSpec spec = spec(workingDirectory + "/data", "data/scores", dir + "/bad");
 
-    LakeBatchException e = catchThrowableOfType(LakeBatchException.class, () -> SparkTablePaths.check(spark, spec, location -> false));
+    LakeBatchException e =
+        catchThrowableOfType(
+            LakeBatchException.class, () -> SparkTablePaths.check(spark, spec, location -> false));
 
-    assertThat(e.getMessage()).startsWith("output.path: file:" + workingDirectory + "/data/scores is inside input.path");
+    assertThat(e.getMessage())
+        .startsWith("output.path: file:" + workingDirectory + "/data/scores is inside input.path");
   }
 
   @Test
@@ -124,7 +148,10 @@ class SparkTablePathsTest {
     Files.createDirectories(dir.resolve("out"));
     Files.createDirectories(dir.resolve("bad"));
 
-    assertThat(SparkTablePaths.check(spark, spec(dir + "/in", dir + "/out", dir + "/bad"), location -> false).output())
+    assertThat(
+            SparkTablePaths.check(
+                    spark, spec(dir + "/in", dir + "/out", dir + "/bad"), location -> false)
+                .output())
         .isEqualTo(local("out"));
   }
 
@@ -133,7 +160,9 @@ class SparkTablePathsTest {
     spark.range(3).write().format("delta").save(dir.resolve("out").toString());
     spark.range(1).write().format("delta").save(dir.resolve("bad").toString());
 
-    TablePaths paths = SparkTablePaths.check(spark, spec(dir + "/in", dir + "/out", dir + "/bad"), location -> false);
+    TablePaths paths =
+        SparkTablePaths.check(
+            spark, spec(dir + "/in", dir + "/out", dir + "/bad"), location -> false);
 
     assertThat(paths.output()).isEqualTo(local("out"));
     assertThat(paths.deadLetter()).isEqualTo(local("bad"));
@@ -144,11 +173,16 @@ class SparkTablePathsTest {
     Files.createDirectories(dir.resolve("out"));
     Files.writeString(dir.resolve("out/notes.txt"), "keep me");
 
-    LakeBatchException e = catchThrowableOfType(LakeBatchException.class,
-        () -> SparkTablePaths.check(spark, spec(dir + "/in", dir + "/out/", dir + "/bad"), location -> false));
+    LakeBatchException e =
+        catchThrowableOfType(
+            LakeBatchException.class,
+            () ->
+                SparkTablePaths.check(
+                    spark, spec(dir + "/in", dir + "/out/", dir + "/bad"), location -> false));
 
     assertThat(e.category()).isEqualTo(ErrorCategory.USER);
-    assertThat(e.getMessage()).startsWith("output.path: " + local("out") + " exists and is not a Delta table")
+    assertThat(e.getMessage())
+        .startsWith("output.path: " + local("out") + " exists and is not a Delta table")
         .contains("choose another path, or delete the folder");
     assertThat(dir.resolve("out/notes.txt")).hasContent("keep me");
   }
@@ -157,19 +191,27 @@ class SparkTablePathsTest {
   void existingParquetFolderAsDeadLetterIsRefused() {
     spark.range(3).write().parquet(dir.resolve("bad").toString());
 
-    LakeBatchException e = catchThrowableOfType(LakeBatchException.class,
-        () -> SparkTablePaths.check(spark, spec(dir + "/in", dir + "/out", dir + "/bad"), location -> false));
+    LakeBatchException e =
+        catchThrowableOfType(
+            LakeBatchException.class,
+            () ->
+                SparkTablePaths.check(
+                    spark, spec(dir + "/in", dir + "/out", dir + "/bad"), location -> false));
 
-    assertThat(e.getMessage()).startsWith("output.dead-letter: " + local("bad") + " exists and is not a Delta table");
+    assertThat(e.getMessage())
+        .startsWith("output.dead-letter: " + local("bad") + " exists and is not a Delta table");
   }
 
   @Test
   void aFolderOfDataFilesARunOfTheCatalogWritesIsNotRefused() {
-    // An overwrite run's staged chunks, or a first chunk that crashed before its commit: data files, no log yet.
+    // An overwrite run's staged chunks, or a first chunk that crashed before its commit: data
+    // files, no log yet.
     spark.range(3).write().parquet(dir.resolve("out").toString());
     String out = local("out");
 
-    assertThat(SparkTablePaths.check(spark, spec(dir + "/in", dir + "/out", dir + "/bad"), out::equals).output())
+    assertThat(
+            SparkTablePaths.check(spark, spec(dir + "/in", dir + "/out", dir + "/bad"), out::equals)
+                .output())
         .isEqualTo(out);
   }
 
@@ -177,14 +219,19 @@ class SparkTablePathsTest {
   void existingFileIsRefused() throws Exception {
     Files.writeString(dir.resolve("out"), "a file");
 
-    LakeBatchException e = catchThrowableOfType(LakeBatchException.class,
-        () -> SparkTablePaths.check(spark, spec(dir + "/in", dir + "/out", dir + "/bad"), location -> false));
+    LakeBatchException e =
+        catchThrowableOfType(
+            LakeBatchException.class,
+            () ->
+                SparkTablePaths.check(
+                    spark, spec(dir + "/in", dir + "/out", dir + "/bad"), location -> false));
 
     assertThat(e.getMessage()).startsWith("output.path: " + local("out") + " exists and is a file");
   }
 
   private static JobSpec spec(String input, String output, String deadLetter) {
-    return JobSpecParser.parse("""
+    return JobSpecParser.parse(
+        """
         name: paths
         model:
           path: model.onnx
@@ -198,6 +245,9 @@ class SparkTablePathsTest {
         output:
           path: '%s'
           dead-letter: '%s'
-        """.formatted(input, output, deadLetter), "test", false);
+        """
+            .formatted(input, output, deadLetter),
+        "test",
+        false);
   }
 }

@@ -16,7 +16,9 @@ class SyntheticTablesSparkTest {
 
   @BeforeAll
   static void startSpark() {
-    spark = SparkSessionFactory.create("synthetic-tables-test", new ResourceSpec("local[1]", 1, 1, "1g", 0), 1);
+    spark =
+        SparkSessionFactory.create(
+            "synthetic-tables-test", new ResourceSpec("local[1]", 1, 1, "1g", 0), 1);
   }
 
   @AfterAll
@@ -26,19 +28,24 @@ class SyntheticTablesSparkTest {
 
   @Test
   void writesEightBitImagesAndPerRowSeededText() {
-    SyntheticTableOptions options = SyntheticTableOptions.of(100, 1, TableFormat.PARQUET).withImageSize(4).withText(10);
+    SyntheticTableOptions options =
+        SyntheticTableOptions.of(100, 1, TableFormat.PARQUET).withImageSize(4).withText(10);
 
-    List<Row> rows = SyntheticTables.frame(spark, options, 0, 100).select("id", "image", "text").collectAsList();
+    List<Row> rows =
+        SyntheticTables.frame(spark, options, 0, 100).select("id", "image", "text").collectAsList();
     assertThat(rows).hasSize(100);
     SyntheticText text = new SyntheticText(options.seed(), 10);
     for (Row row : rows) {
       assertThat(row.getString(2)).isEqualTo(text.row(row.getLong(0)));
       List<Float> pixels = row.getList(1);
-      assertThat(pixels).hasSize(3 * 4 * 4).allSatisfy(pixel -> {
-        float level = pixel * 255;
-        assertThat(level).isBetween(0f, 255f);
-        assertThat(Math.abs(level - Math.round(level))).isLessThan(1e-3f);
-      });
+      assertThat(pixels)
+          .hasSize(3 * 4 * 4)
+          .allSatisfy(
+              pixel -> {
+                float level = pixel * 255;
+                assertThat(level).isBetween(0f, 255f);
+                assertThat(Math.abs(level - Math.round(level))).isLessThan(1e-3f);
+              });
     }
   }
 }

@@ -24,13 +24,15 @@ class SyntheticTextTest {
   @Test
   void wordCountsAreHeavyTailedAroundTheMean() {
     SyntheticText text = new SyntheticText(7, 20);
-    IntSummaryStatistics counts = LongStream.range(0, ROWS)
-        .mapToInt(id -> text.row(id).split(" ").length)
-        .summaryStatistics();
+    IntSummaryStatistics counts =
+        LongStream.range(0, ROWS)
+            .mapToInt(id -> text.row(id).split(" ").length)
+            .summaryStatistics();
     assertThat(counts.getMin()).isEqualTo(SyntheticText.MINIMUM_WORDS);
     assertThat(counts.getMax()).isGreaterThan(90).isLessThanOrEqualTo(120);
     assertThat(counts.getAverage()).isBetween(18.0, 22.0);
-    long longRows = LongStream.range(0, ROWS).filter(id -> text.row(id).split(" ").length >= 60).count();
+    long longRows =
+        LongStream.range(0, ROWS).filter(id -> text.row(id).split(" ").length >= 60).count();
     assertThat(longRows).as("rows of 3 x the mean or more").isBetween(ROWS / 100L, ROWS / 10L);
   }
 
@@ -39,8 +41,11 @@ class SyntheticTextTest {
     SyntheticText text = new SyntheticText(7, 20);
     assertThat(new HashSet<>(text.vocabulary())).hasSize(SyntheticText.VOCABULARY_SIZE);
     assertThat(text.vocabulary()).allMatch(word -> word.matches("[a-z]{2,7}"));
-    String[] words = LongStream.range(0, 2_000).mapToObj(text::row).flatMap(row -> Arrays.stream(row.split(" ")))
-        .toArray(String[]::new);
+    String[] words =
+        LongStream.range(0, 2_000)
+            .mapToObj(text::row)
+            .flatMap(row -> Arrays.stream(row.split(" ")))
+            .toArray(String[]::new);
     assertThat(text.vocabulary()).containsAll(Arrays.asList(words));
     String first = text.vocabulary().get(0);
     String hundredth = text.vocabulary().get(99);
@@ -54,7 +59,9 @@ class SyntheticTextTest {
     SyntheticTableOptions options = SyntheticTableOptions.of(10, 1, TableFormat.PARQUET);
     assertThat(options.withText(20).textWords()).isEqualTo(20);
     assertThat(options.withText(0).textWords()).isZero();
-    assertThatThrownBy(() -> options.withText(2)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2");
+    assertThatThrownBy(() -> options.withText(2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("2");
     assertThatThrownBy(() -> new SyntheticText(1, 2)).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -26,8 +26,14 @@ public record Chunk(int index, List<PlannedTask> tasks) {
   public String splitsHash() {
     StringBuilder text = new StringBuilder();
     for (FileSplit split : splits()) {
-      text.append(split.path()).append('\t').append(split.start()).append('\t').append(split.length())
-          .append('\t').append(split.rows()).append('\n');
+      text.append(split.path())
+          .append('\t')
+          .append(split.start())
+          .append('\t')
+          .append(split.length())
+          .append('\t')
+          .append(split.rows())
+          .append('\n');
     }
     return io.lakebatch.catalog.spec.RunIdentity.sha256(text.toString());
   }

@@ -13,10 +13,10 @@ import java.util.PriorityQueue;
  *   <li>A file with more rows than a piece's target ({@link PlanningOptions#pieceRows()}) is cut
  *       into runs of whole row groups of about that many rows; smaller files stay whole.
  *   <li>These pieces fill chunks in order up to the rows-per-chunk target.
- *   <li>Inside a chunk, pieces are bin-packed into tasks, largest first onto the least-loaded
- *       task, so small files are packed together and tasks carry similar loads. The load is the
- *       pieces' estimated cost under {@link PlanningOptions#rowCost()}: rows by default, or rows
- *       weighted by the bytes of cost columns, read from every file's footer.
+ *   <li>Inside a chunk, pieces are bin-packed into tasks, largest first onto the least-loaded task,
+ *       so small files are packed together and tasks carry similar loads. The load is the pieces'
+ *       estimated cost under {@link PlanningOptions#rowCost()}: rows by default, or rows weighted
+ *       by the bytes of cost columns, read from every file's footer.
  * </ol>
  *
  * <p>Chunk boundaries depend on rows and the spec's targets only, never on cores or the cost model.
@@ -24,7 +24,8 @@ import java.util.PriorityQueue;
 public final class ChunkPlanner {
   private ChunkPlanner() {}
 
-  public static InferencePlan plan(List<InputFile> files, RowGroupSource rowGroups, PlanningOptions options) {
+  public static InferencePlan plan(
+      List<InputFile> files, RowGroupSource rowGroups, PlanningOptions options) {
     long rowsPerTask = options.effectiveRowsPerTask();
     List<FileSplit> pieces = new ArrayList<>();
     files.stream()
@@ -50,7 +51,8 @@ public final class ChunkPlanner {
     return new InferencePlan(chunks, rowsPerTask);
   }
 
-  static List<FileSplit> split(InputFile file, RowGroupSource source, long pieceRows, RowCost rowCost) {
+  static List<FileSplit> split(
+      InputFile file, RowGroupSource source, long pieceRows, RowCost rowCost) {
     if (file.rows() <= pieceRows && !rowCost.needsColumnSizes()) {
       return List.of(wholeFile(file, rowCost.cost(file.rows(), 0)));
     }
@@ -59,8 +61,12 @@ public final class ChunkPlanner {
     long groupRows = groups.stream().mapToLong(RowGroup::rows).sum();
     if (groupRows != file.rows()) {
       throw new IllegalStateException(
-          "Row count mismatch for " + file.path() + ": table metadata says " + file.rows()
-              + " rows, its row groups hold " + groupRows);
+          "Row count mismatch for "
+              + file.path()
+              + ": table metadata says "
+              + file.rows()
+              + " rows, its row groups hold "
+              + groupRows);
     }
     if (file.rows() <= pieceRows) {
       long bytes = groups.stream().mapToLong(RowGroup::costColumnBytes).sum();
@@ -79,7 +85,9 @@ public final class ChunkPlanner {
       } while (end < groups.size() && rows + groups.get(end).rows() <= pieceRows);
       long start = first == 0 ? 0 : groups.get(first).offset();
       long stop = end == groups.size() ? file.sizeBytes() : groups.get(end).offset();
-      splits.add(new FileSplit(file.path(), start, stop - start, rows, file.sizeBytes(), rowCost.cost(rows, bytes)));
+      splits.add(
+          new FileSplit(
+              file.path(), start, stop - start, rows, file.sizeBytes(), rowCost.cost(rows, bytes)));
       first = end;
     }
     return splits;
@@ -94,9 +102,18 @@ public final class ChunkPlanner {
     List<FileSplit> merged = new ArrayList<>();
     for (FileSplit split : sorted) {
       FileSplit last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
-      if (last != null && last.path().equals(split.path()) && last.start() + last.length() == split.start()) {
-        merged.set(merged.size() - 1, new FileSplit(last.path(), last.start(), last.length() + split.length(),
-            last.rows() + split.rows(), last.fileSize(), last.cost() + split.cost()));
+      if (last != null
+          && last.path().equals(split.path())
+          && last.start() + last.length() == split.start()) {
+        merged.set(
+            merged.size() - 1,
+            new FileSplit(
+                last.path(),
+                last.start(),
+                last.length() + split.length(),
+                last.rows() + split.rows(),
+                last.fileSize(),
+                last.cost() + split.cost()));
       } else {
         merged.add(split);
       }
@@ -105,7 +122,8 @@ public final class ChunkPlanner {
   }
 
   private static Chunk pack(int chunkIndex, List<FileSplit> pieces, PlanningOptions options) {
-    // The rows target sets how many tasks a chunk gets; the cost model only decides which pieces share one.
+    // The rows target sets how many tasks a chunk gets; the cost model only decides which pieces
+    // share one.
     long rows = pieces.stream().mapToLong(FileSplit::rows).sum();
     long rowsPerTask = options.effectiveRowsPerTask();
     long wanted = rows / rowsPerTask + (rows % rowsPerTask == 0 ? 0 : 1);
@@ -115,15 +133,19 @@ public final class ChunkPlanner {
     }
     int taskCount = (int) Math.max(1, Math.min(pieces.size(), wanted));
     List<List<FileSplit>> bins = new ArrayList<>();
-    PriorityQueue<long[]> load = new PriorityQueue<>(
-        Comparator.<long[]>comparingLong(l -> l[0]).thenComparingLong(l -> l[1]));
+    PriorityQueue<long[]> load =
+        new PriorityQueue<>(
+            Comparator.<long[]>comparingLong(l -> l[0]).thenComparingLong(l -> l[1]));
     for (int i = 0; i < taskCount; i++) {
       bins.add(new ArrayList<>());
       load.add(new long[] {0, i});
     }
     List<FileSplit> largestFirst = new ArrayList<>(pieces);
-    largestFirst.sort(Comparator.comparingLong(FileSplit::cost).reversed()
-        .thenComparing(FileSplit::path).thenComparingLong(FileSplit::start));
+    largestFirst.sort(
+        Comparator.comparingLong(FileSplit::cost)
+            .reversed()
+            .thenComparing(FileSplit::path)
+            .thenComparingLong(FileSplit::start));
     for (FileSplit piece : largestFirst) {
       long[] lightest = load.poll();
       bins.get((int) lightest[1]).add(piece);

@@ -18,7 +18,14 @@ public record FileSplit(String path, long start, long length, long rows, long fi
     requireNonNull(path, "path is null");
     if (start < 0 || length < 0 || rows < 0 || start > fileSize || length > fileSize - start) {
       throw new IllegalArgumentException(
-          "Invalid split of " + path + ": start " + start + ", length " + length + ", file size " + fileSize);
+          "Invalid split of "
+              + path
+              + ": start "
+              + start
+              + ", length "
+              + length
+              + ", file size "
+              + fileSize);
     }
     if (cost < 0) {
       throw new IllegalArgumentException("Invalid split of " + path + ": negative cost " + cost);

@@ -18,7 +18,11 @@ public record InferencePlan(List<Chunk> chunks, long rowsPerTask) {
   }
 
   public long fileCount() {
-    return chunks.stream().flatMap(c -> c.splits().stream()).map(FileSplit::path).distinct().count();
+    return chunks.stream()
+        .flatMap(c -> c.splits().stream())
+        .map(FileSplit::path)
+        .distinct()
+        .count();
   }
 
   public long splitCount() {
@@ -27,14 +31,16 @@ public record InferencePlan(List<Chunk> chunks, long rowsPerTask) {
 
   /** Task row counts, sorted ascending. */
   public long[] taskRows() {
-    long[] rows = chunks.stream().flatMap(c -> c.tasks().stream()).mapToLong(PlannedTask::rows).toArray();
+    long[] rows =
+        chunks.stream().flatMap(c -> c.tasks().stream()).mapToLong(PlannedTask::rows).toArray();
     Arrays.sort(rows);
     return rows;
   }
 
   /** Task estimated costs ({@link PlannedTask#cost()}), sorted ascending. */
   public long[] taskCosts() {
-    long[] costs = chunks.stream().flatMap(c -> c.tasks().stream()).mapToLong(PlannedTask::cost).toArray();
+    long[] costs =
+        chunks.stream().flatMap(c -> c.tasks().stream()).mapToLong(PlannedTask::cost).toArray();
     Arrays.sort(costs);
     return costs;
   }

@@ -12,7 +12,10 @@ import java.util.List;
  */
 public record InputFingerprint(long version, List<PinnedFile> files) {
   public InputFingerprint {
-    files = requireNonNull(files, "files is null").stream().sorted(Comparator.comparing(PinnedFile::path)).toList();
+    files =
+        requireNonNull(files, "files is null").stream()
+            .sorted(Comparator.comparing(PinnedFile::path))
+            .toList();
   }
 
   /**
@@ -23,7 +26,12 @@ public record InputFingerprint(long version, List<PinnedFile> files) {
   public String sha256() {
     StringBuilder text = new StringBuilder("version=").append(version).append('\n');
     for (PinnedFile file : files) {
-      text.append(file.path()).append('\t').append(file.sizeBytes()).append('\t').append(file.rows()).append('\n');
+      text.append(file.path())
+          .append('\t')
+          .append(file.sizeBytes())
+          .append('\t')
+          .append(file.rows())
+          .append('\n');
     }
     return RunIdentity.sha256(text.toString());
   }

@@ -32,8 +32,8 @@ public final class ParquetFooterReader implements RowGroupSource {
   }
 
   /**
-   * @param injectedFailures test hook ({@code spark.lakebatch.faults.footer-failures}): the first this
-   *     many footer reads fail with an {@link IOException}, as a storage hiccup would
+   * @param injectedFailures test hook ({@code spark.lakebatch.faults.footer-failures}): the first
+   *     this many footer reads fail with an {@link IOException}, as a storage hiccup would
    */
   public ParquetFooterReader(Configuration conf, int injectedFailures) {
     this.conf = conf;
@@ -55,9 +55,9 @@ public final class ParquetFooterReader implements RowGroupSource {
   }
 
   /**
-   * The file's row groups with {@link RowGroup#costColumnBytes()} the total uncompressed size of the
-   * column chunks under the given top-level columns (every leaf of a nested column). Names match
-   * the file's schema exactly.
+   * The file's row groups with {@link RowGroup#costColumnBytes()} the total uncompressed size of
+   * the column chunks under the given top-level columns (every leaf of a nested column). Names
+   * match the file's schema exactly.
    *
    * @throws IllegalArgumentException if a column is not a top-level column of the file
    */
@@ -66,8 +66,13 @@ public final class ParquetFooterReader implements RowGroupSource {
     MessageType schema = footer.getFileMetaData().getSchema();
     for (String column : costColumns) {
       if (!schema.containsField(column)) {
-        throw new IllegalArgumentException("Cost column " + column + " is not in " + path + ", whose columns are "
-            + schema.getFields().stream().map(Type::getName).toList());
+        throw new IllegalArgumentException(
+            "Cost column "
+                + column
+                + " is not in "
+                + path
+                + ", whose columns are "
+                + schema.getFields().stream().map(Type::getName).toList());
       }
     }
     Set<String> columns = Set.copyOf(costColumns);
@@ -95,9 +100,11 @@ public final class ParquetFooterReader implements RowGroupSource {
 
   private ParquetMetadata readFooter(String path) throws IOException {
     if (injectedFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-      throw new IOException("injected footer read failure (test hook spark.lakebatch.faults.footer-failures)");
+      throw new IOException(
+          "injected footer read failure (test hook spark.lakebatch.faults.footer-failures)");
     }
-    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path), conf))) {
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path), conf))) {
       return reader.getFooter();
     }
   }
@@ -123,6 +130,7 @@ public final class ParquetFooterReader implements RowGroupSource {
         }
       }
     }
-    return new RowGroup(block.getStartingPos(), block.getCompressedSize(), block.getRowCount(), costBytes);
+    return new RowGroup(
+        block.getStartingPos(), block.getCompressedSize(), block.getRowCount(), costBytes);
   }
 }

@@ -21,10 +21,12 @@ public record PlanningOptions(
       throw new IllegalArgumentException("Invalid rows per chunk (negative or 0): " + rowsPerChunk);
     }
     if (rowsPerTask.isPresent() && rowsPerTask.getAsLong() <= 0) {
-      throw new IllegalArgumentException("Invalid rows per task (negative or 0): " + rowsPerTask.getAsLong());
+      throw new IllegalArgumentException(
+          "Invalid rows per task (negative or 0): " + rowsPerTask.getAsLong());
     }
     if (cores <= 0 || tasksPerCore <= 0) {
-      throw new IllegalArgumentException("Invalid cores or tasks per core: " + cores + ", " + tasksPerCore);
+      throw new IllegalArgumentException(
+          "Invalid cores or tasks per core: " + cores + ", " + tasksPerCore);
     }
   }
 

@@ -57,7 +57,8 @@ public record RowCost(List<String> columns, double bytesPerRowOverhead) {
    */
   public static RowCost byColumnBytes(List<String> columns, double bytesPerRowOverhead) {
     if (columns.isEmpty()) {
-      throw new IllegalArgumentException("Invalid cost columns (none given); use RowCost.rowsOnly()");
+      throw new IllegalArgumentException(
+          "Invalid cost columns (none given); use RowCost.rowsOnly()");
     }
     return new RowCost(columns, bytesPerRowOverhead);
   }
@@ -67,7 +68,9 @@ public record RowCost(List<String> columns, double bytesPerRowOverhead) {
     return !columns.isEmpty();
   }
 
-  /** The estimated cost of {@code rows} rows holding {@code columnBytes} bytes of the cost columns. */
+  /**
+   * The estimated cost of {@code rows} rows holding {@code columnBytes} bytes of the cost columns.
+   */
   public long cost(long rows, long columnBytes) {
     return (long) Math.ceil(rows * bytesPerRowOverhead) + columnBytes;
   }

@@ -9,10 +9,16 @@ public record RowGroup(long offset, long compressedSize, long rows, long costCol
   public RowGroup {
     if (offset < 0 || compressedSize < 0 || rows < 0) {
       throw new IllegalArgumentException(
-          "Invalid row group (negative offset, size or rows): " + offset + ", " + compressedSize + ", " + rows);
+          "Invalid row group (negative offset, size or rows): "
+              + offset
+              + ", "
+              + compressedSize
+              + ", "
+              + rows);
     }
     if (costColumnBytes < 0) {
-      throw new IllegalArgumentException("Invalid row group (negative cost column bytes): " + costColumnBytes);
+      throw new IllegalArgumentException(
+          "Invalid row group (negative cost column bytes): " + costColumnBytes);
     }
   }
 

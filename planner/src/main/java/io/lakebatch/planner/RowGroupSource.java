@@ -12,9 +12,9 @@ public interface RowGroupSource {
   List<RowGroup> rowGroups(InputFile file);
 
   /**
-   * The row groups of a file with {@link RowGroup#costColumnBytes()} summed over the given top-level
-   * columns. A source that cannot measure columns supports only an empty list, which is {@link
-   * #rowGroups(InputFile)}.
+   * The row groups of a file with {@link RowGroup#costColumnBytes()} summed over the given
+   * top-level columns. A source that cannot measure columns supports only an empty list, which is
+   * {@link #rowGroups(InputFile)}.
    *
    * @throws IllegalArgumentException if a column is not in the file
    * @throws UnsupportedOperationException if columns are given and this source cannot measure them
@@ -24,7 +24,12 @@ public interface RowGroupSource {
       return rowGroups(file);
     }
     throw new UnsupportedOperationException(
-        "Row group source " + getClass().getName() + " cannot measure column sizes, needed to estimate "
-            + "cost from columns " + costColumns + " of " + file.path());
+        "Row group source "
+            + getClass().getName()
+            + " cannot measure column sizes, needed to estimate "
+            + "cost from columns "
+            + costColumns
+            + " of "
+            + file.path());
   }
 }

@@ -19,11 +19,13 @@ public final class SparkResourceConf {
   private SparkResourceConf() {}
 
   /**
-   * @param taskAttempts {@code spark.task.maxFailures} (in local mode also the master's retry count)
+   * @param taskAttempts {@code spark.task.maxFailures} (in local mode also the master's retry
+   *     count)
    * @param speculation {@code spark.speculation}
    * @return the Spark conf, in a stable order; {@code spark.master} included
    */
-  public static Map<String, String> of(ResourceSpec resources, int taskAttempts, boolean speculation) {
+  public static Map<String, String> of(
+      ResourceSpec resources, int taskAttempts, boolean speculation) {
     requireNonNull(resources, "resources is null");
     if (taskAttempts < 1) {
       throw new IllegalArgumentException("Invalid task attempts (less than 1): " + taskAttempts);
@@ -38,11 +40,13 @@ public final class SparkResourceConf {
     conf.put("spark.executor.instances", Integer.toString(resources.executors()));
     conf.put("spark.executor.cores", Integer.toString(resources.executorCores()));
     conf.put("spark.executor.memory", resources.executorMemory());
-    conf.put("spark.cores.max", Long.toString((long) resources.executors() * resources.executorCores()));
+    conf.put(
+        "spark.cores.max", Long.toString((long) resources.executors() * resources.executorCores()));
     int gpus = resources.gpusPerExecutor();
     if (gpus > 0) {
       conf.put("spark.executor.resource." + GPU + ".amount", Integer.toString(gpus));
-      conf.put("spark.task.resource." + GPU + ".amount", taskGpuAmount(gpus, resources.executorCores()));
+      conf.put(
+          "spark.task.resource." + GPU + ".amount", taskGpuAmount(gpus, resources.executorCores()));
     }
     return conf;
   }

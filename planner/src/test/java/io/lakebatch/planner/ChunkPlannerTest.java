@@ -41,7 +41,10 @@ class ChunkPlannerTest {
   // ---------------------------------------------------------------------------------------------
 
   static void assertPlanInvariants(
-      List<InputFile> files, FakeRowGroupSource source, PlanningOptions options, InferencePlan plan) {
+      List<InputFile> files,
+      FakeRowGroupSource source,
+      PlanningOptions options,
+      InferencePlan plan) {
     String ctx = "options " + options + ", files " + files.size();
     assertThat(plan.rowsPerTask()).as(ctx).isEqualTo(options.effectiveRowsPerTask());
 
@@ -50,12 +53,15 @@ class ChunkPlannerTest {
     assertThat(splits.stream().mapToLong(FileSplit::rows).sum()).as(ctx).isEqualTo(fileRows(files));
     assertThat(plan.totalRows()).as(ctx).isEqualTo(fileRows(files));
 
-    Map<String, InputFile> byPath = files.stream().collect(Collectors.toMap(InputFile::path, f -> f));
-    Map<String, List<FileSplit>> splitsByFile = splits.stream()
-        .collect(Collectors.groupingBy(FileSplit::path));
-    Set<String> expectedPaths = files.stream().filter(f -> f.rows() > 0).map(InputFile::path)
-        .collect(Collectors.toSet());
-    assertThat(splitsByFile.keySet()).as(ctx + ": files with rows, and only those").isEqualTo(expectedPaths);
+    Map<String, InputFile> byPath =
+        files.stream().collect(Collectors.toMap(InputFile::path, f -> f));
+    Map<String, List<FileSplit>> splitsByFile =
+        splits.stream().collect(Collectors.groupingBy(FileSplit::path));
+    Set<String> expectedPaths =
+        files.stream().filter(f -> f.rows() > 0).map(InputFile::path).collect(Collectors.toSet());
+    assertThat(splitsByFile.keySet())
+        .as(ctx + ": files with rows, and only those")
+        .isEqualTo(expectedPaths);
     assertThat(plan.fileCount()).isEqualTo(expectedPaths.size());
     assertThat(plan.splitCount()).isEqualTo(splits.size());
 
@@ -72,7 +78,9 @@ class ChunkPlannerTest {
         assertThat(s.length()).as(fctx + " split " + s).isPositive();
         expectedStart = s.start() + s.length();
       }
-      assertThat(expectedStart).as(fctx + ": splits end at the file's end").isEqualTo(file.sizeBytes());
+      assertThat(expectedStart)
+          .as(fctx + ": splits end at the file's end")
+          .isEqualTo(file.sizeBytes());
       if (fileSplits.size() == 1) {
         assertThat(fileSplits.get(0).wholeFile()).as(fctx).isTrue();
         assertThat(fileSplits.get(0).rows()).as(fctx).isEqualTo(file.rows());
@@ -85,8 +93,10 @@ class ChunkPlannerTest {
       Map<FileSplit, Integer> groupsByMidpoint = new HashMap<>();
       for (RowGroup g : groups) {
         long mid = g.offset() + g.compressedSize() / 2;
-        List<FileSplit> holders = fileSplits.stream()
-            .filter(s -> mid >= s.start() && mid < s.start() + s.length()).toList();
+        List<FileSplit> holders =
+            fileSplits.stream()
+                .filter(s -> mid >= s.start() && mid < s.start() + s.length())
+                .toList();
         assertThat(holders).as(fctx + ", midpoint of " + g).hasSize(1);
         rowsByMidpoint.merge(holders.get(0), g.rows(), Long::sum);
         textByMidpoint.merge(holders.get(0), g.costColumnBytes(), Long::sum);
@@ -94,20 +104,31 @@ class ChunkPlannerTest {
       }
       for (FileSplit s : fileSplits) {
         assertThat(rowsByMidpoint.getOrDefault(s, 0L))
-            .as(fctx + ": rows of the groups a reader picks for " + s).isEqualTo(s.rows());
+            .as(fctx + ": rows of the groups a reader picks for " + s)
+            .isEqualTo(s.rows());
         // A split's cost is that of its row groups; joined pieces each round their overhead up.
         RowCost rowCost = options.rowCost();
         long text = rowCost.needsColumnSizes() ? textByMidpoint.getOrDefault(s, 0L) : 0;
-        assertThat(s.cost()).as(fctx + ": cost of " + s).isBetween(
-            rowCost.cost(s.rows(), text), rowCost.cost(s.rows(), text) + groupsByMidpoint.getOrDefault(s, 0));
+        assertThat(s.cost())
+            .as(fctx + ": cost of " + s)
+            .isBetween(
+                rowCost.cost(s.rows(), text),
+                rowCost.cost(s.rows(), text) + groupsByMidpoint.getOrDefault(s, 0));
         // A split within one task may join neighbouring pieces, but never beyond that task's rows.
-        assertThat(s.rows()).as(fctx + ": split " + s).isLessThanOrEqualTo(
-            plan.chunks().stream().flatMap(c -> c.tasks().stream()).filter(t -> t.splits().contains(s))
-                .mapToLong(PlannedTask::rows).max().orElseThrow());
+        assertThat(s.rows())
+            .as(fctx + ": split " + s)
+            .isLessThanOrEqualTo(
+                plan.chunks().stream()
+                    .flatMap(c -> c.tasks().stream())
+                    .filter(t -> t.splits().contains(s))
+                    .mapToLong(PlannedTask::rows)
+                    .max()
+                    .orElseThrow());
       }
     }
 
-    assertThat(Arrays.stream(plan.taskCosts()).sum()).as(ctx)
+    assertThat(Arrays.stream(plan.taskCosts()).sum())
+        .as(ctx)
         .isEqualTo(splits.stream().mapToLong(FileSplit::cost).sum());
     if (!options.rowCost().needsColumnSizes() && options.rowCost().bytesPerRowOverhead() == 1.0) {
       assertThat(plan.taskCosts()).as(ctx).isEqualTo(plan.taskRows());
@@ -125,9 +146,11 @@ class ChunkPlannerTest {
       }
       // Chunks are filled greedily: the next chunk's first piece would not have fit.
       if (i + 1 < plan.chunks().size()) {
-        long nextFirst = plan.chunks().get(i + 1).splits().stream()
-            .min(Comparator.comparing(FileSplit::path).thenComparingLong(FileSplit::start))
-            .orElseThrow().rows();
+        long nextFirst =
+            plan.chunks().get(i + 1).splits().stream()
+                .min(Comparator.comparing(FileSplit::path).thenComparingLong(FileSplit::start))
+                .orElseThrow()
+                .rows();
         assertThat(chunk.rows() + nextFirst).as(cctx).isGreaterThan(options.rowsPerChunk());
       }
       // Tasks: indices 0..k-1, none empty, their costs balanced within the costliest piece.
@@ -146,7 +169,8 @@ class ChunkPlannerTest {
       if (options.rowsPerTask().isEmpty()) {
         wanted = Math.max(wanted, (long) options.cores() * options.tasksPerCore());
       }
-      assertThat((long) chunk.tasks().size()).as(cctx + ": task count")
+      assertThat((long) chunk.tasks().size())
+          .as(cctx + ": task count")
           .isLessThanOrEqualTo(Math.max(1, wanted));
     }
   }
@@ -166,7 +190,8 @@ class ChunkPlannerTest {
     for (int i = 0; i < fileCount; i++) {
       String path;
       do {
-        path = "s3://bucket/table/part-" + Integer.toHexString(random.nextInt(1 << 20)) + ".parquet";
+        path =
+            "s3://bucket/table/part-" + Integer.toHexString(random.nextInt(1 << 20)) + ".parquet";
       } while (!names.add(path));
       if (random.nextInt(10) == 0) {
         files.add(source.add(path)); // zero rows, no row groups
@@ -176,26 +201,34 @@ class ChunkPlannerTest {
       int groupCount = 1 + random.nextInt(random.nextBoolean() ? 3 : 40);
       long[] rows = new long[groupCount];
       for (int g = 0; g < groupCount; g++) {
-        long bound = switch (shape) {
-          case 0 -> 2_000;
-          case 1 -> 200_000;
-          default -> random.nextInt(8) == 0 ? 500_000 : 5_000;
-        };
+        long bound =
+            switch (shape) {
+              case 0 -> 2_000;
+              case 1 -> 200_000;
+              default -> random.nextInt(8) == 0 ? 500_000 : 5_000;
+            };
         rows[g] = 1 + (long) random.nextInt((int) bound);
       }
       files.add(source.addText(path, textBytesPerRow, rows));
     }
     long rowsPerChunk = 1 + random.nextInt(random.nextBoolean() ? 50_000 : 2_000_000);
-    OptionalLong rowsPerTask = random.nextBoolean()
-        ? OptionalLong.empty()
-        : OptionalLong.of(1 + random.nextInt((int) Math.min(Integer.MAX_VALUE - 1, rowsPerChunk * 2)));
+    OptionalLong rowsPerTask =
+        random.nextBoolean()
+            ? OptionalLong.empty()
+            : OptionalLong.of(
+                1 + random.nextInt((int) Math.min(Integer.MAX_VALUE - 1, rowsPerChunk * 2)));
     int cores = 1 + random.nextInt(128);
     int tasksPerCore = 1 + random.nextInt(4);
     double[] overheads = {0.25, 1, 7.5, RowCost.DEFAULT_BYTES_PER_ROW_OVERHEAD, 1_000};
-    RowCost rowCost = random.nextBoolean()
-        ? RowCost.rowsOnly()
-        : RowCost.byColumnBytes(List.of(FakeRowGroupSource.TEXT), overheads[random.nextInt(overheads.length)]);
-    return new Case(files, source, new PlanningOptions(rowsPerChunk, rowsPerTask, cores, tasksPerCore, rowCost));
+    RowCost rowCost =
+        random.nextBoolean()
+            ? RowCost.rowsOnly()
+            : RowCost.byColumnBytes(
+                List.of(FakeRowGroupSource.TEXT), overheads[random.nextInt(overheads.length)]);
+    return new Case(
+        files,
+        source,
+        new PlanningOptions(rowsPerChunk, rowsPerTask, cores, tasksPerCore, rowCost));
   }
 
   @Test
@@ -210,31 +243,49 @@ class ChunkPlannerTest {
       // file with rows when the cost model needs column sizes.
       boolean everyFooter = c.options().rowCost().needsColumnSizes();
       for (InputFile f : c.files()) {
-        assertThat(c.source().calls(f.path())).as("footer reads of " + f + " with " + c.options())
+        assertThat(c.source().calls(f.path()))
+            .as("footer reads of " + f + " with " + c.options())
             .isEqualTo(f.rows() > c.options().pieceRows() || (everyFooter && f.rows() > 0) ? 1 : 0);
       }
 
       // Same input in another order: the same plan.
       List<InputFile> shuffled = new ArrayList<>(c.files());
       Collections.shuffle(shuffled, random);
-      assertThat(ChunkPlanner.plan(shuffled, c.source(), c.options())).as("case " + i).isEqualTo(plan);
+      assertThat(ChunkPlanner.plan(shuffled, c.source(), c.options()))
+          .as("case " + i)
+          .isEqualTo(plan);
 
       // Another cluster size: the same chunks, each with the same splits.
-      PlanningOptions otherCores = new PlanningOptions(c.options().rowsPerChunk(), c.options().rowsPerTask(),
-          1 + random.nextInt(256), 1 + random.nextInt(4), c.options().rowCost());
+      PlanningOptions otherCores =
+          new PlanningOptions(
+              c.options().rowsPerChunk(),
+              c.options().rowsPerTask(),
+              1 + random.nextInt(256),
+              1 + random.nextInt(4),
+              c.options().rowCost());
       InferencePlan other = ChunkPlanner.plan(c.files(), c.source(), otherCores);
       assertSameChunks(plan, other);
 
       // The other cost model: the same chunks, and the same number of tasks in each.
-      RowCost otherCost = c.options().rowCost().needsColumnSizes()
-          ? RowCost.rowsOnly()
-          : RowCost.byColumnBytes(List.of(FakeRowGroupSource.TEXT), RowCost.DEFAULT_BYTES_PER_ROW_OVERHEAD);
-      InferencePlan otherCostPlan = ChunkPlanner.plan(c.files(), c.source(), new PlanningOptions(
-          c.options().rowsPerChunk(), c.options().rowsPerTask(), c.options().cores(), c.options().tasksPerCore(),
-          otherCost));
+      RowCost otherCost =
+          c.options().rowCost().needsColumnSizes()
+              ? RowCost.rowsOnly()
+              : RowCost.byColumnBytes(
+                  List.of(FakeRowGroupSource.TEXT), RowCost.DEFAULT_BYTES_PER_ROW_OVERHEAD);
+      InferencePlan otherCostPlan =
+          ChunkPlanner.plan(
+              c.files(),
+              c.source(),
+              new PlanningOptions(
+                  c.options().rowsPerChunk(),
+                  c.options().rowsPerTask(),
+                  c.options().cores(),
+                  c.options().tasksPerCore(),
+                  otherCost));
       assertSameChunks(plan, otherCostPlan);
       for (int k = 0; k < plan.chunks().size(); k++) {
-        assertThat(otherCostPlan.chunks().get(k).tasks()).as("case %d chunk %d", i, k)
+        assertThat(otherCostPlan.chunks().get(k).tasks())
+            .as("case %d chunk %d", i, k)
             .hasSameSizeAs(plan.chunks().get(k).tasks());
       }
     }
@@ -249,10 +300,14 @@ class ChunkPlannerTest {
     }
   }
 
-  /** The chunk's byte ranges per file with neighbouring ranges joined: what rows it covers, however tasks cut it. */
+  /**
+   * The chunk's byte ranges per file with neighbouring ranges joined: what rows it covers, however
+   * tasks cut it.
+   */
   private static List<String> coverage(Chunk chunk) {
     List<FileSplit> sorted = new ArrayList<>(chunk.splits());
-    sorted.sort(java.util.Comparator.comparing(FileSplit::path).thenComparingLong(FileSplit::start));
+    sorted.sort(
+        java.util.Comparator.comparing(FileSplit::path).thenComparingLong(FileSplit::start));
     List<String> ranges = new ArrayList<>();
     String path = null;
     long start = 0;
@@ -359,11 +414,12 @@ class ChunkPlannerTest {
       assertThat(plan.taskCount()).isEqualTo(20);
       assertThat(plan.taskRows()).containsOnly(50_000L);
       List<RowGroup> groups = source.groupsOf("big");
-      List<FileSplit> sorted = allSplits(plan).stream()
-          .sorted(Comparator.comparingLong(FileSplit::start)).toList();
+      List<FileSplit> sorted =
+          allSplits(plan).stream().sorted(Comparator.comparingLong(FileSplit::start)).toList();
       assertThat(sorted.get(0).start()).isZero();
       for (int i = 1; i < sorted.size(); i++) {
-        assertThat(sorted.get(i).start()).as("split %d starts at a row group", i)
+        assertThat(sorted.get(i).start())
+            .as("split %d starts at a row group", i)
             .isEqualTo(groups.get(5 * i).offset());
       }
       assertThat(source.calls("big")).isEqualTo(1);
@@ -378,7 +434,8 @@ class ChunkPlannerTest {
       InferencePlan plan = ChunkPlanner.plan(List.of(file), source, options);
 
       assertThat(allSplits(plan).stream().sorted(Comparator.comparingLong(FileSplit::start)))
-          .extracting(FileSplit::rows).containsExactly(10_000L, 200_000L, 10_000L);
+          .extracting(FileSplit::rows)
+          .containsExactly(10_000L, 200_000L, 10_000L);
       assertPlanInvariants(List.of(file), source, options, plan);
     }
 
@@ -410,8 +467,9 @@ class ChunkPlannerTest {
     void noInputOrOnlyEmptyFilesGiveAnEmptyPlan() {
       FakeRowGroupSource source = new FakeRowGroupSource();
       InferencePlan none = ChunkPlanner.plan(List.of(), source, withTask(1_000, 100));
-      InferencePlan empties = ChunkPlanner.plan(List.of(source.add("a"), source.add("b")), source,
-          withTask(1_000, 100));
+      InferencePlan empties =
+          ChunkPlanner.plan(
+              List.of(source.add("a"), source.add("b")), source, withTask(1_000, 100));
       for (InferencePlan plan : List.of(none, empties)) {
         assertThat(plan.chunks()).isEmpty();
         assertThat(plan.totalRows()).isZero();
@@ -461,8 +519,10 @@ class ChunkPlannerTest {
       InferencePlan plan = ChunkPlanner.plan(files, source, options);
 
       assertThat(plan.chunks()).hasSizeGreaterThan(5);
-      assertThat(plan.chunks()).extracting(Chunk::index)
-          .containsExactlyElementsOf(java.util.stream.IntStream.range(0, plan.chunks().size()).boxed().toList());
+      assertThat(plan.chunks())
+          .extracting(Chunk::index)
+          .containsExactlyElementsOf(
+              java.util.stream.IntStream.range(0, plan.chunks().size()).boxed().toList());
       assertThat(plan.chunks()).allSatisfy(c -> assertThat(c.rows()).isLessThanOrEqualTo(20_000));
       // Chunks follow path order: the first chunk holds the first file.
       assertThat(plan.chunks().get(0).splits()).extracting(FileSplit::path).contains("f-00");
@@ -477,13 +537,19 @@ class ChunkPlannerTest {
       for (int i = 0; i < 200; i++) {
         files.add(source.add(String.format("part-%03d", i), 1_000));
       }
-      for (PlanningOptions options : List.of(withTask(1_000_000, 50_000), withTask(250_000, 50_000),
-          perCore(1_000_000, 8, 2), perCore(250_000, 2, 2))) {
+      for (PlanningOptions options :
+          List.of(
+              withTask(1_000_000, 50_000),
+              withTask(250_000, 50_000),
+              perCore(1_000_000, 8, 2),
+              perCore(250_000, 2, 2))) {
         InferencePlan plan = ChunkPlanner.plan(files, source, options);
-        assertThat(plan.estimatedSkew()).as("skew with %s, tasks %s", options,
-            java.util.Arrays.toString(plan.taskRows())).isLessThan(1.3);
+        assertThat(plan.estimatedSkew())
+            .as("skew with %s, tasks %s", options, java.util.Arrays.toString(plan.taskRows()))
+            .isLessThan(1.3);
         long[] rows = plan.taskRows();
-        assertThat(rows[rows.length - 1]).as("no task near the big file's 800,000 rows")
+        assertThat(rows[rows.length - 1])
+            .as("no task near the big file's 800,000 rows")
             .isLessThan(200_000);
         assertPlanInvariants(files, source, options, plan);
       }
@@ -496,7 +562,8 @@ class ChunkPlannerTest {
       PlanningOptions options = perCore(1_000_000, 64, 2);
       InferencePlan plan = ChunkPlanner.plan(List.of(big), source, options);
       for (Chunk chunk : plan.chunks()) {
-        assertThat(chunk.tasks().size()).as("tasks of chunk %d on 64 cores", chunk.index())
+        assertThat(chunk.tasks().size())
+            .as("tasks of chunk %d on 64 cores", chunk.index())
             .isGreaterThanOrEqualTo(64);
       }
     }
@@ -505,19 +572,30 @@ class ChunkPlannerTest {
   @Nested
   class CostPacking {
     private static final double OVERHEAD = 10;
-    private final RowCost byText = RowCost.byColumnBytes(List.of(FakeRowGroupSource.TEXT), OVERHEAD);
+    private final RowCost byText =
+        RowCost.byColumnBytes(List.of(FakeRowGroupSource.TEXT), OVERHEAD);
 
     private PlanningOptions withCost(PlanningOptions options, RowCost rowCost) {
-      return new PlanningOptions(options.rowsPerChunk(), options.rowsPerTask(), options.cores(),
-          options.tasksPerCore(), rowCost);
+      return new PlanningOptions(
+          options.rowsPerChunk(),
+          options.rowsPerTask(),
+          options.cores(),
+          options.tasksPerCore(),
+          rowCost);
     }
 
     /** Task costs under the text cost model, whatever model the plan was packed with. */
     private long[] textCosts(InferencePlan plan, Map<String, Long> textBytesPerRow) {
-      return plan.chunks().stream().flatMap(c -> c.tasks().stream())
-          .mapToLong(t -> t.splits().stream()
-              .mapToLong(s -> byText.cost(s.rows(), s.rows() * textBytesPerRow.get(s.path()))).sum())
-          .sorted().toArray();
+      return plan.chunks().stream()
+          .flatMap(c -> c.tasks().stream())
+          .mapToLong(
+              t ->
+                  t.splits().stream()
+                      .mapToLong(
+                          s -> byText.cost(s.rows(), s.rows() * textBytesPerRow.get(s.path())))
+                      .sum())
+          .sorted()
+          .toArray();
     }
 
     private static double maxOverMedian(long[] sorted) {
@@ -539,7 +617,8 @@ class ChunkPlannerTest {
         files.add(source.addText(path, text, 10_000));
         textBytesPerRow.put(path, text);
       }
-      for (PlanningOptions rowsOnly : List.of(withTask(1_000_000, 40_000), perCore(160_000, 2, 2))) {
+      for (PlanningOptions rowsOnly :
+          List.of(withTask(1_000_000, 40_000), perCore(160_000, 2, 2))) {
         InferencePlan byRows = ChunkPlanner.plan(files, source, rowsOnly);
         PlanningOptions costOptions = withCost(rowsOnly, byText);
         InferencePlan byCost = ChunkPlanner.plan(files, source, costOptions);
@@ -550,14 +629,23 @@ class ChunkPlannerTest {
         assertThat(byRows.estimatedSkew()).isEqualTo(1.0);
         assertThat(byRows.estimatedCostSkew()).as("rows-only costs are rows").isEqualTo(1.0);
         assertThat(maxOverMedian(textCosts(byRows, textBytesPerRow)))
-            .as("text cost skew packed by rows, %s", rowsOnly).isGreaterThan(1.5);
+            .as("text cost skew packed by rows, %s", rowsOnly)
+            .isGreaterThan(1.5);
 
         assertThat(byCost.taskCosts()).isEqualTo(textCosts(byCost, textBytesPerRow));
-        assertThat(byCost.estimatedCostSkew()).as("text cost skew packed by cost, %s: %s", rowsOnly,
-            Arrays.toString(byCost.taskCosts())).isLessThanOrEqualTo(1.15);
-        PlannedTask longTextTask = byCost.chunks().get(0).tasks().stream()
-            .filter(t -> t.splits().stream().anyMatch(s -> s.path().equals("part-05"))).findFirst().orElseThrow();
-        assertThat(longTextTask.rows()).as("the long text's task takes fewer rows").isLessThan(20_000);
+        assertThat(byCost.estimatedCostSkew())
+            .as(
+                "text cost skew packed by cost, %s: %s",
+                rowsOnly, Arrays.toString(byCost.taskCosts()))
+            .isLessThanOrEqualTo(1.15);
+        PlannedTask longTextTask =
+            byCost.chunks().get(0).tasks().stream()
+                .filter(t -> t.splits().stream().anyMatch(s -> s.path().equals("part-05")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(longTextTask.rows())
+            .as("the long text's task takes fewer rows")
+            .isLessThan(20_000);
         assertPlanInvariants(files, source, costOptions, byCost);
         assertSameChunks(byRows, byCost);
       }
@@ -584,10 +672,16 @@ class ChunkPlannerTest {
 
       assertThat(plan.chunks()).hasSize(1);
       assertThat(plan.taskCount()).isEqualTo(8);
-      assertThat(allSplits(plan).stream().filter(s -> s.path().equals("big")).mapToLong(FileSplit::cost).sum())
+      assertThat(
+              allSplits(plan).stream()
+                  .filter(s -> s.path().equals("big"))
+                  .mapToLong(FileSplit::cost)
+                  .sum())
           .isEqualTo(32_000L * (1_000 + 10));
       assertThat(plan.taskCosts()).isEqualTo(textCosts(plan, textBytesPerRow));
-      assertThat(plan.estimatedCostSkew()).as(Arrays.toString(plan.taskCosts())).isLessThanOrEqualTo(1.15);
+      assertThat(plan.estimatedCostSkew())
+          .as(Arrays.toString(plan.taskCosts()))
+          .isLessThanOrEqualTo(1.15);
       assertPlanInvariants(files, source, options, plan);
     }
 
@@ -595,8 +689,10 @@ class ChunkPlannerTest {
     void chunkBoundariesAreTheSameWithOrWithoutACostModelAndOn2Or16Cores() {
       FakeRowGroupSource source = new FakeRowGroupSource();
       List<InputFile> files = new ArrayList<>();
-      files.add(source.addText("big-a", 3_000, 60, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000,
-          1_000, 1_000, 1_000, 1_000));
+      files.add(
+          source.addText(
+              "big-a", 3_000, 60, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000,
+              1_000, 1_000, 1_000));
       files.add(source.addText("big-b", 100, 5_000, 5_000, 5_000));
       for (int i = 0; i < 60; i++) {
         files.add(source.addText(String.format("small-%02d", i), 50 + 37L * i, 300 + 10L * i));
@@ -614,7 +710,8 @@ class ChunkPlannerTest {
         assertThat(plans.get(0).chunks()).hasSizeGreaterThan(3);
         for (InferencePlan plan : plans) {
           assertSameChunks(plans.get(0), plan);
-          assertThat(plan.chunks()).extracting(Chunk::rows)
+          assertThat(plan.chunks())
+              .extracting(Chunk::rows)
               .isEqualTo(plans.get(0).chunks().stream().map(Chunk::rows).toList());
         }
       }
@@ -626,17 +723,20 @@ class ChunkPlannerTest {
       InputFile small = source.addText("small", 50, 60, 40);
       InputFile big = source.addText("big", 7, 10_000, 10_000);
       InputFile empty = source.add("empty");
-      PlanningOptions options = new PlanningOptions(1_000_000, OptionalLong.of(10_000), 4, 2, byText);
+      PlanningOptions options =
+          new PlanningOptions(1_000_000, OptionalLong.of(10_000), 4, 2, byText);
       InferencePlan plan = ChunkPlanner.plan(List.of(small, big, empty), source, options);
 
       assertThat(source.calls("small")).isEqualTo(1);
       assertThat(source.calls("big")).isEqualTo(1);
       assertThat(source.calls("empty")).as("files without rows are skipped").isZero();
-      FileSplit smallSplit = allSplits(plan).stream().filter(s -> s.path().equals("small")).findFirst().orElseThrow();
+      FileSplit smallSplit =
+          allSplits(plan).stream().filter(s -> s.path().equals("small")).findFirst().orElseThrow();
       assertThat(smallSplit.wholeFile()).isTrue();
       assertThat(smallSplit.cost()).isEqualTo(100 * 10 + 100 * 50);
       assertThat(allSplits(plan).stream().filter(s -> s.path().equals("big")))
-          .extracting(FileSplit::cost).containsOnly(10_000L * 10 + 10_000L * 7);
+          .extracting(FileSplit::cost)
+          .containsOnly(10_000L * 10 + 10_000L * 7);
       assertPlanInvariants(List.of(small, big, empty), source, options, plan);
     }
 
@@ -644,8 +744,11 @@ class ChunkPlannerTest {
     void rowsOnlyCostsAreRowsAndReadNoSmallFooters() {
       FakeRowGroupSource source = new FakeRowGroupSource();
       InputFile small = source.addText("small", 50, 60, 40);
-      InferencePlan plan = ChunkPlanner.plan(List.of(small), source,
-          new PlanningOptions(1_000_000, OptionalLong.of(10_000), 4, 2, RowCost.rowsOnly()));
+      InferencePlan plan =
+          ChunkPlanner.plan(
+              List.of(small),
+              source,
+              new PlanningOptions(1_000_000, OptionalLong.of(10_000), 4, 2, RowCost.rowsOnly()));
 
       assertThat(source.calls("small")).isZero();
       assertThat(allSplits(plan)).extracting(FileSplit::cost).containsExactly(100L);
@@ -656,21 +759,26 @@ class ChunkPlannerTest {
       FakeRowGroupSource fake = new FakeRowGroupSource();
       InputFile file = fake.addText("s3://b/t/part-1.parquet", 50, 600);
       RowGroupSource rowsOnlySource = fake::rowGroups;
-      PlanningOptions options = new PlanningOptions(1_000_000, OptionalLong.of(10_000), 4, 2, byText);
+      PlanningOptions options =
+          new PlanningOptions(1_000_000, OptionalLong.of(10_000), 4, 2, byText);
 
-      assertThat(ChunkPlanner.plan(List.of(file), rowsOnlySource, withTask(1_000_000, 10_000)).totalRows())
+      assertThat(
+              ChunkPlanner.plan(List.of(file), rowsOnlySource, withTask(1_000_000, 10_000))
+                  .totalRows())
           .isEqualTo(600);
       assertThatThrownBy(() -> ChunkPlanner.plan(List.of(file), rowsOnlySource, options))
           .isInstanceOf(UnsupportedOperationException.class)
-          .hasMessageContainingAll("cannot measure column sizes", "[text]", "s3://b/t/part-1.parquet");
+          .hasMessageContainingAll(
+              "cannot measure column sizes", "[text]", "s3://b/t/part-1.parquet");
     }
 
     @Test
     void aCostColumnMissingFromAFileNamesTheFileAndColumn() {
       FakeRowGroupSource source = new FakeRowGroupSource();
       InputFile file = source.addText("s3://b/t/part-1.parquet", 50, 600);
-      PlanningOptions options = new PlanningOptions(1_000_000, OptionalLong.of(10_000), 4, 2,
-          RowCost.byColumnBytes(List.of("body"), 8));
+      PlanningOptions options =
+          new PlanningOptions(
+              1_000_000, OptionalLong.of(10_000), 4, 2, RowCost.byColumnBytes(List.of("body"), 8));
       assertThatThrownBy(() -> ChunkPlanner.plan(List.of(file), source, options))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContainingAll("body", "s3://b/t/part-1.parquet");

@@ -26,7 +26,9 @@ final class FakeRowGroupSource implements RowGroupSource {
     return addText(path, 0, groupRows);
   }
 
-  /** Registers a file whose {@link #TEXT} column holds {@code textBytesPerRow} bytes in every row. */
+  /**
+   * Registers a file whose {@link #TEXT} column holds {@code textBytesPerRow} bytes in every row.
+   */
   InputFile addText(String path, long textBytesPerRow, long... groupRows) {
     List<RowGroup> list = new ArrayList<>();
     long offset = MAGIC;
@@ -73,7 +75,12 @@ final class FakeRowGroupSource implements RowGroupSource {
     }
     List<RowGroup> copy = new ArrayList<>();
     for (RowGroup g : list) {
-      copy.add(new RowGroup(g.offset(), g.compressedSize(), g.rows(), costColumns.isEmpty() ? 0 : g.costColumnBytes()));
+      copy.add(
+          new RowGroup(
+              g.offset(),
+              g.compressedSize(),
+              g.rows(),
+              costColumns.isEmpty() ? 0 : g.costColumnBytes()));
     }
     if (reverseOrder) {
       java.util.Collections.reverse(copy);

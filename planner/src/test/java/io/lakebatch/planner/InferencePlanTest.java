@@ -40,7 +40,8 @@ class InferencePlanTest {
     FileSplit a1 = new FileSplit("a", 40, 60, 600, 100);
     FileSplit b = whole("b", 50);
     FileSplit c = whole("c", 70);
-    Chunk first = new Chunk(0, List.of(new PlannedTask(0, List.of(a0)), new PlannedTask(1, List.of(b, c))));
+    Chunk first =
+        new Chunk(0, List.of(new PlannedTask(0, List.of(a0)), new PlannedTask(1, List.of(b, c))));
     Chunk second = new Chunk(1, List.of(new PlannedTask(0, List.of(a1))));
     InferencePlan plan = new InferencePlan(List.of(first, second), 500);
 
@@ -72,9 +73,13 @@ class InferencePlanTest {
     // Equal rows, the last task's rows three times as costly.
     PlannedTask cheap0 = new PlannedTask(0, List.of(new FileSplit("a", 0, 100, 10, 100, 100)));
     PlannedTask cheap1 = new PlannedTask(1, List.of(new FileSplit("b", 0, 100, 10, 100, 100)));
-    PlannedTask dear = new PlannedTask(2, List.of(new FileSplit("c", 0, 40, 5, 100, 150),
-        new FileSplit("c", 40, 60, 5, 100, 150)));
-    InferencePlan plan = new InferencePlan(List.of(new Chunk(0, List.of(dear, cheap0, cheap1))), 10);
+    PlannedTask dear =
+        new PlannedTask(
+            2,
+            List.of(
+                new FileSplit("c", 0, 40, 5, 100, 150), new FileSplit("c", 40, 60, 5, 100, 150)));
+    InferencePlan plan =
+        new InferencePlan(List.of(new Chunk(0, List.of(dear, cheap0, cheap1))), 10);
 
     assertThat(dear.cost()).isEqualTo(300);
     assertThat(plan.taskRows()).containsExactly(10, 10, 10);
@@ -85,7 +90,8 @@ class InferencePlanTest {
 
   @Test
   void rowsOnlyCostSkewEqualsRowSkew() {
-    for (InferencePlan plan : List.of(planOfTasks(100, 10, 30, 20), planOfTasks(40, 10, 20), planOfTasks(7))) {
+    for (InferencePlan plan :
+        List.of(planOfTasks(100, 10, 30, 20), planOfTasks(40, 10, 20), planOfTasks(7))) {
       assertThat(plan.taskCosts()).isEqualTo(plan.taskRows());
       assertThat(plan.estimatedCostSkew()).isEqualTo(plan.estimatedSkew());
     }
@@ -133,20 +139,28 @@ class InferencePlanTest {
     assertThat(task.splits()).hasSize(1);
     assertThat(chunk.tasks()).hasSize(1);
     assertThat(plan.chunks()).hasSize(1);
-    assertThatThrownBy(() -> plan.chunks().add(chunk)).isInstanceOf(UnsupportedOperationException.class);
-    assertThatThrownBy(() -> chunk.tasks().clear()).isInstanceOf(UnsupportedOperationException.class);
-    assertThatThrownBy(() -> task.splits().clear()).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> plan.chunks().add(chunk))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> chunk.tasks().clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> task.splits().clear())
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
   void tasksSurviveJavaSerializationAsSparkShipsThem() throws Exception {
-    PlannedTask task = new PlannedTask(3, List.of(new FileSplit("s3://b/t/p.parquet", 4, 96, 12, 200),
-        new FileSplit("s3://b/t/q.parquet", 0, 50, 12, 50, 7_000)));
+    PlannedTask task =
+        new PlannedTask(
+            3,
+            List.of(
+                new FileSplit("s3://b/t/p.parquet", 4, 96, 12, 200),
+                new FileSplit("s3://b/t/q.parquet", 0, 50, 12, 50, 7_000)));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(task);
     }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       assertThat(in.readObject()).isEqualTo(task);
     }
   }
@@ -163,17 +177,22 @@ class InferencePlanTest {
       assertThatThrownBy(() -> new FileSplit("p", 60, 50, 5, 100))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("Invalid split of p: start 60, length 50, file size 100");
-      assertThatThrownBy(() -> new FileSplit("p", -1, 10, 5, 100)).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> new FileSplit("p", 0, -1, 5, 100)).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> new FileSplit("p", 0, 10, -1, 100)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> new FileSplit("p", -1, 10, 5, 100))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> new FileSplit("p", 0, -1, 5, 100))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> new FileSplit("p", 0, 10, -1, 100))
+          .isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> new FileSplit(null, 0, 10, 1, 100))
-          .isInstanceOf(NullPointerException.class).hasMessage("path is null");
+          .isInstanceOf(NullPointerException.class)
+          .hasMessage("path is null");
     }
 
     @Test
     void fileSplitCostDefaultsToItsRowsAndIsNeverNegative() {
       assertThat(new FileSplit("p", 0, 100, 5, 100).cost()).isEqualTo(5);
-      assertThat(new FileSplit("p", 0, 100, 5, 100)).isEqualTo(new FileSplit("p", 0, 100, 5, 100, 5));
+      assertThat(new FileSplit("p", 0, 100, 5, 100))
+          .isEqualTo(new FileSplit("p", 0, 100, 5, 100, 5));
       assertThat(new FileSplit("p", 0, 100, 5, 100, 4_000).cost()).isEqualTo(4_000);
       assertThatThrownBy(() -> new FileSplit("p", 0, 100, 5, 100, -1))
           .isInstanceOf(IllegalArgumentException.class)
@@ -196,7 +215,8 @@ class InferencePlanTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("p");
       assertThatThrownBy(() -> new InputFile(null, 0, 0))
-          .isInstanceOf(NullPointerException.class).hasMessage("path is null");
+          .isInstanceOf(NullPointerException.class)
+          .hasMessage("path is null");
     }
 
     @Test
@@ -205,8 +225,10 @@ class InferencePlanTest {
       assertThatThrownBy(() -> new RowGroup(-1, 10, 10))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("Invalid row group (negative offset, size or rows): -1, 10, 10");
-      assertThatThrownBy(() -> new RowGroup(4, -1, 10)).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> new RowGroup(4, 10, -1)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> new RowGroup(4, -1, 10))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> new RowGroup(4, 10, -1))
+          .isInstanceOf(IllegalArgumentException.class);
       assertThat(new RowGroup(4, 10, 10).costColumnBytes()).as("no cost columns").isZero();
       assertThat(new RowGroup(4, 10, 10, 700).costColumnBytes()).isEqualTo(700);
       assertThatThrownBy(() -> new RowGroup(4, 10, 10, -1))

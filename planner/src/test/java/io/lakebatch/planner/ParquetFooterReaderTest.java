@@ -47,14 +47,15 @@ class ParquetFooterReaderTest {
     conf = new Configuration();
     java.nio.file.Path file = dir.resolve("data.parquet");
     SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
-    try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new Path(file.toString()))
-        .withConf(conf)
-        .withType(SCHEMA)
-        .withRowGroupSize(64 * 1024)
-        .withPageSize(8 * 1024)
-        .withDictionaryEncoding(false)
-        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
-        .build()) {
+    try (ParquetWriter<Group> writer =
+        ExampleParquetWriter.builder(new Path(file.toString()))
+            .withConf(conf)
+            .withType(SCHEMA)
+            .withRowGroupSize(64 * 1024)
+            .withPageSize(8 * 1024)
+            .withDictionaryEncoding(false)
+            .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
+            .build()) {
       for (int i = 0; i < ROWS; i++) {
         writer.write(groups.newGroup().append("id", (long) i).append("f0", i * 0.5f));
       }
@@ -69,15 +70,20 @@ class ParquetFooterReaderTest {
 
     assertThat(groups).as("a 64 KiB row-group size gives several row groups").hasSizeGreaterThan(3);
     assertThat(groups.stream().mapToLong(RowGroup::rows).sum()).isEqualTo(ROWS);
-    assertThat(groups).allSatisfy(g -> {
-      assertThat(g.rows()).isPositive();
-      assertThat(g.compressedSize()).isPositive();
-    });
-    assertThat(groups.get(0).offset()).as("first row group right after the PAR1 magic").isEqualTo(4);
+    assertThat(groups)
+        .allSatisfy(
+            g -> {
+              assertThat(g.rows()).isPositive();
+              assertThat(g.compressedSize()).isPositive();
+            });
+    assertThat(groups.get(0).offset())
+        .as("first row group right after the PAR1 magic")
+        .isEqualTo(4);
     for (int i = 1; i < groups.size(); i++) {
       RowGroup previous = groups.get(i - 1);
       assertThat(groups.get(i).offset()).isGreaterThan(previous.offset());
-      assertThat(groups.get(i).offset()).isGreaterThanOrEqualTo(previous.offset() + previous.compressedSize());
+      assertThat(groups.get(i).offset())
+          .isGreaterThanOrEqualTo(previous.offset() + previous.compressedSize());
     }
     RowGroup last = groups.get(groups.size() - 1);
     assertThat(last.offset() + last.compressedSize()).isLessThan(parquetSize);
@@ -96,20 +102,25 @@ class ParquetFooterReaderTest {
   void plannedSplitsSelectExactlyTheirRowsWhenReadByParquet() throws IOException {
     ParquetFooterReader footers = new ParquetFooterReader(conf);
     InputFile file = footers.describe(parquetPath, parquetSize);
-    InferencePlan plan = ChunkPlanner.plan(
-        List.of(file), footers, new PlanningOptions(60_000, OptionalLong.of(15_000), 4, 2));
+    InferencePlan plan =
+        ChunkPlanner.plan(
+            List.of(file), footers, new PlanningOptions(60_000, OptionalLong.of(15_000), 4, 2));
 
-    List<FileSplit> splits = new ArrayList<>(plan.chunks().stream().flatMap(c -> c.splits().stream()).toList());
+    List<FileSplit> splits =
+        new ArrayList<>(plan.chunks().stream().flatMap(c -> c.splits().stream()).toList());
     assertThat(splits).hasSizeGreaterThan(3);
     long total = 0;
     for (FileSplit split : splits) {
       // Parquet's own range filter keeps the row groups whose midpoint falls in [start, end).
-      ParquetReadOptions options = HadoopReadOptions.builder(conf)
-          .withRange(split.start(), split.start() + split.length())
-          .build();
+      ParquetReadOptions options =
+          HadoopReadOptions.builder(conf)
+              .withRange(split.start(), split.start() + split.length())
+              .build();
       try (ParquetFileReader reader =
           ParquetFileReader.open(HadoopInputFile.fromPath(new Path(parquetPath), conf), options)) {
-        assertThat(reader.getRecordCount()).as("rows Parquet reads for %s", split).isEqualTo(split.rows());
+        assertThat(reader.getRecordCount())
+            .as("rows Parquet reads for %s", split)
+            .isEqualTo(split.rows());
         total += reader.getRecordCount();
       }
     }
@@ -117,19 +128,23 @@ class ParquetFooterReaderTest {
   }
 
   private static final MessageType TEXT_SCHEMA =
-      MessageTypeParser.parseMessageType("message m { required int64 id; required binary text (UTF8); }");
+      MessageTypeParser.parseMessageType(
+          "message m { required int64 id; required binary text (UTF8); }");
   private static final int TEXT_ROWS = 20_000;
 
-  /** A gzip-compressed file of unique, highly compressible texts of {@code textLength} characters. */
+  /**
+   * A gzip-compressed file of unique, highly compressible texts of {@code textLength} characters.
+   */
   private static InputFile writeTextFile(String name, int textLength) throws IOException {
     java.nio.file.Path file = dir.resolve(name);
     SimpleGroupFactory groups = new SimpleGroupFactory(TEXT_SCHEMA);
-    try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new Path(file.toString()))
-        .withConf(conf)
-        .withType(TEXT_SCHEMA)
-        .withRowGroupSize(256 * 1024)
-        .withCompressionCodec(CompressionCodecName.GZIP)
-        .build()) {
+    try (ParquetWriter<Group> writer =
+        ExampleParquetWriter.builder(new Path(file.toString()))
+            .withConf(conf)
+            .withType(TEXT_SCHEMA)
+            .withRowGroupSize(256 * 1024)
+            .withCompressionCodec(CompressionCodecName.GZIP)
+            .build()) {
       for (int i = 0; i < TEXT_ROWS; i++) {
         String text = String.format("%08d", i) + "x".repeat(textLength - 8);
         writer.write(groups.newGroup().append("id", (long) i).append("text", text));
@@ -152,7 +167,8 @@ class ParquetFooterReaderTest {
     assertThat(longGroups).as("several row groups").hasSizeGreaterThan(3);
     assertThat(longGroups).allSatisfy(g -> assertThat(g.costColumnBytes()).isPositive());
     assertThat(shortBytes).as("at least the texts' bytes").isGreaterThanOrEqualTo(40L * TEXT_ROWS);
-    assertThat(longBytes).as("at least the texts' bytes, though gzip makes the file far smaller")
+    assertThat(longBytes)
+        .as("at least the texts' bytes, though gzip makes the file far smaller")
         .isGreaterThanOrEqualTo(200L * TEXT_ROWS)
         .isGreaterThan(10 * longText.sizeBytes());
     assertThat((double) longBytes / shortBytes).as("5x longer text").isBetween(4.0, 5.5);
@@ -160,27 +176,44 @@ class ParquetFooterReaderTest {
     // Without cost columns the same row groups, with no column bytes.
     List<RowGroup> plain = reader.rowGroups(longText);
     assertThat(plain).extracting(RowGroup::costColumnBytes).containsOnly(0L);
-    assertThat(plain).extracting(RowGroup::rows).isEqualTo(longGroups.stream().map(RowGroup::rows).toList());
-    assertThat(plain).extracting(RowGroup::offset).isEqualTo(longGroups.stream().map(RowGroup::offset).toList());
+    assertThat(plain)
+        .extracting(RowGroup::rows)
+        .isEqualTo(longGroups.stream().map(RowGroup::rows).toList());
+    assertThat(plain)
+        .extracting(RowGroup::offset)
+        .isEqualTo(longGroups.stream().map(RowGroup::offset).toList());
 
     // Several columns add up.
-    long idBytes = reader.rowGroups(longText, List.of("id")).stream().mapToLong(RowGroup::costColumnBytes).sum();
+    long idBytes =
+        reader.rowGroups(longText, List.of("id")).stream()
+            .mapToLong(RowGroup::costColumnBytes)
+            .sum();
     assertThat(idBytes).isGreaterThanOrEqualTo(8L * TEXT_ROWS);
-    assertThat(reader.rowGroups(longText.path(), List.of("id", "text")).stream()
-        .mapToLong(RowGroup::costColumnBytes).sum()).isEqualTo(idBytes + longBytes);
+    assertThat(
+            reader.rowGroups(longText.path(), List.of("id", "text")).stream()
+                .mapToLong(RowGroup::costColumnBytes)
+                .sum())
+        .isEqualTo(idBytes + longBytes);
   }
 
   @Test
   void costPlanOverRealFootersWeighsTheLongerTextFile() throws IOException {
     InputFile shortText = writeTextFile("plan-short.parquet", 40);
     InputFile longText = writeTextFile("plan-long.parquet", 200);
-    PlanningOptions options = new PlanningOptions(1_000_000, OptionalLong.of(TEXT_ROWS), 4, 2,
-        RowCost.byColumnBytes(List.of("text"), RowCost.DEFAULT_BYTES_PER_ROW_OVERHEAD));
-    InferencePlan plan = ChunkPlanner.plan(List.of(shortText, longText), new ParquetFooterReader(conf), options);
+    PlanningOptions options =
+        new PlanningOptions(
+            1_000_000,
+            OptionalLong.of(TEXT_ROWS),
+            4,
+            2,
+            RowCost.byColumnBytes(List.of("text"), RowCost.DEFAULT_BYTES_PER_ROW_OVERHEAD));
+    InferencePlan plan =
+        ChunkPlanner.plan(List.of(shortText, longText), new ParquetFooterReader(conf), options);
 
     assertThat(plan.taskCount()).isEqualTo(2);
-    Map<String, Long> costByFile = plan.chunks().get(0).tasks().stream()
-        .collect(Collectors.toMap(t -> t.splits().get(0).path(), PlannedTask::cost));
+    Map<String, Long> costByFile =
+        plan.chunks().get(0).tasks().stream()
+            .collect(Collectors.toMap(t -> t.splits().get(0).path(), PlannedTask::cost));
     long shortCost = costByFile.get(shortText.path());
     long longCost = costByFile.get(longText.path());
     assertThat(longCost).isGreaterThan(3 * shortCost);
@@ -191,7 +224,8 @@ class ParquetFooterReaderTest {
   @Test
   void costColumnMissingFromAFileIsAnIllegalArgumentNamingTheFileAndColumn() {
     ParquetFooterReader reader = new ParquetFooterReader(conf);
-    assertThatThrownBy(() -> reader.rowGroups(new InputFile(parquetPath, parquetSize, ROWS), List.of("text")))
+    assertThatThrownBy(
+            () -> reader.rowGroups(new InputFile(parquetPath, parquetSize, ROWS), List.of("text")))
         .isExactlyInstanceOf(IllegalArgumentException.class)
         .hasMessage("Cost column text is not in " + parquetPath + ", whose columns are [id, f0]");
   }
@@ -199,17 +233,18 @@ class ParquetFooterReaderTest {
   @Test
   void nonParquetFileIsADataErrorNamingTheFile() throws IOException {
     java.nio.file.Path text = dir.resolve("not-parquet.csv");
-    Files.writeString(text, "id,f0\n1,0.5\n2,1.0\nthis is not a parquet file at all\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        text, "id,f0\n1,0.5\n2,1.0\nthis is not a parquet file at all\n", StandardCharsets.UTF_8);
     ParquetFooterReader reader = new ParquetFooterReader(conf);
 
     assertThatThrownBy(() -> reader.rowGroups(text.toString()))
-        .isInstanceOfSatisfying(LakeBatchException.class,
-            e -> assertThat(e.category()).isEqualTo(ErrorCategory.DATA))
+        .isInstanceOfSatisfying(
+            LakeBatchException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.DATA))
         .hasMessageContaining(text.toString())
         .hasMessageContaining("cannot be read");
     assertThatThrownBy(() -> reader.describe(text.toString(), Files.size(text)))
-        .isInstanceOfSatisfying(LakeBatchException.class,
-            e -> assertThat(e.category()).isEqualTo(ErrorCategory.DATA))
+        .isInstanceOfSatisfying(
+            LakeBatchException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.DATA))
         .hasMessageContaining(text.toString());
   }
 
@@ -217,8 +252,8 @@ class ParquetFooterReaderTest {
   void missingFileIsADataErrorNamingTheFile() {
     String missing = dir.resolve("missing.parquet").toString();
     assertThatThrownBy(() -> new ParquetFooterReader(conf).rowGroups(new InputFile(missing, 10, 1)))
-        .isInstanceOfSatisfying(LakeBatchException.class,
-            e -> assertThat(e.category()).isEqualTo(ErrorCategory.DATA))
+        .isInstanceOfSatisfying(
+            LakeBatchException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.DATA))
         .hasMessageContaining(missing);
   }
 
@@ -226,23 +261,27 @@ class ParquetFooterReaderTest {
   void emptyFileIsADataError() throws IOException {
     java.nio.file.Path empty = Files.createFile(dir.resolve("empty.parquet"));
     assertThatThrownBy(() -> new ParquetFooterReader(conf).rowGroups(empty.toString()))
-        .isInstanceOfSatisfying(LakeBatchException.class,
-            e -> assertThat(e.category()).isEqualTo(ErrorCategory.DATA))
+        .isInstanceOfSatisfying(
+            LakeBatchException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.DATA))
         .hasMessageContaining(empty.toString());
   }
 
   @Test
   void aFooterReadThatFailsOnceIsRetriedAndGivesTheSameRowGroups() {
     List<RowGroup> clean = new ParquetFooterReader(conf).rowGroups(parquetPath);
-    assertThat(new ParquetFooterReader(conf, ParquetFooterReader.ATTEMPTS - 1).rowGroups(parquetPath))
-        .as("no silent one-split fallback: the retried read gives the real layout").isEqualTo(clean);
+    assertThat(
+            new ParquetFooterReader(conf, ParquetFooterReader.ATTEMPTS - 1).rowGroups(parquetPath))
+        .as("no silent one-split fallback: the retried read gives the real layout")
+        .isEqualTo(clean);
   }
 
   @Test
   void aFooterThatStaysUnreadableFailsThePlanNamingTheFile() {
-    assertThatThrownBy(() -> new ParquetFooterReader(conf, ParquetFooterReader.ATTEMPTS).rowGroups(parquetPath))
-        .isInstanceOfSatisfying(LakeBatchException.class,
-            e -> assertThat(e.category()).isEqualTo(ErrorCategory.DATA))
+    assertThatThrownBy(
+            () ->
+                new ParquetFooterReader(conf, ParquetFooterReader.ATTEMPTS).rowGroups(parquetPath))
+        .isInstanceOfSatisfying(
+            LakeBatchException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.DATA))
         .hasMessageContaining(parquetPath)
         .hasMessageContaining(ParquetFooterReader.ATTEMPTS + " attempts")
         .hasMessageContaining("injected footer read failure");

@@ -43,14 +43,16 @@ class PlanningOptionsTest {
 
   @ParameterizedTest(name = "rowsPerChunk {0}, rowsPerTask {1} -> {2}")
   @CsvSource({
-      "5000000, 100000, 100000",
-      "5000000, 5000000, 5000000",
-      "5000000, 9000000, 5000000", // capped at the chunk
-      "10, 3, 3",
+    "5000000, 100000, 100000",
+    "5000000, 5000000, 5000000",
+    "5000000, 9000000, 5000000", // capped at the chunk
+    "10, 3, 3",
   })
-  void explicitRowsPerTaskIsUsedForPiecesAndTasksCappedAtTheChunk(long rowsPerChunk, long rowsPerTask, long expected) {
+  void explicitRowsPerTaskIsUsedForPiecesAndTasksCappedAtTheChunk(
+      long rowsPerChunk, long rowsPerTask, long expected) {
     for (int cores : new int[] {1, 7, 64, 1000}) {
-      PlanningOptions options = new PlanningOptions(rowsPerChunk, OptionalLong.of(rowsPerTask), cores, 3);
+      PlanningOptions options =
+          new PlanningOptions(rowsPerChunk, OptionalLong.of(rowsPerTask), cores, 3);
       assertThat(options.pieceRows()).isEqualTo(expected);
       assertThat(options.effectiveRowsPerTask()).isEqualTo(expected);
     }
@@ -58,38 +60,43 @@ class PlanningOptionsTest {
 
   @ParameterizedTest(name = "rowsPerChunk {0} -> pieceRows {1}")
   @CsvSource({
-      "5120000, 20000",
-      "25600, 100",
-      "25855, 100", // rounded down
-      "256, 1",
-      "255, 1", // never 0
-      "1, 1",
+    "5120000, 20000",
+    "25600, 100",
+    "25855, 100", // rounded down
+    "256, 1",
+    "255, 1", // never 0
+    "1, 1",
   })
   void pieceRowsWithoutRowsPerTaskIsA256thOfTheChunk(long rowsPerChunk, long expected) {
     assertThat(PlanningOptions.PIECES_PER_CHUNK).isEqualTo(256);
     for (int cores : new int[] {1, 2, 64, 4096}) {
       for (int tasksPerCore : new int[] {1, 3}) {
-        PlanningOptions options = new PlanningOptions(rowsPerChunk, OptionalLong.empty(), cores, tasksPerCore);
-        assertThat(options.pieceRows()).as("cores %d x %d", cores, tasksPerCore).isEqualTo(expected);
+        PlanningOptions options =
+            new PlanningOptions(rowsPerChunk, OptionalLong.empty(), cores, tasksPerCore);
+        assertThat(options.pieceRows())
+            .as("cores %d x %d", cores, tasksPerCore)
+            .isEqualTo(expected);
       }
     }
   }
 
   @ParameterizedTest(name = "rowsPerChunk {0}, cores {1} x {2} -> {3}")
   @CsvSource({
-      "1000, 4, 2, 125",
-      "1001, 4, 2, 126", // rounded up, so cores x tasksPerCore tasks cover the chunk
-      "5000000, 64, 3, 26042",
-      "5, 64, 2, 1", // never 0
-      "1, 1, 1, 1",
-      "10, 2147483647, 2147483647, 1", // no int overflow in cores x tasksPerCore
+    "1000, 4, 2, 125",
+    "1001, 4, 2, 126", // rounded up, so cores x tasksPerCore tasks cover the chunk
+    "5000000, 64, 3, 26042",
+    "5, 64, 2, 1", // never 0
+    "1, 1, 1, 1",
+    "10, 2147483647, 2147483647, 1", // no int overflow in cores x tasksPerCore
   })
   void effectiveRowsPerTaskWithoutRowsPerTaskSpreadsTheChunkOverTheCores(
       long rowsPerChunk, int cores, int tasksPerCore, long expected) {
-    PlanningOptions options = new PlanningOptions(rowsPerChunk, OptionalLong.empty(), cores, tasksPerCore);
+    PlanningOptions options =
+        new PlanningOptions(rowsPerChunk, OptionalLong.empty(), cores, tasksPerCore);
     assertThat(options.effectiveRowsPerTask()).isEqualTo(expected);
     long tasks = (long) cores * tasksPerCore;
-    assertThat(options.effectiveRowsPerTask() * tasks).isGreaterThanOrEqualTo(Math.min(rowsPerChunk, tasks));
+    assertThat(options.effectiveRowsPerTask() * tasks)
+        .isGreaterThanOrEqualTo(Math.min(rowsPerChunk, tasks));
   }
 
   @Test

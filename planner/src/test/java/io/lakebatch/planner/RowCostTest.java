@@ -19,7 +19,8 @@ class RowCostTest {
     assertThat(RowCost.DEFAULT.bytesPerRowOverhead()).isEqualTo(1.0);
     assertThat(RowCost.DEFAULT.needsColumnSizes()).isFalse();
     assertThat(RowCost.DEFAULT_BYTES_PER_ROW_OVERHEAD).isEqualTo(32.0);
-    assertThat(new PlanningOptions(1_000, OptionalLong.empty(), 4, 2).rowCost()).isEqualTo(RowCost.DEFAULT);
+    assertThat(new PlanningOptions(1_000, OptionalLong.empty(), 4, 2).rowCost())
+        .isEqualTo(RowCost.DEFAULT);
   }
 
   @Test
@@ -48,7 +49,8 @@ class RowCostTest {
     RowCost cost = RowCost.byColumnBytes(columns, 8);
     columns.add("other");
     assertThat(cost.columns()).containsExactly("title", "body");
-    assertThatThrownBy(() -> cost.columns().add("x")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> cost.columns().add("x"))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
@@ -62,7 +64,8 @@ class RowCostTest {
     assertThatThrownBy(() -> RowCost.byColumnBytes(List.of("text", "text"), 8))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Invalid cost columns (duplicate name): [text, text]");
-    assertThatThrownBy(() -> new RowCost(null, 1)).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> new RowCost(null, 1))
+        .isInstanceOf(NullPointerException.class)
         .hasMessage("columns is null");
   }
 

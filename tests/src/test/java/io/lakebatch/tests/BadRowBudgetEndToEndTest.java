@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code execution.max-bad-row-fraction} holds over the whole run: a rerun of a run that failed on
- * too many bad rows counts the chunks already committed and fails again, instead of ending SUCCEEDED
- * on the clean rest.
+ * too many bad rows counts the chunks already committed and fails again, instead of ending
+ * SUCCEEDED on the clean rest.
  */
 class BadRowBudgetEndToEndTest {
   private static final long ROWS = 20_000;
@@ -46,33 +46,57 @@ class BadRowBudgetEndToEndTest {
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
   void aRerunCannotEndSucceededPastTheLimitItFailedOn() throws Exception {
     Path model = dir.resolve("mlp.onnx");
-    ModelGenerator.write(ModelKind.MLP, ModelOptions.defaults().withFeatures(2).withHidden(8).withDepth(1), model);
+    ModelGenerator.write(
+        ModelKind.MLP, ModelOptions.defaults().withFeatures(2).withHidden(8).withDepth(1), model);
     Path input = dir.resolve("in");
     // Two files of 10,000 rows, one chunk each; one file holds 1,000 NaN rows (5 % of the run).
-    spark.range(0, ROWS, 1, 2).selectExpr("id",
-            "IF(id < 10000 AND id % 10 = 0, float('NaN'), cast(rand(1) as float)) AS f0", "cast(rand(2) as float) AS f1")
-        .write().format("delta").save(input.toString());
+    spark
+        .range(0, ROWS, 1, 2)
+        .selectExpr(
+            "id",
+            "IF(id < 10000 AND id % 10 = 0, float('NaN'), cast(rand(1) as float)) AS f0",
+            "cast(rand(2) as float) AS f1")
+        .write()
+        .format("delta")
+        .save(input.toString());
     Path output = dir.resolve("out");
-    Path spec = JobSpecs.write(dir, "job.yaml", JobSpecs.mlp("bad-row-budget", model, "delta", input, "[f0, f1]", output,
-        "rows-per-chunk: 10000\nmax-bad-row-fraction: 0.04", "master: local[2]"));
+    Path spec =
+        JobSpecs.write(
+            dir,
+            "job.yaml",
+            JobSpecs.mlp(
+                "bad-row-budget",
+                model,
+                "delta",
+                input,
+                "[f0, f1]",
+                output,
+                "rows-per-chunk: 10000\nmax-bad-row-fraction: 0.04",
+                "master: local[2]"));
 
     InferenceJob first = E2eJobs.job(spark, System.out);
     PreparedRun prepared = first.prepare(JobSpecParser.parse(spec));
     assertThat(prepared.plan().chunks()).hasSize(2);
-    LakeBatchException failed = catchThrowableOfType(LakeBatchException.class, () -> first.run(prepared));
+    LakeBatchException failed =
+        catchThrowableOfType(LakeBatchException.class, () -> first.run(prepared));
     assertThat(failed.category()).isEqualTo(ErrorCategory.DATA);
     assertThat(failed.getMessage()).contains("max-bad-row-fraction");
     long outputRows = LocalSpark.count(spark, output.toString());
-    assertThat(outputRows).as("the bad chunk was committed before the limit was checked").isPositive();
+    assertThat(outputRows)
+        .as("the bad chunk was committed before the limit was checked")
+        .isPositive();
 
     InferenceJob rerun = E2eJobs.job(spark, System.out);
     PreparedRun again = rerun.prepare(JobSpecParser.parse(spec));
     assertThat(again.runId()).isEqualTo(prepared.runId());
-    LakeBatchException failedAgain = catchThrowableOfType(LakeBatchException.class, () -> rerun.run(again));
+    LakeBatchException failedAgain =
+        catchThrowableOfType(LakeBatchException.class, () -> rerun.run(again));
     assertThat(failedAgain).as("the rerun counts the committed chunks' dead letters").isNotNull();
     assertThat(failedAgain.getMessage()).contains("1000 of").contains("max-bad-row-fraction");
-    assertThat(TestCatalog.shared().runs().get(prepared.runId()).state()).isEqualTo(RunState.FAILED);
-    assertThat(LocalSpark.count(spark, output.toString())).as("nothing duplicated by the rerun")
+    assertThat(TestCatalog.shared().runs().get(prepared.runId()).state())
+        .isEqualTo(RunState.FAILED);
+    assertThat(LocalSpark.count(spark, output.toString()))
+        .as("nothing duplicated by the rerun")
         .isLessThanOrEqualTo(ROWS - 1_000);
     assertThat(LocalSpark.distinctIds(spark, output.toString()))
         .isEqualTo(LocalSpark.count(spark, output.toString()));

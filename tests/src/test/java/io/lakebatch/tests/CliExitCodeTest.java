@@ -35,7 +35,10 @@ class CliExitCodeTest {
     model = folder.resolve("mlp.onnx");
     ModelGenerator.write(ModelKind.MLP, ModelOptions.defaults().withFeatures(FEATURES), model);
     input = folder.resolve("input");
-    SyntheticTables.write(spark, SyntheticTableOptions.of(3_000, FEATURES, TableFormat.DELTA).withFiles(6), input.toString());
+    SyntheticTables.write(
+        spark,
+        SyntheticTableOptions.of(3_000, FEATURES, TableFormat.DELTA).withFiles(6),
+        input.toString());
   }
 
   @AfterAll
@@ -58,7 +61,8 @@ class CliExitCodeTest {
       System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
       int code = LakeBatchCli.execute(args);
-      return new Result(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+      return new Result(
+          code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(out);
       System.setErr(err);
@@ -70,32 +74,48 @@ class CliExitCodeTest {
   @Test
   void planPrintsChunksTasksAndSkewWithoutWriting() throws Exception {
     Path output = folder.resolve("plan-out");
-    Path spec = JobSpecs.write(folder, "plan.yaml", spec(model, JobSpecs.featureList(FEATURES), output));
+    Path spec =
+        JobSpecs.write(folder, "plan.yaml", spec(model, JobSpecs.featureList(FEATURES), output));
     Result result = run("plan", spec.toString());
     assertThat(result.code()).isZero();
-    assertThat(result.out()).containsPattern("chunks +\\d+ \\(target 1,000 rows each\\)").contains("est. skew").contains("rows/task").contains("@ version 0");
+    assertThat(result.out())
+        .containsPattern("chunks +\\d+ \\(target 1,000 rows each\\)")
+        .contains("est. skew")
+        .contains("rows/task")
+        .contains("@ version 0");
     assertThat(Files.exists(output)).isFalse();
   }
 
   @Test
   void runPrintsRunIdAndSummaryAndExitsZero() throws Exception {
     Path output = folder.resolve("run-out");
-    Path spec = JobSpecs.write(folder, "run.yaml", spec(model, JobSpecs.featureList(FEATURES), output));
+    Path spec =
+        JobSpecs.write(folder, "run.yaml", spec(model, JobSpecs.featureList(FEATURES), output));
     Result result = run("run", spec.toString());
     assertThat(result.code()).as(result.err()).isZero();
-    assertThat(result.out()).containsPattern("run cli-[0-9a-f]{12}: \\d+ chunks, 3,000 rows").contains("SUCCEEDED")
-        .contains("rows out         3,000").contains("dead-letter      0").contains("rows/s");
+    assertThat(result.out())
+        .containsPattern("run cli-[0-9a-f]{12}: \\d+ chunks, 3,000 rows")
+        .contains("SUCCEEDED")
+        .contains("rows out         3,000")
+        .contains("dead-letter      0")
+        .contains("rows/s");
   }
 
   @Test
   void specErrorsExitTwoAndNameTheField() throws Exception {
-    Path spec = JobSpecs.write(folder, "missing-column.yaml", spec(model, "[f0, f1, f2, f65]", folder.resolve("o1")));
+    Path spec =
+        JobSpecs.write(
+            folder, "missing-column.yaml", spec(model, "[f0, f1, f2, f65]", folder.resolve("o1")));
     Result result = run("run", spec.toString());
     assertThat(result.code()).isEqualTo(2);
     assertThat(result.err()).contains("model.inputs.features: column 'f65' not in input schema");
 
-    Path unknownKey = JobSpecs.write(folder, "unknown.yaml",
-        spec(model, JobSpecs.featureList(FEATURES), folder.resolve("o2")).replace("batch-size:", "batchsize:"));
+    Path unknownKey =
+        JobSpecs.write(
+            folder,
+            "unknown.yaml",
+            spec(model, JobSpecs.featureList(FEATURES), folder.resolve("o2"))
+                .replace("batch-size:", "batchsize:"));
     Result unknown = run("plan", unknownKey.toString());
     assertThat(unknown.code()).isEqualTo(2);
     assertThat(unknown.err()).contains("execution.batchsize: unknown key");
@@ -106,8 +126,14 @@ class CliExitCodeTest {
 
   @Test
   void missingOrCorruptModelIsReportedBeforeAnyWork() throws Exception {
-    Path missing = JobSpecs.write(folder, "no-model.yaml",
-        spec(folder.resolve("absent.onnx"), JobSpecs.featureList(FEATURES), folder.resolve("o3")));
+    Path missing =
+        JobSpecs.write(
+            folder,
+            "no-model.yaml",
+            spec(
+                folder.resolve("absent.onnx"),
+                JobSpecs.featureList(FEATURES),
+                folder.resolve("o3")));
     Result noModel = run("run", missing.toString());
     assertThat(noModel.code()).isEqualTo(2);
     assertThat(noModel.err()).contains("model.path: no model file at");
@@ -115,7 +141,11 @@ class CliExitCodeTest {
     Path corrupt = folder.resolve("corrupt.onnx");
     byte[] bytes = Files.readAllBytes(model);
     Files.write(corrupt, java.util.Arrays.copyOf(bytes, bytes.length / 3));
-    Path spec = JobSpecs.write(folder, "corrupt.yaml", spec(corrupt, JobSpecs.featureList(FEATURES), folder.resolve("o4")));
+    Path spec =
+        JobSpecs.write(
+            folder,
+            "corrupt.yaml",
+            spec(corrupt, JobSpecs.featureList(FEATURES), folder.resolve("o4")));
     Result result = run("run", spec.toString());
     assertThat(result.code()).isEqualTo(3);
     assertThat(result.err()).contains("cannot be loaded by ONNX Runtime");
@@ -125,46 +155,75 @@ class CliExitCodeTest {
   @Test
   void catalogProblemsGetTheirOwnMessageAndExitCodeAndWriteNothing() throws Exception {
     var runs = TestCatalog.shared().runs();
-    int runsBefore = runs.list(new io.lakebatch.catalog.store.RunFilter(java.util.Optional.empty(),
-        java.util.Optional.empty(), 1000)).size();
+    int runsBefore =
+        runs.list(
+                new io.lakebatch.catalog.store.RunFilter(
+                    java.util.Optional.empty(), java.util.Optional.empty(), 1000))
+            .size();
     Result registered = run("models", "register", "cli-model", model.toString());
     assertThat(registered.code()).as(registered.err()).isZero();
     assertThat(registered.out()).contains("registered cli-model@1");
 
-    String byRef = spec(model, JobSpecs.featureList(FEATURES), folder.resolve("o5"))
-        .replace("path: " + model, "ref: cli-model@latest");
+    String byRef =
+        spec(model, JobSpecs.featureList(FEATURES), folder.resolve("o5"))
+            .replace("path: " + model, "ref: cli-model@latest");
     Result ok = run("run", JobSpecs.write(folder, "ref.yaml", byRef).toString());
     assertThat(ok.code()).as(ok.err()).isZero();
     assertThat(ok.out()).contains("model cli-model@1");
 
-    Result noSuchModel = run("run", JobSpecs.write(folder, "no-such-model.yaml",
-        byRef.replace("cli-model@latest", "nosuch@1")).toString());
+    Result noSuchModel =
+        run(
+            "run",
+            JobSpecs.write(
+                    folder, "no-such-model.yaml", byRef.replace("cli-model@latest", "nosuch@1"))
+                .toString());
     assertThat(noSuchModel.code()).isEqualTo(2);
-    assertThat(noSuchModel.err()).contains("model.ref: no model named 'nosuch'").contains("lakebatch models register");
+    assertThat(noSuchModel.err())
+        .contains("model.ref: no model named 'nosuch'")
+        .contains("lakebatch models register");
 
-    Result noSuchVersion = run("run", JobSpecs.write(folder, "no-such-version.yaml",
-        byRef.replace("cli-model@latest", "cli-model@4")).toString());
+    Result noSuchVersion =
+        run(
+            "run",
+            JobSpecs.write(
+                    folder,
+                    "no-such-version.yaml",
+                    byRef.replace("cli-model@latest", "cli-model@4"))
+                .toString());
     assertThat(noSuchVersion.code()).isEqualTo(2);
-    assertThat(noSuchVersion.err()).contains("model.ref: cli-model@4 does not exist; versions 1..1 are registered");
+    assertThat(noSuchVersion.err())
+        .contains("model.ref: cli-model@4 does not exist; versions 1..1 are registered");
 
     Path unreachableHome = folder.resolve("unreachable-home");
     Files.createDirectories(unreachableHome);
-    Files.writeString(unreachableHome.resolve("lakebatch.yaml"),
+    Files.writeString(
+        unreachableHome.resolve("lakebatch.yaml"),
         "catalog: {url: \"jdbc:postgresql://127.0.0.1:1/lakebatch\", user: lakebatch}\n");
     System.setProperty("lakebatch.home", unreachableHome.toString());
     Result unreachable;
     try {
-      unreachable = run("run", JobSpecs.write(folder, "unreachable.yaml",
-          spec(model, JobSpecs.featureList(FEATURES), folder.resolve("o6"))).toString());
+      unreachable =
+          run(
+              "run",
+              JobSpecs.write(
+                      folder,
+                      "unreachable.yaml",
+                      spec(model, JobSpecs.featureList(FEATURES), folder.resolve("o6")))
+                  .toString());
     } finally {
       System.setProperty("lakebatch.home", TestCatalog.home().toString());
     }
     assertThat(unreachable.code()).isEqualTo(5);
-    assertThat(unreachable.err()).contains("catalog database jdbc:postgresql://127.0.0.1:1/lakebatch cannot be reached");
+    assertThat(unreachable.err())
+        .contains("catalog database jdbc:postgresql://127.0.0.1:1/lakebatch cannot be reached");
     assertThat(folder.resolve("o6")).doesNotExist();
 
-    assertThat(runs.list(new io.lakebatch.catalog.store.RunFilter(java.util.Optional.empty(), java.util.Optional.empty(),
-        1000))).as("only the successful run was recorded").hasSize(runsBefore + 1);
+    assertThat(
+            runs.list(
+                new io.lakebatch.catalog.store.RunFilter(
+                    java.util.Optional.empty(), java.util.Optional.empty(), 1000)))
+        .as("only the successful run was recorded")
+        .hasSize(runsBefore + 1);
     assertThat(folder.resolve("o5")).exists();
   }
 }

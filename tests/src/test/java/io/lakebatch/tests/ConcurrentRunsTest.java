@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two runs at once in one JVM and one Spark session, through the public API: each runs on its own
- * thread in its own Spark job group, and each run's driver log holds its own lines, not the other's.
+ * thread in its own Spark job group, and each run's driver log holds its own lines, not the
+ * other's.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ConcurrentRunsTest {
@@ -48,7 +49,9 @@ class ConcurrentRunsTest {
     model = dir.resolve("mlp.onnx");
     ModelGenerator.write(ModelKind.MLP, ModelOptions.defaults().withFeatures(FEATURES), model);
     input = dir.resolve("input");
-    SyntheticTables.write(spark, SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withFiles(4),
+    SyntheticTables.write(
+        spark,
+        SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withFiles(4),
         input.toString());
   }
 
@@ -59,38 +62,54 @@ class ConcurrentRunsTest {
 
   @Test
   void overlappingRunsEachLogOnlyTheirOwnLinesAndRunInTheirOwnJobGroup() throws Exception {
-    LakeBatch lakeBatch = LakeBatch.with(spark, TestCatalog.shared()).withRunFolders(dir.resolve("runs"));
-    Path specA = JobSpecs.write(dir, "a.yaml", JobSpecs.mlp("overlap-a", model, input, "delta", dir.resolve("out-a"),
-        1_500, FEATURES));
-    Path specB = JobSpecs.write(dir, "b.yaml", JobSpecs.mlp("overlap-b", model, input, "delta", dir.resolve("out-b"),
-        1_500, FEATURES));
+    LakeBatch lakeBatch =
+        LakeBatch.with(spark, TestCatalog.shared()).withRunFolders(dir.resolve("runs"));
+    Path specA =
+        JobSpecs.write(
+            dir,
+            "a.yaml",
+            JobSpecs.mlp(
+                "overlap-a", model, input, "delta", dir.resolve("out-a"), 1_500, FEATURES));
+    Path specB =
+        JobSpecs.write(
+            dir,
+            "b.yaml",
+            JobSpecs.mlp(
+                "overlap-b", model, input, "delta", dir.resolve("out-b"), 1_500, FEATURES));
 
     // A is held right after its first chunk, on its own thread, until B has committed a chunk: A's
     // driver log is open through B's preparation, registration and first chunk.
     CountDownLatch bCommitted = new CountDownLatch(1);
-    RunListener holdA = new RunListener() {
-      @Override
-      public void chunkCommitted(RunEvent.ChunkCommitted event) {
-        if (event.chunk() == 0) {
-          try {
-            assertThat(bCommitted.await(3, TimeUnit.MINUTES)).as("B committed a chunk while A was held").isTrue();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    RunListener holdA =
+        new RunListener() {
+          @Override
+          public void chunkCommitted(RunEvent.ChunkCommitted event) {
+            if (event.chunk() == 0) {
+              try {
+                assertThat(bCommitted.await(3, TimeUnit.MINUTES))
+                    .as("B committed a chunk while A was held")
+                    .isTrue();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
           }
-        }
-      }
-    };
+        };
     RecordingRunListener eventsA = new RecordingRunListener();
-    RunHandle a = lakeBatch.run(JobSpecParser.parse(specA), RunOptions.defaults().withListener(eventsA)
-        .withListener(holdA));
+    RunHandle a =
+        lakeBatch.run(
+            JobSpecParser.parse(specA),
+            RunOptions.defaults().withListener(eventsA).withListener(holdA));
     eventsA.await(RunEvent.ChunkCommitted.class, e -> e.chunk() == 0, 1, Duration.ofMinutes(2));
-    RunListener releaseA = new RunListener() {
-      @Override
-      public void chunkCommitted(RunEvent.ChunkCommitted event) {
-        bCommitted.countDown();
-      }
-    };
-    RunHandle b = lakeBatch.run(JobSpecParser.parse(specB), RunOptions.defaults().withListener(releaseA));
+    RunListener releaseA =
+        new RunListener() {
+          @Override
+          public void chunkCommitted(RunEvent.ChunkCommitted event) {
+            bCommitted.countDown();
+          }
+        };
+    RunHandle b =
+        lakeBatch.run(JobSpecParser.parse(specB), RunOptions.defaults().withListener(releaseA));
     assertThat(a.isDone()).as("A is still under way while B runs").isFalse();
 
     RunSummary summaryA = a.await(Duration.ofMinutes(3)).orElseThrow();
@@ -105,20 +124,29 @@ class ConcurrentRunsTest {
     String logB = Files.readString(dir.resolve("runs").resolve(b.runId()).resolve("driver.log"));
     int chunksA = a.plan().chunks();
     int chunksB = b.plan().chunks();
-    assertThat(logA).contains("run " + a.runId() + ": " + chunksA + " chunks")
-        .contains("chunk 1/" + chunksA + " committed").contains("chunk " + chunksA + "/" + chunksA + " committed")
+    assertThat(logA)
+        .contains("run " + a.runId() + ": " + chunksA + " chunks")
+        .contains("chunk 1/" + chunksA + " committed")
+        .contains("chunk " + chunksA + "/" + chunksA + " committed")
         .contains("run " + a.runId() + " ended SUCCEEDED")
-        .doesNotContain(b.runId()).doesNotContain("overlap-b");
-    assertThat(logB).contains("run " + b.runId() + ": " + chunksB + " chunks")
+        .doesNotContain(b.runId())
+        .doesNotContain("overlap-b");
+    assertThat(logB)
+        .contains("run " + b.runId() + ": " + chunksB + " chunks")
         .contains("chunk " + chunksB + "/" + chunksB + " committed")
         .contains("run " + b.runId() + " ended SUCCEEDED")
-        .doesNotContain(a.runId()).doesNotContain("overlap-a");
+        .doesNotContain(a.runId())
+        .doesNotContain("overlap-a");
     assertThat(logA.lines().filter(l -> l.matches(".* chunk \\d+/\\d+ committed.*")).count())
-        .as("A's chunk lines, none of B's").isEqualTo(chunksA);
+        .as("A's chunk lines, none of B's")
+        .isEqualTo(chunksA);
     assertThat(logB.lines().filter(l -> l.matches(".* chunk \\d+/\\d+ committed.*")).count())
-        .as("B's chunk lines, none of A's").isEqualTo(chunksB);
+        .as("B's chunk lines, none of A's")
+        .isEqualTo(chunksB);
 
-    assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup("lakebatch-" + a.runId())).isNotEmpty();
-    assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup("lakebatch-" + b.runId())).isNotEmpty();
+    assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup("lakebatch-" + a.runId()))
+        .isNotEmpty();
+    assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup("lakebatch-" + b.runId()))
+        .isNotEmpty();
   }
 }

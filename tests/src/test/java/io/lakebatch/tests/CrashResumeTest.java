@@ -2,13 +2,13 @@ package io.lakebatch.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakebatch.api.RunSummary;
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.JobSpecParser;
 import io.lakebatch.catalog.spec.TableFormat;
+import io.lakebatch.catalog.store.RunState;
 import io.lakebatch.jobs.InferenceJob;
 import io.lakebatch.jobs.PreparedRun;
-import io.lakebatch.catalog.store.RunState;
-import io.lakebatch.api.RunSummary;
 import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.jobs.SyntheticTables;
 import io.lakebatch.submit.modelgen.ModelGenerator;
@@ -53,20 +53,37 @@ class CrashResumeTest {
   @Test
   void killedDriverResumesWithoutLosingOrDuplicatingRows() throws Exception {
     Path model = folder.resolve("mlp.onnx");
-    ModelGenerator.write(ModelKind.MLP, ModelOptions.defaults().withFeatures(FEATURES).withHidden(128).withDepth(3), model);
+    ModelGenerator.write(
+        ModelKind.MLP,
+        ModelOptions.defaults().withFeatures(FEATURES).withHidden(128).withDepth(3),
+        model);
     Path input = folder.resolve("input");
-    SyntheticTables.write(spark, SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withFiles(8), input.toString());
+    SyntheticTables.write(
+        spark,
+        SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withFiles(8),
+        input.toString());
     Path output = folder.resolve("output");
-    Path specFile = JobSpecs.write(folder, "job.yaml",
-        JobSpecs.mlp("crash-resume", model, input, "delta", output, ROWS_PER_CHUNK, FEATURES));
+    Path specFile =
+        JobSpecs.write(
+            folder,
+            "job.yaml",
+            JobSpecs.mlp("crash-resume", model, input, "delta", output, ROWS_PER_CHUNK, FEATURES));
 
-    // Chunks score in ~0.1 s; first task attempts sleep so the kill after 3 commits lands well before the last.
-    Process driver = CliDriver.withHome(TestCatalog.home()).jvmOption("-Xmx2g").slowTasks(SLOW_TASK_MILLIS)
-        .start(folder.resolve("driver.log"), "run", specFile.toString());
-    int commitsSeen = CliDriver.waitForCommits(output, 3, driver, Duration.ofMinutes(3), folder.resolve("driver.log"));
+    // Chunks score in ~0.1 s; first task attempts sleep so the kill after 3 commits lands well
+    // before the last.
+    Process driver =
+        CliDriver.withHome(TestCatalog.home())
+            .jvmOption("-Xmx2g")
+            .slowTasks(SLOW_TASK_MILLIS)
+            .start(folder.resolve("driver.log"), "run", specFile.toString());
+    int commitsSeen =
+        CliDriver.waitForCommits(
+            output, 3, driver, Duration.ofMinutes(3), folder.resolve("driver.log"));
     assertThat(CliDriver.kill(driver)).as("killed, not finished").isEqualTo(137);
     int committedBeforeRerun = CliDriver.commitFiles(output).size();
-    assertThat(committedBeforeRerun).isGreaterThanOrEqualTo(commitsSeen).isLessThan((int) (ROWS / ROWS_PER_CHUNK) - 1);
+    assertThat(committedBeforeRerun)
+        .isGreaterThanOrEqualTo(commitsSeen)
+        .isLessThan((int) (ROWS / ROWS_PER_CHUNK) - 1);
     long rowsBeforeRerun = LocalSpark.count(spark, output.toString());
 
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -76,32 +93,57 @@ class CrashResumeTest {
     RunSummary summary = job.run(prepared);
 
     int chunks = prepared.plan().chunks().size();
-    long rowsOfCommittedChunks = prepared.plan().chunks().subList(0, committedBeforeRerun).stream()
-        .mapToLong(c -> c.rows()).sum();
-    assertThat(rowsBeforeRerun).as("chunks commit whole, in order").isEqualTo(rowsOfCommittedChunks);
+    long rowsOfCommittedChunks =
+        prepared.plan().chunks().subList(0, committedBeforeRerun).stream()
+            .mapToLong(c -> c.rows())
+            .sum();
+    assertThat(rowsBeforeRerun)
+        .as("chunks commit whole, in order")
+        .isEqualTo(rowsOfCommittedChunks);
     assertThat(chunks).isGreaterThanOrEqualTo((int) (ROWS / ROWS_PER_CHUNK));
     assertThat(summary.state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(summary.chunksSkipped()).isEqualTo(committedBeforeRerun);
     assertThat(summary.chunksRun()).isEqualTo(chunks - committedBeforeRerun);
     assertThat(printed.toString(StandardCharsets.UTF_8))
-        .contains("resuming run " + prepared.runId() + ": " + committedBeforeRerun + " of " + chunks + " chunks already committed");
+        .contains(
+            "resuming run "
+                + prepared.runId()
+                + ": "
+                + committedBeforeRerun
+                + " of "
+                + chunks
+                + " chunks already committed");
 
     assertThat(LocalSpark.count(spark, output.toString())).isEqualTo(ROWS);
     assertThat(LocalSpark.distinctIds(spark, output.toString())).isEqualTo(ROWS);
 
-    // The run store saw the killed attempt and the resume, and its ledger agrees with the Delta log.
+    // The run store saw the killed attempt and the resume, and its ledger agrees with the Delta
+    // log.
     var runs = TestCatalog.shared().runs();
     var record = runs.get(prepared.runId());
     assertThat(record.state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(record.attempts()).isEqualTo(2);
-    assertThat(runs.history(prepared.runId())).anySatisfy(line -> assertThat(line).contains("RUNNING -> QUEUED")
-        .contains("is gone (process").contains("resuming"));
-    var versionToChunk = io.lakebatch.jobs.Lineage.of(spark, output.toString(), TestCatalog.shared()).stream()
-        .collect(java.util.stream.Collectors.toMap(e -> e.version(), e -> e.run().orElseThrow().chunk()));
-    assertThat(runs.chunks(prepared.runId())).hasSize(chunks).allSatisfy(chunk -> {
-      assertThat(chunk.state()).isEqualTo(io.lakebatch.catalog.store.ChunkState.COMMITTED);
-      assertThat(versionToChunk.get(chunk.deltaVersion().orElseThrow())).isEqualTo(chunk.chunk());
-    });
-    assertThat(LocalSpark.ids(spark, output.toString())).isEqualTo(LongStream.range(0, ROWS).boxed().toList());
+    assertThat(runs.history(prepared.runId()))
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .contains("RUNNING -> QUEUED")
+                    .contains("is gone (process")
+                    .contains("resuming"));
+    var versionToChunk =
+        io.lakebatch.jobs.Lineage.of(spark, output.toString(), TestCatalog.shared()).stream()
+            .collect(
+                java.util.stream.Collectors.toMap(
+                    e -> e.version(), e -> e.run().orElseThrow().chunk()));
+    assertThat(runs.chunks(prepared.runId()))
+        .hasSize(chunks)
+        .allSatisfy(
+            chunk -> {
+              assertThat(chunk.state()).isEqualTo(io.lakebatch.catalog.store.ChunkState.COMMITTED);
+              assertThat(versionToChunk.get(chunk.deltaVersion().orElseThrow()))
+                  .isEqualTo(chunk.chunk());
+            });
+    assertThat(LocalSpark.ids(spark, output.toString()))
+        .isEqualTo(LongStream.range(0, ROWS).boxed().toList());
   }
 }

@@ -1,11 +1,11 @@
 package io.lakebatch.tests;
 
+import io.lakebatch.api.ConsoleRunListener;
+import io.lakebatch.api.RunSummary;
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.JobSpecParser;
 import io.lakebatch.jobs.InferenceJob;
-import io.lakebatch.api.ConsoleRunListener;
 import io.lakebatch.jobs.PreparedRun;
-import io.lakebatch.api.RunSummary;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
@@ -17,9 +17,13 @@ final class E2eJobs {
   /** A prepared run together with its summary. */
   record Outcome(PreparedRun prepared, RunSummary summary) {}
 
-  /** A job recording its runs in the suite's catalog, as {@code lakebatch run} does in the home folder's. */
+  /**
+   * A job recording its runs in the suite's catalog, as {@code lakebatch run} does in the home
+   * folder's.
+   */
   static InferenceJob job(SparkSession spark, PrintStream out) {
-    return new InferenceJob(spark, TestCatalog.shared(), TestCatalog.runFolders(), new ConsoleRunListener(out));
+    return new InferenceJob(
+        spark, TestCatalog.shared(), TestCatalog.runFolders(), new ConsoleRunListener(out));
   }
 
   static PreparedRun prepare(SparkSession spark, Path specFile) {
@@ -37,6 +41,10 @@ final class E2eJobs {
 
   /** The latest version of the Delta table at {@code path}, from its history. */
   static long deltaVersion(SparkSession spark, Path path) {
-    return spark.sql("DESCRIBE HISTORY delta.`" + path + "`").selectExpr("max(version)").first().getLong(0);
+    return spark
+        .sql("DESCRIBE HISTORY delta.`" + path + "`")
+        .selectExpr("max(version)")
+        .first()
+        .getLong(0);
   }
 }

@@ -9,7 +9,8 @@ import java.util.UUID;
 class H2CatalogEndToEndTest extends CatalogEndToEndTest {
   @Override
   protected Catalog openCatalog() {
-    return Catalog.open(CatalogConfig.embedded(
-        Path.of(System.getProperty("java.io.tmpdir"), "h2-e2e-" + UUID.randomUUID())));
+    return Catalog.open(
+        CatalogConfig.embedded(
+            Path.of(System.getProperty("java.io.tmpdir"), "h2-e2e-" + UUID.randomUUID())));
   }
 }

@@ -12,7 +12,9 @@ public final class JobSpecs {
 
   /** {@code [f0, f1, ...]} for YAML. */
   public static String featureList(int features) {
-    return IntStream.range(0, features).mapToObj(i -> "f" + i).collect(Collectors.joining(", ", "[", "]"));
+    return IntStream.range(0, features)
+        .mapToObj(i -> "f" + i)
+        .collect(Collectors.joining(", ", "[", "]"));
   }
 
   public static Path write(Path folder, String name, String yaml) throws IOException {
@@ -23,24 +25,47 @@ public final class JobSpecs {
   }
 
   /** A spec scoring the 32-feature MLP over {@code input} into {@code output}. */
-  static String mlp(String name, Path model, Path input, String format, Path output, long rowsPerChunk, int features) {
-    return mlp(name, model, format, input, featureList(features), output, """
+  static String mlp(
+      String name,
+      Path model,
+      Path input,
+      String format,
+      Path output,
+      long rowsPerChunk,
+      int features) {
+    return mlp(
+        name,
+        model,
+        format,
+        input,
+        featureList(features),
+        output,
+        """
         batch-size: 256
         rows-per-chunk: %d
         max-bad-row-fraction: 0.2
         retries: {task: 2, chunk: 1}
-        """.formatted(rowsPerChunk), "master: local[2]");
+        """
+            .formatted(rowsPerChunk),
+        "master: local[2]");
   }
 
   /**
-   * A spec scoring an MLP whose input {@code features} is bound to {@code features} (a column list or
-   * {@code {column: vec}}), carrying {@code id}, with output {@code score}.
+   * A spec scoring an MLP whose input {@code features} is bound to {@code features} (a column list
+   * or {@code {column: vec}}), carrying {@code id}, with output {@code score}.
    *
    * @param execution the lines under {@code execution:}, unindented
    * @param resources the lines under {@code resources:}, unindented
    */
-  public static String mlp(String name, Path model, String format, Path input, String features, Path output,
-      String execution, String resources) {
+  public static String mlp(
+      String name,
+      Path model,
+      String format,
+      Path input,
+      String features,
+      Path output,
+      String execution,
+      String resources) {
     return """
         name: %s
         model:
@@ -59,7 +84,9 @@ public final class JobSpecs {
         %s
         resources:
         %s
-        """.formatted(name, model, features, format, input, output, block(execution), block(resources));
+        """
+        .formatted(
+            name, model, features, format, input, output, block(execution), block(resources));
   }
 
   private static String block(String lines) {

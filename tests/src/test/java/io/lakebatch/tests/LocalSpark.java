@@ -11,7 +11,8 @@ public final class LocalSpark {
   private LocalSpark() {}
 
   public static SparkSession start() {
-    return SparkSessionFactory.create("lakebatch-tests", new ResourceSpec("local[2]", 1, 2, "2g", 0), 2);
+    return SparkSessionFactory.create(
+        "lakebatch-tests", new ResourceSpec("local[2]", 1, 2, "2g", 0), 2);
   }
 
   public static long count(SparkSession spark, String deltaPath) {
@@ -23,7 +24,15 @@ public final class LocalSpark {
   }
 
   public static List<Long> ids(SparkSession spark, String deltaPath) {
-    return spark.read().format("delta").load(deltaPath).select("id").orderBy("id").collectAsList().stream()
-        .map((Row r) -> r.getLong(0)).toList();
+    return spark
+        .read()
+        .format("delta")
+        .load(deltaPath)
+        .select("id")
+        .orderBy("id")
+        .collectAsList()
+        .stream()
+        .map((Row r) -> r.getLong(0))
+        .toList();
   }
 }

@@ -33,9 +33,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The engine in a long-lived JVM, as the job server will run it: 50 jobs, two at a time, on one Spark
- * session and one catalog. After the first 10 (warm-up: classes loaded, caches filled) the JVM must stay
- * flat: live heap, threads, open file descriptors and ONNX Runtime sessions do not grow with the jobs.
+ * The engine in a long-lived JVM, as the job server will run it: 50 jobs, two at a time, on one
+ * Spark session and one catalog. After the first 10 (warm-up: classes loaded, caches filled) the
+ * JVM must stay flat: live heap, threads, open file descriptors and ONNX Runtime sessions do not
+ * grow with the jobs.
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class LongLivedJvmSoakTest {
@@ -55,9 +56,11 @@ class LongLivedJvmSoakTest {
     spark = LocalSpark.start();
     catalog = Catalog.open(CatalogConfig.embedded(dir.resolve("home")));
     model = dir.resolve("mlp.onnx").toString();
-    ModelGenerator.write(ModelKind.MLP, ModelOptions.defaults().withFeatures(FEATURES), Path.of(model));
+    ModelGenerator.write(
+        ModelKind.MLP, ModelOptions.defaults().withFeatures(FEATURES), Path.of(model));
     input = dir.resolve("input").toString();
-    SyntheticTables.write(spark, SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withFiles(2), input);
+    SyntheticTables.write(
+        spark, SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withFiles(2), input);
   }
 
   @AfterAll
@@ -86,12 +89,20 @@ class LongLivedJvmSoakTest {
     Footprint end = Footprint.now();
     System.out.println("after " + JOBS + " jobs: " + end);
 
-    assertThat(end.sessions()).as("ONNX Runtime sessions (one model)").isEqualTo(warm.sessions()).isEqualTo(1);
+    assertThat(end.sessions())
+        .as("ONNX Runtime sessions (one model)")
+        .isEqualTo(warm.sessions())
+        .isEqualTo(1);
     assertThat(end.threads()).as("live threads").isLessThanOrEqualTo(warm.threads() + 4);
-    assertThat(end.openFiles()).as("open file descriptors").isLessThanOrEqualTo(warm.openFiles() + 16);
-    // 40 more jobs, each with two Delta tables, a run record, a ledger and a driver log: what is kept
+    assertThat(end.openFiles())
+        .as("open file descriptors")
+        .isLessThanOrEqualTo(warm.openFiles() + 16);
+    // 40 more jobs, each with two Delta tables, a run record, a ledger and a driver log: what is
+    // kept
     // per job must stay small (Spark's and Delta's bounded caches), not grow with the jobs' data.
-    assertThat(end.liveHeapMiB() - warm.liveHeapMiB()).as("live heap growth over 40 jobs, MiB").isLessThan(96);
+    assertThat(end.liveHeapMiB() - warm.liveHeapMiB())
+        .as("live heap growth over 40 jobs, MiB")
+        .isLessThan(96);
   }
 
   private static JobSpec spec(int job) {
@@ -99,14 +110,17 @@ class LongLivedJvmSoakTest {
     return JobSpec.builder("soak-" + job)
         .modelPath(model)
         .modelInput("features", new InputBinding.ColumnList(List.of(features)))
-        .input(TableFormat.DELTA, input).carry("id")
+        .input(TableFormat.DELTA, input)
+        .carry("id")
         .output(dir.resolve("out-" + job).toString())
         .rowsPerChunk(1_000)
         .master("local[2]")
         .build();
   }
 
-  /** What the JVM holds: live heap after a full collection, threads, file descriptors, ORT sessions. */
+  /**
+   * What the JVM holds: live heap after a full collection, threads, file descriptors, ORT sessions.
+   */
   private record Footprint(long liveHeapMiB, int threads, long openFiles, int sessions) {
     static Footprint now() throws IOException {
       for (int i = 0; i < 3; i++) {
@@ -117,7 +131,10 @@ class LongLivedJvmSoakTest {
       try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
         files = fds.count();
       }
-      return new Footprint(heap, ManagementFactory.getThreadMXBean().getThreadCount(), files,
+      return new Footprint(
+          heap,
+          ManagementFactory.getThreadMXBean().getThreadCount(),
+          files,
           OrtSessionCache.shared().openSessions());
     }
   }

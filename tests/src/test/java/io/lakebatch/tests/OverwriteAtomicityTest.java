@@ -3,19 +3,18 @@ package io.lakebatch.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.lakebatch.api.RunEvent;
+import io.lakebatch.api.RunListener;
+import io.lakebatch.api.RunSummary;
 import io.lakebatch.catalog.error.ErrorCategory;
 import io.lakebatch.catalog.error.LakeBatchException;
 import io.lakebatch.catalog.spec.JobSpecParser;
 import io.lakebatch.catalog.spec.TableFormat;
-import io.lakebatch.catalog.store.ChunkState;
 import io.lakebatch.catalog.store.RunOwner;
 import io.lakebatch.catalog.store.RunState;
 import io.lakebatch.catalog.store.RunStore;
 import io.lakebatch.jobs.InferenceJob;
 import io.lakebatch.jobs.PreparedRun;
-import io.lakebatch.api.RunEvent;
-import io.lakebatch.api.RunListener;
-import io.lakebatch.api.RunSummary;
 import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.jobs.SyntheticTables;
 import io.lakebatch.submit.modelgen.ModelGenerator;
@@ -40,9 +39,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code output.mode: overwrite} replaces the table in one commit: readers never see a half-replaced
- * table, a cancelled run leaves the old table whole, and a run refuses to publish over a table that
- * another writer replaced while it was unfinished.
+ * {@code output.mode: overwrite} replaces the table in one commit: readers never see a
+ * half-replaced table, a cancelled run leaves the old table whole, and a run refuses to publish
+ * over a table that another writer replaced while it was unfinished.
  */
 class OverwriteAtomicityTest {
   private static final int FEATURES = 4;
@@ -59,7 +58,10 @@ class OverwriteAtomicityTest {
   static void start() throws Exception {
     spark = LocalSpark.start();
     model = dir.resolve("mlp.onnx");
-    ModelGenerator.write(ModelKind.MLP, ModelOptions.defaults().withFeatures(FEATURES).withHidden(16).withDepth(1), model);
+    ModelGenerator.write(
+        ModelKind.MLP,
+        ModelOptions.defaults().withFeatures(FEATURES).withHidden(16).withDepth(1),
+        model);
   }
 
   @AfterAll
@@ -75,12 +77,18 @@ class OverwriteAtomicityTest {
 
   private static Path input(String name, long rows) {
     Path path = dir.resolve(name);
-    SyntheticTables.write(spark, SyntheticTableOptions.of(rows, FEATURES, TableFormat.DELTA).withFiles(6), path.toString());
+    SyntheticTables.write(
+        spark,
+        SyntheticTableOptions.of(rows, FEATURES, TableFormat.DELTA).withFiles(6),
+        path.toString());
     return path;
   }
 
   private static Path spec(String name, Path input, Path output) throws Exception {
-    return JobSpecs.write(dir, name + ".yaml", """
+    return JobSpecs.write(
+        dir,
+        name + ".yaml",
+        """
         name: %s
         model:
           path: %s
@@ -96,7 +104,8 @@ class OverwriteAtomicityTest {
         execution:
           rows-per-chunk: %d
           batch-size: 512
-        """.formatted(name, model, JobSpecs.featureList(FEATURES), input, output, ROWS_PER_CHUNK));
+        """
+            .formatted(name, model, JobSpecs.featureList(FEATURES), input, output, ROWS_PER_CHUNK));
   }
 
   private static InferenceJob job() {
@@ -105,8 +114,13 @@ class OverwriteAtomicityTest {
 
   /** What a reader sees: rows, distinct ids, largest id. */
   private static List<Long> observe(Path output) {
-    Row row = spark.read().format("delta").load(output.toString())
-        .selectExpr("count(*)", "count(distinct id)", "max(id)").first();
+    Row row =
+        spark
+            .read()
+            .format("delta")
+            .load(output.toString())
+            .selectExpr("count(*)", "count(distinct id)", "max(id)")
+            .first();
     return List.of(row.getLong(0), row.getLong(1), row.getLong(2));
   }
 
@@ -123,7 +137,12 @@ class OverwriteAtomicityTest {
   @Timeout(value = 6, unit = TimeUnit.MINUTES)
   void aCancelledRunKeepsTheOldTableAndRefusesToPublishOverAnotherWritersTable() throws Exception {
     Path output = dir.resolve("out-cancel");
-    RunSummary old = job().run(job().prepare(JobSpecParser.parse(spec("ow-old", input("in-old", OLD_ROWS), output))));
+    RunSummary old =
+        job()
+            .run(
+                job()
+                    .prepare(
+                        JobSpecParser.parse(spec("ow-old", input("in-old", OLD_ROWS), output))));
     assertThat(old.state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(observe(output)).isEqualTo(whole(OLD_ROWS));
 
@@ -132,30 +151,37 @@ class OverwriteAtomicityTest {
     slowTasks();
     RunStore runs = TestCatalog.shared().runs();
     AtomicReference<String> runA = new AtomicReference<>();
-    // `lakebatch cancel` flags run A once its second chunk is staged, on the run's own thread (so no
+    // `lakebatch cancel` flags run A once its second chunk is staged, on the run's own thread (so
+    // no
     // third chunk can start before the flag is set).
-    RunListener cancelAfterTwoStaged = new RunListener() {
-      @Override
-      public void chunkStaged(RunEvent.ChunkStaged event) {
-        if (event.progress().chunksDone() == 2) {
-          runs.requestCancel(event.runId(), RunOwner.HEARTBEAT_TIMEOUT);
-        }
-      }
-    };
-    CompletableFuture<RunSummary> first = CompletableFuture.supplyAsync(() -> {
-      InferenceJob job = job().withListeners(List.of(cancelAfterTwoStaged));
-      PreparedRun prepared = job.prepare(JobSpecParser.parse(specA));
-      runA.set(prepared.runId());
-      return job.run(prepared);
-    });
+    RunListener cancelAfterTwoStaged =
+        new RunListener() {
+          @Override
+          public void chunkStaged(RunEvent.ChunkStaged event) {
+            if (event.progress().chunksDone() == 2) {
+              runs.requestCancel(event.runId(), RunOwner.HEARTBEAT_TIMEOUT);
+            }
+          }
+        };
+    CompletableFuture<RunSummary> first =
+        CompletableFuture.supplyAsync(
+            () -> {
+              InferenceJob job = job().withListeners(List.of(cancelAfterTwoStaged));
+              PreparedRun prepared = job.prepare(JobSpecParser.parse(specA));
+              runA.set(prepared.runId());
+              return job.run(prepared);
+            });
     RunSummary cancelled = first.get(3, TimeUnit.MINUTES);
     fastTasks();
     assertThat(cancelled.state()).isEqualTo(RunState.CANCELLED);
     assertThat(cancelled.chunksRun()).isEqualTo(2);
-    assertThat(observe(output)).as("a cancelled overwrite run leaves the old table whole").isEqualTo(whole(OLD_ROWS));
+    assertThat(observe(output))
+        .as("a cancelled overwrite run leaves the old table whole")
+        .isEqualTo(whole(OLD_ROWS));
 
     // Run B (another job) replaces the table to completion.
-    RunSummary b = job().run(job().prepare(JobSpecParser.parse(spec("ow-b", input("in-b", B_ROWS), output))));
+    RunSummary b =
+        job().run(job().prepare(JobSpecParser.parse(spec("ow-b", input("in-b", B_ROWS), output))));
     assertThat(b.state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(observe(output)).isEqualTo(whole(B_ROWS));
 
@@ -163,33 +189,54 @@ class OverwriteAtomicityTest {
     InferenceJob resume = job();
     PreparedRun again = resume.prepare(JobSpecParser.parse(specA));
     assertThat(again.runId()).isEqualTo(runA.get());
-    LakeBatchException refused = catchThrowableOfType(LakeBatchException.class, () -> resume.run(again));
+    LakeBatchException refused =
+        catchThrowableOfType(LakeBatchException.class, () -> resume.run(again));
     assertThat(refused).isNotNull();
     assertThat(refused.category()).isEqualTo(ErrorCategory.CONFLICT);
-    assertThat(refused.getMessage()).contains(runA.get()).contains("another writer changed it").contains("--new-run");
+    assertThat(refused.getMessage())
+        .contains(runA.get())
+        .contains("another writer changed it")
+        .contains("--new-run");
     assertThat(observe(output)).as("B's table is untouched").isEqualTo(whole(B_ROWS));
     assertThat(runs.get(runA.get()).state()).isEqualTo(RunState.FAILED);
-    FaultSummary.record("overwrite: cancelled run A, run B replaced the table, A resumed",
-        "A cancelled after " + cancelled.chunksRun() + " staged chunks: old table whole; B published; A refused"
-            + " (CONFLICT, exit 7), B's table untouched", A_ROWS, B_ROWS, 0, 0, 0);
+    FaultSummary.record(
+        "overwrite: cancelled run A, run B replaced the table, A resumed",
+        "A cancelled after "
+            + cancelled.chunksRun()
+            + " staged chunks: old table whole; B published; A refused"
+            + " (CONFLICT, exit 7), B's table untouched",
+        A_ROWS,
+        B_ROWS,
+        0,
+        0,
+        0);
   }
 
   @Test
   @Timeout(value = 6, unit = TimeUnit.MINUTES)
   void aReaderSeesTheOldTableOrTheNewOneNeverAMix() throws Exception {
     Path output = dir.resolve("out-reader");
-    assertThat(job().run(job().prepare(JobSpecParser.parse(spec("ow-reader-old", input("in-reader-old", OLD_ROWS),
-        output)))).state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(
+            job()
+                .run(
+                    job()
+                        .prepare(
+                            JobSpecParser.parse(
+                                spec("ow-reader-old", input("in-reader-old", OLD_ROWS), output))))
+                .state())
+        .isEqualTo(RunState.SUCCEEDED);
     Path specNew = spec("ow-reader-new", input("in-reader-new", A_ROWS), output);
     slowTasks();
     AtomicBoolean done = new AtomicBoolean();
-    CompletableFuture<RunSummary> run = CompletableFuture.supplyAsync(() -> {
-      try {
-        return job().run(job().prepare(JobSpecParser.parse(specNew)));
-      } finally {
-        done.set(true);
-      }
-    });
+    CompletableFuture<RunSummary> run =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return job().run(job().prepare(JobSpecParser.parse(specNew)));
+              } finally {
+                done.set(true);
+              }
+            });
     List<List<Long>> seen = new ArrayList<>();
     while (!done.get()) {
       seen.add(observe(output));
@@ -198,12 +245,25 @@ class OverwriteAtomicityTest {
     seen.add(observe(output));
     assertThat(summary.state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(summary.chunksRun()).isEqualTo((int) (A_ROWS / ROWS_PER_CHUNK));
-    assertThat(seen).as("every read during the run").allSatisfy(view ->
-        assertThat(view).isIn(whole(OLD_ROWS), whole(A_ROWS)));
-    assertThat(seen.stream().filter(whole(OLD_ROWS)::equals).count()).as("reads while chunks were staged")
+    assertThat(seen)
+        .as("every read during the run")
+        .allSatisfy(view -> assertThat(view).isIn(whole(OLD_ROWS), whole(A_ROWS)));
+    assertThat(seen.stream().filter(whole(OLD_ROWS)::equals).count())
+        .as("reads while chunks were staged")
         .isGreaterThan(1);
     assertThat(seen.get(seen.size() - 1)).isEqualTo(whole(A_ROWS));
-    FaultSummary.record("overwrite: reader polling during the run", seen.size() + " reads: each saw the old "
-        + OLD_ROWS + " ids or all " + A_ROWS + " new ids, never a mix", A_ROWS, A_ROWS, 0, 0, 0);
+    FaultSummary.record(
+        "overwrite: reader polling during the run",
+        seen.size()
+            + " reads: each saw the old "
+            + OLD_ROWS
+            + " ids or all "
+            + A_ROWS
+            + " new ids, never a mix",
+        A_ROWS,
+        A_ROWS,
+        0,
+        0,
+        0);
   }
 }

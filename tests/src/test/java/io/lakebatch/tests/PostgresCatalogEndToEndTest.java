@@ -9,6 +9,7 @@ class PostgresCatalogEndToEndTest extends CatalogEndToEndTest {
   @Override
   protected Catalog openCatalog() {
     PostgresServer server = PostgresServer.shared();
-    return Catalog.open(new CatalogConfig(server.createDatabase("e2e"), server.user(), server.password()));
+    return Catalog.open(
+        new CatalogConfig(server.createDatabase("e2e"), server.user(), server.password()));
   }
 }

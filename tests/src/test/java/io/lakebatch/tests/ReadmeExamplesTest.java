@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's "Use it from Java, a notebook or SQL" examples, as they are written there: a job built
- * in code and run through the API, {@code score(df)} and {@code lakebatch_predict} in SQL, all three
- * giving the same score for the same row.
+ * The README's "Use it from Java, a notebook or SQL" examples, as they are written there: a job
+ * built in code and run through the API, {@code score(df)} and {@code lakebatch_predict} in SQL,
+ * all three giving the same score for the same row.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ReadmeExamplesTest {
@@ -51,9 +51,12 @@ class ReadmeExamplesTest {
   static void setUp() {
     spark = LocalSpark.start();
     model = dir.resolve("mlp.onnx").toString();
-    ModelGenerator.write(ModelKind.MLP, ModelOptions.defaults().withFeatures(FEATURES), Path.of(model));
+    ModelGenerator.write(
+        ModelKind.MLP, ModelOptions.defaults().withFeatures(FEATURES), Path.of(model));
     input = dir.resolve("orders").toString();
-    SyntheticTables.write(spark, SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withBadEvery(BAD_EVERY),
+    SyntheticTables.write(
+        spark,
+        SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withBadEvery(BAD_EVERY),
         input);
   }
 
@@ -66,33 +69,51 @@ class ReadmeExamplesTest {
   void aJobScoreAndSqlGiveTheSameScores() {
     String[] features = IntStream.range(0, FEATURES).mapToObj(i -> "f" + i).toArray(String[]::new);
     String output = dir.resolve("scores").toString();
-    long bad = java.util.stream.LongStream.range(0, ROWS)
-        .filter(SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withBadEvery(BAD_EVERY)::isBad).count();
+    long bad =
+        java.util.stream.LongStream.range(0, ROWS)
+            .filter(
+                SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withBadEvery(BAD_EVERY)
+                    ::isBad)
+            .count();
 
     // --- README: from Java ---
-    JobSpec spec = JobSpec.builder("orders-scoring")
-        .modelPath(model)
-        .modelInput("features", new InputBinding.ColumnList(List.of(features)))
-        .input(TableFormat.DELTA, input).carry("id")
-        .output(output)
-        .rowsPerChunk(5_000)
-        .master("local[2]")
-        .build();
+    JobSpec spec =
+        JobSpec.builder("orders-scoring")
+            .modelPath(model)
+            .modelInput("features", new InputBinding.ColumnList(List.of(features)))
+            .input(TableFormat.DELTA, input)
+            .carry("id")
+            .output(output)
+            .rowsPerChunk(5_000)
+            .master("local[2]")
+            .build();
     RunSummary summary;
     try (Catalog catalog = Catalog.open(CatalogConfig.embedded(dir.resolve("home")));
-        LakeBatch lakeBatch = LakeBatch.with(spark, catalog).withRunFolders(dir.resolve("home/runs"))) {
-      RunHandle run = lakeBatch.run(spec);       // returns at once; the chunks run on their own thread
-      summary = run.await();                     // run.progress(), run.cancel() meanwhile
+        LakeBatch lakeBatch =
+            LakeBatch.with(spark, catalog).withRunFolders(dir.resolve("home/runs"))) {
+      RunHandle run = lakeBatch.run(spec); // returns at once; the chunks run on their own thread
+      summary = run.await(); // run.progress(), run.cancel() meanwhile
 
       // --- README: from a notebook (a DataFrame in, a DataFrame out) ---
-      Dataset<Row> scored = lakeBatch.score(spark.read().format("delta").load(input), model,
-          Map.of("features", new InputBinding.ColumnList(List.of(features))), Map.of());
+      Dataset<Row> scored =
+          lakeBatch.score(
+              spark.read().format("delta").load(input),
+              model,
+              Map.of("features", new InputBinding.ColumnList(List.of(features))),
+              Map.of());
       Map<Long, Float> byScore = scores(scored.where("_lakebatch_error IS NULL"), "score");
       assertThat(scored.where("_lakebatch_error IS NOT NULL").count()).isEqualTo(bad);
 
       // --- README: from SQL ---
-      Dataset<Row> sql = spark.sql("SELECT id, lakebatch_predict('" + model + "', " + String.join(", ", features)
-          + ") AS score FROM delta.`" + input + "`");
+      Dataset<Row> sql =
+          spark.sql(
+              "SELECT id, lakebatch_predict('"
+                  + model
+                  + "', "
+                  + String.join(", ", features)
+                  + ") AS score FROM delta.`"
+                  + input
+                  + "`");
       Map<Long, Float> bySql = scores(sql.where("score IS NOT NULL"), "score");
 
       Map<Long, Float> byJob = scores(spark.read().format("delta").load(output), "score");

@@ -31,10 +31,11 @@ final class RecordingRunListener implements RunListener {
   }
 
   /**
-   * Waits until {@code count} events of {@code type} match {@code condition} and returns the last of
-   * them; fails after {@code timeout}, or at once when the run ended before.
+   * Waits until {@code count} events of {@code type} match {@code condition} and returns the last
+   * of them; fails after {@code timeout}, or at once when the run ended before.
    */
-  synchronized <T extends RunEvent> T await(Class<T> type, Predicate<T> condition, int count, Duration timeout)
+  synchronized <T extends RunEvent> T await(
+      Class<T> type, Predicate<T> condition, int count, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
@@ -43,13 +44,20 @@ final class RecordingRunListener implements RunListener {
         return matching.get(count - 1);
       }
       if (type != RunEvent.RunEnded.class && !events(RunEvent.RunEnded.class).isEmpty()) {
-        throw new AssertionError("the run ended before " + count + " " + type.getSimpleName() + " event(s): "
-            + events);
+        throw new AssertionError(
+            "the run ended before " + count + " " + type.getSimpleName() + " event(s): " + events);
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new AssertionError("no " + count + " " + type.getSimpleName() + " event(s) within " + timeout + ": "
-            + events);
+        throw new AssertionError(
+            "no "
+                + count
+                + " "
+                + type.getSimpleName()
+                + " event(s) within "
+                + timeout
+                + ": "
+                + events);
       }
       wait(Math.max(1, left / 1_000_000));
     }

@@ -15,35 +15,45 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
-import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.util.LongAccumulator;
 
 /**
  * The {@code mapPartitions} body: reads rows in batches into reused tensor buffers, runs the model
  * once per batch on the JVM-wide session, and emits rows of {@link InferenceConfig#outputSchema()}
- * (carried columns plus model outputs). A row that fails validation never fails the task: it goes to
- * the {@link DeadLetterSink} as a row of {@link InferenceConfig#rejectedSchema()}, from the row path
- * and the columnar path alike.
+ * (carried columns plus model outputs). A row that fails validation never fails the task: it goes
+ * to the {@link DeadLetterSink} as a row of {@link InferenceConfig#rejectedSchema()}, from the row
+ * path and the columnar path alike.
  */
-public final class BatchInferenceFunction implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+public final class BatchInferenceFunction
+    implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private final InferenceConfig config;
   private final LongAccumulator scoredRows;
   private final FaultInjection faults;
   private final DeadLetterSink deadLetters;
   private transient int[] carryOrdinals;
-  /** Text rows are sorted by length within windows of this many batches (see {@link LengthSortedRows}). */
+
+  /**
+   * Text rows are sorted by length within windows of this many batches (see {@link
+   * LengthSortedRows}).
+   */
   static final int LENGTH_SORT_BATCHES = 16;
 
   /**
-   * @param scoredRows gets the rows of every scored batch (live progress on the driver); may be null
+   * @param scoredRows gets the rows of every scored batch (live progress on the driver); may be
+   *     null
    * @param faults the test SPI's hook, {@link FaultInjection#NONE} in production
-   * @param deadLetters where rejected rows go; told to {@link DeadLetterSink#finish} when the rows end
+   * @param deadLetters where rejected rows go; told to {@link DeadLetterSink#finish} when the rows
+   *     end
    */
-  public BatchInferenceFunction(InferenceConfig config, LongAccumulator scoredRows, FaultInjection faults,
+  public BatchInferenceFunction(
+      InferenceConfig config,
+      LongAccumulator scoredRows,
+      FaultInjection faults,
       DeadLetterSink deadLetters) {
     this.config = config;
     this.scoredRows = scoredRows;
@@ -62,9 +72,11 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
     return new BatchIterator(new RowFiller(rows));
   }
 
-  /** Carried values of a row, copied out of the (reused) input row, with room for what follows them. */
+  /**
+   * Carried values of a row, copied out of the (reused) input row, with room for what follows them.
+   */
   private Object[] carried(InternalRow row, int width) {
-    if (carryOrdinals == null) {  // per task, not per row: the function arrives deserialized
+    if (carryOrdinals == null) { // per task, not per row: the function arrives deserialized
       carryOrdinals = config.carryOrdinals();
     }
     int[] ordinals = carryOrdinals;
@@ -72,7 +84,10 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
     Object[] values = new Object[width];
     for (int i = 0; i < ordinals.length; i++) {
       int ordinal = ordinals[i];
-      values[i] = row.isNullAt(ordinal) ? null : InternalRow.copyValue(row.get(ordinal, fields[ordinal].dataType()));
+      values[i] =
+          row.isNullAt(ordinal)
+              ? null
+              : InternalRow.copyValue(row.get(ordinal, fields[ordinal].dataType()));
     }
     return values;
   }
@@ -112,7 +127,9 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
     }
   }
 
-  /** Whether {@link #callColumnar} can score rows of this config (numeric inputs of their own type). */
+  /**
+   * Whether {@link #callColumnar} can score rows of this config (numeric inputs of their own type).
+   */
   public static boolean supportsColumnar(InferenceConfig config) {
     return TensorBatch.supportsColumnar(config.binding().feeds(), config.inputSchema());
   }
@@ -121,7 +138,9 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
   private interface Filler {
     boolean hasMore();
 
-    /** @return slots filled (rows read are these plus the rejected rows not given a slot) */
+    /**
+     * @return slots filled (rows read are these plus the rejected rows not given a slot)
+     */
     int fill(TensorBatch batch, Object[][] carried);
 
     int rowsRead();
@@ -133,10 +152,18 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
     private int read;
 
     RowFiller(Iterator<InternalRow> rows) {
-      this.input = config.binding().feeds().stream().filter(TensorFeed::isText).findFirst()
-          .map(text -> (Iterator<InternalRow>) new LengthSortedRows(rows,
-              config.inputSchema().fieldIndex(text.columns().get(0)), config.batchSize() * LENGTH_SORT_BATCHES))
-          .orElse(rows);
+      this.input =
+          config.binding().feeds().stream()
+              .filter(TensorFeed::isText)
+              .findFirst()
+              .map(
+                  text ->
+                      (Iterator<InternalRow>)
+                          new LengthSortedRows(
+                              rows,
+                              config.inputSchema().fieldIndex(text.columns().get(0)),
+                              config.batchSize() * LENGTH_SORT_BATCHES))
+              .orElse(rows);
     }
 
     @Override
@@ -168,7 +195,10 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
     }
   }
 
-  /** Column vectors of the reader's batches; a rejected row keeps its slot and its output is dropped. */
+  /**
+   * Column vectors of the reader's batches; a rejected row keeps its slot and its output is
+   * dropped.
+   */
   private final class ColumnarFiller implements Filler {
     private final Iterator<ColumnarBatch> batches;
     private final String[] reasons = new String[config.batchSize()];
@@ -194,7 +224,7 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
           if (!batches.hasNext()) {
             break;
           }
-          current = batches.next();  // the reader reuses the batch: the previous one is done with
+          current = batches.next(); // the reader reuses the batch: the previous one is done with
           position = 0;
           continue;
         }
@@ -224,8 +254,9 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
   }
 
   /**
-   * Holds a lease on the model's session from its first row to its last: released when the rows end,
-   * when scoring fails, or when the task completes (a consumer that stops early, e.g. a limit).
+   * Holds a lease on the model's session from its first row to its last: released when the rows
+   * end, when scoring fails, or when the task completes (a consumer that stops early, e.g. a
+   * limit).
    */
   private final class BatchIterator implements Iterator<InternalRow> {
     private final Filler filler;
@@ -245,10 +276,12 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
       this.lease = OrtSessionCache.shared().acquire(config.model());
       org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
       if (task != null) {
-        task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) context -> lease.close());
+        task.addTaskCompletionListener(
+            (org.apache.spark.util.TaskCompletionListener) context -> lease.close());
       }
       this.session = lease.session();
-      this.batch = new TensorBatch(config.binding().feeds(), config.inputSchema(), config.batchSize());
+      this.batch =
+          new TensorBatch(config.binding().feeds(), config.inputSchema(), config.batchSize());
       this.carried = new Object[config.batchSize()][];
     }
 
@@ -339,7 +372,8 @@ public final class BatchInferenceFunction implements FlatMapFunction<Iterator<In
         ArrayData data = row.getArray(ordinal);
         raw.append('[');
         for (int i = 0; i < data.numElements(); i++) {
-          raw.append(i > 0 ? ", " : "").append(data.isNullAt(i) ? "null" : data.get(i, array.elementType()));
+          raw.append(i > 0 ? ", " : "")
+              .append(data.isNullAt(i) ? "null" : data.get(i, array.elementType()));
         }
         raw.append(']');
       } else {

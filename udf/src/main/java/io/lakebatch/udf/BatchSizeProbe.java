@@ -19,7 +19,8 @@ import org.apache.spark.sql.catalyst.InternalRow;
  * 10 %, within a cap on the input buffers ({@value #MAX_BUFFER_BYTES} bytes) and on the time one
  * batch may take, so a slow model stops early.
  */
-public final class BatchSizeProbe implements FlatMapFunction<Iterator<InternalRow>, BatchSizeProbe.Choice> {
+public final class BatchSizeProbe
+    implements FlatMapFunction<Iterator<InternalRow>, BatchSizeProbe.Choice> {
   static final int START = 32;
   static final int MAX = 16_384;
   static final long MAX_BUFFER_BYTES = 64L << 20;
@@ -29,20 +30,28 @@ public final class BatchSizeProbe implements FlatMapFunction<Iterator<InternalRo
 
   private final InferenceConfig config;
 
-  /** @param config the job's config; its own batch size is ignored */
+  /**
+   * @param config the job's config; its own batch size is ignored
+   */
   public BatchSizeProbe(InferenceConfig config) {
     this.config = config;
   }
 
   /** The chosen size, the rate measured at it, and every size tried with its rate. */
-  public record Choice(int batchSize, double rowsPerSecond, List<int[]> tried, int sampleRows) implements Serializable {
+  public record Choice(int batchSize, double rowsPerSecond, List<int[]> tried, int sampleRows)
+      implements Serializable {
     /** One line for logs and the run summary. */
     public String describe() {
       StringBuilder sizes = new StringBuilder();
       for (int[] t : tried) {
-        sizes.append(sizes.length() == 0 ? "" : ", ").append(t[0]).append(": ").append(String.format("%,d", t[1]));
+        sizes
+            .append(sizes.length() == 0 ? "" : ", ")
+            .append(t[0])
+            .append(": ")
+            .append(String.format("%,d", t[1]));
       }
-      return String.format("batch-size auto: chose %d rows (%,.0f rows/s on %d real rows; rows/s by size: %s)",
+      return String.format(
+          "batch-size auto: chose %d rows (%,.0f rows/s on %d real rows; rows/s by size: %s)",
           batchSize, rowsPerSecond, sampleRows, sizes);
     }
   }
@@ -70,10 +79,15 @@ public final class BatchSizeProbe implements FlatMapFunction<Iterator<InternalRo
     }
     // Text rows are length-sorted before batching (LengthSortedRows): probe with neighbours in
     // length order from the middle of the sample, so padding is what a real batch has.
-    feeds.stream().filter(TensorFeed::isText).findFirst().ifPresent(text -> {
-      int ordinal = config.inputSchema().fieldIndex(text.columns().get(0));
-      sample.sort(java.util.Comparator.comparingInt(r -> r.getUTF8String(ordinal).numBytes()));
-    });
+    feeds.stream()
+        .filter(TensorFeed::isText)
+        .findFirst()
+        .ifPresent(
+            text -> {
+              int ordinal = config.inputSchema().fieldIndex(text.columns().get(0));
+              sample.sort(
+                  java.util.Comparator.comparingInt(r -> r.getUTF8String(ordinal).numBytes()));
+            });
     List<int[]> tried = new ArrayList<>();
     int best = START;
     double bestRate = 0;
@@ -94,8 +108,11 @@ public final class BatchSizeProbe implements FlatMapFunction<Iterator<InternalRo
     return new Choice(best, bestRate, tried, sample.size());
   }
 
-  /** Rows per second at {@code size} (best of a few runs) and the nanoseconds of the slowest run. */
-  private double[] rate(OrtSession session, List<TensorFeed> feeds, List<InternalRow> sample, int size) {
+  /**
+   * Rows per second at {@code size} (best of a few runs) and the nanoseconds of the slowest run.
+   */
+  private double[] rate(
+      OrtSession session, List<TensorFeed> feeds, List<InternalRow> sample, int size) {
     TensorBatch batch = new TensorBatch(feeds, config.inputSchema(), size);
     int first = Math.max(0, (sample.size() - size) / 2);
     for (int slot = 0; slot < size; slot++) {
@@ -116,7 +133,8 @@ public final class BatchSizeProbe implements FlatMapFunction<Iterator<InternalRo
           break;
         }
       } catch (OrtException e) {
-        throw LakeBatchErrors.modelFailed(config.model().uri(), "a probe batch of " + size + " rows", e);
+        throw LakeBatchErrors.modelFailed(
+            config.model().uri(), "a probe batch of " + size + " rows", e);
       } finally {
         if (tensors != null) {
           tensors.values().forEach(OnnxTensor::close);

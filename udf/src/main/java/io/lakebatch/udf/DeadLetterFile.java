@@ -12,7 +12,8 @@ import java.io.Serializable;
  * @param path file name relative to the table's root
  * @param modificationTime milliseconds since the epoch, as the file system reports it
  */
-public record DeadLetterFile(int partition, String path, long sizeBytes, long rows, long modificationTime)
+public record DeadLetterFile(
+    int partition, String path, long sizeBytes, long rows, long modificationTime)
     implements Serializable {
   public DeadLetterFile {
     requireNonNull(path, "path is null");

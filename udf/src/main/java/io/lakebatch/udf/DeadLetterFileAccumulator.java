@@ -11,11 +11,12 @@ import org.apache.spark.util.AccumulatorV2;
  * Gathers on the driver the dead-letter files a chunk's tasks wrote: one small record per task,
  * whatever the number or size of the rows in it.
  *
- * <p>Files are kept by partition and a partition's file replaces an earlier one on merge: a task that
- * ran twice (a retry after a lost executor, a speculative copy) wrote two files of the same rows, and
- * only one may be committed. The other is never committed and is left to {@code VACUUM}.
+ * <p>Files are kept by partition and a partition's file replaces an earlier one on merge: a task
+ * that ran twice (a retry after a lost executor, a speculative copy) wrote two files of the same
+ * rows, and only one may be committed. The other is never committed and is left to {@code VACUUM}.
  */
-public final class DeadLetterFileAccumulator extends AccumulatorV2<DeadLetterFile, List<DeadLetterFile>> {
+public final class DeadLetterFileAccumulator
+    extends AccumulatorV2<DeadLetterFile, List<DeadLetterFile>> {
   private Map<Integer, DeadLetterFile> byPartition = new HashMap<>();
 
   @Override

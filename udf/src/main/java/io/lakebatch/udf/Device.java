@@ -3,9 +3,9 @@ package io.lakebatch.udf;
 import java.io.Serializable;
 
 /**
- * Where ONNX Runtime runs a session: part of the session cache key, so one model on two devices is two
- * sessions. Only the CPU exists today; a CUDA device (an executor's GPU address from Spark's resource
- * scheduling) becomes one more record of this interface.
+ * Where ONNX Runtime runs a session: part of the session cache key, so one model on two devices is
+ * two sessions. Only the CPU exists today; a CUDA device (an executor's GPU address from Spark's
+ * resource scheduling) becomes one more record of this interface.
  */
 public sealed interface Device extends Serializable permits Device.Cpu {
   /** The executor's CPU, ONNX Runtime's default execution provider. */

@@ -17,7 +17,11 @@ import org.apache.spark.sql.types.StructType;
  * @param carry columns copied unchanged to the output, in order
  */
 public record InferenceConfig(
-    ModelHandle model, ModelBinding binding, StructType inputSchema, List<String> carry, int batchSize)
+    ModelHandle model,
+    ModelBinding binding,
+    StructType inputSchema,
+    List<String> carry,
+    int batchSize)
     implements Serializable {
   public InferenceConfig {
     requireNonNull(model, "model is null");
@@ -48,9 +52,14 @@ public record InferenceConfig(
   /** Column holding the raw feature values of a row that could not be scored. */
   public static final String RAW_VALUES = "raw_values";
 
-  /** What {@link BatchInferenceFunction} rejects: carried columns, {@link #RAW_VALUES}, {@link #REASON}. */
+  /**
+   * What {@link BatchInferenceFunction} rejects: carried columns, {@link #RAW_VALUES}, {@link
+   * #REASON}.
+   */
   public StructType rejectedSchema() {
-    return carrySchema().add(RAW_VALUES, DataTypes.StringType, false).add(REASON, DataTypes.StringType, false);
+    return carrySchema()
+        .add(RAW_VALUES, DataTypes.StringType, false)
+        .add(REASON, DataTypes.StringType, false);
   }
 
   /** Carried columns, then the raw feature values, the reason, the run and the chunk. */

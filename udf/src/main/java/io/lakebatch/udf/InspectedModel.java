@@ -10,7 +10,9 @@ import io.lakebatch.catalog.model.ModelSignature;
  * registry records and what a plan checks.
  */
 public record InspectedModel(String uri, String sha256, ModelSignature signature) {
-  /** Reads {@code uri}; a missing file is a usage error, one ONNX Runtime cannot load a model error. */
+  /**
+   * Reads {@code uri}; a missing file is a usage error, one ONNX Runtime cannot load a model error.
+   */
   public static InspectedModel of(String uri) {
     byte[] bytes = ModelFiles.read(uri);
     try (OrtSession session = OrtSessionCache.open(uri, bytes, 1)) {

@@ -8,10 +8,11 @@ import org.apache.spark.api.plugin.PluginContext;
 import org.apache.spark.api.plugin.SparkPlugin;
 
 /**
- * Owns the lifecycle of this JVM's {@link OrtSessionCache#shared()} session cache: registered through
- * {@code spark.plugins}, it closes the sessions when an executor shuts down, and on the driver (whose
- * preflight scores a sample) when the SparkContext stops. A long-lived JVM that starts and stops many
- * SparkContexts thus never keeps sessions past its context. A GPU executor will pick its device here.
+ * Owns the lifecycle of this JVM's {@link OrtSessionCache#shared()} session cache: registered
+ * through {@code spark.plugins}, it closes the sessions when an executor shuts down, and on the
+ * driver (whose preflight scores a sample) when the SparkContext stops. A long-lived JVM that
+ * starts and stops many SparkContexts thus never keeps sessions past its context. A GPU executor
+ * will pick its device here.
  */
 public final class LakeBatchSparkPlugin implements SparkPlugin {
   @Override

@@ -33,7 +33,7 @@ final class LengthSortedRows implements Iterator<InternalRow> {
     buffered.clear();
     next = 0;
     while (buffered.size() < window && input.hasNext()) {
-      buffered.add(input.next().copy());  // the reader reuses its row object
+      buffered.add(input.next().copy()); // the reader reuses its row object
     }
     buffered.sort(Comparator.comparingInt(this::length));
     return !buffered.isEmpty();

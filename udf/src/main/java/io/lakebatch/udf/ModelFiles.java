@@ -16,14 +16,18 @@ public final class ModelFiles {
   private ModelFiles() {}
 
   /**
-   * Reads {@code uri} with this JVM's Spark Hadoop configuration ({@link SparkHadoopConfiguration}): on
-   * an executor, the job's {@code spark.hadoop.*} settings (object-store endpoints, credentials) apply.
+   * Reads {@code uri} with this JVM's Spark Hadoop configuration ({@link
+   * SparkHadoopConfiguration}): on an executor, the job's {@code spark.hadoop.*} settings
+   * (object-store endpoints, credentials) apply.
    */
   public static byte[] read(String uri) {
     return read(uri, SparkHadoopConfiguration.ofThisJvm());
   }
 
-  /** Reads {@code uri} with {@code hadoopConf}; on the driver, the session's {@code hadoopConfiguration()}. */
+  /**
+   * Reads {@code uri} with {@code hadoopConf}; on the driver, the session's {@code
+   * hadoopConfiguration()}.
+   */
   public static byte[] read(String uri, Configuration hadoopConf) {
     Path path = new Path(uri);
     try {

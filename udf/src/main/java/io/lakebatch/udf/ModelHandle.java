@@ -6,15 +6,17 @@ import java.io.Serializable;
 
 /**
  * What an executor needs to get a model session: small and serializable, captured by task closures.
- * The session itself is built lazily, once per JVM and {@link SessionKey}, by {@link OrtSessionCache}.
+ * The session itself is built lazily, once per JVM and {@link SessionKey}, by {@link
+ * OrtSessionCache}.
  *
  * @param uri local path or Hadoop-filesystem URI of the ONNX file
- * @param sha256 content hash, part of the cache key; a file changed under the same path is a different
- *     model
+ * @param sha256 content hash, part of the cache key; a file changed under the same path is a
+ *     different model
  * @param options how ONNX Runtime runs the model
  * @param device where it runs
  */
-public record ModelHandle(String uri, String sha256, SessionOptions options, Device device) implements Serializable {
+public record ModelHandle(String uri, String sha256, SessionOptions options, Device device)
+    implements Serializable {
   public ModelHandle {
     requireNonNull(uri, "uri is null");
     requireNonNull(sha256, "sha256 is null");
@@ -23,8 +25,8 @@ public record ModelHandle(String uri, String sha256, SessionOptions options, Dev
   }
 
   /**
-   * A model on the CPU with LakeBatch's default options and {@code intraOpThreads} ONNX Runtime threads
-   * per call, sized so concurrent tasks x threads fit the executor's cores.
+   * A model on the CPU with LakeBatch's default options and {@code intraOpThreads} ONNX Runtime
+   * threads per call, sized so concurrent tasks x threads fit the executor's cores.
    */
   public ModelHandle(String uri, String sha256, int intraOpThreads) {
     this(uri, sha256, SessionOptions.withIntraOpThreads(intraOpThreads), Device.CPU);

@@ -28,7 +28,9 @@ public final class OrtSignatureReader {
     }
   }
 
-  /** The model's custom metadata ({@code metadata_props}), e.g. the tokenizer a text model declares. */
+  /**
+   * The model's custom metadata ({@code metadata_props}), e.g. the tokenizer a text model declares.
+   */
   public static Map<String, String> metadata(OrtSession session) {
     try {
       return Map.copyOf(session.getMetadata().getCustomMetadata());
@@ -56,9 +58,14 @@ public final class OrtSignatureReader {
     if (node.getInfo() instanceof SequenceInfo sequence && sequence.isSequenceOfMaps()) {
       MapInfo map = sequence.mapInfo;
       return new ValueSignature(
-          node.getName(), ValueKind.SEQUENCE_OF_MAPS, elementType(map.valueType), List.of(), elementType(map.keyType));
+          node.getName(),
+          ValueKind.SEQUENCE_OF_MAPS,
+          elementType(map.valueType),
+          List.of(),
+          elementType(map.keyType));
     }
-    return new ValueSignature(node.getName(), ValueKind.OTHER, ElementType.OTHER, List.of(), ElementType.OTHER);
+    return new ValueSignature(
+        node.getName(), ValueKind.OTHER, ElementType.OTHER, List.of(), ElementType.OTHER);
   }
 
   static ElementType elementType(OnnxJavaType type) {

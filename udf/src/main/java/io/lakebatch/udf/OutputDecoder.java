@@ -38,28 +38,47 @@ final class OutputDecoder {
     Object[][] values = new Object[outputs.size()][];
     for (int o = 0; o < outputs.size(); o++) {
       OutputColumn output = outputs.get(o);
-      OnnxValue value = result.get(output.outputName()).orElseThrow(
-          () -> LakeBatchErrors.internal("the model returned no output '" + output.outputName() + "'", null));
-      values[o] = output.kind() == OutputKind.MAP
-          ? maps((OnnxSequence) value, output, rows)
-          : tensor((OnnxTensor) value, output, rows);
+      OnnxValue value =
+          result
+              .get(output.outputName())
+              .orElseThrow(
+                  () ->
+                      LakeBatchErrors.internal(
+                          "the model returned no output '" + output.outputName() + "'", null));
+      values[o] =
+          output.kind() == OutputKind.MAP
+              ? maps((OnnxSequence) value, output, rows)
+              : tensor((OnnxTensor) value, output, rows);
     }
     return values;
   }
 
-  private static Object[] tensor(OnnxTensor tensor, OutputColumn output, int rows) throws OrtException {
+  private static Object[] tensor(OnnxTensor tensor, OutputColumn output, int rows)
+      throws OrtException {
     long total = tensor.getInfo().getNumElements();
     if (rows == 0) {
       return new Object[0];
     }
     if (total % rows != 0) {
-      throw LakeBatchErrors.internal("output '" + output.outputName() + "' has " + total
-          + " elements for a batch of " + rows + " rows", null);
+      throw LakeBatchErrors.internal(
+          "output '"
+              + output.outputName()
+              + "' has "
+              + total
+              + " elements for a batch of "
+              + rows
+              + " rows",
+          null);
     }
     int perRow = (int) (total / rows);
     if (output.kind() == OutputKind.SCALAR && perRow != 1) {
-      throw LakeBatchErrors.internal("output '" + output.outputName() + "' has " + perRow
-          + " values per row where its declared shape promised one", null);
+      throw LakeBatchErrors.internal(
+          "output '"
+              + output.outputName()
+              + "' has "
+              + perRow
+              + " values per row where its declared shape promised one",
+          null);
     }
     Object[] values = new Object[rows];
     switch (output.element()) {
@@ -136,7 +155,8 @@ final class OutputDecoder {
           }
         }
       }
-      default -> throw LakeBatchErrors.internal("unsupported output type " + output.element(), null);
+      default ->
+          throw LakeBatchErrors.internal("unsupported output type " + output.element(), null);
     }
     return values;
   }
@@ -158,11 +178,19 @@ final class OutputDecoder {
     }
   }
 
-  private static Object[] maps(OnnxSequence sequence, OutputColumn output, int rows) throws OrtException {
+  private static Object[] maps(OnnxSequence sequence, OutputColumn output, int rows)
+      throws OrtException {
     List<? extends OnnxValue> maps = sequence.getValue();
     if (maps.size() != rows) {
-      throw LakeBatchErrors.internal("output '" + output.outputName() + "' has " + maps.size()
-          + " maps for a batch of " + rows + " rows", null);
+      throw LakeBatchErrors.internal(
+          "output '"
+              + output.outputName()
+              + "' has "
+              + maps.size()
+              + " maps for a batch of "
+              + rows
+              + " rows",
+          null);
     }
     Object[] values = new Object[rows];
     for (int r = 0; r < rows; r++) {

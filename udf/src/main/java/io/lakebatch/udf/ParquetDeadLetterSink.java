@@ -26,13 +26,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a task's rejected rows straight into a Parquet data file in the dead-letter table's folder,
- * with the run id and chunk appended, and reports the finished file (never its rows) to the driver
- * through a {@link DeadLetterFileAccumulator}. The file joins the table only when the driver commits
- * it; a task without rejected rows writes no file, and a failed or killed task deletes its own.
+ * Writes a task's rejected rows straight into a Parquet data file in the dead-letter table's
+ * folder, with the run id and chunk appended, and reports the finished file (never its rows) to the
+ * driver through a {@link DeadLetterFileAccumulator}. The file joins the table only when the driver
+ * commits it; a task without rejected rows writes no file, and a failed or killed task deletes its
+ * own.
  *
- * <p>The writer is Spark's own Parquet writer, prepared on the driver ({@code ParquetFileFormat.prepareWrite})
- * and shipped as its serializable factory with the job's Hadoop configuration.
+ * <p>The writer is Spark's own Parquet writer, prepared on the driver ({@code
+ * ParquetFileFormat.prepareWrite}) and shipped as its serializable factory with the job's Hadoop
+ * configuration.
  */
 public final class ParquetDeadLetterSink implements DeadLetterSink {
   private static final Logger LOG = LoggerFactory.getLogger(ParquetDeadLetterSink.class);
@@ -59,8 +61,14 @@ public final class ParquetDeadLetterSink implements DeadLetterSink {
    * @param schema what the files hold: {@link InferenceConfig#deadLetterSchema()}
    * @param files where each task reports its file (registered on the driver)
    */
-  public ParquetDeadLetterSink(OutputWriterFactory factory, SerializableConfiguration conf, String tableRoot,
-      StructType schema, String runId, int chunk, DeadLetterFileAccumulator files) {
+  public ParquetDeadLetterSink(
+      OutputWriterFactory factory,
+      SerializableConfiguration conf,
+      String tableRoot,
+      StructType schema,
+      String runId,
+      int chunk,
+      DeadLetterFileAccumulator files) {
     this.factory = requireNonNull(factory, "factory is null");
     this.conf = requireNonNull(conf, "conf is null");
     this.tableRoot = requireNonNull(tableRoot, "tableRoot is null");
@@ -89,8 +97,13 @@ public final class ParquetDeadLetterSink implements DeadLetterSink {
     closing.close();
     try {
       FileStatus status = file.getFileSystem(taskConf).getFileStatus(file);
-      files.add(new DeadLetterFile(TaskContext.getPartitionId(), file.getName(), status.getLen(), rows,
-          status.getModificationTime()));
+      files.add(
+          new DeadLetterFile(
+              TaskContext.getPartitionId(),
+              file.getName(),
+              status.getLen(),
+              rows,
+              status.getModificationTime()));
     } catch (IOException e) {
       throw LakeBatchErrors.transientFailure("reading the status of dead-letter file " + file, e);
     }
@@ -102,11 +115,29 @@ public final class ParquetDeadLetterSink implements DeadLetterSink {
       throw LakeBatchErrors.internal("dead-letter files are written by Spark tasks only", null);
     }
     taskConf = new Configuration(conf.value());
-    TaskAttemptContext context = new TaskAttemptContextImpl(taskConf,
-        new TaskAttemptID("lakebatch", task.stageId(), TaskType.MAP, task.partitionId(), task.attemptNumber()));
-    // Unique per task attempt: a retried or speculative attempt never overwrites a file another reported.
-    file = new Path(tableRoot, "part-" + UUID.randomUUID() + "-c" + chunk + "-p" + task.partitionId() + "-a"
-        + task.attemptNumber() + factory.getFileExtension(context));
+    TaskAttemptContext context =
+        new TaskAttemptContextImpl(
+            taskConf,
+            new TaskAttemptID(
+                "lakebatch",
+                task.stageId(),
+                TaskType.MAP,
+                task.partitionId(),
+                task.attemptNumber()));
+    // Unique per task attempt: a retried or speculative attempt never overwrites a file another
+    // reported.
+    file =
+        new Path(
+            tableRoot,
+            "part-"
+                + UUID.randomUUID()
+                + "-c"
+                + chunk
+                + "-p"
+                + task.partitionId()
+                + "-a"
+                + task.attemptNumber()
+                + factory.getFileExtension(context));
     rows = 0;
     joined = new JoinedRow();
     runAndChunk = new GenericInternalRow(new Object[] {UTF8String.fromString(runId), chunk});
@@ -114,7 +145,9 @@ public final class ParquetDeadLetterSink implements DeadLetterSink {
     task.addTaskCompletionListener((TaskCompletionListener) ended -> abort());
   }
 
-  /** After a failed, killed or cut-short task: the file is not reported, so it must not stay either. */
+  /**
+   * After a failed, killed or cut-short task: the file is not reported, so it must not stay either.
+   */
   private void abort() {
     if (writer == null) {
       return;
@@ -129,7 +162,10 @@ public final class ParquetDeadLetterSink implements DeadLetterSink {
     try {
       file.getFileSystem(taskConf).delete(file, false);
     } catch (IOException e) {
-      LOG.warn("deleting the unfinished dead-letter file {} failed (left to VACUUM): {}", file, e.getMessage());
+      LOG.warn(
+          "deleting the unfinished dead-letter file {} failed (left to VACUUM): {}",
+          file,
+          e.getMessage());
     }
   }
 }

@@ -10,7 +10,8 @@ import java.io.Serializable;
  *
  * @param sha256 content hash of the model file
  */
-public record SessionKey(String sha256, SessionOptions options, Device device) implements Serializable {
+public record SessionKey(String sha256, SessionOptions options, Device device)
+    implements Serializable {
   public SessionKey {
     requireNonNull(sha256, "sha256 is null");
     requireNonNull(options, "options is null");
@@ -19,7 +20,15 @@ public record SessionKey(String sha256, SessionOptions options, Device device) i
 
   /** A short form for logs: the hash prefix, threads and device. */
   public String describe() {
-    return sha256.substring(0, Math.min(12, sha256.length())) + " (" + options.intraOpThreads() + " intra-op threads, "
-        + options.optimization() + ", " + options.executionMode() + ", " + device.label() + ")";
+    return sha256.substring(0, Math.min(12, sha256.length()))
+        + " ("
+        + options.intraOpThreads()
+        + " intra-op threads, "
+        + options.optimization()
+        + ", "
+        + options.executionMode()
+        + ", "
+        + device.label()
+        + ")";
   }
 }

@@ -18,14 +18,17 @@ import java.util.Objects;
  * @param executionMode sequential or parallel operator execution
  * @param optimization graph optimisation level
  */
-public record SessionOptions(int intraOpThreads, int interOpThreads, ExecutionMode executionMode,
-    OptLevel optimization) implements Serializable {
+public record SessionOptions(
+    int intraOpThreads, int interOpThreads, ExecutionMode executionMode, OptLevel optimization)
+    implements Serializable {
   public SessionOptions {
     if (intraOpThreads <= 0) {
-      throw new IllegalArgumentException("Invalid intra-op threads (negative or 0): " + intraOpThreads);
+      throw new IllegalArgumentException(
+          "Invalid intra-op threads (negative or 0): " + intraOpThreads);
     }
     if (interOpThreads <= 0) {
-      throw new IllegalArgumentException("Invalid inter-op threads (negative or 0): " + interOpThreads);
+      throw new IllegalArgumentException(
+          "Invalid inter-op threads (negative or 0): " + interOpThreads);
     }
     Objects.requireNonNull(executionMode, "executionMode is null");
     Objects.requireNonNull(optimization, "optimization is null");
@@ -44,8 +47,9 @@ public record SessionOptions(int intraOpThreads, int interOpThreads, ExecutionMo
       options.setInterOpNumThreads(interOpThreads);
       options.setExecutionMode(executionMode);
       options.setOptimizationLevel(optimization);
-      if (!(device instanceof Device.Cpu)) {  // the CPU is ONNX Runtime's default provider
-        throw new IllegalArgumentException("no ONNX Runtime execution provider for device " + device.label());
+      if (!(device instanceof Device.Cpu)) { // the CPU is ONNX Runtime's default provider
+        throw new IllegalArgumentException(
+            "no ONNX Runtime execution provider for device " + device.label());
       }
       return options;
     } catch (OrtException | RuntimeException e) {

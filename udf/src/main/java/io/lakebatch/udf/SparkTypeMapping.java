@@ -71,7 +71,8 @@ public final class SparkTypeMapping {
     return switch (output.kind()) {
       case SCALAR -> dataType(output.element());
       case ARRAY -> DataTypes.createArrayType(dataType(output.element()), false);
-      case MAP -> DataTypes.createMapType(dataType(output.mapKey()), dataType(output.element()), false);
+      case MAP ->
+          DataTypes.createMapType(dataType(output.mapKey()), dataType(output.element()), false);
     };
   }
 }

@@ -72,8 +72,10 @@ final class TensorBatch {
       }
       for (String column : feed.columns()) {
         DataType type = schema.fields()[schema.fieldIndex(column)].dataType();
-        DataType element = feed.arrayColumn() && type instanceof ArrayType array ? array.elementType() : type;
-        if (!element.equals(SparkTypeMapping.dataType(feed.tensorType())) || feed.tensorType() == ElementType.INT16
+        DataType element =
+            feed.arrayColumn() && type instanceof ArrayType array ? array.elementType() : type;
+        if (!element.equals(SparkTypeMapping.dataType(feed.tensorType()))
+            || feed.tensorType() == ElementType.INT16
             || feed.tensorType() == ElementType.INT8) {
           return false;
         }
@@ -83,9 +85,9 @@ final class TensorBatch {
   }
 
   /**
-   * Writes rows {@code [row, row + rows)} of a columnar batch into slots {@code [slot, slot + rows)},
-   * column by column; a row that cannot be scored gets its reason in {@code reasons[i]} (the first
-   * found) and its slot holds whatever was written.
+   * Writes rows {@code [row, row + rows)} of a columnar batch into slots {@code [slot, slot +
+   * rows)}, column by column; a row that cannot be scored gets its reason in {@code reasons[i]}
+   * (the first found) and its slot holds whatever was written.
    */
   void writeColumns(ColumnarBatch batch, int row, int rows, int slot, String[] reasons) {
     for (FeedBuffer feed : feeds) {
@@ -141,14 +143,16 @@ final class TensorBatch {
       DataType first = schema.fields()[ordinals[0]].dataType();
       this.sourceType = feed.arrayColumn() ? ((ArrayType) first).elementType() : first;
       this.elements = feed.elementsPerRow();
-      int width = switch (feed.tensorType()) {
-        case DOUBLE, INT64 -> 8;
-        case FLOAT, INT32 -> 4;
-        case INT16 -> 2;
-        default -> 1;
-      };
-      this.bytes = ByteBuffer.allocateDirect(Math.multiplyExact(capacity, elements * width))
-          .order(ByteOrder.nativeOrder());
+      int width =
+          switch (feed.tensorType()) {
+            case DOUBLE, INT64 -> 8;
+            case FLOAT, INT32 -> 4;
+            case INT16 -> 2;
+            default -> 1;
+          };
+      this.bytes =
+          ByteBuffer.allocateDirect(Math.multiplyExact(capacity, elements * width))
+              .order(ByteOrder.nativeOrder());
       this.floats = bytes.asFloatBuffer();
       this.doubles = bytes.asDoubleBuffer();
       this.longs = bytes.asLongBuffer();
@@ -156,7 +160,10 @@ final class TensorBatch {
       this.tokenizer = feed.isText() ? new HashingTokenizer(feed.text()) : null;
       this.tokens = feed.isText() ? new long[elements] : null;
       this.lengths = feed.isText() ? new int[capacity] : null;
-      this.packed = feed.isText() ? ByteBuffer.allocateDirect(bytes.capacity()).order(ByteOrder.nativeOrder()) : null;
+      this.packed =
+          feed.isText()
+              ? ByteBuffer.allocateDirect(bytes.capacity()).order(ByteOrder.nativeOrder())
+              : null;
     }
 
     String write(InternalRow row, int slot) {
@@ -181,8 +188,16 @@ final class TensorBatch {
       }
       ArrayData array = row.getArray(ordinals[0]);
       if (array.numElements() != elements) {
-        return "column '" + names[0] + "' has " + array.numElements() + " elements; model input '"
-            + feed.inputName() + "' needs " + elements + " " + feed.rowShape();
+        return "column '"
+            + names[0]
+            + "' has "
+            + array.numElements()
+            + " elements; model input '"
+            + feed.inputName()
+            + "' needs "
+            + elements
+            + " "
+            + feed.rowShape();
       }
       for (int i = 0; i < elements; i++) {
         if (array.isNullAt(i)) {
@@ -202,7 +217,11 @@ final class TensorBatch {
       }
       int count = tokenizer.encode(row.getUTF8String(ordinals[0]).toString(), tokens, 0);
       if (count == 0) {
-        return "no words in column '" + names[0] + "' (model input '" + feed.inputName() + "' needs at least one token)";
+        return "no words in column '"
+            + names[0]
+            + "' (model input '"
+            + feed.inputName()
+            + "' needs at least one token)";
       }
       boolean mask = feed.text().mask();
       boolean int64 = feed.tensorType() == ElementType.INT64;
@@ -236,7 +255,8 @@ final class TensorBatch {
       }
     }
 
-    private void writeFloats(ColumnVector column, int j, int row, int rows, int slot, String[] reasons) {
+    private void writeFloats(
+        ColumnVector column, int j, int row, int rows, int slot, String[] reasons) {
       boolean nulls = column.hasNull();
       for (int i = 0; i < rows; i++) {
         int r = row + i;
@@ -252,7 +272,8 @@ final class TensorBatch {
       }
     }
 
-    private void writeDoubles(ColumnVector column, int j, int row, int rows, int slot, String[] reasons) {
+    private void writeDoubles(
+        ColumnVector column, int j, int row, int rows, int slot, String[] reasons) {
       boolean nulls = column.hasNull();
       for (int i = 0; i < rows; i++) {
         int r = row + i;
@@ -268,7 +289,8 @@ final class TensorBatch {
       }
     }
 
-    private void writeLongs(ColumnVector column, int j, int row, int rows, int slot, String[] reasons) {
+    private void writeLongs(
+        ColumnVector column, int j, int row, int rows, int slot, String[] reasons) {
       boolean nulls = column.hasNull();
       for (int i = 0; i < rows; i++) {
         int r = row + i;
@@ -280,7 +302,8 @@ final class TensorBatch {
       }
     }
 
-    private void writeInts(ColumnVector column, int j, int row, int rows, int slot, String[] reasons) {
+    private void writeInts(
+        ColumnVector column, int j, int row, int rows, int slot, String[] reasons) {
       boolean nulls = column.hasNull();
       for (int i = 0; i < rows; i++) {
         int r = row + i;
@@ -307,8 +330,19 @@ final class TensorBatch {
         }
         ColumnarArray array = column.getArray(r);
         if (array.numElements() != elements) {
-          reject(reasons, i, "column '" + names[0] + "' has " + array.numElements() + " elements; model input '"
-              + feed.inputName() + "' needs " + elements + " " + feed.rowShape());
+          reject(
+              reasons,
+              i,
+              "column '"
+                  + names[0]
+                  + "' has "
+                  + array.numElements()
+                  + " elements; model input '"
+                  + feed.inputName()
+                  + "' needs "
+                  + elements
+                  + " "
+                  + feed.rowShape());
           continue;
         }
         for (int e = 0; elementNulls && e < elements; e++) {
@@ -361,10 +395,17 @@ final class TensorBatch {
       return longest;
     }
 
-    private String put(int index, org.apache.spark.sql.catalyst.expressions.SpecializedGetters values, int ordinal, String name) {
+    private String put(
+        int index,
+        org.apache.spark.sql.catalyst.expressions.SpecializedGetters values,
+        int ordinal,
+        String name) {
       switch (feed.tensorType()) {
         case FLOAT -> {
-          float v = sourceType == DataTypes.FloatType ? values.getFloat(ordinal) : (float) asDouble(values, ordinal);
+          float v =
+              sourceType == DataTypes.FloatType
+                  ? values.getFloat(ordinal)
+                  : (float) asDouble(values, ordinal);
           if (!Float.isFinite(v)) {
             return nonFinite(name, v);
           }
@@ -390,7 +431,8 @@ final class TensorBatch {
       return (Double.isNaN(value) ? "NaN" : "infinite value") + " in column '" + column + "'";
     }
 
-    private double asDouble(org.apache.spark.sql.catalyst.expressions.SpecializedGetters values, int ordinal) {
+    private double asDouble(
+        org.apache.spark.sql.catalyst.expressions.SpecializedGetters values, int ordinal) {
       if (sourceType == DataTypes.DoubleType) {
         return values.getDouble(ordinal);
       } else if (sourceType == DataTypes.FloatType) {
@@ -399,7 +441,8 @@ final class TensorBatch {
       return asLong(values, ordinal);
     }
 
-    private long asLong(org.apache.spark.sql.catalyst.expressions.SpecializedGetters values, int ordinal) {
+    private long asLong(
+        org.apache.spark.sql.catalyst.expressions.SpecializedGetters values, int ordinal) {
       if (sourceType == DataTypes.LongType) {
         return values.getLong(ordinal);
       } else if (sourceType == DataTypes.IntegerType) {
@@ -409,7 +452,8 @@ final class TensorBatch {
       } else if (sourceType == DataTypes.ByteType) {
         return values.getByte(ordinal);
       }
-      throw new IllegalStateException("column type " + sourceType + " cannot feed " + feed.tensorType());
+      throw new IllegalStateException(
+          "column type " + sourceType + " cannot feed " + feed.tensorType());
     }
 
     OnnxTensor tensor(OrtEnvironment env, int rows, int textTokens) throws OrtException {
@@ -433,16 +477,25 @@ final class TensorBatch {
       return tensor(env, packed, rows * tokens, new long[] {rows, tokens});
     }
 
-    private OnnxTensor tensor(OrtEnvironment env, ByteBuffer source, int count, long[] shape) throws OrtException {
+    private OnnxTensor tensor(OrtEnvironment env, ByteBuffer source, int count, long[] shape)
+        throws OrtException {
       ByteBuffer view = source.duplicate().order(ByteOrder.nativeOrder());
       ElementType type = feed.tensorType();
       return switch (type) {
-        case FLOAT -> OnnxTensor.createTensor(env, (FloatBuffer) view.asFloatBuffer().limit(count), shape);
-        case DOUBLE -> OnnxTensor.createTensor(env, (DoubleBuffer) view.asDoubleBuffer().limit(count), shape);
-        case INT64 -> OnnxTensor.createTensor(env, (LongBuffer) view.asLongBuffer().limit(count), shape);
-        case INT32 -> OnnxTensor.createTensor(env, (IntBuffer) view.asIntBuffer().limit(count), shape);
-        case INT16 -> OnnxTensor.createTensor(env, view.asShortBuffer().limit(count), shape, ai.onnxruntime.OnnxJavaType.INT16);
-        case INT8 -> OnnxTensor.createTensor(env, view.limit(count), shape, ai.onnxruntime.OnnxJavaType.INT8);
+        case FLOAT ->
+            OnnxTensor.createTensor(env, (FloatBuffer) view.asFloatBuffer().limit(count), shape);
+        case DOUBLE ->
+            OnnxTensor.createTensor(env, (DoubleBuffer) view.asDoubleBuffer().limit(count), shape);
+        case INT64 ->
+            OnnxTensor.createTensor(env, (LongBuffer) view.asLongBuffer().limit(count), shape);
+        case INT32 ->
+            OnnxTensor.createTensor(env, (IntBuffer) view.asIntBuffer().limit(count), shape);
+        case INT16 ->
+            OnnxTensor.createTensor(
+                env, view.asShortBuffer().limit(count), shape, ai.onnxruntime.OnnxJavaType.INT16);
+        case INT8 ->
+            OnnxTensor.createTensor(
+                env, view.limit(count), shape, ai.onnxruntime.OnnxJavaType.INT8);
         default -> throw new IllegalStateException("unsupported tensor type " + type);
       };
     }

@@ -19,10 +19,16 @@ class FaultInjectionProviderTest {
 
   @Test
   void faultKeysGiveTheSeededHookFromTheTestJar() {
-    Map<String, String> conf = Map.of(FaultInjection.PREFIX + "task-failure-rate", "0.5",
-        FaultInjection.PREFIX + "seed", "7", FaultInjection.PREFIX + "slow-partition", "3");
+    Map<String, String> conf =
+        Map.of(
+            FaultInjection.PREFIX + "task-failure-rate",
+            "0.5",
+            FaultInjection.PREFIX + "seed",
+            "7",
+            FaultInjection.PREFIX + "slow-partition",
+            "3");
     FaultInjection hook = FaultInjection.fromConf(key -> Optional.ofNullable(conf.get(key)));
     assertThat(hook).isEqualTo(new SeededFaultInjection(0.5, 0, 0, 7, 3));
-    hook.beforeTask(null);  // outside a task: nothing happens
+    hook.beforeTask(null); // outside a task: nothing happens
   }
 }

@@ -7,7 +7,8 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class HashingTokenizerTest {
-  private static final TextEncoding ENCODING = new TextEncoding(false, TextEncoding.HASHING, 100, 8);
+  private static final TextEncoding ENCODING =
+      new TextEncoding(false, TextEncoding.HASHING, 100, 8);
 
   private static long[] encode(String text) {
     long[] out = new long[8];

@@ -20,13 +20,15 @@ import org.apache.hadoop.util.Progressable;
 /**
  * A read-only Hadoop file system for the made-up scheme {@value #SCHEME}, serving files put in
  * {@link #FILES} (one JVM: Spark's local mode): Hadoop finds it only through {@code fs.lbmem.impl},
- * i.e. {@code spark.hadoop.fs.lbmem.impl}, so a reader with a bare {@code Configuration} cannot open
- * its files. Records which thread opened what.
+ * i.e. {@code spark.hadoop.fs.lbmem.impl}, so a reader with a bare {@code Configuration} cannot
+ * open its files. Records which thread opened what.
  */
 public final class InMemoryModelFileSystem extends FileSystem {
   static final String SCHEME = "lbmem";
+
   /** File contents by path (the URI's path part). */
   static final Map<String, byte[]> FILES = new ConcurrentHashMap<>();
+
   /** "thread name: path" of every open. */
   static final List<String> OPENS = new CopyOnWriteArrayList<>();
 
@@ -71,13 +73,21 @@ public final class InMemoryModelFileSystem extends FileSystem {
   }
 
   @Override
-  public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
-      short replication, long blockSize, Progressable progress) throws IOException {
+  public FSDataOutputStream create(
+      Path f,
+      FsPermission permission,
+      boolean overwrite,
+      int bufferSize,
+      short replication,
+      long blockSize,
+      Progressable progress)
+      throws IOException {
     throw new IOException(SCHEME + " is read-only");
   }
 
   @Override
-  public FSDataOutputStream append(Path f, int bufferSize, Progressable progress) throws IOException {
+  public FSDataOutputStream append(Path f, int bufferSize, Progressable progress)
+      throws IOException {
     throw new IOException(SCHEME + " is read-only");
   }
 

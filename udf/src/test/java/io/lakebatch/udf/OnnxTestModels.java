@@ -5,12 +5,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Small ONNX models built in the test, written straight in ONNX's protobuf wire format: udf's tests
- * cannot use submit's generators (or their protobuf classes), and these graphs need only a handful of
- * fields. IR version 8, opset {@code ai.onnx} 13 and {@code ai.onnx.ml} 3, batch dimension {@code N}.
+ * cannot use submit's generators (or their protobuf classes), and these graphs need only a handful
+ * of fields. IR version 8, opset {@code ai.onnx} 13 and {@code ai.onnx.ml} 3, batch dimension
+ * {@code N}.
  */
 final class OnnxTestModels {
   /** ONNX {@code TensorProto.DataType} codes. */
   static final int FLOAT = 1;
+
   static final int INT32 = 6;
   static final int INT64 = 7;
   static final int DOUBLE = 11;
@@ -18,41 +20,50 @@ final class OnnxTestModels {
   private OnnxTestModels() {}
 
   /**
-   * {@code y = Identity(x)}: input {@code x} and output {@code y} of element type {@code type} and shape
-   * {@code [N, rowShape...]}; {@code name} goes into the graph, so two names give two sha256s.
+   * {@code y = Identity(x)}: input {@code x} and output {@code y} of element type {@code type} and
+   * shape {@code [N, rowShape...]}; {@code name} goes into the graph, so two names give two
+   * sha256s.
    */
   static byte[] identity(String name, int type, long... rowShape) {
-    Proto graph = new Proto()
-        .message(1, node("Identity", "", new String[] {"x"}, new String[] {"y"}))
-        .string(2, name)
-        .message(11, valueInfo("x", tensorType(type, rowShape)))
-        .message(12, valueInfo("y", tensorType(type, rowShape)));
+    Proto graph =
+        new Proto()
+            .message(1, node("Identity", "", new String[] {"x"}, new String[] {"y"}))
+            .string(2, name)
+            .message(11, valueInfo("x", tensorType(type, rowShape)))
+            .message(12, valueInfo("y", tensorType(type, rowShape)));
     return model(graph);
   }
 
   /**
-   * {@code probabilities = ZipMap(x)}: float input {@code x} of shape {@code [N, classes]}, output a
-   * sequence of maps from class label {@code 0..classes-1} (int64) to the row's value.
+   * {@code probabilities = ZipMap(x)}: float input {@code x} of shape {@code [N, classes]}, output
+   * a sequence of maps from class label {@code 0..classes-1} (int64) to the row's value.
    */
   static byte[] zipMap(int classes) {
-    Proto labels = new Proto().string(1, "classlabels_int64s").varint(20, 7);  // AttributeType.INTS
+    Proto labels = new Proto().string(1, "classlabels_int64s").varint(20, 7); // AttributeType.INTS
     for (int c = 0; c < classes; c++) {
       labels.varint(8, c);
     }
-    Proto zip = node("ZipMap", "ai.onnx.ml", new String[] {"x"}, new String[] {"probabilities"}).message(5, labels);
-    Proto mapType = new Proto().varint(1, INT64).message(2, new Proto().message(1, new Proto().varint(1, FLOAT)));
-    Proto sequenceOfMaps = new Proto().message(4, new Proto().message(1, new Proto().message(5, mapType)));
-    Proto graph = new Proto()
-        .message(1, zip)
-        .string(2, "zipmap")
-        .message(11, valueInfo("x", tensorType(FLOAT, classes)))
-        .message(12, valueInfo("probabilities", sequenceOfMaps));
+    Proto zip =
+        node("ZipMap", "ai.onnx.ml", new String[] {"x"}, new String[] {"probabilities"})
+            .message(5, labels);
+    Proto mapType =
+        new Proto()
+            .varint(1, INT64)
+            .message(2, new Proto().message(1, new Proto().varint(1, FLOAT)));
+    Proto sequenceOfMaps =
+        new Proto().message(4, new Proto().message(1, new Proto().message(5, mapType)));
+    Proto graph =
+        new Proto()
+            .message(1, zip)
+            .string(2, "zipmap")
+            .message(11, valueInfo("x", tensorType(FLOAT, classes)))
+            .message(12, valueInfo("probabilities", sequenceOfMaps));
     return model(graph);
   }
 
   private static byte[] model(Proto graph) {
     return new Proto()
-        .varint(1, 8)  // ir_version
+        .varint(1, 8) // ir_version
         .string(2, "lakebatch-udf-tests")
         .message(7, graph)
         .message(8, new Proto().string(1, "").varint(2, 13))

@@ -25,13 +25,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The session cache without Spark: keys, leases, LRU eviction by count and bytes, closing, hashes. */
+/**
+ * The session cache without Spark: keys, leases, LRU eviction by count and bytes, closing, hashes.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class OrtSessionCacheTest {
   private static final SessionCacheLimits ROOMY = new SessionCacheLimits(8, 1L << 30);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** A distinct Identity model (its own sha256) written to {@code dir}. */
   private ModelHandle model(String name, int threads) throws IOException {
@@ -47,7 +48,8 @@ class OrtSessionCacheTest {
 
   /** Runs the Identity model on one row: works only while the session is open. */
   private static float[] score(OrtSession session) throws OrtException {
-    try (OnnxTensor x = OnnxTensor.createTensor(OrtSessionCache.environment(), new float[][] {{1.5f, -2f}});
+    try (OnnxTensor x =
+            OnnxTensor.createTensor(OrtSessionCache.environment(), new float[][] {{1.5f, -2f}});
         OrtSession.Result result = session.run(Map.of("x", x))) {
       return ((float[][]) result.get(0).getValue())[0];
     }
@@ -57,7 +59,8 @@ class OrtSessionCacheTest {
   void theSameKeyGetsTheSameSessionLoadedOnce() throws Exception {
     OrtSessionCache cache = new OrtSessionCache(ROOMY);
     ModelHandle model = model("same", 1);
-    try (SessionLease first = cache.acquire(model); SessionLease second = cache.acquire(model)) {
+    try (SessionLease first = cache.acquire(model);
+        SessionLease second = cache.acquire(model)) {
       assertThat(second.session()).isSameAs(first.session());
       assertThat(cache.cachedSessions()).isEqualTo(1);
       assertThat(cache.openSessions()).isEqualTo(1);
@@ -74,14 +77,21 @@ class OrtSessionCacheTest {
     OrtSessionCache cache = new OrtSessionCache(ROOMY);
     ModelHandle oneThread = model("options", 1);
     ModelHandle twoThreads = new ModelHandle(oneThread.uri(), oneThread.sha256(), 2);
-    ModelHandle basicOpt = withOptions(oneThread, new SessionOptions(1, 1, ExecutionMode.SEQUENTIAL, OptLevel.BASIC_OPT));
-    ModelHandle parallel = withOptions(oneThread, new SessionOptions(1, 2, ExecutionMode.PARALLEL, OptLevel.ALL_OPT));
-    try (SessionLease a = cache.acquire(oneThread); SessionLease b = cache.acquire(twoThreads);
-        SessionLease c = cache.acquire(basicOpt); SessionLease d = cache.acquire(parallel)) {
-      assertThat(List.of(a.session(), b.session(), c.session(), d.session())).doesNotHaveDuplicates();
+    ModelHandle basicOpt =
+        withOptions(
+            oneThread, new SessionOptions(1, 1, ExecutionMode.SEQUENTIAL, OptLevel.BASIC_OPT));
+    ModelHandle parallel =
+        withOptions(oneThread, new SessionOptions(1, 2, ExecutionMode.PARALLEL, OptLevel.ALL_OPT));
+    try (SessionLease a = cache.acquire(oneThread);
+        SessionLease b = cache.acquire(twoThreads);
+        SessionLease c = cache.acquire(basicOpt);
+        SessionLease d = cache.acquire(parallel)) {
+      assertThat(List.of(a.session(), b.session(), c.session(), d.session()))
+          .doesNotHaveDuplicates();
       assertThat(cache.cachedSessions()).isEqualTo(4);
       assertThat(oneThread.sessionKey()).isNotEqualTo(twoThreads.sessionKey());
-      assertThat(oneThread.sessionKey()).isEqualTo(new ModelHandle(oneThread.uri(), oneThread.sha256(), 1).sessionKey());
+      assertThat(oneThread.sessionKey())
+          .isEqualTo(new ModelHandle(oneThread.uri(), oneThread.sha256(), 1).sessionKey());
     }
     cache.closeAll();
     assertThat(cache.openSessions()).isZero();
@@ -107,12 +117,14 @@ class OrtSessionCacheTest {
       secondA.close();
       assertThat(cache.openSessions()).as("closed at its last release").isEqualTo(2);
       assertThatThrownBy(() -> score(evicted)).isInstanceOf(IllegalStateException.class);
-      secondA.close();  // a second release changes nothing
+      secondA.close(); // a second release changes nothing
       assertThat(cache.openSessions()).isEqualTo(2);
       assertThatThrownBy(secondA::session).isInstanceOf(IllegalStateException.class);
     }
     try (SessionLease again = cache.acquire(a)) {
-      assertThat(score(again.session())).as("an evicted model loads again").containsExactly(1.5f, -2f);
+      assertThat(score(again.session()))
+          .as("an evicted model loads again")
+          .containsExactly(1.5f, -2f);
       assertThat(cache.cachedSessions()).isEqualTo(2);
     }
     cache.closeAll();
@@ -124,7 +136,8 @@ class OrtSessionCacheTest {
     ModelHandle a = model("bytes-a", 1);
     ModelHandle b = model("bytes-b", 1);
     long size = Files.size(Path.of(a.uri()));
-    OrtSessionCache cache = new OrtSessionCache(new SessionCacheLimits(8, size + Files.size(Path.of(b.uri())) - 1));
+    OrtSessionCache cache =
+        new OrtSessionCache(new SessionCacheLimits(8, size + Files.size(Path.of(b.uri())) - 1));
     OrtSession first;
     try (SessionLease lease = cache.acquire(a)) {
       first = lease.session();
@@ -163,11 +176,15 @@ class OrtSessionCacheTest {
     new LakeBatchSparkPlugin().executorPlugin().shutdown();
 
     assertThat(shared.cachedSessions()).isZero();
-    assertThat(shared.openSessions()).as("the leased session waits for its task").isEqualTo(before + 1);
+    assertThat(shared.openSessions())
+        .as("the leased session waits for its task")
+        .isEqualTo(before + 1);
     held.close();
     assertThat(shared.openSessions()).isEqualTo(before);
     try (SessionLease after = shared.acquire(model("plugin-after", 1))) {
-      assertThat(score(after.session())).as("usable by a later SparkContext").containsExactly(1.5f, -2f);
+      assertThat(score(after.session()))
+          .as("usable by a later SparkContext")
+          .containsExactly(1.5f, -2f);
     }
     new LakeBatchSparkPlugin().driverPlugin().shutdown();
     assertThat(shared.cachedSessions()).isZero();
@@ -181,7 +198,8 @@ class OrtSessionCacheTest {
     String planned = "0".repeat(64);
     ModelHandle stale = new ModelHandle(model.uri(), planned, 1);
     assertThatThrownBy(() -> cache.acquire(stale))
-        .isInstanceOfSatisfying(LakeBatchException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.DATA))
+        .isInstanceOfSatisfying(
+            LakeBatchException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.DATA))
         .hasMessageContaining("model file " + model.uri() + " changed while the job ran")
         .hasMessageContaining("sha256 " + model.sha256())
         .hasMessageContaining("planned " + planned);
@@ -204,10 +222,12 @@ class OrtSessionCacheTest {
     try {
       List<Future<SessionLease>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        futures.add(pool.submit(() -> {
-          start.await();
-          return cache.acquire(model);
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return cache.acquire(model);
+                }));
       }
       start.countDown();
       for (Future<SessionLease> future : futures) {

@@ -48,7 +48,8 @@ class TensorBatchColumnarTest {
     return new TensorFeed("x", type, List.of((long) columns.length), List.of(columns), false);
   }
 
-  private static String[] fill(TensorBatch tensorBatch, ColumnarBatch columns, int row, int rows, int slot) {
+  private static String[] fill(
+      TensorBatch tensorBatch, ColumnarBatch columns, int row, int rows, int slot) {
     String[] reasons = new String[rows];
     tensorBatch.writeColumns(columns, row, rows, slot, reasons);
     return reasons;
@@ -69,7 +70,8 @@ class TensorBatchColumnarTest {
 
   @Test
   void floatColumnsFillRowMajorAndNullOrNonFiniteRowsAreRejectedWithTheirReason() throws Exception {
-    StructType schema = new StructType().add("f0", DataTypes.FloatType).add("f1", DataTypes.FloatType);
+    StructType schema =
+        new StructType().add("f0", DataTypes.FloatType).add("f1", DataTypes.FloatType);
     OnHeapColumnVector f0 = column(DataTypes.FloatType, 4);
     OnHeapColumnVector f1 = column(DataTypes.FloatType, 4);
     f0.putFloat(0, 1f);
@@ -80,12 +82,14 @@ class TensorBatchColumnarTest {
     f1.putFloat(2, 4f);
     f0.putFloat(3, 5f);
     f1.putFloat(3, Float.POSITIVE_INFINITY);
-    TensorBatch tensorBatch = new TensorBatch(List.of(scalarColumns(ElementType.FLOAT, "f0", "f1")), schema, 4);
+    TensorBatch tensorBatch =
+        new TensorBatch(List.of(scalarColumns(ElementType.FLOAT, "f0", "f1")), schema, 4);
 
     String[] reasons = fill(tensorBatch, batch(4, f0, f1), 0, 4, 0);
 
-    assertThat(reasons).containsExactly(null, "null in column 'f0'", "NaN in column 'f0'",
-        "infinite value in column 'f1'");
+    assertThat(reasons)
+        .containsExactly(
+            null, "null in column 'f0'", "NaN in column 'f0'", "infinite value in column 'f1'");
     OnnxTensor x = tensor(tensorBatch, 4);
     assertThat(x.getInfo().getShape()).containsExactly(4, 2);
     float[] values = floats(x);
@@ -100,9 +104,11 @@ class TensorBatchColumnarTest {
     d.putDouble(0, 0.1);
     d.putDouble(1, Double.NaN);
     d.putDouble(2, -1e300);
-    TensorBatch tensorBatch = new TensorBatch(List.of(scalarColumns(ElementType.DOUBLE, "d")), schema, 3);
+    TensorBatch tensorBatch =
+        new TensorBatch(List.of(scalarColumns(ElementType.DOUBLE, "d")), schema, 3);
 
-    assertThat(fill(tensorBatch, batch(3, d), 0, 3, 0)).containsExactly(null, "NaN in column 'd'", null);
+    assertThat(fill(tensorBatch, batch(3, d), 0, 3, 0))
+        .containsExactly(null, "NaN in column 'd'", null);
     DoubleBuffer values = tensor(tensorBatch, 3).getDoubleBuffer();
     assertThat(values.get(0)).isEqualTo(0.1);
     assertThat(values.get(2)).isEqualTo(-1e300);
@@ -110,7 +116,8 @@ class TensorBatchColumnarTest {
 
   @Test
   void intAndLongColumnsAreCopiedExactlyAndNullsRejected() throws Exception {
-    StructType schema = new StructType().add("i", DataTypes.IntegerType).add("l", DataTypes.LongType);
+    StructType schema =
+        new StructType().add("i", DataTypes.IntegerType).add("l", DataTypes.LongType);
     OnHeapColumnVector i = column(DataTypes.IntegerType, 3);
     OnHeapColumnVector l = column(DataTypes.LongType, 3);
     i.putInt(0, Integer.MIN_VALUE);
@@ -145,20 +152,25 @@ class TensorBatchColumnarTest {
       elements.putFloat(e, flat[e]);
     }
     elements.putNull(6);
-    v.putArray(0, 0, 3);  // [1, 2, 3]
+    v.putArray(0, 0, 3); // [1, 2, 3]
     v.putNull(1);
-    v.putArray(2, 3, 2);  // [1, 2]: too short
-    v.putArray(3, 5, 3);  // [1, null, 3]
-    v.putArray(4, 8, 3);  // [NaN, 0, 0]
+    v.putArray(2, 3, 2); // [1, 2]: too short
+    v.putArray(3, 5, 3); // [1, null, 3]
+    v.putArray(4, 8, 3); // [NaN, 0, 0]
     TensorFeed feed = new TensorFeed("x", ElementType.FLOAT, List.of(3L), List.of("v"), true);
     TensorBatch tensorBatch = new TensorBatch(List.of(feed), schema, 5);
 
     String[] reasons = fill(tensorBatch, batch(5, v), 0, 5, 0);
 
-    assertThat(reasons).containsExactly(null, "null in column 'v'",
-        "column 'v' has 2 elements; model input 'x' needs 3 [3]", "null at index 1 of column 'v'",
-        "NaN in column 'v'");
-    assertThat(Arrays.copyOfRange(floats(tensor(tensorBatch, 1)), 0, 3)).containsExactly(1f, 2f, 3f);
+    assertThat(reasons)
+        .containsExactly(
+            null,
+            "null in column 'v'",
+            "column 'v' has 2 elements; model input 'x' needs 3 [3]",
+            "null at index 1 of column 'v'",
+            "NaN in column 'v'");
+    assertThat(Arrays.copyOfRange(floats(tensor(tensorBatch, 1)), 0, 3))
+        .containsExactly(1f, 2f, 3f);
   }
 
   @Test
@@ -173,7 +185,8 @@ class TensorBatchColumnarTest {
     v.putArray(0, 0, 2);
     v.putArray(1, 2, 2);
     TensorFeed feed = new TensorFeed("x", ElementType.INT64, List.of(2L), List.of("v"), true);
-    TensorBatch tensorBatch = new TensorBatch(List.of(feed), new StructType().add("v", longArray), 2);
+    TensorBatch tensorBatch =
+        new TensorBatch(List.of(feed), new StructType().add("v", longArray), 2);
 
     assertThat(fill(tensorBatch, batch(2, v), 0, 2, 0)).containsOnlyNulls();
     LongBuffer values = tensor(tensorBatch, 2).getLongBuffer();
@@ -184,8 +197,10 @@ class TensorBatchColumnarTest {
 
   @Test
   void theBuffersAreReusedAcrossBatchesAndRowsLandInTheirSlots() throws Exception {
-    StructType schema = new StructType().add("f0", DataTypes.FloatType).add("f1", DataTypes.FloatType);
-    TensorBatch tensorBatch = new TensorBatch(List.of(scalarColumns(ElementType.FLOAT, "f0", "f1")), schema, 4);
+    StructType schema =
+        new StructType().add("f0", DataTypes.FloatType).add("f1", DataTypes.FloatType);
+    TensorBatch tensorBatch =
+        new TensorBatch(List.of(scalarColumns(ElementType.FLOAT, "f0", "f1")), schema, 4);
     OnHeapColumnVector a0 = column(DataTypes.FloatType, 4);
     OnHeapColumnVector a1 = column(DataTypes.FloatType, 4);
     for (int r = 0; r < 4; r++) {
@@ -204,21 +219,33 @@ class TensorBatchColumnarTest {
     b1.putFloat(0, -2);
     assertThat(fill(tensorBatch, batch(1, b0, b1), 0, 1, 0)).containsOnlyNulls();
     OnnxTensor second = tensor(tensorBatch, 1);
-    assertThat(second.getInfo().getShape()).as("the next, smaller batch covers its rows only").containsExactly(1, 2);
+    assertThat(second.getInfo().getShape())
+        .as("the next, smaller batch covers its rows only")
+        .containsExactly(1, 2);
     assertThat(floats(second)).containsExactly(-1, -2);
   }
 
   @Test
   void onlyColumnsOfTheTensorsOwnNumericTypeGoColumnar() {
-    StructType schema = new StructType().add("f", DataTypes.FloatType).add("i", DataTypes.IntegerType)
-        .add("s", DataTypes.ShortType).add("t", DataTypes.StringType);
-    assertThat(TensorBatch.supportsColumnar(List.of(scalarColumns(ElementType.FLOAT, "f")), schema)).isTrue();
-    assertThat(TensorBatch.supportsColumnar(List.of(scalarColumns(ElementType.INT32, "i")), schema)).isTrue();
+    StructType schema =
+        new StructType()
+            .add("f", DataTypes.FloatType)
+            .add("i", DataTypes.IntegerType)
+            .add("s", DataTypes.ShortType)
+            .add("t", DataTypes.StringType);
+    assertThat(TensorBatch.supportsColumnar(List.of(scalarColumns(ElementType.FLOAT, "f")), schema))
+        .isTrue();
+    assertThat(TensorBatch.supportsColumnar(List.of(scalarColumns(ElementType.INT32, "i")), schema))
+        .isTrue();
     assertThat(TensorBatch.supportsColumnar(List.of(scalarColumns(ElementType.FLOAT, "i")), schema))
-        .as("an int column feeding a float tensor converts row by row").isFalse();
-    assertThat(TensorBatch.supportsColumnar(List.of(scalarColumns(ElementType.INT16, "s")), schema)).isFalse();
+        .as("an int column feeding a float tensor converts row by row")
+        .isFalse();
+    assertThat(TensorBatch.supportsColumnar(List.of(scalarColumns(ElementType.INT16, "s")), schema))
+        .isFalse();
     TextEncoding ids = new TextEncoding(false, TextEncoding.HASHING, 1000, 8);
-    assertThat(TensorBatch.supportsColumnar(List.of(TensorFeed.text("x", ElementType.INT64, "t", ids)), schema))
+    assertThat(
+            TensorBatch.supportsColumnar(
+                List.of(TensorFeed.text("x", ElementType.INT64, "t", ids)), schema))
         .isFalse();
   }
 }

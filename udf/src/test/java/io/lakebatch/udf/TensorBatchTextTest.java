@@ -21,13 +21,19 @@ class TensorBatchTextTest {
   private static final StructType SCHEMA = new StructType().add("text", DataTypes.StringType);
 
   private static InternalRow text(String value) {
-    return new GenericInternalRow(new Object[] {value == null ? null : UTF8String.fromString(value)});
+    return new GenericInternalRow(
+        new Object[] {value == null ? null : UTF8String.fromString(value)});
   }
 
   @Test
   void aBatchIsPaddedToItsLongestRowWithAMaskOfItsTokens() throws Exception {
-    TensorBatch batch = new TensorBatch(List.of(TensorFeed.text("input_ids", ElementType.INT64, "text", IDS),
-        TensorFeed.text("attention_mask", ElementType.INT64, "text", IDS.asMask())), SCHEMA, 4);
+    TensorBatch batch =
+        new TensorBatch(
+            List.of(
+                TensorFeed.text("input_ids", ElementType.INT64, "text", IDS),
+                TensorFeed.text("attention_mask", ElementType.INT64, "text", IDS.asMask())),
+            SCHEMA,
+            4);
     assertThat(batch.write(text("one"), 0)).isNull();
     assertThat(batch.write(text("one two three"), 1)).isNull();
     assertThat(batch.write(text("two three"), 2)).isNull();
@@ -41,10 +47,17 @@ class TensorBatchTextTest {
       long[] idValues = toArray(ids.getLongBuffer());
       long[] expected = new long[3];
       new HashingTokenizer(IDS).encode("one two three", expected, 0);
-      assertThat(idValues).containsExactly(
-          expected[0], 0, 0,
-          expected[0], expected[1], expected[2],
-          expected[1], expected[2], 0);
+      assertThat(idValues)
+          .containsExactly(
+              expected[0],
+              0,
+              0,
+              expected[0],
+              expected[1],
+              expected[2],
+              expected[1],
+              expected[2],
+              0);
       assertThat(toArray(mask.getLongBuffer())).containsExactly(1, 0, 0, 1, 1, 1, 1, 1, 0);
     } finally {
       tensors.values().forEach(OnnxTensor::close);
@@ -53,8 +66,9 @@ class TensorBatchTextTest {
 
   @Test
   void nullOrWordlessTextIsRejectedWithTheColumnName() {
-    TensorBatch batch = new TensorBatch(List.of(TensorFeed.text("input_ids", ElementType.INT64, "text", IDS)),
-        SCHEMA, 2);
+    TensorBatch batch =
+        new TensorBatch(
+            List.of(TensorFeed.text("input_ids", ElementType.INT64, "text", IDS)), SCHEMA, 2);
     assertThat(batch.write(text(null), 0)).isEqualTo("null in column 'text'");
     assertThat(batch.write(text(" -- "), 0)).startsWith("no words in column 'text'");
   }

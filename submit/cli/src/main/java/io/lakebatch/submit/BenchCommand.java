@@ -14,46 +14,68 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code lakebatch bench}: the benchmark suite over model profiles — LakeBatch vs raw ONNX Runtime vs a naive
- * per-row UDF per profile, plus the skew and scaling sections.
+ * {@code lakebatch bench}: the benchmark suite over model profiles — LakeBatch vs raw ONNX Runtime
+ * vs a naive per-row UDF per profile, plus the skew and scaling sections.
  *
- * <p>What runs: with no {@code --profile}, {@code --skew} or {@code --scaling}, every profile and the skew section
- * (and the scaling section with {@code --large}). {@code --profile P} runs that profile (or {@code all});
- * {@code --skew} / {@code --scaling} add their section, and given without {@code --profile} run only the sections.
+ * <p>What runs: with no {@code --profile}, {@code --skew} or {@code --scaling}, every profile and
+ * the skew section (and the scaling section with {@code --large}). {@code --profile P} runs that
+ * profile (or {@code all}); {@code --skew} / {@code --scaling} add their section, and given without
+ * {@code --profile} run only the sections.
  */
-@Command(name = "bench", sortOptions = false,
+@Command(
+    name = "bench",
+    sortOptions = false,
     description = {
-        "Benchmark suite over model profiles (mlp, linear, conv, encoder): each profile's rows scored in one JVM on"
-            + " the same cores by (a) LakeBatch Delta -> Delta, (b) raw ONNX Runtime in a Java loop over rows in"
-            + " memory, (c) a naive per-row Spark UDF; prints rows/s, a/b and a/c against their targets and what"
-            + " batch-size: auto chooses. Skew section: mlp on uniform, 80%%-in-one-file and tiny-file inputs."
-            + " Scaling section: mlp at growing sizes, ns/row and peak heap/RSS.",
-        "Writes results.csv and results.json under --out; generated models and tables go to <out>/run (recreated).",
-        "Default: every profile at its quick size plus the skew section (a few minutes on 2 cores)."})
+      "Benchmark suite over model profiles (mlp, linear, conv, encoder): each profile's rows scored in one JVM on"
+          + " the same cores by (a) LakeBatch Delta -> Delta, (b) raw ONNX Runtime in a Java loop over rows in"
+          + " memory, (c) a naive per-row Spark UDF; prints rows/s, a/b and a/c against their targets and what"
+          + " batch-size: auto chooses. Skew section: mlp on uniform, 80%%-in-one-file and tiny-file inputs."
+          + " Scaling section: mlp at growing sizes, ns/row and peak heap/RSS.",
+      "Writes results.csv and results.json under --out; generated models and tables go to <out>/run (recreated).",
+      "Default: every profile at its quick size plus the skew section (a few minutes on 2 cores)."
+    })
 final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--profile", paramLabel = "NAME",
-      description = "mlp, linear, conv, encoder or all (repeatable); default all, unless only --skew/--scaling given")
+  @Option(
+      names = "--profile",
+      paramLabel = "NAME",
+      description =
+          "mlp, linear, conv, encoder or all (repeatable); default all, unless only --skew/--scaling given")
   List<String> profiles = List.of();
 
-  @Option(names = "--rows", paramLabel = "N",
-      description = "rows of the chosen profiles' tables (and of the skew inputs when mlp is chosen or with --skew);"
-          + " default per profile: mlp 1,000,000, linear 1,000,000, conv 2,000, encoder 20,000")
+  @Option(
+      names = "--rows",
+      paramLabel = "N",
+      description =
+          "rows of the chosen profiles' tables (and of the skew inputs when mlp is chosen or with --skew);"
+              + " default per profile: mlp 1,000,000, linear 1,000,000, conv 2,000, encoder 20,000")
   Long rows;
 
-  @Option(names = "--large", description = "multiply the default sizes by " + BenchmarkOptions.LARGE_FACTOR
-      + " and include the scaling section (1M, 5M, 20M rows instead of 250k, 1M)")
+  @Option(
+      names = "--large",
+      description =
+          "multiply the default sizes by "
+              + BenchmarkOptions.LARGE_FACTOR
+              + " and include the scaling section (1M, 5M, 20M rows instead of 250k, 1M)")
   boolean large;
 
-  @Option(names = "--skew", description = "run the skew section (included by default and in --profile all)")
+  @Option(
+      names = "--skew",
+      description = "run the skew section (included by default and in --profile all)")
   boolean skew;
 
-  @Option(names = "--scaling", description = "run the scaling section (included by default only with --large)")
+  @Option(
+      names = "--scaling",
+      description = "run the scaling section (included by default only with --large)")
   boolean scaling;
 
-  @Option(names = "--cores", description = "cores (local[N], raw-ORT threads); default ${DEFAULT-VALUE}")
+  @Option(
+      names = "--cores",
+      description = "cores (local[N], raw-ORT threads); default ${DEFAULT-VALUE}")
   int cores = BenchmarkOptions.DEFAULT_CORES;
 
-  @Option(names = "--out", description = "folder for data, models and results; default ${DEFAULT-VALUE}")
+  @Option(
+      names = "--out",
+      description = "folder for data, models and results; default ${DEFAULT-VALUE}")
   Path out = Path.of("target", "bench");
 
   @Override
@@ -90,7 +112,8 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private List<BenchmarkProfile> chosenProfiles() {
-    if (profiles.isEmpty() || profiles.stream().anyMatch(name -> name.trim().equalsIgnoreCase("all"))) {
+    if (profiles.isEmpty()
+        || profiles.stream().anyMatch(name -> name.trim().equalsIgnoreCase("all"))) {
       return Arrays.asList(BenchmarkProfile.values());
     }
     try {

@@ -5,8 +5,9 @@ import io.lakebatch.catalog.store.RunState;
 
 /**
  * The exit codes of {@code lakebatch} (SPEC.md, extended): 0 success, 1 internal error, 2 usage or
- * spec error, 3 data or model error, 4 job PARTIAL, 5 catalog database unreachable, 6 run cancelled,
- * 7 conflict (another driver took the run over, or another writer replaced the output under it).
+ * spec error, 3 data or model error, 4 job PARTIAL, 5 catalog database unreachable, 6 run
+ * cancelled, 7 conflict (another driver took the run over, or another writer replaced the output
+ * under it).
  */
 public final class ExitCodes {
   public static final int OK = 0;

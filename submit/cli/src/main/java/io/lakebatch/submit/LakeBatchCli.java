@@ -1,7 +1,7 @@
 package io.lakebatch.submit;
 
-import io.lakebatch.catalog.error.LakeBatchException;
 import io.lakebatch.catalog.error.LakeBatchErrors;
+import io.lakebatch.catalog.error.LakeBatchException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,7 +34,8 @@ public final class LakeBatchCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command; see lakebatch --help");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "name a command; see lakebatch --help");
   }
 
   public static void main(String[] args) {
@@ -44,21 +45,23 @@ public final class LakeBatchCli implements Runnable {
   /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new LakeBatchCli());
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      LakeBatchException known = LakeBatchException.findIn(e).orElse(null);
-      if (known != null) {
-        commandLine.getErr().println("error: " + known.getMessage());
-        return known.category().exitCode();
-      }
-      commandLine.getErr().println("internal error: " + LakeBatchErrors.rootMessage(e));
-      e.printStackTrace(commandLine.getErr());
-      return ExitCodes.INTERNAL;
-    });
-    cli.setParameterExceptionHandler((e, args2) -> {
-      e.getCommandLine().getErr().println("error: " + e.getMessage());
-      e.getCommandLine().usage(e.getCommandLine().getErr());
-      return ExitCodes.USAGE;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          LakeBatchException known = LakeBatchException.findIn(e).orElse(null);
+          if (known != null) {
+            commandLine.getErr().println("error: " + known.getMessage());
+            return known.category().exitCode();
+          }
+          commandLine.getErr().println("internal error: " + LakeBatchErrors.rootMessage(e));
+          e.printStackTrace(commandLine.getErr());
+          return ExitCodes.INTERNAL;
+        });
+    cli.setParameterExceptionHandler(
+        (e, args2) -> {
+          e.getCommandLine().getErr().println("error: " + e.getMessage());
+          e.getCommandLine().usage(e.getCommandLine().getErr());
+          return ExitCodes.USAGE;
+        });
     return cli.execute(args);
   }
 }

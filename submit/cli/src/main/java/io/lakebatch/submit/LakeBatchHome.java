@@ -7,8 +7,8 @@ import java.nio.file.Path;
 
 /**
  * The LakeBatch home folder: the system property {@code lakebatch.home} (for embedding and tests),
- * else {@code $LAKEBATCH_HOME}, else {@code .lakebatch} in the working folder.
- * It holds the embedded catalog database, {@code lakebatch.yaml} and each run's folder (its driver log).
+ * else {@code $LAKEBATCH_HOME}, else {@code .lakebatch} in the working folder. It holds the
+ * embedded catalog database, {@code lakebatch.yaml} and each run's folder (its driver log).
  */
 public final class LakeBatchHome {
   private LakeBatchHome() {}

@@ -11,21 +11,33 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code lakebatch make-model KIND --out PATH}: writes a generated ONNX model. */
-@Command(name = "make-model", description = "Write a generated ONNX model: mlp, linear (trained with Tribuo), trees (ai.onnx.ml ensemble + ZipMap), conv, tokens, encoder (transformer over token ids).")
+@Command(
+    name = "make-model",
+    description =
+        "Write a generated ONNX model: mlp, linear (trained with Tribuo), trees (ai.onnx.ml ensemble + ZipMap), conv, tokens, encoder (transformer over token ids).")
 final class MakeModelCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "KIND", description = "mlp | linear | trees | conv | tokens | encoder")
+  @Parameters(
+      index = "0",
+      paramLabel = "KIND",
+      description = "mlp | linear | trees | conv | tokens | encoder")
   String kind;
 
   @Option(names = "--out", required = true, description = "where to write the .onnx file")
   Path out;
 
-  @Option(names = "--features", description = "input features (mlp, linear, trees); default ${DEFAULT-VALUE}")
+  @Option(
+      names = "--features",
+      description = "input features (mlp, linear, trees); default ${DEFAULT-VALUE}")
   int features = ModelOptions.defaults().features();
 
-  @Option(names = "--hidden", description = "hidden width (mlp, tokens), d_model (encoder); default ${DEFAULT-VALUE}")
+  @Option(
+      names = "--hidden",
+      description = "hidden width (mlp, tokens), d_model (encoder); default ${DEFAULT-VALUE}")
   int hidden = ModelOptions.defaults().hidden();
 
-  @Option(names = "--depth", description = "hidden layers (mlp), encoder layers (encoder); default ${DEFAULT-VALUE}")
+  @Option(
+      names = "--depth",
+      description = "hidden layers (mlp), encoder layers (encoder); default ${DEFAULT-VALUE}")
   int depth = ModelOptions.defaults().depth();
 
   @Option(names = "--trees", description = "trees (trees); default ${DEFAULT-VALUE}")
@@ -37,25 +49,41 @@ final class MakeModelCommand implements Callable<Integer> {
   @Option(names = "--image-size", description = "image side (conv); default ${DEFAULT-VALUE}")
   int imageSize = ModelOptions.defaults().imageSize();
 
-  @Option(names = "--conv-blocks", description = "convolution blocks, each halving the image (conv); default ${DEFAULT-VALUE}")
+  @Option(
+      names = "--conv-blocks",
+      description = "convolution blocks, each halving the image (conv); default ${DEFAULT-VALUE}")
   int convolutionBlocks = ModelOptions.defaults().convolutionBlocks();
 
-  @Option(names = "--conv-channels", description = "channels of the first block, doubled per block (conv); default ${DEFAULT-VALUE}")
+  @Option(
+      names = "--conv-channels",
+      description =
+          "channels of the first block, doubled per block (conv); default ${DEFAULT-VALUE}")
   int convolutionChannels = ModelOptions.defaults().convolutionChannels();
 
-  @Option(names = "--sequence-length", description = "tokens per row (tokens); default ${DEFAULT-VALUE}")
+  @Option(
+      names = "--sequence-length",
+      description = "tokens per row (tokens); default ${DEFAULT-VALUE}")
   int sequenceLength = ModelOptions.defaults().sequenceLength();
 
-  @Option(names = "--vocabulary", description = "embedding rows, token ids in [0, V) (tokens, encoder); default ${DEFAULT-VALUE}")
+  @Option(
+      names = "--vocabulary",
+      description =
+          "embedding rows, token ids in [0, V) (tokens, encoder); default ${DEFAULT-VALUE}")
   int vocabulary = ModelOptions.defaults().vocabulary();
 
-  @Option(names = "--heads", description = "attention heads, must divide --hidden (encoder); default ${DEFAULT-VALUE}")
+  @Option(
+      names = "--heads",
+      description = "attention heads, must divide --hidden (encoder); default ${DEFAULT-VALUE}")
   int attentionHeads = ModelOptions.defaults().attentionHeads();
 
-  @Option(names = "--feed-forward", description = "feed-forward inner width (encoder); default ${DEFAULT-VALUE}")
+  @Option(
+      names = "--feed-forward",
+      description = "feed-forward inner width (encoder); default ${DEFAULT-VALUE}")
   int feedForwardWidth = ModelOptions.defaults().feedForwardWidth();
 
-  @Option(names = "--max-length", description = "longest accepted sequence (encoder); default ${DEFAULT-VALUE}")
+  @Option(
+      names = "--max-length",
+      description = "longest accepted sequence (encoder); default ${DEFAULT-VALUE}")
   int maximumLength = ModelOptions.defaults().maximumLength();
 
   @Option(names = "--seed", description = "weights seed; default ${DEFAULT-VALUE}")
@@ -69,14 +97,26 @@ final class MakeModelCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw io.lakebatch.catalog.error.LakeBatchErrors.usage(e.getMessage());
     }
-    ModelOptions options = ModelOptions.defaults().withFeatures(features).withHidden(hidden).withDepth(depth)
-        .withTrees(trees).withClasses(classes).withImageSize(imageSize).withConvolutionBlocks(convolutionBlocks)
-        .withConvolutionChannels(convolutionChannels).withSequenceLength(sequenceLength).withVocabulary(vocabulary)
-        .withAttentionHeads(attentionHeads).withFeedForwardWidth(feedForwardWidth).withMaximumLength(maximumLength)
-        .withSeed(seed);
+    ModelOptions options =
+        ModelOptions.defaults()
+            .withFeatures(features)
+            .withHidden(hidden)
+            .withDepth(depth)
+            .withTrees(trees)
+            .withClasses(classes)
+            .withImageSize(imageSize)
+            .withConvolutionBlocks(convolutionBlocks)
+            .withConvolutionChannels(convolutionChannels)
+            .withSequenceLength(sequenceLength)
+            .withVocabulary(vocabulary)
+            .withAttentionHeads(attentionHeads)
+            .withFeedForwardWidth(feedForwardWidth)
+            .withMaximumLength(maximumLength)
+            .withSeed(seed);
     ModelInfo info = ModelGenerator.write(modelKind, options, out);
-    System.out.printf("wrote %s: %s%n  inputs %s, outputs %s%n", info.path(), info.description(), info.inputNames(),
-        info.outputNames());
+    System.out.printf(
+        "wrote %s: %s%n  inputs %s, outputs %s%n",
+        info.path(), info.description(), info.inputNames(), info.outputNames());
     return 0;
   }
 }

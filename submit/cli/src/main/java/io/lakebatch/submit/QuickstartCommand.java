@@ -26,10 +26,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code lakebatch quickstart}: generates an MLP and a Delta table with a few planted bad rows under
- * the LakeBatch home, writes a spec for them and runs it on local Spark.
+ * {@code lakebatch quickstart}: generates an MLP and a Delta table with a few planted bad rows
+ * under the LakeBatch home, writes a spec for them and runs it on local Spark.
  */
-@Command(name = "quickstart", description = "Generate a model and a table, run a job on local Spark, print the summary.")
+@Command(
+    name = "quickstart",
+    description = "Generate a model and a table, run a job on local Spark, print the summary.")
 final class QuickstartCommand implements Callable<Integer> {
   private static final int FEATURES = 32;
 
@@ -45,18 +47,29 @@ final class QuickstartCommand implements Callable<Integer> {
     deleteRecursively(folder);
     Files.createDirectories(folder);
     Path model = folder.resolve("mlp.onnx");
-    ModelGenerator.write(ModelKind.MLP, ModelOptions.defaults().withFeatures(FEATURES).withHidden(64).withDepth(2), model);
+    ModelGenerator.write(
+        ModelKind.MLP,
+        ModelOptions.defaults().withFeatures(FEATURES).withHidden(64).withDepth(2),
+        model);
     Path spec = folder.resolve("job.yaml");
     JobSpec job = spec(folder, model);
     Files.writeString(spec, JobSpecYaml.write(job));
     Catalog catalog = LakeBatchHome.catalog();
-    SparkSession spark = SparkSessionFactory.create("lakebatch quickstart", job.resources(), job.execution().retries().task(),
-        job.execution().speculation());
-    System.out.printf("quickstart: writing %,d rows x %d features to %s%n", rows, FEATURES, job.input().path());
-    SyntheticTables.write(spark,
-        SyntheticTableOptions.of(rows, FEATURES, TableFormat.DELTA).withBadEvery(100_000), job.input().path());
+    SparkSession spark =
+        SparkSessionFactory.create(
+            "lakebatch quickstart",
+            job.resources(),
+            job.execution().retries().task(),
+            job.execution().speculation());
+    System.out.printf(
+        "quickstart: writing %,d rows x %d features to %s%n", rows, FEATURES, job.input().path());
+    SyntheticTables.write(
+        spark,
+        SyntheticTableOptions.of(rows, FEATURES, TableFormat.DELTA).withBadEvery(100_000),
+        job.input().path());
     System.out.printf("quickstart: model %s, spec %s%n", model, spec);
-    return RunCommand.runJob(job, io.lakebatch.api.RunStart.RESUME_UNFINISHED, catalog, spark, System.out);
+    return RunCommand.runJob(
+        job, io.lakebatch.api.RunStart.RESUME_UNFINISHED, catalog, spark, System.out);
   }
 
   private JobSpec spec(Path folder, Path model) {
@@ -81,13 +94,16 @@ final class QuickstartCommand implements Callable<Integer> {
       return;
     }
     try (Stream<Path> paths = Files.walk(folder)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.delete(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     }
   }
 }

@@ -1,13 +1,13 @@
 package io.lakebatch.submit;
 
 import io.lakebatch.api.ConsoleRunListener;
-import io.lakebatch.catalog.spec.JobSpec;
-import io.lakebatch.catalog.spec.JobSpecParser;
-import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.api.LakeBatch;
 import io.lakebatch.api.RunOptions;
 import io.lakebatch.api.RunStart;
 import io.lakebatch.api.RunSummary;
+import io.lakebatch.catalog.spec.JobSpec;
+import io.lakebatch.catalog.spec.JobSpecParser;
+import io.lakebatch.catalog.store.Catalog;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -16,8 +16,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code lakebatch run SPEC}: runs a job in this process, resuming what an earlier attempt committed. */
-@Command(name = "run", description = "Run a job spec in this process (local or against --master), resuming if partly done.")
+/**
+ * {@code lakebatch run SPEC}: runs a job in this process, resuming what an earlier attempt
+ * committed.
+ */
+@Command(
+    name = "run",
+    description =
+        "Run a job spec in this process (local or against --master), resuming if partly done.")
 final class RunCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SPEC", description = "job spec, YAML or JSON")
   Path specFile;
@@ -33,11 +39,19 @@ final class RunCommand implements Callable<Integer> {
     return runJob(spec, newRun.start(), catalog, spark.session(spec), System.out);
   }
 
-  /** Runs a parsed spec, recording it in {@code catalog}, and prints its summary; returns the exit code. */
-  static int runJob(JobSpec spec, RunStart start, Catalog catalog, SparkSession session, PrintStream out) {
-    RunSummary summary = LakeBatch.with(session, catalog).withRunFolders(LakeBatchHome.runFolders())
-        .run(spec, RunOptions.defaults().withStart(start).withListener(new ConsoleRunListener(out)))
-        .await();
+  /**
+   * Runs a parsed spec, recording it in {@code catalog}, and prints its summary; returns the exit
+   * code.
+   */
+  static int runJob(
+      JobSpec spec, RunStart start, Catalog catalog, SparkSession session, PrintStream out) {
+    RunSummary summary =
+        LakeBatch.with(session, catalog)
+            .withRunFolders(LakeBatchHome.runFolders())
+            .run(
+                spec,
+                RunOptions.defaults().withStart(start).withListener(new ConsoleRunListener(out)))
+            .await();
     out.print(summary.render());
     out.flush();
     return ExitCodes.of(summary.state());

@@ -15,12 +15,19 @@ final class SparkOptions {
     if (master == null) {
       return fromSpec;
     }
-    return new ResourceSpec(master, fromSpec.executors(), fromSpec.executorCores(), fromSpec.executorMemory(),
+    return new ResourceSpec(
+        master,
+        fromSpec.executors(),
+        fromSpec.executorCores(),
+        fromSpec.executorMemory(),
         fromSpec.gpusPerExecutor());
   }
 
   SparkSession session(JobSpec spec) {
-    return SparkSessionFactory.create("lakebatch " + spec.name(), resources(spec.resources()),
-        spec.execution().retries().task(), spec.execution().speculation());
+    return SparkSessionFactory.create(
+        "lakebatch " + spec.name(),
+        resources(spec.resources()),
+        spec.execution().retries().task(),
+        spec.execution().speculation());
   }
 }

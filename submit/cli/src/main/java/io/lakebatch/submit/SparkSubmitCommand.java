@@ -20,12 +20,23 @@ final class SparkSubmitCommand {
 
   private SparkSubmitCommand() {}
 
-  static List<String> build(JobSpec spec, ResourceSpec resources, Path specFile, List<String> extraConf,
+  static List<String> build(
+      JobSpec spec,
+      ResourceSpec resources,
+      Path specFile,
+      List<String> extraConf,
       io.lakebatch.api.RunStart start) {
     String classpath = System.getProperty("java.class.path");
-    List<String> jars = Arrays.stream(classpath.split(File.pathSeparator)).filter(p -> p.endsWith(".jar")).toList();
-    String appJar = jars.stream().filter(j -> new File(j).getName().startsWith("lakebatch-cli")).findFirst()
-        .orElseThrow(() -> LakeBatchErrors.usage("submit needs the packaged lakebatch-cli jar on the classpath; use ./lakebatch"));
+    List<String> jars =
+        Arrays.stream(classpath.split(File.pathSeparator)).filter(p -> p.endsWith(".jar")).toList();
+    String appJar =
+        jars.stream()
+            .filter(j -> new File(j).getName().startsWith("lakebatch-cli"))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    LakeBatchErrors.usage(
+                        "submit needs the packaged lakebatch-cli jar on the classpath; use ./lakebatch"));
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(MODULE_FLAGS);
@@ -39,18 +50,31 @@ final class SparkSubmitCommand {
     command.addAll(List.of("--master", resources.master(), "--deploy-mode", "client"));
     command.addAll(List.of("--name", "lakebatch " + spec.name()));
     command.addAll(List.of("--class", LakeBatchCli.class.getName()));
-    command.addAll(List.of("--conf", "spark.driver.extraJavaOptions=" + String.join(" ", MODULE_FLAGS)));
-    command.addAll(List.of("--conf", "spark.executor.extraJavaOptions=" + String.join(" ", MODULE_FLAGS)));
+    command.addAll(
+        List.of("--conf", "spark.driver.extraJavaOptions=" + String.join(" ", MODULE_FLAGS)));
+    command.addAll(
+        List.of("--conf", "spark.executor.extraJavaOptions=" + String.join(" ", MODULE_FLAGS)));
     if (!resources.isLocal()) {
-      // Executors get the runtime jar alone; without one (a build that has none) the whole classpath.
-      command.addAll(List.of("--jars", runtimeJar.map(Path::toString)
-          .orElseGet(() -> jars.stream().filter(j -> !j.equals(appJar)).collect(Collectors.joining(",")))));
-      SparkResourceConf.of(resources, spec.execution().retries().task(), spec.execution().speculation())
-          .forEach((key, value) -> {
-            if (!key.equals("spark.master")) {
-              command.addAll(List.of("--conf", key + "=" + value));
-            }
-          });
+      // Executors get the runtime jar alone; without one (a build that has none) the whole
+      // classpath.
+      command.addAll(
+          List.of(
+              "--jars",
+              runtimeJar
+                  .map(Path::toString)
+                  .orElseGet(
+                      () ->
+                          jars.stream()
+                              .filter(j -> !j.equals(appJar))
+                              .collect(Collectors.joining(",")))));
+      SparkResourceConf.of(
+              resources, spec.execution().retries().task(), spec.execution().speculation())
+          .forEach(
+              (key, value) -> {
+                if (!key.equals("spark.master")) {
+                  command.addAll(List.of("--conf", key + "=" + value));
+                }
+              });
     }
     for (String entry : extraConf) {
       command.addAll(List.of("--conf", entry));

@@ -15,7 +15,9 @@ import picocli.CommandLine.Parameters;
  * {@code lakebatch submit SPEC}: the spark-submit wrapper. Starts {@code SparkSubmit} (client mode)
  * in a child JVM with this installation's classpath, which then runs {@code lakebatch run SPEC}.
  */
-@Command(name = "submit", description = "Submit a job through spark-submit (client deploy mode) and wait for it.")
+@Command(
+    name = "submit",
+    description = "Submit a job through spark-submit (client deploy mode) and wait for it.")
 final class SubmitCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SPEC", description = "job spec, YAML or JSON")
   Path specFile;
@@ -30,9 +32,14 @@ final class SubmitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     JobSpec spec = JobSpecParser.parse(specFile);
-    List<String> command = SparkSubmitCommand.build(spec, spark.resources(spec.resources()), specFile.toAbsolutePath(), conf,
-        newRun.start());
-    LakeBatchHome.catalog();  // an unreachable catalog fails here, before Spark starts (exit 5)
+    List<String> command =
+        SparkSubmitCommand.build(
+            spec,
+            spark.resources(spec.resources()),
+            specFile.toAbsolutePath(),
+            conf,
+            newRun.start());
+    LakeBatchHome.catalog(); // an unreachable catalog fails here, before Spark starts (exit 5)
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
     // The driver runs in the child: it records the run in the same catalog and home folder.
     builder.environment().put("LAKEBATCH_HOME", LakeBatchHome.resolve().toString());

@@ -12,8 +12,8 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * picocli renders every description through {@link String#format}: a lone {@code %} (e.g. "80%-in-one-file")
- * makes {@code --help} print a picocli warning and the unformatted text instead.
+ * picocli renders every description through {@link String#format}: a lone {@code %} (e.g.
+ * "80%-in-one-file") makes {@code --help} print a picocli warning and the unformatted text instead.
  */
 class UsageTextTest {
 
@@ -28,7 +28,8 @@ class UsageTextTest {
   void everyCommandRendersItsUsage() {
     List<String> commands = new ArrayList<>();
     render(new CommandLine(new LakeBatchCli()), commands);
-    assertThat(commands).contains("lakebatch", "lakebatch bench", "lakebatch run", "lakebatch models register");
+    assertThat(commands)
+        .contains("lakebatch", "lakebatch bench", "lakebatch run", "lakebatch models register");
   }
 
   private static void check(CommandLine command, List<String> broken) {

@@ -30,10 +30,14 @@ class ClusterClasspathTest {
     Path b = jar(lib.resolve("b.jar"), null, "b/B.class");
     Path classes = Files.createDirectories(folder.resolve("classes"));
     // surefire writes absolute file URIs; a launcher jar may write relative ones
-    Path booter = jar(folder.resolve("booter.jar"),
-        "lib/a.jar " + b.toUri() + " " + classes.toUri() + " lib/gone.jar", null);
+    Path booter =
+        jar(
+            folder.resolve("booter.jar"),
+            "lib/a.jar " + b.toUri() + " " + classes.toUri() + " lib/gone.jar",
+            null);
 
-    assertThat(ClusterClasspath.parse(booter + File.pathSeparator + a)).containsExactly(a, b, classes);
+    assertThat(ClusterClasspath.parse(booter + File.pathSeparator + a))
+        .containsExactly(a, b, classes);
   }
 
   @Test
@@ -41,30 +45,36 @@ class ClusterClasspathTest {
     Path dependency = jar(folder.resolve("dependency.jar"), null, "d/D.class");
     Path application = jar(folder.resolve("application.jar"), "dependency.jar", "app/Main.class");
 
-    assertThat(ClusterClasspath.parse(application.toString())).containsExactly(application, dependency);
+    assertThat(ClusterClasspath.parse(application.toString()))
+        .containsExactly(application, dependency);
   }
 
   @Test
   void thisJvmsClasspathHasTheLakeBatchJarsExecutorsNeed() {
     ClusterJobs.requireLakeBatchJars();
-    assertThat(ClusterClasspath.ofThisJvm()).noneMatch(p -> p.getFileName().toString().startsWith("surefirebooter"));
+    assertThat(ClusterClasspath.ofThisJvm())
+        .noneMatch(p -> p.getFileName().toString().startsWith("surefirebooter"));
   }
 
   @Test
   void optionsOutOfRangeAreUsageErrors() {
-    assertThat(ClusterOptions.defaults()).satisfies(o -> {
-      assertThat(o.workers()).isEqualTo(2);
-      assertThat(o.workerCores()).isEqualTo(1);
-      assertThat(o.workerMemory()).isEqualTo("1g");
-      assertThat(o.lifetime()).isEqualTo(ClusterOptions.Lifetime.DETACHED);
-    });
+    assertThat(ClusterOptions.defaults())
+        .satisfies(
+            o -> {
+              assertThat(o.workers()).isEqualTo(2);
+              assertThat(o.workerCores()).isEqualTo(1);
+              assertThat(o.workerMemory()).isEqualTo("1g");
+              assertThat(o.lifetime()).isEqualTo(ClusterOptions.Lifetime.DETACHED);
+            });
     assertThat(ClusterOptions.defaults().withWorkerMemory("768M").workerMemory()).isEqualTo("768m");
-    for (Runnable bad : new Runnable[] {
-        () -> ClusterOptions.defaults().withWorkers(0),
-        () -> ClusterOptions.defaults().withWorkerCores(0),
-        () -> ClusterOptions.defaults().withWorkerMemory("256m"),
-        () -> ClusterOptions.defaults().withWorkerMemory("1024"),
-        () -> ClusterOptions.defaults().withWorkerMemory("1.5g")}) {
+    for (Runnable bad :
+        new Runnable[] {
+          () -> ClusterOptions.defaults().withWorkers(0),
+          () -> ClusterOptions.defaults().withWorkerCores(0),
+          () -> ClusterOptions.defaults().withWorkerMemory("256m"),
+          () -> ClusterOptions.defaults().withWorkerMemory("1024"),
+          () -> ClusterOptions.defaults().withWorkerMemory("1.5g")
+        }) {
       LakeBatchException e = catchThrowableOfType(LakeBatchException.class, bad::run);
       assertThat(e).isNotNull();
       assertThat(e.category()).isEqualTo(ErrorCategory.USER);
@@ -78,7 +88,8 @@ class ClusterClasspathTest {
     if (classPath != null) {
       manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath);
     }
-    try (OutputStream out = Files.newOutputStream(file); JarOutputStream jar = new JarOutputStream(out, manifest)) {
+    try (OutputStream out = Files.newOutputStream(file);
+        JarOutputStream jar = new JarOutputStream(out, manifest)) {
       if (entry != null) {
         jar.putNextEntry(new JarEntry(entry));
         jar.write(new byte[] {(byte) 0xCA, (byte) 0xFE});

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code lakebatch cluster start|status|stop} against one state folder, as separate invocations would. */
+/**
+ * {@code lakebatch cluster start|status|stop} against one state folder, as separate invocations
+ * would.
+ */
 class ClusterCommandTest {
   @TempDir static Path folder;
 
@@ -39,18 +42,24 @@ class ClusterCommandTest {
     Invocation start = lakebatch("cluster", "start", "--dir", dir, "--workers", "1");
     assertThat(start.exitCode()).as(start.err()).isZero();
     StandaloneCluster started = StandaloneCluster.attach(Path.of(dir)).orElseThrow();
-    assertThat(start.out()).contains("--master " + started.masterUrl()).contains("alive workers  1 of 1");
+    assertThat(start.out())
+        .contains("--master " + started.masterUrl())
+        .contains("alive workers  1 of 1");
     List<Long> pids = recordedPids(Path.of(dir));
     assertThat(pids).hasSize(2);
 
     Invocation status = lakebatch("cluster", "status", "--dir", dir);
     assertThat(status.exitCode()).as(status.err()).isZero();
-    assertThat(status.out()).contains(started.masterUrl()).contains(started.webUiUrl())
+    assertThat(status.out())
+        .contains(started.masterUrl())
+        .contains(started.webUiUrl())
         .contains("alive workers  1 of 1");
 
     Invocation again = lakebatch("cluster", "start", "--dir", dir, "--workers", "1");
     assertThat(again.exitCode()).isEqualTo(2);
-    assertThat(again.err()).contains("a cluster is already running in " + dir).contains("lakebatch cluster stop");
+    assertThat(again.err())
+        .contains("a cluster is already running in " + dir)
+        .contains("lakebatch cluster stop");
     assertThat(recordedPids(Path.of(dir))).as("the running cluster is left alone").isEqualTo(pids);
 
     Invocation stop = lakebatch("cluster", "stop", "--dir", dir);
@@ -62,7 +71,9 @@ class ClusterCommandTest {
     Invocation statusAfter = lakebatch("cluster", "status", "--dir", dir);
     assertThat(statusAfter.exitCode()).isEqualTo(2);
     assertThat(statusAfter.err()).contains("no cluster is running in " + dir);
-    assertThat(lakebatch("cluster", "stop", "--dir", dir).exitCode()).as("stop is idempotent").isZero();
+    assertThat(lakebatch("cluster", "stop", "--dir", dir).exitCode())
+        .as("stop is idempotent")
+        .isZero();
   }
 
   @Test
@@ -71,7 +82,8 @@ class ClusterCommandTest {
     Invocation noWorkers = lakebatch("cluster", "start", "--dir", dir.toString(), "--workers", "0");
     assertThat(noWorkers.exitCode()).isEqualTo(2);
     assertThat(noWorkers.err()).contains("--workers '0'");
-    Invocation tinyWorkers = lakebatch("cluster", "start", "--dir", dir.toString(), "--worker-memory", "64m");
+    Invocation tinyWorkers =
+        lakebatch("cluster", "start", "--dir", dir.toString(), "--worker-memory", "64m");
     assertThat(tinyWorkers.exitCode()).isEqualTo(2);
     assertThat(tinyWorkers.err()).contains("--worker-memory '64m'");
     assertThat(lakebatch("cluster").exitCode()).isEqualTo(2);
@@ -92,9 +104,14 @@ class ClusterCommandTest {
       System.setOut(out);
       System.setErr(err);
     }
-    Invocation invocation = new Invocation(code, outBytes.toString(StandardCharsets.UTF_8),
-        errBytes.toString(StandardCharsets.UTF_8));
-    System.out.printf("lakebatch %s -> %d%n%s%s", String.join(" ", args), code, invocation.out(), invocation.err());
+    Invocation invocation =
+        new Invocation(
+            code,
+            outBytes.toString(StandardCharsets.UTF_8),
+            errBytes.toString(StandardCharsets.UTF_8));
+    System.out.printf(
+        "lakebatch %s -> %d%n%s%s",
+        String.join(" ", args), code, invocation.out(), invocation.err());
     return invocation;
   }
 

@@ -22,8 +22,12 @@ class ClusterStartFailureTest {
   void aClasspathWithoutJarsIsAUsageError() throws Exception {
     Path classes = Files.createDirectories(folder.resolve("classes"));
     Path dir = folder.resolve("cluster");
-    LakeBatchException e = catchThrowableOfType(LakeBatchException.class,
-        () -> StandaloneCluster.start(dir, ClusterOptions.defaults().withClasspath(List.of(classes))));
+    LakeBatchException e =
+        catchThrowableOfType(
+            LakeBatchException.class,
+            () ->
+                StandaloneCluster.start(
+                    dir, ClusterOptions.defaults().withClasspath(List.of(classes))));
     assertThat(e.category()).isEqualTo(ErrorCategory.USER);
     assertThat(e.getMessage()).contains("no jar for executors").contains(classes.toString());
     assertThat(dir.resolve("cluster.json")).doesNotExist();
@@ -32,13 +36,21 @@ class ClusterStartFailureTest {
   @Test
   void aMasterThatCannotStartIsReportedWithItsLog() throws Exception {
     // a jar, but no Spark in it: the master JVM exits at once
-    Path picocli = ClusterClasspath.ofThisJvm().stream()
-        .filter(p -> p.getFileName().toString().startsWith("picocli-")).findFirst().orElseThrow();
+    Path picocli =
+        ClusterClasspath.ofThisJvm().stream()
+            .filter(p -> p.getFileName().toString().startsWith("picocli-"))
+            .findFirst()
+            .orElseThrow();
     Path dir = folder.resolve("cluster");
-    LakeBatchException e = catchThrowableOfType(LakeBatchException.class,
-        () -> StandaloneCluster.start(dir, ClusterOptions.defaults().withClasspath(List.of(picocli))));
+    LakeBatchException e =
+        catchThrowableOfType(
+            LakeBatchException.class,
+            () ->
+                StandaloneCluster.start(
+                    dir, ClusterOptions.defaults().withClasspath(List.of(picocli))));
     assertThat(e.category()).isEqualTo(ErrorCategory.INTERNAL);
-    assertThat(e.getMessage()).contains("the Spark master exited with code")
+    assertThat(e.getMessage())
+        .contains("the Spark master exited with code")
         .contains(dir.resolve("master.log").toString())
         .contains("org.apache.spark.deploy.master.Master");
     assertThat(dir.resolve("cluster.json")).doesNotExist();

@@ -47,10 +47,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fenced drivers: two {@code lakebatch run} processes held at the same point of taking one run (the
- * take-barrier test hook, not sleeps), and a zombie driver SIGSTOPped past the liveness timeout while
- * another driver takes its run over, then SIGCONTed. In both, exactly one driver writes, no id is lost
- * or written twice, the run's history is one chain of owners with rising epochs, and the driver that
- * lost says so with its own message and exit code. Each case records a line of {@link FaultSummary}.
+ * take-barrier test hook, not sleeps), and a zombie driver SIGSTOPped past the liveness timeout
+ * while another driver takes its run over, then SIGCONTed. In both, exactly one driver writes, no
+ * id is lost or written twice, the run's history is one chain of owners with rising epochs, and the
+ * driver that lost says so with its own message and exit code. Each case records a line of {@link
+ * FaultSummary}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DriverFencingTest {
@@ -58,13 +59,19 @@ class DriverFencingTest {
   private static final int FILES = 6;
   private static final long ROWS_PER_CHUNK = 10_000;
   private static final Duration DRIVER_TIMEOUT = Duration.ofMinutes(3);
-  private static final String EXECUTION = """
+  private static final String EXECUTION =
+      """
       batch-size: 256
       rows-per-chunk: %d
-      """.formatted(ROWS_PER_CHUNK);
-  /** {@code AT FROM -> TO[ by OWNER][ epoch N][: detail]}, as {@code RunStore.history} writes it. */
+      """
+          .formatted(ROWS_PER_CHUNK);
+
+  /**
+   * {@code AT FROM -> TO[ by OWNER][ epoch N][: detail]}, as {@code RunStore.history} writes it.
+   */
   private static final Pattern HISTORY_LINE =
-      Pattern.compile("^(\\S+) (\\S+) -> (\\S+)(?: by (\\S+))?(?: epoch (\\d+))?(?:: (.*))?$", Pattern.DOTALL);
+      Pattern.compile(
+          "^(\\S+) (\\S+) -> (\\S+)(?: by (\\S+))?(?: epoch (\\d+))?(?:: (.*))?$", Pattern.DOTALL);
 
   @TempDir static Path tmp;
   private static SparkSession spark;
@@ -79,8 +86,11 @@ class DriverFencingTest {
   static void start() {
     spark = LocalSpark.start();
     // Not under the @TempDir: the embedded database stays open until the JVM exits.
-    home = Path.of(System.getProperty("java.io.tmpdir"), "lakebatch-fencing-home-" + UUID.randomUUID());
-    // Opened here first, so this JVM serves the embedded database: a SIGSTOPped driver cannot hold it up.
+    home =
+        Path.of(
+            System.getProperty("java.io.tmpdir"), "lakebatch-fencing-home-" + UUID.randomUUID());
+    // Opened here first, so this JVM serves the embedded database: a SIGSTOPped driver cannot hold
+    // it up.
     catalog = Catalog.open(CatalogConfig.embedded(home));
     model = tmp.resolve("mlp4.onnx");
     ModelGenerator.write(ModelKind.MLP, ModelOptions.defaults().withFeatures(FEATURES), model);
@@ -91,8 +101,11 @@ class DriverFencingTest {
     if (spark != null) {
       spark.stop();
     }
-    System.out.println("\nFault injection summary (" + FaultSummary.folder().resolve("summary.md") + "):\n"
-        + FaultSummary.writeMarkdown());
+    System.out.println(
+        "\nFault injection summary ("
+            + FaultSummary.folder().resolve("summary.md")
+            + "):\n"
+            + FaultSummary.writeMarkdown());
   }
 
   @AfterEach
@@ -114,13 +127,18 @@ class DriverFencingTest {
     long began = System.nanoTime();
     Path dir = tmp.resolve("take");
     Path input = dir.resolve("in");
-    SyntheticTables.write(spark, SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withFiles(FILES),
+    SyntheticTables.write(
+        spark,
+        SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withFiles(FILES),
         input.toString());
     Set<Long> inputIds = new HashSet<>(FaultFixtures.ids(spark, input));
     Path output = dir.resolve("out");
     String name = "fencing-take";
-    Path specFile = FaultFixtures.write(dir, name + ".yaml",
-        FaultFixtures.spec(name, model, "delta", input, FEATURE_COLUMNS, output, EXECUTION));
+    Path specFile =
+        FaultFixtures.write(
+            dir,
+            name + ".yaml",
+            FaultFixtures.spec(name, model, "delta", input, FEATURE_COLUMNS, output, EXECUTION));
 
     // A first driver is SIGKILLed after a commit: the run is RUNNING and its owner is dead.
     Path log0 = dir.resolve("driver-0.log");
@@ -131,9 +149,12 @@ class DriverFencingTest {
     RunRecord killed = onlyRun(name);
     String runId = killed.runId();
     assertThat(killed.state()).as("state after the SIGKILL").isEqualTo(RunState.RUNNING);
-    assertThat(killed.owner()).as("owner after the SIGKILL").hasValueSatisfying(o -> assertThat(o)
-        .startsWith(first.pid() + "@"));
-    assertThat(committedByFirst).as("chunks committed before the SIGKILL").isPositive()
+    assertThat(killed.owner())
+        .as("owner after the SIGKILL")
+        .hasValueSatisfying(o -> assertThat(o).startsWith(first.pid() + "@"));
+    assertThat(committedByFirst)
+        .as("chunks committed before the SIGKILL")
+        .isPositive()
         .isLessThan(killed.chunksTotal());
 
     // Two drivers on the same spec, both held right before their swap, then let go together.
@@ -145,7 +166,9 @@ class DriverFencingTest {
     Process two = start(cli().takeBarrier(barrier), log2, specFile);
     awaitReady(barrier, List.of(one, two), List.of(log1, log2));
     RunRecord atBarrier = catalog.runs().get(runId);
-    assertThat(atBarrier.epoch()).as("epoch while both are held (nobody swapped yet)").isEqualTo(killed.epoch());
+    assertThat(atBarrier.epoch())
+        .as("epoch while both are held (nobody swapped yet)")
+        .isEqualTo(killed.epoch());
     Files.createFile(barrier.resolve("go"));
     CliDriver.Finished end1 = finish(one, log1, raceStart);
     CliDriver.Finished end2 = finish(two, log2, raceStart);
@@ -162,41 +185,88 @@ class DriverFencingTest {
     List<Integer> chunkCommits = FaultFixtures.committedChunkList(output);
     List<ChunkRecord> ledger = catalog.runs().chunks(runId);
 
-    String outcome = "SIGKILL after " + committedByFirst + "/" + killed.chunksTotal() + " chunks, then two `lakebatch"
-        + " run` held at the take barrier and released together: exit codes " + end1.exitCode() + " and "
-        + end2.exitCode() + "; takes (epochs) " + takes.stream().map(t -> Long.toString(t.epoch())).toList();
-    FaultSummary.record("driver fencing: two drivers at the take", outcome, tables.rowsIn(), tables.rowsOut(),
-        tables.deadLetter(), tables.duplicates(), tables.lost());
-    System.out.printf("(take) winner %d exit %d in %.1f s; loser %d exit %d: %s%n", winner.pid(), won.exitCode(),
-        won.elapsed().toMillis() / 1000.0, loser.pid(), lost.exitCode(), errorLine(lost.output()));
-    System.out.printf("(take) %s; rows in %,d, out %,d, dead-letter %,d, duplicated %,d, lost %,d; history:%n  %s%n"
-        + "  case took %.1f s%n", outcome, tables.rowsIn(), tables.rowsOut(), tables.deadLetter(), tables.duplicates(),
-        tables.lost(), String.join("\n  ", catalog.runs().history(runId)), seconds(began));
+    String outcome =
+        "SIGKILL after "
+            + committedByFirst
+            + "/"
+            + killed.chunksTotal()
+            + " chunks, then two `lakebatch"
+            + " run` held at the take barrier and released together: exit codes "
+            + end1.exitCode()
+            + " and "
+            + end2.exitCode()
+            + "; takes (epochs) "
+            + takes.stream().map(t -> Long.toString(t.epoch())).toList();
+    FaultSummary.record(
+        "driver fencing: two drivers at the take",
+        outcome,
+        tables.rowsIn(),
+        tables.rowsOut(),
+        tables.deadLetter(),
+        tables.duplicates(),
+        tables.lost());
+    System.out.printf(
+        "(take) winner %d exit %d in %.1f s; loser %d exit %d: %s%n",
+        winner.pid(),
+        won.exitCode(),
+        won.elapsed().toMillis() / 1000.0,
+        loser.pid(),
+        lost.exitCode(),
+        errorLine(lost.output()));
+    System.out.printf(
+        "(take) %s; rows in %,d, out %,d, dead-letter %,d, duplicated %,d, lost %,d; history:%n  %s%n"
+            + "  case took %.1f s%n",
+        outcome,
+        tables.rowsIn(),
+        tables.rowsOut(),
+        tables.deadLetter(),
+        tables.duplicates(),
+        tables.lost(),
+        String.join("\n  ", catalog.runs().history(runId)),
+        seconds(began));
 
     SoftAssertions soft = new SoftAssertions();
-    soft.assertThat(List.of(end1.exitCode(), end2.exitCode())).as("exit codes of the two drivers; outputs:\n%s\n---\n%s",
-        end1.output(), end2.output()).containsOnlyOnce(0).hasSize(2);
-    soft.assertThat(won.output()).as("the winner's output").contains("run " + runId + " SUCCEEDED")
-        .contains("resuming run " + runId + ": " + committedByFirst + " of " + killed.chunksTotal());
+    soft.assertThat(List.of(end1.exitCode(), end2.exitCode()))
+        .as("exit codes of the two drivers; outputs:\n%s\n---\n%s", end1.output(), end2.output())
+        .containsOnlyOnce(0)
+        .hasSize(2);
+    soft.assertThat(won.output())
+        .as("the winner's output")
+        .contains("run " + runId + " SUCCEEDED")
+        .contains(
+            "resuming run " + runId + ": " + committedByFirst + " of " + killed.chunksTotal());
     if (lost.exitCode() == 2) {
-      soft.assertThat(lost.output()).as("the loser's output: busy, naming the winner")
-          .containsPattern("error: run " + Pattern.quote(runId) + " is (PLANNING|RUNNING) in " + winner.pid() + "@");
+      soft.assertThat(lost.output())
+          .as("the loser's output: busy, naming the winner")
+          .containsPattern(
+              "error: run "
+                  + Pattern.quote(runId)
+                  + " is (PLANNING|RUNNING) in "
+                  + winner.pid()
+                  + "@");
     } else {
-      soft.assertThat(lost.exitCode()).as("the loser's exit code (2 busy, or 7 fenced); its output:\n%s",
-          lost.output()).isEqualTo(7);
-      soft.assertThat(lost.output()).as("the loser's output: fenced")
+      soft.assertThat(lost.exitCode())
+          .as("the loser's exit code (2 busy, or 7 fenced); its output:\n%s", lost.output())
+          .isEqualTo(7);
+      soft.assertThat(lost.output())
+          .as("the loser's output: fenced")
           .contains("error: run " + runId + " was taken over by " + winner.pid() + "@")
           .contains("this driver stops and writes nothing more");
     }
     soft.assertThat(after.state()).as("state of the run").isEqualTo(RunState.SUCCEEDED);
-    soft.assertThat(after.owner()).as("owner of the run").hasValueSatisfying(o -> assertThat(o)
-        .startsWith(winner.pid() + "@"));
-    soft.assertThat(after.attempts()).as("attempts: the killed driver's and the winner's").isEqualTo(2);
+    soft.assertThat(after.owner())
+        .as("owner of the run")
+        .hasValueSatisfying(o -> assertThat(o).startsWith(winner.pid() + "@"));
+    soft.assertThat(after.attempts())
+        .as("attempts: the killed driver's and the winner's")
+        .isEqualTo(2);
     assertOneChain(soft, history, List.of(first.pid(), winner.pid()));
-    soft.assertThat(history).as("history: nothing by the loser %d", loser.pid())
+    soft.assertThat(history)
+        .as("history: nothing by the loser %d", loser.pid())
         .noneMatch(t -> t.owner().startsWith(loser.pid() + "@"));
-    soft.assertThat(after.epoch()).as("epoch of the run = the winner's take").isEqualTo(takes.isEmpty() ? -1
-        : takes.get(takes.size() - 1).epoch());
+    soft.assertThat(after.epoch())
+        .as("epoch of the run = the winner's take")
+        .isEqualTo(takes.isEmpty() ? -1 : takes.get(takes.size() - 1).epoch());
     assertIdsOnce(soft, tables, chunkCommits, ledger, killed.chunksTotal());
     soft.assertAll();
   }
@@ -208,30 +278,39 @@ class DriverFencingTest {
     long began = System.nanoTime();
     Path dir = tmp.resolve("zombie");
     Path input = dir.resolve("in");
-    SyntheticTables.write(spark, SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withFiles(FILES),
+    SyntheticTables.write(
+        spark,
+        SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withFiles(FILES),
         input.toString());
     Set<Long> inputIds = new HashSet<>(FaultFixtures.ids(spark, input));
     Path output = dir.resolve("out");
     Path deadLetter = FaultFixtures.deadLetterPath(output);
     String name = "fencing-zombie";
-    Path specFile = FaultFixtures.write(dir, name + ".yaml",
-        FaultFixtures.spec(name, model, "delta", input, FEATURE_COLUMNS, output, EXECUTION));
+    Path specFile =
+        FaultFixtures.write(
+            dir,
+            name + ".yaml",
+            FaultFixtures.spec(name, model, "delta", input, FEATURE_COLUMNS, output, EXECUTION));
 
-    // Driver A: first task attempts sleep 1.5 s, so once a chunk committed A is in the middle of the next one.
+    // Driver A: first task attempts sleep 1.5 s, so once a chunk committed A is in the middle of
+    // the next one.
     Path logA = dir.resolve("driver-a.log");
     Process a = start(cli().slowTasks(1_500), logA, specFile);
     CliDriver.waitForCommits(output, 1, a, DRIVER_TIMEOUT, logA);
     CliDriver.signal(a, "STOP");
     awaitStopped(a);
     long stoppedAt = System.nanoTime();
-    // A is stopped: everything in the tables now is A's, and A writes nothing until it is continued.
+    // A is stopped: everything in the tables now is A's, and A writes nothing until it is
+    // continued.
     List<Integer> chunksByA = FaultFixtures.committedChunkList(output);
     RunRecord held = onlyRun(name);
     String runId = held.runId();
     String ownerA = held.owner().orElseThrow();
     assertThat(ownerA).as("owner while A is stopped").startsWith(a.pid() + "@");
     assertThat(held.state()).as("state while A is stopped").isEqualTo(RunState.RUNNING);
-    assertThat(chunksByA).as("chunks A committed before it was stopped").isNotEmpty()
+    assertThat(chunksByA)
+        .as("chunks A committed before it was stopped")
+        .isNotEmpty()
         .hasSizeLessThan(held.chunksTotal());
 
     // The catalog (served by this JVM, so its clock is the database's) sees A's heartbeat go stale.
@@ -244,8 +323,10 @@ class DriverFencingTest {
     CliDriver.Finished endB = null;
     Process b = null;
     long deadline = System.nanoTime() + DRIVER_TIMEOUT.toNanos();
-    while (endB == null || (endB.exitCode() == 2 && endB.output().contains(" is RUNNING in ")
-        && System.nanoTime() < deadline)) {
+    while (endB == null
+        || (endB.exitCode() == 2
+            && endB.output().contains(" is RUNNING in ")
+            && System.nanoTime() < deadline)) {
       if (endB != null) {
         busyAttempts.add(endB);
       }
@@ -271,52 +352,111 @@ class DriverFencingTest {
     List<Integer> chunkCommits = FaultFixtures.committedChunkList(output);
     List<ChunkRecord> ledger = catalog.runs().chunks(runId);
 
-    String outcome = "A SIGSTOPped after " + chunksByA.size() + "/" + held.chunksTotal() + " chunks (epoch "
-        + held.epoch() + "), heartbeat stale after " + String.format("%.1f", staleAfter) + " s; B (liveness-timeout 4s,"
-        + " " + busyAttempts.size() + " busy start(s)) exit " + endB.exitCode() + " (epoch " + afterB.epoch()
-        + "); A SIGCONTed: exit " + endA.exitCode() + ", output versions " + outputVersionAfterB + " -> "
-        + CliDriver.latestVersion(output);
-    FaultSummary.record("driver fencing: zombie driver", outcome, tables.rowsIn(), tables.rowsOut(),
-        tables.deadLetter(), tables.duplicates(), tables.lost());
-    System.out.printf("(zombie) A %d exit %d: %s%n", a.pid(), endA.exitCode(), errorLine(endA.output()));
-    System.out.printf("(zombie) %s; rows in %,d, out %,d, dead-letter %,d, duplicated %,d, lost %,d; A's last"
-        + " heartbeat %s; B took %.1f s, A exited %.1f s after SIGCONT; history:%n  %s%n  case took %.1f s%n",
-        outcome, tables.rowsIn(), tables.rowsOut(), tables.deadLetter(), tables.duplicates(), tables.lost(), heartbeat,
-        endB.elapsed().toMillis() / 1000.0, endA.elapsed().toMillis() / 1000.0,
-        String.join("\n  ", catalog.runs().history(runId)), seconds(began));
+    String outcome =
+        "A SIGSTOPped after "
+            + chunksByA.size()
+            + "/"
+            + held.chunksTotal()
+            + " chunks (epoch "
+            + held.epoch()
+            + "), heartbeat stale after "
+            + String.format("%.1f", staleAfter)
+            + " s; B (liveness-timeout 4s,"
+            + " "
+            + busyAttempts.size()
+            + " busy start(s)) exit "
+            + endB.exitCode()
+            + " (epoch "
+            + afterB.epoch()
+            + "); A SIGCONTed: exit "
+            + endA.exitCode()
+            + ", output versions "
+            + outputVersionAfterB
+            + " -> "
+            + CliDriver.latestVersion(output);
+    FaultSummary.record(
+        "driver fencing: zombie driver",
+        outcome,
+        tables.rowsIn(),
+        tables.rowsOut(),
+        tables.deadLetter(),
+        tables.duplicates(),
+        tables.lost());
+    System.out.printf(
+        "(zombie) A %d exit %d: %s%n", a.pid(), endA.exitCode(), errorLine(endA.output()));
+    System.out.printf(
+        "(zombie) %s; rows in %,d, out %,d, dead-letter %,d, duplicated %,d, lost %,d; A's last"
+            + " heartbeat %s; B took %.1f s, A exited %.1f s after SIGCONT; history:%n  %s%n  case took %.1f s%n",
+        outcome,
+        tables.rowsIn(),
+        tables.rowsOut(),
+        tables.deadLetter(),
+        tables.duplicates(),
+        tables.lost(),
+        heartbeat,
+        endB.elapsed().toMillis() / 1000.0,
+        endA.elapsed().toMillis() / 1000.0,
+        String.join("\n  ", catalog.runs().history(runId)),
+        seconds(began));
 
     SoftAssertions soft = new SoftAssertions();
     soft.assertThat(endB.exitCode()).as("B's exit code; its output:\n%s", endB.output()).isZero();
-    soft.assertThat(endB.output()).as("B's output").contains("run " + runId + " SUCCEEDED")
+    soft.assertThat(endB.output())
+        .as("B's output")
+        .contains("run " + runId + " SUCCEEDED")
         .contains("resuming run " + runId + ": " + chunksByA.size() + " of " + held.chunksTotal());
     soft.assertThat(afterB.state()).as("state after B").isEqualTo(RunState.SUCCEEDED);
-    soft.assertThat(afterB.owner()).as("owner after B").hasValueSatisfying(o -> assertThat(o).startsWith(bPid + "@"));
+    soft.assertThat(afterB.owner())
+        .as("owner after B")
+        .hasValueSatisfying(o -> assertThat(o).startsWith(bPid + "@"));
     soft.assertThat(afterB.epoch()).as("B's epoch").isGreaterThan(held.epoch());
     String ownerB = afterB.owner().orElse("?");
 
-    soft.assertThat(endA.exitCode()).as("A's exit code after SIGCONT (7: fenced); its output:\n%s", endA.output())
+    soft.assertThat(endA.exitCode())
+        .as("A's exit code after SIGCONT (7: fenced); its output:\n%s", endA.output())
         .isEqualTo(7);
-    soft.assertThat(endA.output()).as("A's message").contains("error: run " + runId + " was taken over by " + ownerB
-        + " (epoch " + afterB.epoch() + ") while this driver held epoch " + held.epoch()
-        + "; this driver stops and writes nothing more");
-    soft.assertThat(CliDriver.latestVersion(output)).as("output table version after A woke").isEqualTo(
-        outputVersionAfterB);
-    soft.assertThat(CliDriver.latestVersion(deadLetter)).as("dead-letter table version after A woke").isEqualTo(
-        deadLetterVersionAfterB);
-    soft.assertThat(afterA).as("the run's record after A woke (A changed nothing)").isEqualTo(afterB);
-    soft.assertThat(ledger).as("the ledger after A woke (A changed nothing)").isEqualTo(ledgerAfterB);
-    soft.assertThat(history).as("history after A woke (A added nothing)").hasSameSizeAs(historyAfterB);
+    soft.assertThat(endA.output())
+        .as("A's message")
+        .contains(
+            "error: run "
+                + runId
+                + " was taken over by "
+                + ownerB
+                + " (epoch "
+                + afterB.epoch()
+                + ") while this driver held epoch "
+                + held.epoch()
+                + "; this driver stops and writes nothing more");
+    soft.assertThat(CliDriver.latestVersion(output))
+        .as("output table version after A woke")
+        .isEqualTo(outputVersionAfterB);
+    soft.assertThat(CliDriver.latestVersion(deadLetter))
+        .as("dead-letter table version after A woke")
+        .isEqualTo(deadLetterVersionAfterB);
+    soft.assertThat(afterA)
+        .as("the run's record after A woke (A changed nothing)")
+        .isEqualTo(afterB);
+    soft.assertThat(ledger)
+        .as("the ledger after A woke (A changed nothing)")
+        .isEqualTo(ledgerAfterB);
+    soft.assertThat(history)
+        .as("history after A woke (A added nothing)")
+        .hasSameSizeAs(historyAfterB);
 
     assertOneChain(soft, history, List.of(a.pid(), bPid));
     int takeOfB = indexOfTake(history, bPid);
     soft.assertThat(takeOfB).as("B's take in the history").isNotNegative();
     if (takeOfB >= 0) {
       Transition handOver = history.get(takeOfB - 1);
-      soft.assertThat(handOver.from() + " -> " + handOver.to()).as("the move before B's take").isEqualTo(
-          "RUNNING -> QUEUED");
-      soft.assertThat(handOver.detail()).as("why B took the run").contains("driver " + ownerA + " is gone (heartbeat")
+      soft.assertThat(handOver.from() + " -> " + handOver.to())
+          .as("the move before B's take")
+          .isEqualTo("RUNNING -> QUEUED");
+      soft.assertThat(handOver.detail())
+          .as("why B took the run")
+          .contains("driver " + ownerA + " is gone (heartbeat")
           .contains("timeout 4 s");
-      soft.assertThat(history.subList(takeOfB - 1, history.size())).as("history from B's take: nothing by A")
+      soft.assertThat(history.subList(takeOfB - 1, history.size()))
+          .as("history from B's take: nothing by A")
           .allSatisfy(t -> assertThat(t.owner()).startsWith(bPid + "@"));
     }
     assertIdsOnce(soft, tables, chunkCommits, ledger, held.chunksTotal());
@@ -325,47 +465,72 @@ class DriverFencingTest {
 
   // ---------------------------------------------------------------------------------------------
 
-  /** One line of a run's history. {@code owner} is "" and {@code epoch} -1 when the line has none. */
-  private record Transition(String line, String from, String to, String owner, long epoch, String detail) {}
+  /**
+   * One line of a run's history. {@code owner} is "" and {@code epoch} -1 when the line has none.
+   */
+  private record Transition(
+      String line, String from, String to, String owner, long epoch, String detail) {}
 
   private static List<Transition> history(String runId) {
-    return catalog.runs().history(runId).stream().map(line -> {
-      Matcher m = HISTORY_LINE.matcher(line);
-      assertThat(m.matches()).as("history line '%s'", line).isTrue();
-      return new Transition(line, m.group(2), m.group(3), Optional.ofNullable(m.group(4)).orElse(""),
-          m.group(5) == null ? -1 : Long.parseLong(m.group(5)), Optional.ofNullable(m.group(6)).orElse(""));
-    }).toList();
+    return catalog.runs().history(runId).stream()
+        .map(
+            line -> {
+              Matcher m = HISTORY_LINE.matcher(line);
+              assertThat(m.matches()).as("history line '%s'", line).isTrue();
+              return new Transition(
+                  line,
+                  m.group(2),
+                  m.group(3),
+                  Optional.ofNullable(m.group(4)).orElse(""),
+                  m.group(5) == null ? -1 : Long.parseLong(m.group(5)),
+                  Optional.ofNullable(m.group(6)).orElse(""));
+            })
+        .toList();
   }
 
   /**
-   * The history is one chain of owners: the takes (moves to PLANNING) are by {@code takers}' pids, in
-   * this order, each once, with strictly rising epochs; epochs never go down along the history; and
-   * every line after a take up to the next one is by the taker, under its epoch.
+   * The history is one chain of owners: the takes (moves to PLANNING) are by {@code takers}' pids,
+   * in this order, each once, with strictly rising epochs; epochs never go down along the history;
+   * and every line after a take up to the next one is by the taker, under its epoch.
    */
-  private static void assertOneChain(SoftAssertions soft, List<Transition> history, List<Long> takers) {
+  private static void assertOneChain(
+      SoftAssertions soft, List<Transition> history, List<Long> takers) {
     String shown = String.join("\n", history.stream().map(Transition::line).toList());
     List<Transition> takes = history.stream().filter(t -> t.to().equals("PLANNING")).toList();
-    soft.assertThat(takes).as("takes (moves to PLANNING) in the history:\n%s", shown).hasSize(takers.size());
+    soft.assertThat(takes)
+        .as("takes (moves to PLANNING) in the history:\n%s", shown)
+        .hasSize(takers.size());
     for (int i = 0; i < Math.min(takes.size(), takers.size()); i++) {
       long pid = takers.get(i);
       soft.assertThat(takes.get(i).owner()).as("owner of take %d", i + 1).startsWith(pid + "@");
-      soft.assertThat(takes).as("takes by %d", pid).filteredOn(t -> t.owner().startsWith(pid + "@")).hasSize(1);
+      soft.assertThat(takes)
+          .as("takes by %d", pid)
+          .filteredOn(t -> t.owner().startsWith(pid + "@"))
+          .hasSize(1);
     }
-    soft.assertThat(takes.stream().map(Transition::epoch).toList()).as("epochs of the takes:\n%s", shown)
-        .isSorted().doesNotHaveDuplicates().allMatch(e -> e > 0);
+    soft.assertThat(takes.stream().map(Transition::epoch).toList())
+        .as("epochs of the takes:\n%s", shown)
+        .isSorted()
+        .doesNotHaveDuplicates()
+        .allMatch(e -> e > 0);
     soft.assertThat(history.stream().filter(t -> t.epoch() >= 0).map(Transition::epoch).toList())
-        .as("epochs along the history:\n%s", shown).isSorted();
+        .as("epochs along the history:\n%s", shown)
+        .isSorted();
     Transition holder = null;
     for (int i = 0; i < history.size(); i++) {
       Transition t = history.get(i);
-      boolean handOver = t.to().equals("QUEUED") && i + 1 < history.size()
-          && history.get(i + 1).to().equals("PLANNING") && history.get(i + 1).owner().equals(t.owner());
+      boolean handOver =
+          t.to().equals("QUEUED")
+              && i + 1 < history.size()
+              && history.get(i + 1).to().equals("PLANNING")
+              && history.get(i + 1).owner().equals(t.owner());
       if (t.to().equals("PLANNING") || handOver) {
         holder = t.to().equals("PLANNING") ? t : history.get(i + 1);
         continue;
       }
       if (holder != null) {
-        soft.assertThat(t.owner() + " epoch " + t.epoch()).as("line %d (%s) under the holder", i, t.line())
+        soft.assertThat(t.owner() + " epoch " + t.epoch())
+            .as("line %d (%s) under the holder", i, t.line())
             .isEqualTo(holder.owner() + " epoch " + holder.epoch());
       }
     }
@@ -381,23 +546,36 @@ class DriverFencingTest {
   }
 
   /**
-   * Every input id is in output ∪ dead-letter exactly once; each chunk's transaction is in the output
-   * table's Delta log once; the ledger has every chunk COMMITTED and its counts agree with the tables.
+   * Every input id is in output ∪ dead-letter exactly once; each chunk's transaction is in the
+   * output table's Delta log once; the ledger has every chunk COMMITTED and its counts agree with
+   * the tables.
    */
-  private static void assertIdsOnce(SoftAssertions soft, FaultFixtures.Tables tables, List<Integer> chunkCommits,
-      List<ChunkRecord> ledger, int chunks) {
+  private static void assertIdsOnce(
+      SoftAssertions soft,
+      FaultFixtures.Tables tables,
+      List<Integer> chunkCommits,
+      List<ChunkRecord> ledger,
+      int chunks) {
     soft.assertThat(tables.rowsIn()).as("input ids").isEqualTo(ROWS);
     soft.assertThat(tables.duplicates()).as("ids written twice").isZero();
     soft.assertThat(tables.lost()).as("input ids in neither table").isZero();
     soft.assertThat(tables.strangers()).as("ids written that the input does not hold").isZero();
-    soft.assertThat(tables.rowsOut() + tables.deadLetter()).as("rows out + dead-letter rows").isEqualTo(ROWS);
-    soft.assertThat(chunkCommits).as("chunk transactions in the output's Delta log").hasSize(chunks)
+    soft.assertThat(tables.rowsOut() + tables.deadLetter())
+        .as("rows out + dead-letter rows")
+        .isEqualTo(ROWS);
+    soft.assertThat(chunkCommits)
+        .as("chunk transactions in the output's Delta log")
+        .hasSize(chunks)
         .doesNotHaveDuplicates();
-    soft.assertThat(ledger).as("ledger").hasSize(chunks)
+    soft.assertThat(ledger)
+        .as("ledger")
+        .hasSize(chunks)
         .allSatisfy(c -> assertThat(c.state()).isEqualTo(ChunkState.COMMITTED));
-    soft.assertThat(ledger.stream().mapToLong(c -> c.rowsOut().orElse(0L)).sum()).as("ledger rows out")
+    soft.assertThat(ledger.stream().mapToLong(c -> c.rowsOut().orElse(0L)).sum())
+        .as("ledger rows out")
         .isEqualTo(tables.rowsOut());
-    soft.assertThat(ledger.stream().mapToLong(c -> c.deadLetterRows().orElse(0L)).sum()).as("ledger dead-letter rows")
+    soft.assertThat(ledger.stream().mapToLong(c -> c.deadLetterRows().orElse(0L)).sum())
+        .as("ledger dead-letter rows")
         .isEqualTo(tables.deadLetter());
   }
 
@@ -413,31 +591,50 @@ class DriverFencingTest {
     if (!process.waitFor(DRIVER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
       CliDriver.signal(process, "CONT");
       CliDriver.kill(process);
-      throw new AssertionError("driver " + process.pid() + " did not end within " + DRIVER_TIMEOUT + "; its output:\n"
-          + Files.readString(log));
+      throw new AssertionError(
+          "driver "
+              + process.pid()
+              + " did not end within "
+              + DRIVER_TIMEOUT
+              + "; its output:\n"
+              + Files.readString(log));
     }
-    return new CliDriver.Finished(process.exitValue(), Files.readString(log),
+    return new CliDriver.Finished(
+        process.exitValue(),
+        Files.readString(log),
         Duration.ofNanos(System.nanoTime() - startedNanos));
   }
 
-  /** Polls {@code barrier} until every driver wrote its {@code <pid>.ready}; fails when one exits first. */
-  private static void awaitReady(Path barrier, List<Process> drivers, List<Path> logs) throws Exception {
+  /**
+   * Polls {@code barrier} until every driver wrote its {@code <pid>.ready}; fails when one exits
+   * first.
+   */
+  private static void awaitReady(Path barrier, List<Process> drivers, List<Path> logs)
+      throws Exception {
     long deadline = System.nanoTime() + DRIVER_TIMEOUT.toNanos();
     while (!drivers.stream().allMatch(d -> Files.exists(barrier.resolve(d.pid() + ".ready")))) {
       for (int i = 0; i < drivers.size(); i++) {
         if (!drivers.get(i).isAlive()) {
-          throw new AssertionError("driver " + drivers.get(i).pid() + " exited (" + drivers.get(i).exitValue()
-              + ") before reaching the take barrier; its output:\n" + Files.readString(logs.get(i)));
+          throw new AssertionError(
+              "driver "
+                  + drivers.get(i).pid()
+                  + " exited ("
+                  + drivers.get(i).exitValue()
+                  + ") before reaching the take barrier; its output:\n"
+                  + Files.readString(logs.get(i)));
         }
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("drivers did not both reach the take barrier within " + DRIVER_TIMEOUT);
+        throw new AssertionError(
+            "drivers did not both reach the take barrier within " + DRIVER_TIMEOUT);
       }
-      Thread.sleep(20);  // polls the barrier folder
+      Thread.sleep(20); // polls the barrier folder
     }
   }
 
-  /** Polls {@code /proc/<pid>/stat} until the process is stopped (state T), where there is a /proc. */
+  /**
+   * Polls {@code /proc/<pid>/stat} until the process is stopped (state T), where there is a /proc.
+   */
   private static void awaitStopped(Process process) throws Exception {
     Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
     if (!Files.exists(stat)) {
@@ -451,9 +648,10 @@ class DriverFencingTest {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("process " + process.pid() + " not stopped 30 s after SIGSTOP (state " + state + ")");
+        throw new AssertionError(
+            "process " + process.pid() + " not stopped 30 s after SIGSTOP (state " + state + ")");
       }
-      Thread.sleep(10);  // polls the process state
+      Thread.sleep(10); // polls the process state
     }
   }
 
@@ -471,20 +669,27 @@ class DriverFencingTest {
         return heartbeat;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("heartbeat " + heartbeat + " of run " + runId + " not " + age + " old within 1 min");
+        throw new AssertionError(
+            "heartbeat " + heartbeat + " of run " + runId + " not " + age + " old within 1 min");
       }
-      Thread.sleep(100);  // polls the catalog
+      Thread.sleep(100); // polls the catalog
     }
   }
 
   /** The {@code error: ...} line a command printed, or a note that there is none. */
   private static String errorLine(String output) {
-    return output.lines().filter(l -> l.startsWith("error: ")).findFirst().orElse("(no error line)");
+    return output
+        .lines()
+        .filter(l -> l.startsWith("error: "))
+        .findFirst()
+        .orElse("(no error line)");
   }
 
   private static RunRecord onlyRun(String name) {
-    List<RunRecord> runs = catalog.runs().list(new RunFilter(Optional.empty(), Optional.of(name), 100)).stream()
-        .filter(r -> r.name().equals(name)).toList();
+    List<RunRecord> runs =
+        catalog.runs().list(new RunFilter(Optional.empty(), Optional.of(name), 100)).stream()
+            .filter(r -> r.name().equals(name))
+            .toList();
     assertThat(runs).as("runs of " + name).hasSize(1);
     return runs.get(0);
   }

@@ -26,12 +26,20 @@ final class FaultFixtures {
   /**
    * A job spec for the 4-feature MLP.
    *
-   * @param features the binding of model input {@code features}: a column list or {@code {column: vec}}
+   * @param features the binding of model input {@code features}: a column list or {@code {column:
+   *     vec}}
    * @param execution lines under {@code execution:}, unindented
    */
-  static String spec(String name, Path model, String format, Path input, String features, Path output,
+  static String spec(
+      String name,
+      Path model,
+      String format,
+      Path input,
+      String features,
+      Path output,
       String execution) {
-    return JobSpecs.mlp(name, model, format, input, features, output, execution, "master: local[2]");
+    return JobSpecs.mlp(
+        name, model, format, input, features, output, execution, "master: local[2]");
   }
 
   static Path write(Path folder, String name, String text) throws IOException {
@@ -45,18 +53,27 @@ final class FaultFixtures {
       return List.of();
     }
     return spark.read().format("delta").load(path.toString()).select("id").collectAsList().stream()
-        .map((Row r) -> r.getLong(0)).toList();
+        .map((Row r) -> r.getLong(0))
+        .toList();
   }
 
   /** What an output table and its dead-letter table hold, against the ids the input held. */
-  record Tables(long rowsIn, long rowsOut, long deadLetter, long duplicates, long lost, long strangers,
+  record Tables(
+      long rowsIn,
+      long rowsOut,
+      long deadLetter,
+      long duplicates,
+      long lost,
+      long strangers,
       Set<Long> deadIds) {
     /**
      * Rows out = rows in − dead-letter rows, no id twice (in either table or across them), no id
      * missing, and the dead-letter table holds exactly {@code planted}.
      */
     Tables assertInvariants(Set<Long> planted) {
-      assertThat(rowsOut).as("rows out = rows in - dead-letter rows").isEqualTo(rowsIn - deadLetter);
+      assertThat(rowsOut)
+          .as("rows out = rows in - dead-letter rows")
+          .isEqualTo(rowsIn - deadLetter);
       assertThat(duplicates).as("ids written twice").isZero();
       assertThat(lost).as("input ids in neither table").isZero();
       assertThat(new TreeSet<>(deadIds)).as("dead-letter ids").isEqualTo(new TreeSet<>(planted));
@@ -71,7 +88,10 @@ final class FaultFixtures {
     return tables;
   }
 
-  /** What the output and dead-letter tables at {@code output} hold against {@code inputIds}; asserts nothing. */
+  /**
+   * What the output and dead-letter tables at {@code output} hold against {@code inputIds}; asserts
+   * nothing.
+   */
   static Tables count(SparkSession spark, Path output, Set<Long> inputIds) {
     List<Long> out = ids(spark, output);
     List<Long> dead = ids(spark, deadLetterPath(output));
@@ -79,9 +99,14 @@ final class FaultFixtures {
     Set<Long> deadSet = new HashSet<>(dead);
     long overlap = outSet.stream().filter(deadSet::contains).count();
     long duplicates = (out.size() - outSet.size()) + (dead.size() - deadSet.size()) + overlap;
-    long lost = inputIds.stream().filter(id -> !outSet.contains(id) && !deadSet.contains(id)).count();
-    long strangers = Stream.concat(outSet.stream(), deadSet.stream()).filter(id -> !inputIds.contains(id)).count();
-    return new Tables(inputIds.size(), out.size(), dead.size(), duplicates, lost, strangers, deadSet);
+    long lost =
+        inputIds.stream().filter(id -> !outSet.contains(id) && !deadSet.contains(id)).count();
+    long strangers =
+        Stream.concat(outSet.stream(), deadSet.stream())
+            .filter(id -> !inputIds.contains(id))
+            .count();
+    return new Tables(
+        inputIds.size(), out.size(), dead.size(), duplicates, lost, strangers, deadSet);
   }
 
   static Path deadLetterPath(Path output) {
@@ -96,9 +121,9 @@ final class FaultFixtures {
   }
 
   /**
-   * The chunk of every transaction ({@code lakebatch/<table>/<run key>/<chunk>}) the Delta log's JSON
-   * commits record, in version order, repeats kept; read from the files, so it works while another
-   * process writes the table.
+   * The chunk of every transaction ({@code lakebatch/<table>/<run key>/<chunk>}) the Delta log's
+   * JSON commits record, in version order, repeats kept; read from the files, so it works while
+   * another process writes the table.
    */
   static List<Integer> committedChunkList(Path table) throws IOException {
     List<Integer> chunks = new java.util.ArrayList<>();
@@ -108,7 +133,8 @@ final class FaultFixtures {
     }
     List<Path> commits;
     try (Stream<Path> files = Files.list(log)) {
-      commits = files.filter(p -> p.getFileName().toString().matches("\\d{20}\\.json")).sorted().toList();
+      commits =
+          files.filter(p -> p.getFileName().toString().matches("\\d{20}\\.json")).sorted().toList();
     }
     for (Path file : commits) {
       String text;

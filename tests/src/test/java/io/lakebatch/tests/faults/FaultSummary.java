@@ -12,13 +12,14 @@ import java.util.Map;
 
 /**
  * The fault-injection summary shared by every suite that injects faults: each case appends one line
- * to {@code target/fault-injection/summary.tsv} (relative to {@code user.dir}, the tests module under
- * surefire) and {@link #render()} turns the file into a markdown table. A case recorded again (a
- * later build without {@code clean}) replaces its earlier line in the table.
+ * to {@code target/fault-injection/summary.tsv} (relative to {@code user.dir}, the tests module
+ * under surefire) and {@link #render()} turns the file into a markdown table. A case recorded again
+ * (a later build without {@code clean}) replaces its earlier line in the table.
  */
 public final class FaultSummary {
   private static final List<String> HEADER =
-      List.of("case", "faults injected", "rows in", "rows out", "dead-letter", "duplicates", "lost");
+      List.of(
+          "case", "faults injected", "rows in", "rows out", "dead-letter", "duplicates", "lost");
 
   private FaultSummary() {}
 
@@ -32,20 +33,43 @@ public final class FaultSummary {
   }
 
   /** Appends one case's line to the TSV file (creating it and its folders). */
-  public static synchronized void record(String caseName, String faults, long rowsIn, long rowsOut, long deadLetter,
-      long duplicates, long lost) {
-    String line = String.join("\t", clean(caseName), clean(faults), Long.toString(rowsIn), Long.toString(rowsOut),
-        Long.toString(deadLetter), Long.toString(duplicates), Long.toString(lost)) + "\n";
+  public static synchronized void record(
+      String caseName,
+      String faults,
+      long rowsIn,
+      long rowsOut,
+      long deadLetter,
+      long duplicates,
+      long lost) {
+    String line =
+        String.join(
+                "\t",
+                clean(caseName),
+                clean(faults),
+                Long.toString(rowsIn),
+                Long.toString(rowsOut),
+                Long.toString(deadLetter),
+                Long.toString(duplicates),
+                Long.toString(lost))
+            + "\n";
     try {
       Files.createDirectories(folder());
-      Files.writeString(tsv(), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          tsv(),
+          line,
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to " + tsv(), e);
     }
-    writeMarkdown();  // whichever suite runs last, summary.md holds every case
+    writeMarkdown(); // whichever suite runs last, summary.md holds every case
   }
 
-  /** The TSV file as a markdown table, one row per case (its latest line), in order of first appearance. */
+  /**
+   * The TSV file as a markdown table, one row per case (its latest line), in order of first
+   * appearance.
+   */
   public static synchronized String render() {
     Map<String, String[]> rows = new LinkedHashMap<>();
     try {
@@ -78,7 +102,8 @@ public final class FaultSummary {
     String table = render();
     try {
       Files.createDirectories(folder());
-      Files.writeString(folder().resolve("summary.md"), "# Fault injection\n\n" + table, StandardCharsets.UTF_8);
+      Files.writeString(
+          folder().resolve("summary.md"), "# Fault injection\n\n" + table, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + folder().resolve("summary.md"), e);
     }

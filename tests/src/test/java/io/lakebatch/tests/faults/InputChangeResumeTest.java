@@ -50,8 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
  * spec is run again, as a user would, in a child process. A rerun resumes the killed attempt's run
  * with the plan stored at its first attempt (the input version and files it pinned), so output ∪
  * dead-letter holds every pinned id exactly once and nothing else; or it refuses, with exit 3, a
- * message naming the file and {@code --new-run}, and writes nothing. {@code --new-run} starts over at
- * the latest version. Each case records a line of {@link FaultSummary}.
+ * message naming the file and {@code --new-run}, and writes nothing. {@code --new-run} starts over
+ * at the latest version. Each case records a line of {@link FaultSummary}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InputChangeResumeTest {
@@ -59,13 +59,20 @@ class InputChangeResumeTest {
   private static final int FILES = 6;
   private static final long ROWS_PER_CHUNK = 10_000;
   private static final int KILL_AFTER_COMMITS = 2;
-  /** First task attempts sleep this long, so the kill after two commits lands well before the last chunk. */
+
+  /**
+   * First task attempts sleep this long, so the kill after two commits lands well before the last
+   * chunk.
+   */
   private static final long SLOW_TASK_MILLIS = 250;
+
   private static final Duration DRIVER_TIMEOUT = Duration.ofMinutes(2);
-  private static final String EXECUTION = """
+  private static final String EXECUTION =
+      """
       batch-size: 256
       rows-per-chunk: %d
-      """.formatted(ROWS_PER_CHUNK);
+      """
+          .formatted(ROWS_PER_CHUNK);
 
   @TempDir static Path tmp;
   private static SparkSession spark;
@@ -77,8 +84,12 @@ class InputChangeResumeTest {
   static void start() {
     spark = LocalSpark.start();
     // Not under the @TempDir: the embedded database stays open until the JVM exits.
-    home = Path.of(System.getProperty("java.io.tmpdir"), "lakebatch-input-change-home-" + UUID.randomUUID());
-    // Opened here first, so this JVM serves the embedded database to the drivers it starts and kills.
+    home =
+        Path.of(
+            System.getProperty("java.io.tmpdir"),
+            "lakebatch-input-change-home-" + UUID.randomUUID());
+    // Opened here first, so this JVM serves the embedded database to the drivers it starts and
+    // kills.
     catalog = Catalog.open(CatalogConfig.embedded(home));
     model = tmp.resolve("mlp4.onnx");
     ModelGenerator.write(ModelKind.MLP, ModelOptions.defaults().withFeatures(FEATURES), model);
@@ -89,8 +100,11 @@ class InputChangeResumeTest {
     if (spark != null) {
       spark.stop();
     }
-    System.out.println("\nFault injection summary (" + FaultSummary.folder().resolve("summary.md") + "):\n"
-        + FaultSummary.writeMarkdown());
+    System.out.println(
+        "\nFault injection summary ("
+            + FaultSummary.folder().resolve("summary.md")
+            + "):\n"
+            + FaultSummary.writeMarkdown());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -100,7 +114,9 @@ class InputChangeResumeTest {
   @Order(1)
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void rowAppendedToDeltaInputBetweenAttemptsIsNotScored() throws Exception {
-    deltaInputChangedBetweenAttempts("a", "one row appended to the Delta input (no input.version)",
+    deltaInputChangedBetweenAttempts(
+        "a",
+        "one row appended to the Delta input (no input.version)",
         input -> appendRows(input, ROWS, 1));
   }
 
@@ -108,21 +124,33 @@ class InputChangeResumeTest {
   @Order(2)
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void optimizeOfDeltaInputBetweenAttemptsResumesThePinnedVersion() throws Exception {
-    deltaInputChangedBetweenAttempts("b", "OPTIMIZE of the Delta input (no input.version)", input -> {
-      long files = dataFiles(input).size();
-      spark.sql("OPTIMIZE delta.`" + input + "`").collectAsList();
-      assertThat(LocalSpark.count(spark, input.toString())).as("rows after OPTIMIZE").isEqualTo(ROWS);
-      assertThat(spark.read().format("delta").load(input.toString()).inputFiles())
-          .as("files of the latest version after OPTIMIZE (%d before)", files).hasSizeLessThan((int) files);
-    });
+    deltaInputChangedBetweenAttempts(
+        "b",
+        "OPTIMIZE of the Delta input (no input.version)",
+        input -> {
+          long files = dataFiles(input).size();
+          spark.sql("OPTIMIZE delta.`" + input + "`").collectAsList();
+          assertThat(LocalSpark.count(spark, input.toString()))
+              .as("rows after OPTIMIZE")
+              .isEqualTo(ROWS);
+          assertThat(spark.read().format("delta").load(input.toString()).inputFiles())
+              .as("files of the latest version after OPTIMIZE (%d before)", files)
+              .hasSizeLessThan((int) files);
+        });
   }
 
   @Test
   @Order(3)
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void tablePropertySetOnDeltaInputBetweenAttemptsResumesThePinnedVersion() throws Exception {
-    deltaInputChangedBetweenAttempts("c", "table property set on the Delta input (no input.version)",
-        input -> spark.sql("ALTER TABLE delta.`" + input + "` SET TBLPROPERTIES ('lakebatch.test.owner' = 'team-b')"));
+    deltaInputChangedBetweenAttempts(
+        "c",
+        "table property set on the Delta input (no input.version)",
+        input ->
+            spark.sql(
+                "ALTER TABLE delta.`"
+                    + input
+                    + "` SET TBLPROPERTIES ('lakebatch.test.owner' = 'team-b')"));
   }
 
   /** An action on the input table between the two attempts. */
@@ -130,29 +158,42 @@ class InputChangeResumeTest {
     void apply(Path input) throws Exception;
   }
 
-  private void deltaInputChangedBetweenAttempts(String caseId, String change, InputChange action) throws Exception {
+  private void deltaInputChangedBetweenAttempts(String caseId, String change, InputChange action)
+      throws Exception {
     Path dir = tmp.resolve(caseId);
     Path input = dir.resolve("in");
-    SyntheticTables.write(spark, SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withFiles(FILES),
+    SyntheticTables.write(
+        spark,
+        SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withFiles(FILES),
         input.toString());
     long pinnedVersion = CliDriver.latestVersion(input);
     Set<Long> pinnedIds = deltaIds(input, pinnedVersion);
     Path output = dir.resolve("out");
     String name = "input-change-" + caseId;
-    Path specFile = FaultFixtures.write(dir, name + ".yaml",
-        FaultFixtures.spec(name, model, "delta", input, FEATURE_COLUMNS, output, EXECUTION));
+    Path specFile =
+        FaultFixtures.write(
+            dir,
+            name + ".yaml",
+            FaultFixtures.spec(name, model, "delta", input, FEATURE_COLUMNS, output, EXECUTION));
 
     Killed killed = killAfterCommits(name, dir, specFile, output);
-    assertThat(killed.run().inputVersion()).as("version the killed attempt pinned").isEqualTo(pinnedVersion);
+    assertThat(killed.run().inputVersion())
+        .as("version the killed attempt pinned")
+        .isEqualTo(pinnedVersion);
     action.apply(input);
-    assertThat(CliDriver.latestVersion(input)).as("the change made a new input version").isGreaterThan(pinnedVersion);
+    assertThat(CliDriver.latestVersion(input))
+        .as("the change made a new input version")
+        .isGreaterThan(pinnedVersion);
 
-    CliDriver.Finished rerun = cli().run(dir.resolve("attempt-2.log"), DRIVER_TIMEOUT, "run", specFile.toString());
+    CliDriver.Finished rerun =
+        cli().run(dir.resolve("attempt-2.log"), DRIVER_TIMEOUT, "run", specFile.toString());
     FaultFixtures.Tables tables = FaultFixtures.count(spark, output, pinnedIds);
     record(caseId, change, killed, rerun, tables);
 
     SoftAssertions soft = new SoftAssertions();
-    soft.assertThat(rerun.exitCode()).as("exit code of the rerun; its output:\n%s", rerun.output()).isZero();
+    soft.assertThat(rerun.exitCode())
+        .as("exit code of the rerun; its output:\n%s", rerun.output())
+        .isZero();
     assertResumedToSuccess(soft, name, killed, rerun);
     assertEveryPinnedIdOnce(soft, tables);
     soft.assertAll();
@@ -167,31 +208,56 @@ class InputChangeResumeTest {
   void parquetFileAddedBetweenAttemptsIsLeftOutWithAWarning() throws Exception {
     Path dir = tmp.resolve("d");
     Path input = dir.resolve("in");
-    SyntheticTables.write(spark, SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.PARQUET).withFiles(FILES),
+    SyntheticTables.write(
+        spark,
+        SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.PARQUET).withFiles(FILES),
         input.toString());
     Set<Long> pinnedIds = parquetIds(input);
     Path output = dir.resolve("out");
     String name = "input-change-d";
-    Path specFile = FaultFixtures.write(dir, name + ".yaml",
-        FaultFixtures.spec(name, model, "parquet", input, FEATURE_COLUMNS, output, EXECUTION));
+    Path specFile =
+        FaultFixtures.write(
+            dir,
+            name + ".yaml",
+            FaultFixtures.spec(name, model, "parquet", input, FEATURE_COLUMNS, output, EXECUTION));
 
     Killed killed = killAfterCommits(name, dir, specFile, output);
     long added = 1_000;
     Path addedFile = addParquetFile(input, "added-first.snappy.parquet", ROWS, added);
-    assertThat(dataFiles(input).get(0)).as("the added file sorts before every pinned one").isEqualTo(addedFile);
+    assertThat(dataFiles(input).get(0))
+        .as("the added file sorts before every pinned one")
+        .isEqualTo(addedFile);
     assertThat(parquetIds(input)).as("ids the input holds now").hasSize((int) (ROWS + added));
 
-    CliDriver.Finished rerun = cli().run(dir.resolve("attempt-2.log"), DRIVER_TIMEOUT, "run", specFile.toString());
+    CliDriver.Finished rerun =
+        cli().run(dir.resolve("attempt-2.log"), DRIVER_TIMEOUT, "run", specFile.toString());
     FaultFixtures.Tables tables = FaultFixtures.count(spark, output, pinnedIds);
-    record("d", "Parquet file " + addedFile.getFileName() + " (" + added + " new ids) added, sorting first",
-        killed, rerun, tables);
+    record(
+        "d",
+        "Parquet file " + addedFile.getFileName() + " (" + added + " new ids) added, sorting first",
+        killed,
+        rerun,
+        tables);
 
     SoftAssertions soft = new SoftAssertions();
-    soft.assertThat(rerun.exitCode()).as("exit code of the rerun; its output:\n%s", rerun.output()).isZero();
-    // A warning line of its own: the preflight line of today's code names the file too (it samples the first split).
-    soft.assertThat(rerun.output().lines().filter(line -> line.contains(addedFile.getFileName().toString())
-            && line.toLowerCase(Locale.ROOT).contains("warn")).toList())
-        .as("lines of the rerun that warn about the file it leaves out; its output:\n%s", rerun.output()).isNotEmpty();
+    soft.assertThat(rerun.exitCode())
+        .as("exit code of the rerun; its output:\n%s", rerun.output())
+        .isZero();
+    // A warning line of its own: the preflight line of today's code names the file too (it samples
+    // the first split).
+    soft.assertThat(
+            rerun
+                .output()
+                .lines()
+                .filter(
+                    line ->
+                        line.contains(addedFile.getFileName().toString())
+                            && line.toLowerCase(Locale.ROOT).contains("warn"))
+                .toList())
+        .as(
+            "lines of the rerun that warn about the file it leaves out; its output:\n%s",
+            rerun.output())
+        .isNotEmpty();
     assertResumedToSuccess(soft, name, killed, rerun);
     assertEveryPinnedIdOnce(soft, tables);
     soft.assertAll();
@@ -203,13 +269,18 @@ class InputChangeResumeTest {
   void parquetFileRemovedBetweenAttemptsIsRefused() throws Exception {
     Path dir = tmp.resolve("e");
     Path input = dir.resolve("in");
-    SyntheticTables.write(spark, SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.PARQUET).withFiles(FILES),
+    SyntheticTables.write(
+        spark,
+        SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.PARQUET).withFiles(FILES),
         input.toString());
     Set<Long> pinnedIds = parquetIds(input);
     Path output = dir.resolve("out");
     String name = "input-change-e";
-    Path specFile = FaultFixtures.write(dir, name + ".yaml",
-        FaultFixtures.spec(name, model, "parquet", input, FEATURE_COLUMNS, output, EXECUTION));
+    Path specFile =
+        FaultFixtures.write(
+            dir,
+            name + ".yaml",
+            FaultFixtures.spec(name, model, "parquet", input, FEATURE_COLUMNS, output, EXECUTION));
 
     Killed killed = killAfterCommits(name, dir, specFile, output);
     // The last file in path order: its rows belong to a chunk the killed attempt had not committed.
@@ -221,22 +292,37 @@ class InputChangeResumeTest {
     List<Long> outputIdsBefore = FaultFixtures.ids(spark, output);
     List<Long> deadLetterIdsBefore = FaultFixtures.ids(spark, FaultFixtures.deadLetterPath(output));
 
-    CliDriver.Finished rerun = cli().run(dir.resolve("attempt-2.log"), DRIVER_TIMEOUT, "run", specFile.toString());
+    CliDriver.Finished rerun =
+        cli().run(dir.resolve("attempt-2.log"), DRIVER_TIMEOUT, "run", specFile.toString());
     FaultFixtures.Tables tables = FaultFixtures.count(spark, output, pinnedIds);
-    record("e", "Parquet file " + removed.getFileName() + " (" + removedRows + " ids) removed", killed, rerun, tables);
+    record(
+        "e",
+        "Parquet file " + removed.getFileName() + " (" + removedRows + " ids) removed",
+        killed,
+        rerun,
+        tables);
 
     SoftAssertions soft = new SoftAssertions();
-    soft.assertThat(rerun.exitCode()).as("exit code of the rerun (3: data error); its output:\n%s", rerun.output())
+    soft.assertThat(rerun.exitCode())
+        .as("exit code of the rerun (3: data error); its output:\n%s", rerun.output())
         .isEqualTo(3);
-    soft.assertThat(rerun.output()).as("the refusal names the removed file and the way out")
-        .contains(removed.getFileName().toString()).contains("--new-run");
-    soft.assertThat(CliDriver.latestVersion(output)).as("output table version after the refused rerun")
+    soft.assertThat(rerun.output())
+        .as("the refusal names the removed file and the way out")
+        .contains(removed.getFileName().toString())
+        .contains("--new-run");
+    soft.assertThat(CliDriver.latestVersion(output))
+        .as("output table version after the refused rerun")
         .isEqualTo(killed.outputVersion());
-    soft.assertThat(FaultFixtures.ids(spark, output)).as("output ids after the refused rerun (%d before)",
-        outputIdsBefore.size()).hasSameSizeAs(outputIdsBefore).containsExactlyInAnyOrderElementsOf(outputIdsBefore);
-    soft.assertThat(FaultFixtures.ids(spark, FaultFixtures.deadLetterPath(output))).as("dead-letter ids after it")
+    soft.assertThat(FaultFixtures.ids(spark, output))
+        .as("output ids after the refused rerun (%d before)", outputIdsBefore.size())
+        .hasSameSizeAs(outputIdsBefore)
+        .containsExactlyInAnyOrderElementsOf(outputIdsBefore);
+    soft.assertThat(FaultFixtures.ids(spark, FaultFixtures.deadLetterPath(output)))
+        .as("dead-letter ids after it")
         .containsExactlyInAnyOrderElementsOf(deadLetterIdsBefore);
-    soft.assertThat(runsNamed(name)).as("runs of the spec").extracting(RunRecord::runId)
+    soft.assertThat(runsNamed(name))
+        .as("runs of the spec")
+        .extracting(RunRecord::runId)
         .containsExactly(killed.run().runId());
     soft.assertAll();
   }
@@ -252,35 +338,61 @@ class InputChangeResumeTest {
     Path input = dir.resolve("in");
     // Files of about 1.5 chunks with several row groups each: the first file's chunk boundary falls
     // between its row groups, so planning that file as one split would move every later boundary.
-    SyntheticTables.write(spark, SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withFiles(4)
-        .withRowGroupBytes(64 << 10), input.toString());
-    ParquetFooterReader footers = new ParquetFooterReader(spark.sparkContext().hadoopConfiguration());
+    SyntheticTables.write(
+        spark,
+        SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA)
+            .withFiles(4)
+            .withRowGroupBytes(64 << 10),
+        input.toString());
+    ParquetFooterReader footers =
+        new ParquetFooterReader(spark.sparkContext().hadoopConfiguration());
     for (Path file : dataFiles(input)) {
-      assertThat(footers.rowGroups(file.toString())).as("row groups of " + file.getFileName()).hasSizeGreaterThan(1);
+      assertThat(footers.rowGroups(file.toString()))
+          .as("row groups of " + file.getFileName())
+          .hasSizeGreaterThan(1);
     }
     long pinnedVersion = CliDriver.latestVersion(input);
     Set<Long> pinnedIds = deltaIds(input, pinnedVersion);
     Path output = dir.resolve("out");
     String name = "input-change-f";
-    String spec = FaultFixtures.spec(name, model, "delta", input, FEATURE_COLUMNS, output, EXECUTION);
-    Path specFile = FaultFixtures.write(dir, name + ".yaml", insertLine(spec, "  format: delta\n",
-        "  version: " + pinnedVersion + "\n"));
+    String spec =
+        FaultFixtures.spec(name, model, "delta", input, FEATURE_COLUMNS, output, EXECUTION);
+    Path specFile =
+        FaultFixtures.write(
+            dir,
+            name + ".yaml",
+            insertLine(spec, "  format: delta\n", "  version: " + pinnedVersion + "\n"));
 
     Killed killed = killAfterCommits(name, dir, specFile, output);
-    // The second attempt's first footer read by the planner fails with an IOException from the file system.
-    CliDriver.Finished rerun = cli()
-        .property("spark.hadoop.fs.file.impl", FooterFailingFileSystem.class.getName())
-        .property("spark.hadoop.fs.file.impl.disable.cache", "true")
-        .property(FooterFailingFileSystem.FAILURES_PROPERTY, "1")
-        .run(dir.resolve("attempt-2.log"), DRIVER_TIMEOUT, "run", specFile.toString());
-    long injected = rerun.output().lines().filter(l -> l.contains(FooterFailingFileSystem.INJECTED)).count();
+    // The second attempt's first footer read by the planner fails with an IOException from the file
+    // system.
+    CliDriver.Finished rerun =
+        cli()
+            .property("spark.hadoop.fs.file.impl", FooterFailingFileSystem.class.getName())
+            .property("spark.hadoop.fs.file.impl.disable.cache", "true")
+            .property(FooterFailingFileSystem.FAILURES_PROPERTY, "1")
+            .run(dir.resolve("attempt-2.log"), DRIVER_TIMEOUT, "run", specFile.toString());
+    long injected =
+        rerun.output().lines().filter(l -> l.contains(FooterFailingFileSystem.INJECTED)).count();
     FaultFixtures.Tables tables = FaultFixtures.count(spark, output, pinnedIds);
-    record("f", "input.version " + pinnedVersion + " pinned; second attempt: " + injected
-        + " planner footer read(s) failed (IOException from the file system)", killed, rerun, tables);
+    record(
+        "f",
+        "input.version "
+            + pinnedVersion
+            + " pinned; second attempt: "
+            + injected
+            + " planner footer read(s) failed (IOException from the file system)",
+        killed,
+        rerun,
+        tables);
 
     SoftAssertions soft = new SoftAssertions();
-    soft.assertThat(injected).as("footer read failures injected (at most one: \"fails once\")").isLessThanOrEqualTo(1);
-    soft.assertThat(rerun.exitCode()).as("exit code of the rerun; its output:\n%s", rerun.output()).isZero();
+    soft.assertThat(injected)
+        .as("footer read failures injected (at most one: \"fails once\")")
+        .isLessThanOrEqualTo(1);
+    soft.assertThat(rerun.exitCode())
+        .as("exit code of the rerun; its output:\n%s", rerun.output())
+        .isZero();
     assertResumedToSuccess(soft, name, killed, rerun);
     assertEveryPinnedIdOnce(soft, tables);
     soft.assertAll();
@@ -295,13 +407,19 @@ class InputChangeResumeTest {
   void newRunAfterAnAppendScoresTheLatestVersionInOverwriteMode() throws Exception {
     Path dir = tmp.resolve("new-run");
     Path input = dir.resolve("in");
-    SyntheticTables.write(spark, SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withFiles(FILES),
+    SyntheticTables.write(
+        spark,
+        SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withFiles(FILES),
         input.toString());
     Path output = dir.resolve("out");
     String name = "input-change-new-run";
-    String spec = FaultFixtures.spec(name, model, "delta", input, FEATURE_COLUMNS, output, EXECUTION);
-    Path specFile = FaultFixtures.write(dir, name + ".yaml", insertLine(spec, "  path: " + output + "\n",
-        "  mode: overwrite\n"));
+    String spec =
+        FaultFixtures.spec(name, model, "delta", input, FEATURE_COLUMNS, output, EXECUTION);
+    Path specFile =
+        FaultFixtures.write(
+            dir,
+            name + ".yaml",
+            insertLine(spec, "  path: " + output + "\n", "  mode: overwrite\n"));
 
     // An overwrite run makes no Delta commit before its last chunk: kill it once chunks are staged.
     Path log = dir.resolve("attempt-1.log");
@@ -314,18 +432,37 @@ class InputChangeResumeTest {
     Set<Long> latestIds = deltaIds(input, latest);
     assertThat(latestIds).hasSize((int) ROWS + 1);
 
-    CliDriver.Finished rerun = cli().run(dir.resolve("attempt-2.log"), DRIVER_TIMEOUT,
-        "run", "--new-run", specFile.toString());
+    CliDriver.Finished rerun =
+        cli()
+            .run(
+                dir.resolve("attempt-2.log"),
+                DRIVER_TIMEOUT,
+                "run",
+                "--new-run",
+                specFile.toString());
     FaultFixtures.Tables tables = FaultFixtures.count(spark, output, latestIds);
-    FaultSummary.record("10g input changed, rerun with --new-run", "one row appended after a SIGKILL with "
-        + KILL_AFTER_COMMITS + "+ chunks staged, none published (mode overwrite); "
-        + "`lakebatch run --new-run` exit " + rerun.exitCode() + "; ids of the latest version: " + latestIds.size()
-        + ", ids not in it: " + tables.strangers(),
-        tables.rowsIn(), tables.rowsOut(), tables.deadLetter(), tables.duplicates(), tables.lost());
+    FaultSummary.record(
+        "10g input changed, rerun with --new-run",
+        "one row appended after a SIGKILL with "
+            + KILL_AFTER_COMMITS
+            + "+ chunks staged, none published (mode overwrite); "
+            + "`lakebatch run --new-run` exit "
+            + rerun.exitCode()
+            + "; ids of the latest version: "
+            + latestIds.size()
+            + ", ids not in it: "
+            + tables.strangers(),
+        tables.rowsIn(),
+        tables.rowsOut(),
+        tables.deadLetter(),
+        tables.duplicates(),
+        tables.lost());
     System.out.println("new-run: " + tables + "\n" + rerun.output());
 
     SoftAssertions soft = new SoftAssertions();
-    soft.assertThat(rerun.exitCode()).as("exit code of `run --new-run`; its output:\n%s", rerun.output()).isZero();
+    soft.assertThat(rerun.exitCode())
+        .as("exit code of `run --new-run`; its output:\n%s", rerun.output())
+        .isZero();
     soft.assertThat(rerun.output()).as("summary").contains(" SUCCEEDED");
     assertEveryPinnedIdOnce(soft, tables);
     soft.assertAll();
@@ -333,10 +470,15 @@ class InputChangeResumeTest {
 
   // ---------------------------------------------------------------------------------------------
 
-  /** The first attempt, SIGKILLed after some chunks committed: its run (as the catalog holds it) and the output then. */
-  private record Killed(RunRecord run, int committedChunks, long outputVersion, Duration untilKill) {}
+  /**
+   * The first attempt, SIGKILLed after some chunks committed: its run (as the catalog holds it) and
+   * the output then.
+   */
+  private record Killed(
+      RunRecord run, int committedChunks, long outputVersion, Duration untilKill) {}
 
-  private static Killed killAfterCommits(String name, Path dir, Path specFile, Path output) throws Exception {
+  private static Killed killAfterCommits(String name, Path dir, Path specFile, Path output)
+      throws Exception {
     Path log = dir.resolve("attempt-1.log");
     long started = System.nanoTime();
     Process driver = cli().slowTasks(SLOW_TASK_MILLIS).start(log, "run", specFile.toString());
@@ -346,52 +488,97 @@ class InputChangeResumeTest {
     assertThat(runs).as("runs of " + name + " after the kill").hasSize(1);
     RunRecord run = runs.get(0);
     int committed = FaultFixtures.committedChunks(output).size();
-    assertThat(committed).as("chunks committed before the kill").isGreaterThanOrEqualTo(KILL_AFTER_COMMITS)
+    assertThat(committed)
+        .as("chunks committed before the kill")
+        .isGreaterThanOrEqualTo(KILL_AFTER_COMMITS)
         .isLessThan(run.chunksTotal());
-    return new Killed(run, committed, CliDriver.latestVersion(output), Duration.ofNanos(System.nanoTime() - started));
+    return new Killed(
+        run,
+        committed,
+        CliDriver.latestVersion(output),
+        Duration.ofNanos(System.nanoTime() - started));
   }
 
   /**
    * The rerun resumed the killed attempt's run: the same run id (the only run of the spec), the
    * committed chunks skipped, and the run SUCCEEDED after two attempts.
    */
-  private static void assertResumedToSuccess(SoftAssertions soft, String name, Killed killed,
-      CliDriver.Finished rerun) {
+  private static void assertResumedToSuccess(
+      SoftAssertions soft, String name, Killed killed, CliDriver.Finished rerun) {
     String runId = killed.run().runId();
-    soft.assertThat(runsNamed(name)).as("runs of the spec: the killed attempt's run, resumed")
-        .extracting(RunRecord::runId).containsExactly(runId);
-    catalog.runs().find(runId).ifPresent(run -> {
-      soft.assertThat(run.state()).as("state of run " + runId).isEqualTo(RunState.SUCCEEDED);
-      soft.assertThat(run.attempts()).as("attempts of run " + runId).isEqualTo(2);
-    });
-    soft.assertThat(rerun.output()).as("rerun output")
+    soft.assertThat(runsNamed(name))
+        .as("runs of the spec: the killed attempt's run, resumed")
+        .extracting(RunRecord::runId)
+        .containsExactly(runId);
+    catalog
+        .runs()
+        .find(runId)
+        .ifPresent(
+            run -> {
+              soft.assertThat(run.state())
+                  .as("state of run " + runId)
+                  .isEqualTo(RunState.SUCCEEDED);
+              soft.assertThat(run.attempts()).as("attempts of run " + runId).isEqualTo(2);
+            });
+    soft.assertThat(rerun.output())
+        .as("rerun output")
         .contains("resuming run " + runId + ": " + killed.committedChunks() + " of ")
         .contains("run " + runId + " SUCCEEDED");
   }
 
   /** Output ∪ dead-letter holds every id of {@code tables}' input exactly once, and no other id. */
   private static void assertEveryPinnedIdOnce(SoftAssertions soft, FaultFixtures.Tables tables) {
-    soft.assertThat(tables.strangers()).as("ids written that the pinned input does not hold").isZero();
+    soft.assertThat(tables.strangers())
+        .as("ids written that the pinned input does not hold")
+        .isZero();
     soft.assertThat(tables.duplicates()).as("ids written twice").isZero();
     soft.assertThat(tables.lost()).as("pinned ids in neither table").isZero();
-    soft.assertThat(tables.rowsOut() + tables.deadLetter()).as("rows out + dead-letter rows")
+    soft.assertThat(tables.rowsOut() + tables.deadLetter())
+        .as("rows out + dead-letter rows")
         .isEqualTo(tables.rowsIn());
   }
 
-  private static void record(String caseId, String change, Killed killed, CliDriver.Finished rerun,
+  private static void record(
+      String caseId,
+      String change,
+      Killed killed,
+      CliDriver.Finished rerun,
       FaultFixtures.Tables tables) {
-    FaultSummary.record("10" + caseId + " input changed between attempts", "SIGKILL after " + killed.committedChunks()
-        + "/" + killed.run().chunksTotal() + " chunks committed, then " + change + "; rerun exit " + rerun.exitCode()
-        + ", ids not pinned in the output: " + tables.strangers(),
-        tables.rowsIn(), tables.rowsOut(), tables.deadLetter(), tables.duplicates(), tables.lost());
+    FaultSummary.record(
+        "10" + caseId + " input changed between attempts",
+        "SIGKILL after "
+            + killed.committedChunks()
+            + "/"
+            + killed.run().chunksTotal()
+            + " chunks committed, then "
+            + change
+            + "; rerun exit "
+            + rerun.exitCode()
+            + ", ids not pinned in the output: "
+            + tables.strangers(),
+        tables.rowsIn(),
+        tables.rowsOut(),
+        tables.deadLetter(),
+        tables.duplicates(),
+        tables.lost());
     printCase(caseId, killed, tables, rerun);
   }
 
-  private static void printCase(String caseId, Killed killed, FaultFixtures.Tables tables, CliDriver.Finished rerun) {
-    System.out.printf("(%s) expected ids %,d; output rows %,d, dead-letter %,d, duplicated %,d, lost %,d, not expected"
-        + " %,d; rerun exit %d (first attempt killed after %.1f s, rerun %.1f s)%n", caseId, tables.rowsIn(),
-        tables.rowsOut(), tables.deadLetter(), tables.duplicates(), tables.lost(), tables.strangers(), rerun.exitCode(),
-        killed.untilKill().toMillis() / 1000.0, rerun.elapsed().toMillis() / 1000.0);
+  private static void printCase(
+      String caseId, Killed killed, FaultFixtures.Tables tables, CliDriver.Finished rerun) {
+    System.out.printf(
+        "(%s) expected ids %,d; output rows %,d, dead-letter %,d, duplicated %,d, lost %,d, not expected"
+            + " %,d; rerun exit %d (first attempt killed after %.1f s, rerun %.1f s)%n",
+        caseId,
+        tables.rowsIn(),
+        tables.rowsOut(),
+        tables.deadLetter(),
+        tables.duplicates(),
+        tables.lost(),
+        tables.strangers(),
+        rerun.exitCode(),
+        killed.untilKill().toMillis() / 1000.0,
+        rerun.elapsed().toMillis() / 1000.0);
   }
 
   private static CliDriver cli() {
@@ -400,16 +587,24 @@ class InputChangeResumeTest {
 
   private static List<RunRecord> runsNamed(String name) {
     return catalog.runs().list(new RunFilter(Optional.empty(), Optional.of(name), 100)).stream()
-        .filter(r -> r.name().equals(name)).toList();
+        .filter(r -> r.name().equals(name))
+        .toList();
   }
 
-  /** Appends rows {@code [from, from + count)} with the synthetic tables' columns to the Delta table at {@code input}. */
+  /**
+   * Appends rows {@code [from, from + count)} with the synthetic tables' columns to the Delta table
+   * at {@code input}.
+   */
   private static void appendRows(Path input, long from, long count) {
     rows(from, count).write().format("delta").mode(SaveMode.Append).save(input.toString());
   }
 
-  /** Writes rows {@code [from, from + count)} as one Parquet file named {@code fileName} into {@code input}. */
-  private static Path addParquetFile(Path input, String fileName, long from, long count) throws IOException {
+  /**
+   * Writes rows {@code [from, from + count)} as one Parquet file named {@code fileName} into {@code
+   * input}.
+   */
+  private static Path addParquetFile(Path input, String fileName, long from, long count)
+      throws IOException {
     Path staging = input.resolveSibling("staging-" + fileName);
     rows(from, count).coalesce(1).write().parquet(staging.toString());
     List<Path> written = dataFiles(staging);
@@ -418,9 +613,14 @@ class InputChangeResumeTest {
   }
 
   private static org.apache.spark.sql.Dataset<Row> rows(long from, long count) {
-    return spark.range(from, from + count, 1, 1).selectExpr(Stream.concat(Stream.of("id"),
-        LongStream.range(0, FEATURES).mapToObj(i -> "cast(rand(" + (from + i) + ") * 2 - 1 as float) as f" + i))
-        .toArray(String[]::new));
+    return spark
+        .range(from, from + count, 1, 1)
+        .selectExpr(
+            Stream.concat(
+                    Stream.of("id"),
+                    LongStream.range(0, FEATURES)
+                        .mapToObj(i -> "cast(rand(" + (from + i) + ") * 2 - 1 as float) as f" + i))
+                .toArray(String[]::new));
   }
 
   /** The Parquet data files directly under {@code folder}, in path order. */
@@ -431,7 +631,8 @@ class InputChangeResumeTest {
   }
 
   private static Set<Long> deltaIds(Path table, long version) {
-    return idSet(spark.read().format("delta").option("versionAsOf", version).load(table.toString()));
+    return idSet(
+        spark.read().format("delta").option("versionAsOf", version).load(table.toString()));
   }
 
   private static Set<Long> parquetIds(Path folder) {

@@ -18,19 +18,29 @@ final class MatMulModel {
   private MatMulModel() {}
 
   static byte[] bytes(int k) {
-    TensorProto.Builder weight = TensorProto.newBuilder().setName("w").setDataType(TensorProto.DataType.FLOAT.getNumber())
-        .addDims(k).addDims(1);
+    TensorProto.Builder weight =
+        TensorProto.newBuilder()
+            .setName("w")
+            .setDataType(TensorProto.DataType.FLOAT.getNumber())
+            .addDims(k)
+            .addDims(1);
     for (int i = 0; i < k; i++) {
       weight.addFloatData(1f);
     }
-    GraphProto graph = GraphProto.newBuilder()
-        .setName("matmul" + k)
-        .addInput(value("features", "N", "F"))
-        .addInitializer(weight)
-        .addNode(NodeProto.newBuilder().setName("matmul").setOpType("MatMul").addInput("features").addInput("w")
-            .addOutput("score"))
-        .addOutput(value("score", "N", 1))
-        .build();
+    GraphProto graph =
+        GraphProto.newBuilder()
+            .setName("matmul" + k)
+            .addInput(value("features", "N", "F"))
+            .addInitializer(weight)
+            .addNode(
+                NodeProto.newBuilder()
+                    .setName("matmul")
+                    .setOpType("MatMul")
+                    .addInput("features")
+                    .addInput("w")
+                    .addOutput("score"))
+            .addOutput(value("score", "N", 1))
+            .build();
     return ModelProto.newBuilder()
         .setIrVersion(8)
         .setProducerName("lakebatch-fault-tests")
@@ -44,11 +54,19 @@ final class MatMulModel {
   private static ValueInfoProto value(String name, Object... dims) {
     TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
     for (Object dim : dims) {
-      shape.addDim(dim instanceof String symbol
-          ? TensorShapeProto.Dimension.newBuilder().setDimParam(symbol)
-          : TensorShapeProto.Dimension.newBuilder().setDimValue(((Number) dim).longValue()));
+      shape.addDim(
+          dim instanceof String symbol
+              ? TensorShapeProto.Dimension.newBuilder().setDimParam(symbol)
+              : TensorShapeProto.Dimension.newBuilder().setDimValue(((Number) dim).longValue()));
     }
-    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-        TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape))).build();
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(
+            TypeProto.newBuilder()
+                .setTensorType(
+                    TypeProto.Tensor.newBuilder()
+                        .setElemType(TensorProto.DataType.FLOAT.getNumber())
+                        .setShape(shape)))
+        .build();
   }
 }

@@ -2,6 +2,8 @@ package io.lakebatch.tests.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakebatch.api.ConsoleRunListener;
+import io.lakebatch.api.RunSummary;
 import io.lakebatch.catalog.spec.JobSpecParser;
 import io.lakebatch.catalog.spec.ResourceSpec;
 import io.lakebatch.catalog.spec.TableFormat;
@@ -11,9 +13,7 @@ import io.lakebatch.catalog.store.ChunkRecord;
 import io.lakebatch.catalog.store.ChunkState;
 import io.lakebatch.catalog.store.RunState;
 import io.lakebatch.jobs.InferenceJob;
-import io.lakebatch.api.ConsoleRunListener;
 import io.lakebatch.jobs.PreparedRun;
-import io.lakebatch.api.RunSummary;
 import io.lakebatch.jobs.SparkSessionFactory;
 import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.jobs.SyntheticTables;
@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Transient chunk failures that do not pass: every chunk is retried with backoff within
- * {@code retries.chunk}, the run as a whole spends at most {@code retries.job} retries, chunks that
+ * Transient chunk failures that do not pass: every chunk is retried with backoff within {@code
+ * retries.chunk}, the run as a whole spends at most {@code retries.job} retries, chunks that
  * exhaust them are recorded FAILED with their last error, and a rerun once the fault is gone
  * commits every chunk exactly once.
  */
@@ -55,8 +55,10 @@ class RetryBudgetTest {
   @BeforeAll
   static void start() {
     // One task attempt: a failing task fails its stage, so the failure reaches the chunk loop.
-    spark = SparkSessionFactory.create("retry-budget", new ResourceSpec("local[2]", 1, 2, "2g", 0), 1);
-    home = Path.of(System.getProperty("java.io.tmpdir"), "lakebatch-retry-home-" + UUID.randomUUID());
+    spark =
+        SparkSessionFactory.create("retry-budget", new ResourceSpec("local[2]", 1, 2, "2g", 0), 1);
+    home =
+        Path.of(System.getProperty("java.io.tmpdir"), "lakebatch-retry-home-" + UUID.randomUUID());
     catalog = Catalog.open(CatalogConfig.embedded(home));
   }
 
@@ -66,22 +68,41 @@ class RetryBudgetTest {
   }
 
   @Test
-  void chunksExhaustingTheRunsRetryBudgetAreRecordedFailedAndARerunCommitsThemOnce() throws Exception {
+  void chunksExhaustingTheRunsRetryBudgetAreRecordedFailedAndARerunCommitsThemOnce()
+      throws Exception {
     Path model = tmp.resolve("mlp.onnx");
-    ModelGenerator.write(ModelKind.MLP, ModelOptions.defaults().withFeatures(FaultFixtures.FEATURES), model);
+    ModelGenerator.write(
+        ModelKind.MLP, ModelOptions.defaults().withFeatures(FaultFixtures.FEATURES), model);
     Path input = tmp.resolve("input");
-    SyntheticTables.write(spark, SyntheticTableOptions.of(ROWS, FaultFixtures.FEATURES, TableFormat.DELTA).withFiles(4),
+    SyntheticTables.write(
+        spark,
+        SyntheticTableOptions.of(ROWS, FaultFixtures.FEATURES, TableFormat.DELTA).withFiles(4),
         input.toString());
     Path output = tmp.resolve("output");
-    Path specFile = FaultFixtures.write(tmp, "spec.yaml", FaultFixtures.spec("retry-budget", model, "delta", input,
-        FaultFixtures.FEATURE_COLUMNS, output, """
+    Path specFile =
+        FaultFixtures.write(
+            tmp,
+            "spec.yaml",
+            FaultFixtures.spec(
+                "retry-budget",
+                model,
+                "delta",
+                input,
+                FaultFixtures.FEATURE_COLUMNS,
+                output,
+                """
             batch-size: 256
             rows-per-chunk: 1000
             retries: {task: 1, chunk: 3, job: %d}
-            """.formatted(JOB_RETRIES)));
+            """
+                    .formatted(JOB_RETRIES)));
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    InferenceJob job = new InferenceJob(spark, catalog, home.resolve("runs"),
-        new ConsoleRunListener(new PrintStream(printed, true, StandardCharsets.UTF_8)));
+    InferenceJob job =
+        new InferenceJob(
+            spark,
+            catalog,
+            home.resolve("runs"),
+            new ConsoleRunListener(new PrintStream(printed, true, StandardCharsets.UTF_8)));
     PreparedRun prepared = job.prepare(JobSpecParser.parse(specFile));
     int chunks = prepared.plan().chunks().size();
     assertThat(chunks).isGreaterThanOrEqualTo(3);
@@ -99,27 +120,44 @@ class RetryBudgetTest {
     List<ChunkRecord> ledger = catalog.runs().chunks(prepared.runId());
     assertThat(failed.state()).isEqualTo(RunState.FAILED);
     assertThat(failed.failedChunks()).hasSize(chunks);
-    assertThat(ledger).allSatisfy(c -> {
-      assertThat(c.state()).isEqualTo(ChunkState.FAILED);
-      assertThat(c.lastError()).hasValueSatisfying(e -> assertThat(e).contains(FaultInjection.INJECTED));
-    });
-    assertThat(ledger.stream().mapToInt(ChunkRecord::attempts).sum()).as("chunk attempts in all")
+    assertThat(ledger)
+        .allSatisfy(
+            c -> {
+              assertThat(c.state()).isEqualTo(ChunkState.FAILED);
+              assertThat(c.lastError())
+                  .hasValueSatisfying(e -> assertThat(e).contains(FaultInjection.INJECTED));
+            });
+    assertThat(ledger.stream().mapToInt(ChunkRecord::attempts).sum())
+        .as("chunk attempts in all")
         .isEqualTo(chunks + JOB_RETRIES);
     assertThat(log).contains("(retrying)").contains("(run's retry budget retries.job used up)");
-    assertThat(catalog.runs().get(prepared.runId()).errorSummary()).hasValueSatisfying(
-        e -> assertThat(e).contains(FaultInjection.INJECTED));
+    assertThat(catalog.runs().get(prepared.runId()).errorSummary())
+        .hasValueSatisfying(e -> assertThat(e).contains(FaultInjection.INJECTED));
     assertThat(Files.exists(output)).as("nothing committed").isFalse();
 
     RunSummary rerun = job.run(prepared);
 
     assertThat(rerun.state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(rerun.chunksRun()).isEqualTo(chunks);
-    assertThat(catalog.runs().chunks(prepared.runId())).allSatisfy(c -> assertThat(c.state()).isEqualTo(ChunkState.COMMITTED));
+    assertThat(catalog.runs().chunks(prepared.runId()))
+        .allSatisfy(c -> assertThat(c.state()).isEqualTo(ChunkState.COMMITTED));
     Set<Long> inputIds = LongStream.range(0, ROWS).boxed().collect(Collectors.toSet());
-    FaultFixtures.Tables tables = FaultFixtures.tables(spark, output, inputIds).assertInvariants(Set.of());
-    FaultSummary.record("transient chunk failures, retry budget", "every first task attempt failed (rate 1.0, task"
-        + " retries 1): " + chunks + " chunks x (1 + retries) capped by retries.job " + JOB_RETRIES + " = "
-        + (chunks + JOB_RETRIES) + " chunk attempts, run FAILED; rerun without the fault committed all",
-        tables.rowsIn(), tables.rowsOut(), tables.deadLetter(), tables.duplicates(), tables.lost());
+    FaultFixtures.Tables tables =
+        FaultFixtures.tables(spark, output, inputIds).assertInvariants(Set.of());
+    FaultSummary.record(
+        "transient chunk failures, retry budget",
+        "every first task attempt failed (rate 1.0, task"
+            + " retries 1): "
+            + chunks
+            + " chunks x (1 + retries) capped by retries.job "
+            + JOB_RETRIES
+            + " = "
+            + (chunks + JOB_RETRIES)
+            + " chunk attempts, run FAILED; rerun without the fault committed all",
+        tables.rowsIn(),
+        tables.rowsOut(),
+        tables.deadLetter(),
+        tables.duplicates(),
+        tables.lost());
   }
 }

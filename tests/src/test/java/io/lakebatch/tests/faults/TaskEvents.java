@@ -13,8 +13,8 @@ import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Counts what Spark's tasks did while it is registered: starts, injected failures (an
- * {@link ExceptionFailure} whose text holds {@link FaultInjection#INJECTED}), successes, speculative
+ * Counts what Spark's tasks did while it is registered: starts, injected failures (an {@link
+ * ExceptionFailure} whose text holds {@link FaultInjection#INJECTED}), successes, speculative
  * copies. {@link #close()} drains the listener bus first, so the counts are complete.
  */
 final class TaskEvents extends SparkListener implements AutoCloseable {
@@ -44,7 +44,8 @@ final class TaskEvents extends SparkListener implements AutoCloseable {
   @Override
   public synchronized void onStageSubmitted(SparkListenerStageSubmitted submitted) {
     var info = submitted.stageInfo();
-    // name: "<action> at <file>:<line>" of the user code that started the job; details: its call stack
+    // name: "<action> at <file>:<line>" of the user code that started the job; details: its call
+    // stack
     stages.add(info.name() + " (" + info.numTasks() + " tasks)" + "\n" + info.details());
   }
 
@@ -59,8 +60,13 @@ final class TaskEvents extends SparkListener implements AutoCloseable {
   @Override
   public synchronized void onTaskEnd(SparkListenerTaskEnd end) {
     var info = end.taskInfo();
-    Attempt attempt = new Attempt(end.stageId(), info.partitionId(), info.attemptNumber(), info.speculative(),
-        info.duration());
+    Attempt attempt =
+        new Attempt(
+            end.stageId(),
+            info.partitionId(),
+            info.attemptNumber(),
+            info.speculative(),
+            info.duration());
     if (end.reason() instanceof ExceptionFailure failure) {
       String text = failure.toErrorString();
       if (text.contains(FaultInjection.INJECTED)) {
@@ -86,7 +92,7 @@ final class TaskEvents extends SparkListener implements AutoCloseable {
   private static void drain(SparkSession spark) {
     try {
       spark.sparkContext().listenerBus().waitUntilEmpty(30_000);
-    } catch (Exception e) {  // Scala throws TimeoutException undeclared
+    } catch (Exception e) { // Scala throws TimeoutException undeclared
       throw new AssertionError("Spark's listener bus did not drain in 30 s", e);
     }
   }

@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * One setting LakeBatch reads: where it is read from, its key, its type, its default and what it does.
- * Every setting is declared once, in {@link LakeBatchSettings}; call sites read it through
+ * One setting LakeBatch reads: where it is read from, its key, its type, its default and what it
+ * does. Every setting is declared once, in {@link LakeBatchSettings}; call sites read it through
  * {@link #from} and never spell the key themselves.
  *
  * @param defaultValue empty when unset means "not configured" (the setting is optional)
@@ -59,7 +59,10 @@ public record Setting<T>(
     return from(lookup).orElseThrow(() -> new IllegalStateException(key + " has no default"));
   }
 
-  /** This setting from the JVM's system properties, then the environment (for settings read from both). */
+  /**
+   * This setting from the JVM's system properties, then the environment (for settings read from
+   * both).
+   */
   public Optional<T> fromSystem() {
     return from(k -> Optional.ofNullable(System.getProperty(k)));
   }

@@ -9,7 +9,9 @@ import java.util.Collection;
 public final class LakeBatchErrors {
   private LakeBatchErrors() {}
 
-  /** A spec field breaks a rule: {@code model.inputs.features: column 'f65' not in input schema}. */
+  /**
+   * A spec field breaks a rule: {@code model.inputs.features: column 'f65' not in input schema}.
+   */
   public static LakeBatchException invalidSpec(String fieldPath, String rule) {
     return new LakeBatchException(ErrorCategory.USER, fieldPath + ": " + rule, null);
   }
@@ -19,16 +21,22 @@ public final class LakeBatchErrors {
         ErrorCategory.USER, "cannot read job spec " + file + ": " + detail, cause);
   }
 
-  public static LakeBatchException unknownKey(String parentPath, String key, Collection<String> allowed) {
+  public static LakeBatchException unknownKey(
+      String parentPath, String key, Collection<String> allowed) {
     String where = parentPath.isEmpty() ? key : parentPath + "." + key;
     return invalidSpec(where, "unknown key; allowed keys here are " + allowed);
   }
 
-  /** A setting's value does not parse: {@code Spark conf spark.lakebatch.read.columnar: 'yes' is not a boolean}. */
+  /**
+   * A setting's value does not parse: {@code Spark conf spark.lakebatch.read.columnar: 'yes' is not
+   * a boolean}.
+   */
   public static LakeBatchException invalidSetting(String setting, String value, String type) {
     String shown = type.equals("secret") ? "the value" : "'" + value + "'";
-    return new LakeBatchException(ErrorCategory.USER, setting + ": " + shown + " is not a " + type
-        + "; fix or unset it", null);
+    return new LakeBatchException(
+        ErrorCategory.USER,
+        setting + ": " + shown + " is not a " + type + "; fix or unset it",
+        null);
   }
 
   public static LakeBatchException usage(String message) {
@@ -38,30 +46,48 @@ public final class LakeBatchErrors {
   public static LakeBatchException modelUnreadable(String path, Throwable cause) {
     return new LakeBatchException(
         ErrorCategory.DATA,
-        "model " + path + " cannot be loaded by ONNX Runtime ("
+        "model "
+            + path
+            + " cannot be loaded by ONNX Runtime ("
             + rootMessage(cause)
             + "); check that the file is a complete ONNX model",
         cause);
   }
 
-  /** ONNX Runtime loaded the model but it failed running a batch: the model rejects these inputs. */
+  /**
+   * ONNX Runtime loaded the model but it failed running a batch: the model rejects these inputs.
+   */
   public static LakeBatchException modelFailed(String uri, String where, Throwable cause) {
     return new LakeBatchException(
         ErrorCategory.DATA,
-        "model " + uri + " failed on " + where + " (" + rootMessage(cause)
+        "model "
+            + uri
+            + " failed on "
+            + where
+            + " ("
+            + rootMessage(cause)
             + "); its graph does not accept these inputs: check the model against model.inputs",
         cause);
   }
 
-  /** An error of a SQL function call, prefixed with the call ({@code lakebatch_predict('eta@3', 4 arguments)}). */
+  /**
+   * An error of a SQL function call, prefixed with the call ({@code lakebatch_predict('eta@3', 4
+   * arguments)}).
+   */
   public static LakeBatchException inSqlCall(String call, LakeBatchException cause) {
     return new LakeBatchException(cause.category(), call + ": " + cause.getMessage(), cause);
   }
 
   /** A SQL function used where it cannot run (outside a SELECT list). */
   public static LakeBatchException sqlFunctionPlacement(String function, String operator) {
-    return new LakeBatchException(ErrorCategory.USER, function + " can only be used in a SELECT list, not in " + operator
-        + "; score in a subquery first, e.g. SELECT ... FROM (SELECT *, " + function + "(...) AS p FROM t) WHERE p > 0",
+    return new LakeBatchException(
+        ErrorCategory.USER,
+        function
+            + " can only be used in a SELECT list, not in "
+            + operator
+            + "; score in a subquery first, e.g. SELECT ... FROM (SELECT *, "
+            + function
+            + "(...) AS p FROM t) WHERE p > 0",
         null);
   }
 
@@ -87,7 +113,8 @@ public final class LakeBatchErrors {
         cause);
   }
 
-  public static LakeBatchException tooManyBadRows(long bad, long total, double limit, String deadLetter) {
+  public static LakeBatchException tooManyBadRows(
+      long bad, long total, double limit, String deadLetter) {
     return new LakeBatchException(
         ErrorCategory.DATA,
         String.format(
@@ -98,21 +125,23 @@ public final class LakeBatchErrors {
   }
 
   public static LakeBatchException transientFailure(String what, Throwable cause) {
-    return new LakeBatchException(
-        ErrorCategory.TRANSIENT, what + ": " + rootMessage(cause), cause);
+    return new LakeBatchException(ErrorCategory.TRANSIENT, what + ": " + rootMessage(cause), cause);
   }
 
   /**
-   * The catalog database cannot be reached. Passwords in {@code url} are masked in the message and in
-   * the cause chain's messages; a password given apart from the URL must be masked by the caller
+   * The catalog database cannot be reached. Passwords in {@code url} are masked in the message and
+   * in the cause chain's messages; a password given apart from the URL must be masked by the caller
    * ({@code JdbcUrls.redact} in the JDBC catalog).
    */
   public static LakeBatchException catalogUnavailable(String url, Throwable cause) {
-    Throwable masked = io.lakebatch.catalog.store.JdbcUrls.redact(
-        cause, io.lakebatch.catalog.store.JdbcUrls.passwords(url));
+    Throwable masked =
+        io.lakebatch.catalog.store.JdbcUrls.redact(
+            cause, io.lakebatch.catalog.store.JdbcUrls.passwords(url));
     return new LakeBatchException(
         ErrorCategory.UNAVAILABLE,
-        "catalog database " + io.lakebatch.catalog.store.JdbcUrls.redact(url) + " cannot be reached ("
+        "catalog database "
+            + io.lakebatch.catalog.store.JdbcUrls.redact(url)
+            + " cannot be reached ("
             + rootMessage(masked)
             + "); check catalog.url in lakebatch.yaml or LAKEBATCH_CATALOG_URL, and that the server is up",
         masked);
@@ -121,24 +150,45 @@ public final class LakeBatchErrors {
   public static LakeBatchException modelNotRegistered(String name, java.util.List<String> known) {
     return new LakeBatchException(
         ErrorCategory.USER,
-        "model.ref: no model named '" + name + "' in the registry"
-            + (known.isEmpty() ? " (it is empty)" : " (registered: " + String.join(", ", known) + ")")
-            + "; register it with `lakebatch models register " + name + " PATH`",
+        "model.ref: no model named '"
+            + name
+            + "' in the registry"
+            + (known.isEmpty()
+                ? " (it is empty)"
+                : " (registered: " + String.join(", ", known) + ")")
+            + "; register it with `lakebatch models register "
+            + name
+            + " PATH`",
         null);
   }
 
   public static LakeBatchException modelVersionNotFound(String name, int version, int latest) {
     return new LakeBatchException(
         ErrorCategory.USER,
-        "model.ref: " + name + "@" + version + " does not exist; versions 1.." + latest
-            + " are registered (use " + name + "@latest for the newest)",
+        "model.ref: "
+            + name
+            + "@"
+            + version
+            + " does not exist; versions 1.."
+            + latest
+            + " are registered (use "
+            + name
+            + "@latest for the newest)",
         null);
   }
 
-  public static LakeBatchException modelChanged(String ref, String uri, String registered, String actual) {
+  public static LakeBatchException modelChanged(
+      String ref, String uri, String registered, String actual) {
     return new LakeBatchException(
         ErrorCategory.DATA,
-        "model " + ref + ": file " + uri + " has sha256 " + actual + " but was registered with " + registered
+        "model "
+            + ref
+            + ": file "
+            + uri
+            + " has sha256 "
+            + actual
+            + " but was registered with "
+            + registered
             + "; the file changed after registration: register it again as a new version",
         null);
   }
@@ -156,8 +206,15 @@ public final class LakeBatchErrors {
   public static LakeBatchException runBusy(String runId, Object state, String owner) {
     return new LakeBatchException(
         ErrorCategory.USER,
-        "run " + runId + " is " + state + " in " + owner
-            + "; wait for it, or stop it with `lakebatch cancel " + runId + "`",
+        "run "
+            + runId
+            + " is "
+            + state
+            + " in "
+            + owner
+            + "; wait for it, or stop it with `lakebatch cancel "
+            + runId
+            + "`",
         null);
   }
 
@@ -165,23 +222,43 @@ public final class LakeBatchErrors {
    * A driver lost its run: another driver took it over (a higher epoch), so every write of this one
    * is refused. Nothing more is written by this process.
    */
-  public static LakeBatchException runFenced(String runId, long epoch, long currentEpoch, String currentOwner) {
+  public static LakeBatchException runFenced(
+      String runId, long epoch, long currentEpoch, String currentOwner) {
     return new LakeBatchException(
         ErrorCategory.CONFLICT,
-        "run " + runId + " was taken over by " + currentOwner + " (epoch " + currentEpoch + ") while this driver"
-            + " held epoch " + epoch + "; this driver stops and writes nothing more (see `lakebatch status "
-            + runId + "`)",
+        "run "
+            + runId
+            + " was taken over by "
+            + currentOwner
+            + " (epoch "
+            + currentEpoch
+            + ") while this driver"
+            + " held epoch "
+            + epoch
+            + "; this driver stops and writes nothing more (see `lakebatch status "
+            + runId
+            + "`)",
         null);
   }
 
   /** The input version an unfinished run pinned can no longer be read. */
-  public static LakeBatchException pinnedInputUnreadable(String runId, String path, long version, Throwable cause) {
+  public static LakeBatchException pinnedInputUnreadable(
+      String runId, String path, long version, Throwable cause) {
     return new LakeBatchException(
         ErrorCategory.DATA,
-        "run " + runId + " pinned input " + path + " at version " + version + ", which can no longer be read ("
-            + rootMessage(cause) + "); restore that version (e.g. extend delta.logRetentionDuration /"
+        "run "
+            + runId
+            + " pinned input "
+            + path
+            + " at version "
+            + version
+            + ", which can no longer be read ("
+            + rootMessage(cause)
+            + "); restore that version (e.g. extend delta.logRetentionDuration /"
             + " deletedFileRetentionDuration and avoid VACUUM), or start over at the latest version with"
-            + " `--new-run` (chunks already committed by run " + runId + " stay in the output)",
+            + " `--new-run` (chunks already committed by run "
+            + runId
+            + " stay in the output)",
         cause);
   }
 
@@ -189,9 +266,17 @@ public final class LakeBatchErrors {
   public static LakeBatchException pinnedInputChanged(String runId, String file, String what) {
     return new LakeBatchException(
         ErrorCategory.DATA,
-        "run " + runId + " cannot resume: input file " + file + " " + what + " since the run pinned its input;"
+        "run "
+            + runId
+            + " cannot resume: input file "
+            + file
+            + " "
+            + what
+            + " since the run pinned its input;"
             + " its chunks would no longer cover the same rows. Restore the file, or start over with `--new-run`"
-            + " (chunks already committed by run " + runId + " stay in the output)",
+            + " (chunks already committed by run "
+            + runId
+            + " stay in the output)",
         null);
   }
 
@@ -199,8 +284,13 @@ public final class LakeBatchErrors {
   public static LakeBatchException footerUnreadable(String file, int attempts, Throwable cause) {
     return new LakeBatchException(
         ErrorCategory.DATA,
-        "input file " + file + ": its Parquet footer cannot be read (" + attempts + " attempts: "
-            + rootMessage(cause) + "); the plan needs every file's row groups: fix or remove the file",
+        "input file "
+            + file
+            + ": its Parquet footer cannot be read ("
+            + attempts
+            + " attempts: "
+            + rootMessage(cause)
+            + "); the plan needs every file's row groups: fix or remove the file",
         cause);
   }
 
@@ -208,7 +298,13 @@ public final class LakeBatchErrors {
   public static LakeBatchException outputChanged(String runId, String path, String detail) {
     return new LakeBatchException(
         ErrorCategory.CONFLICT,
-        "run " + runId + " cannot resume onto " + path + ": " + detail + ". Resuming would lose or mix rows;"
+        "run "
+            + runId
+            + " cannot resume onto "
+            + path
+            + ": "
+            + detail
+            + ". Resuming would lose or mix rows;"
             + " start over with `--new-run`",
         null);
   }
@@ -223,33 +319,55 @@ public final class LakeBatchErrors {
     return usage("invalid " + option + " '" + value + "': must be " + allowed);
   }
 
-  public static LakeBatchException clusterAlreadyRunning(java.nio.file.Path dir, String masterUrl, int alive) {
-    return usage("a cluster is already running in " + dir + " (master " + masterUrl + ", "
-        + alive + " of its processes alive); stop it first with `lakebatch cluster stop --dir " + dir
-        + "` or choose another --dir");
+  public static LakeBatchException clusterAlreadyRunning(
+      java.nio.file.Path dir, String masterUrl, int alive) {
+    return usage(
+        "a cluster is already running in "
+            + dir
+            + " (master "
+            + masterUrl
+            + ", "
+            + alive
+            + " of its processes alive); stop it first with `lakebatch cluster stop --dir "
+            + dir
+            + "` or choose another --dir");
   }
 
   public static LakeBatchException clusterStartInProgress(java.nio.file.Path dir) {
-    return usage("another `lakebatch cluster start` is starting a cluster in " + dir
-        + " right now; wait for it, or choose another --dir");
+    return usage(
+        "another `lakebatch cluster start` is starting a cluster in "
+            + dir
+            + " right now; wait for it, or choose another --dir");
   }
 
   public static LakeBatchException clusterNotRunning(java.nio.file.Path dir) {
-    return usage("no cluster is running in " + dir + "; start one with `lakebatch cluster start --dir "
-        + dir + "`");
+    return usage(
+        "no cluster is running in "
+            + dir
+            + "; start one with `lakebatch cluster start --dir "
+            + dir
+            + "`");
   }
 
-  public static LakeBatchException clusterStateUnreadable(java.nio.file.Path file, Throwable cause) {
-    return usage("cannot read the cluster state " + file + " (" + rootMessage(cause)
-        + "); stop its processes by hand and delete the file");
+  public static LakeBatchException clusterStateUnreadable(
+      java.nio.file.Path file, Throwable cause) {
+    return usage(
+        "cannot read the cluster state "
+            + file
+            + " ("
+            + rootMessage(cause)
+            + "); stop its processes by hand and delete the file");
   }
 
   public static LakeBatchException clusterWithoutJars(String classpath) {
-    return usage("the classpath has no jar for executors (only folders: " + classpath
-        + "); start the cluster from the packaged build (./lakebatch) or pass jar entries");
+    return usage(
+        "the classpath has no jar for executors (only folders: "
+            + classpath
+            + "); start the cluster from the packaged build (./lakebatch) or pass jar entries");
   }
 
-  public static LakeBatchException clusterStartFailed(String what, java.nio.file.Path log, String logTail, Throwable cause) {
+  public static LakeBatchException clusterStartFailed(
+      String what, java.nio.file.Path log, String logTail, Throwable cause) {
     return internal(what + "; the end of its log " + log + ":\n" + logTail, cause);
   }
 
@@ -266,7 +384,8 @@ public final class LakeBatchErrors {
     if (t == null) {
       return "no cause";
     }
-    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    java.util.Set<Throwable> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     Throwable root = t;
     seen.add(root);
     while (root.getCause() != null && seen.add(root.getCause())) {

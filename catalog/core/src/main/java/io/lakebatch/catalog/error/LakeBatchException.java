@@ -17,7 +17,8 @@ public final class LakeBatchException extends RuntimeException {
 
   /** Finds the first {@link LakeBatchException} in a cause chain (Spark wraps task failures). */
   public static java.util.Optional<LakeBatchException> findIn(Throwable throwable) {
-    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    java.util.Set<Throwable> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     for (Throwable t = throwable; t != null && seen.add(t); t = t.getCause()) {
       if (t instanceof LakeBatchException e) {
         return java.util.Optional.of(e);

@@ -9,7 +9,8 @@ import java.util.Set;
  * A spec's model inputs and outputs resolved against the input table schema and the model's
  * signature: everything the executor needs to turn rows into tensors and tensors into columns.
  */
-public record ModelBinding(List<TensorFeed> feeds, List<OutputColumn> outputs) implements Serializable {
+public record ModelBinding(List<TensorFeed> feeds, List<OutputColumn> outputs)
+    implements Serializable {
   public ModelBinding {
     feeds = List.copyOf(feeds);
     outputs = List.copyOf(outputs);

@@ -24,33 +24,43 @@ public final class ModelBindingResolver {
   }
 
   /**
-   * @param modelMetadata the model's custom metadata; a text input needs the tokenizer declared there
-   *     (see {@link TextEncoding#fromMetadata})
+   * @param modelMetadata the model's custom metadata; a text input needs the tokenizer declared
+   *     there (see {@link TextEncoding#fromMetadata})
    */
-  public static ModelBinding resolve(JobSpec spec, List<TableColumn> schema, ModelSignature model,
+  public static ModelBinding resolve(
+      JobSpec spec,
+      List<TableColumn> schema,
+      ModelSignature model,
       Map<String, String> modelMetadata) {
     return resolve(spec.model(), spec.input().carry(), schema, model, modelMetadata);
   }
 
   /**
    * The same checks for a model applied outside a job (a DataFrame transformation, a SQL function):
-   * {@code carry} are the columns kept beside the outputs; errors name the same {@code model.*} fields.
+   * {@code carry} are the columns kept beside the outputs; errors name the same {@code model.*}
+   * fields.
    */
-  public static ModelBinding resolve(ModelSpec spec, List<String> carry, List<TableColumn> schema,
-      ModelSignature model, Map<String, String> modelMetadata) {
+  public static ModelBinding resolve(
+      ModelSpec spec,
+      List<String> carry,
+      List<TableColumn> schema,
+      ModelSignature model,
+      Map<String, String> modelMetadata) {
     Map<String, ColumnType> columns = new LinkedHashMap<>();
     schema.forEach(c -> columns.put(c.name(), c.type()));
 
     for (int i = 0; i < carry.size(); i++) {
       if (!columns.containsKey(carry.get(i))) {
-        throw invalidSpec("input.carry[" + i + "]", "column '" + carry.get(i) + "' not in input schema "
-            + columns.keySet());
+        throw invalidSpec(
+            "input.carry[" + i + "]",
+            "column '" + carry.get(i) + "' not in input schema " + columns.keySet());
       }
     }
     for (String bound : spec.inputs().keySet()) {
       if (model.input(bound).isEmpty()) {
         throw modelMismatch(
-            "model.inputs." + bound, "the model has no input '" + bound + "'; its inputs are " + model.inputNames());
+            "model.inputs." + bound,
+            "the model has no input '" + bound + "'; its inputs are " + model.inputNames());
       }
     }
     List<TensorFeed> feeds = new ArrayList<>();
@@ -58,30 +68,44 @@ public final class ModelBindingResolver {
       InputBinding binding = spec.inputs().get(input.name());
       if (binding == null) {
         throw modelMismatch(
-            "model.inputs", "model input '" + input.name() + "' (" + input.describe() + ") is not bound to any column");
+            "model.inputs",
+            "model input '"
+                + input.name()
+                + "' ("
+                + input.describe()
+                + ") is not bound to any column");
       }
       feeds.add(feed("model.inputs." + input.name(), input, binding, columns, modelMetadata));
     }
     for (int i = 0; i < feeds.size(); i++) {
       InputBinding binding = spec.inputs().get(feeds.get(i).inputName());
       if (binding instanceof InputBinding.TokenMask mask) {
-        feeds.set(i, maskFeed("model.inputs." + feeds.get(i).inputName(), feeds.get(i), mask, feeds));
+        feeds.set(
+            i, maskFeed("model.inputs." + feeds.get(i).inputName(), feeds.get(i), mask, feeds));
       }
     }
     return new ModelBinding(feeds, outputs(spec, model, Set.copyOf(carry)));
   }
 
-  private static TensorFeed feed(String field, ValueSignature input, InputBinding binding,
-      Map<String, ColumnType> columns, Map<String, String> modelMetadata) {
+  private static TensorFeed feed(
+      String field,
+      ValueSignature input,
+      InputBinding binding,
+      Map<String, ColumnType> columns,
+      Map<String, String> modelMetadata) {
     if (input.kind() != ValueKind.TENSOR || !input.element().isNumeric()) {
-      throw modelMismatch(field, "model input is " + input.describe() + "; only numeric tensors can be fed");
+      throw modelMismatch(
+          field, "model input is " + input.describe() + "; only numeric tensors can be fed");
     }
     if (input.dims().isEmpty()) {
       throw modelMismatch(field, "model input is a scalar; LakeBatch feeds batches [N, ...]");
     }
     if (input.dims().get(0) > 0) {
       throw modelMismatch(
-          field, "model input " + input.describe() + " has a fixed batch dimension; export it with a dynamic first dimension");
+          field,
+          "model input "
+              + input.describe()
+              + " has a fixed batch dimension; export it with a dynamic first dimension");
     }
     List<Long> modelRowShape = input.dims().subList(1, input.dims().size());
     for (String column : binding.columns()) {
@@ -112,7 +136,15 @@ public final class ModelBindingResolver {
     for (String column : list.columns()) {
       ColumnType type = columns.get(column);
       if (type.array()) {
-        throw invalidSpec(field, "column '" + column + "' is " + type + "; use {column: " + column + "} for an array column");
+        throw invalidSpec(
+            field,
+            "column '"
+                + column
+                + "' is "
+                + type
+                + "; use {column: "
+                + column
+                + "} for an array column");
       }
       checkConvertible(field, column, type, input);
     }
@@ -132,14 +164,25 @@ public final class ModelBindingResolver {
       List<Long> modelRowShape) {
     ColumnType type = columns.get(array.column());
     if (!type.array()) {
-      throw invalidSpec(field, "column '" + array.column() + "' is " + type + ", not an array; list scalar columns as [a, b, ...]");
+      throw invalidSpec(
+          field,
+          "column '"
+              + array.column()
+              + "' is "
+              + type
+              + ", not an array; list scalar columns as [a, b, ...]");
     }
     checkConvertible(field, array.column(), type, input);
     List<Long> shape = array.shape();
     if (shape.isEmpty()) {
       if (modelRowShape.stream().anyMatch(d -> d <= 0)) {
         throw modelMismatch(
-            field, "model input is " + input.describe() + " with dynamic dimensions; give " + field + ".shape");
+            field,
+            "model input is "
+                + input.describe()
+                + " with dynamic dimensions; give "
+                + field
+                + ".shape");
       }
       shape = modelRowShape;
     } else {
@@ -148,26 +191,48 @@ public final class ModelBindingResolver {
         fits = modelRowShape.get(i) <= 0 || modelRowShape.get(i).equals(shape.get(i));
       }
       if (!fits) {
-        throw modelMismatch(field + ".shape", "shape " + shape + " does not fit model input " + input.describe());
+        throw modelMismatch(
+            field + ".shape", "shape " + shape + " does not fit model input " + input.describe());
       }
     }
     return new TensorFeed(input.name(), input.element(), shape, List.of(array.column()), true);
   }
 
-  private static TensorFeed textFeed(String field, ValueSignature input, InputBinding.TextColumn text,
-      Map<String, ColumnType> columns, List<Long> modelRowShape, Map<String, String> modelMetadata) {
+  private static TensorFeed textFeed(
+      String field,
+      ValueSignature input,
+      InputBinding.TextColumn text,
+      Map<String, ColumnType> columns,
+      List<Long> modelRowShape,
+      Map<String, String> modelMetadata) {
     ColumnType type = columns.get(text.column());
     if (type.array() || type.element() != ElementType.STRING) {
-      throw invalidSpec(field + ".text", "column '" + text.column() + "' is " + type + "; a text input needs a string column"
-          + " (bind an array<bigint> column of token ids as {column: NAME} instead)");
+      throw invalidSpec(
+          field + ".text",
+          "column '"
+              + text.column()
+              + "' is "
+              + type
+              + "; a text input needs a string column"
+              + " (bind an array<bigint> column of token ids as {column: NAME} instead)");
     }
     checkTokenInput(field, input, modelRowShape);
     TextEncoding encoding;
     try {
-      encoding = TextEncoding.fromMetadata(modelMetadata).orElseThrow(() -> modelMismatch(field,
-          "the model declares no tokenizer in its metadata (" + TextEncoding.TOKENIZER_KEY + ", "
-              + TextEncoding.VOCAB_SIZE_KEY + ", " + TextEncoding.MAX_LENGTH_KEY + "); tokenize upstream and bind an"
-              + " array<bigint> column of token ids as {column: NAME}"));
+      encoding =
+          TextEncoding.fromMetadata(modelMetadata)
+              .orElseThrow(
+                  () ->
+                      modelMismatch(
+                          field,
+                          "the model declares no tokenizer in its metadata ("
+                              + TextEncoding.TOKENIZER_KEY
+                              + ", "
+                              + TextEncoding.VOCAB_SIZE_KEY
+                              + ", "
+                              + TextEncoding.MAX_LENGTH_KEY
+                              + "); tokenize upstream and bind an"
+                              + " array<bigint> column of token ids as {column: NAME}"));
     } catch (IllegalArgumentException e) {
       throw modelMismatch(field, e.getMessage());
     }
@@ -178,52 +243,90 @@ public final class ModelBindingResolver {
     }
     if (text.maxTokens().isPresent()) {
       if (text.maxTokens().getAsInt() > maxTokens) {
-        throw invalidSpec(field + ".max-tokens", text.maxTokens().getAsInt() + " is more than the model takes ("
-            + maxTokens + ")");
+        throw invalidSpec(
+            field + ".max-tokens",
+            text.maxTokens().getAsInt() + " is more than the model takes (" + maxTokens + ")");
       }
       maxTokens = text.maxTokens().getAsInt();
     }
     if (fixed > 0 && maxTokens != fixed) {
-      throw invalidSpec(field + ".max-tokens", "model input " + input.describe() + " has a fixed length " + fixed);
+      throw invalidSpec(
+          field + ".max-tokens",
+          "model input " + input.describe() + " has a fixed length " + fixed);
     }
-    return TensorFeed.text(input.name(), input.element(), text.column(), encoding.withMaxTokens(maxTokens));
+    return TensorFeed.text(
+        input.name(), input.element(), text.column(), encoding.withMaxTokens(maxTokens));
   }
 
-  private static TensorFeed maskFeed(String field, TensorFeed placeholder, InputBinding.TokenMask mask,
-      List<TensorFeed> feeds) {
-    TensorFeed ids = feeds.stream().filter(f -> f.inputName().equals(mask.idsInput())).findFirst()
-        .orElseThrow(() -> invalidSpec(field + ".mask-of", "'" + mask.idsInput() + "' is not a model input bound here"));
+  private static TensorFeed maskFeed(
+      String field, TensorFeed placeholder, InputBinding.TokenMask mask, List<TensorFeed> feeds) {
+    TensorFeed ids =
+        feeds.stream()
+            .filter(f -> f.inputName().equals(mask.idsInput()))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    invalidSpec(
+                        field + ".mask-of",
+                        "'" + mask.idsInput() + "' is not a model input bound here"));
     if (!ids.isText() || ids.text().mask()) {
-      throw invalidSpec(field + ".mask-of", "model input '" + mask.idsInput() + "' is not bound to a text column"
-          + " ({text: COLUMN})");
+      throw invalidSpec(
+          field + ".mask-of",
+          "model input '"
+              + mask.idsInput()
+              + "' is not bound to a text column"
+              + " ({text: COLUMN})");
     }
-    return TensorFeed.text(placeholder.inputName(), placeholder.tensorType(), ids.columns().get(0), ids.text().asMask());
+    return TensorFeed.text(
+        placeholder.inputName(),
+        placeholder.tensorType(),
+        ids.columns().get(0),
+        ids.text().asMask());
   }
 
-  private static void checkTokenInput(String field, ValueSignature input, List<Long> modelRowShape) {
+  private static void checkTokenInput(
+      String field, ValueSignature input, List<Long> modelRowShape) {
     if (input.element() != ElementType.INT64 && input.element() != ElementType.INT32) {
-      throw modelMismatch(field, "model input is " + input.describe() + "; token ids and masks are int64 or int32");
+      throw modelMismatch(
+          field, "model input is " + input.describe() + "; token ids and masks are int64 or int32");
     }
     if (modelRowShape.size() != 1) {
-      throw modelMismatch(field, "model input is " + input.describe() + "; token ids and masks are [N, S]");
+      throw modelMismatch(
+          field, "model input is " + input.describe() + "; token ids and masks are [N, S]");
     }
   }
 
-  private static void checkConvertible(String field, String column, ColumnType type, ValueSignature input) {
+  private static void checkConvertible(
+      String field, String column, ColumnType type, ValueSignature input) {
     if (!type.element().convertsExactlyTo(input.element())) {
       throw invalidSpec(
           field,
-          "column '" + column + "' is " + type + " but model input '" + input.name() + "' is " + input.describe()
-              + "; " + type.element().displayName() + " does not convert exactly to " + input.element().displayName()
-              + " (cast the column upstream or export the model with " + type.element().displayName() + " inputs)");
+          "column '"
+              + column
+              + "' is "
+              + type
+              + " but model input '"
+              + input.name()
+              + "' is "
+              + input.describe()
+              + "; "
+              + type.element().displayName()
+              + " does not convert exactly to "
+              + input.element().displayName()
+              + " (cast the column upstream or export the model with "
+              + type.element().displayName()
+              + " inputs)");
     }
   }
 
-  private static List<OutputColumn> outputs(ModelSpec spec, ModelSignature model, Set<String> carry) {
+  private static List<OutputColumn> outputs(
+      ModelSpec spec, ModelSignature model, Set<String> carry) {
     Map<String, String> requested = spec.outputs();
     for (String name : requested.keySet()) {
       if (model.outputs().stream().noneMatch(o -> o.name().equals(name))) {
-        throw modelMismatch("model.outputs." + name, "the model has no output '" + name + "'; its outputs are " + model.outputNames());
+        throw modelMismatch(
+            "model.outputs." + name,
+            "the model has no output '" + name + "'; its outputs are " + model.outputNames());
       }
     }
     List<OutputColumn> result = new ArrayList<>();
@@ -234,7 +337,8 @@ public final class ModelBindingResolver {
       String column = requested.getOrDefault(output.name(), output.name());
       String field = "model.outputs." + output.name();
       if (carry.contains(column)) {
-        throw invalidSpec(field, "output column '" + column + "' collides with carried column '" + column + "'");
+        throw invalidSpec(
+            field, "output column '" + column + "' collides with carried column '" + column + "'");
       }
       result.add(outputColumn(field, output, column));
     }
@@ -244,19 +348,30 @@ public final class ModelBindingResolver {
   private static OutputColumn outputColumn(String field, ValueSignature output, String column) {
     switch (output.kind()) {
       case SEQUENCE_OF_MAPS -> {
-        return new OutputColumn(output.name(), column, OutputKind.MAP, output.element(), output.mapKey());
+        return new OutputColumn(
+            output.name(), column, OutputKind.MAP, output.element(), output.mapKey());
       }
       case TENSOR -> {
         if (output.element() == ElementType.OTHER) {
-          throw modelMismatch(field, "output " + output.describe() + " has an unsupported element type");
+          throw modelMismatch(
+              field, "output " + output.describe() + " has an unsupported element type");
         }
         List<Long> dims = output.dims();
         boolean scalar = dims.size() <= 1 || (dims.size() == 2 && dims.get(1) == 1);
         return new OutputColumn(
-            output.name(), column, scalar ? OutputKind.SCALAR : OutputKind.ARRAY, output.element(), ElementType.OTHER);
+            output.name(),
+            column,
+            scalar ? OutputKind.SCALAR : OutputKind.ARRAY,
+            output.element(),
+            ElementType.OTHER);
       }
-      default -> throw modelMismatch(field, "output '" + output.name() + "' is neither a tensor nor a sequence of maps;"
-          + " leave it out of model.outputs");
+      default ->
+          throw modelMismatch(
+              field,
+              "output '"
+                  + output.name()
+                  + "' is neither a tensor nor a sequence of maps;"
+                  + " leave it out of model.outputs");
     }
   }
 }

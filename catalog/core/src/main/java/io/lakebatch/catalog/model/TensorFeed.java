@@ -17,7 +17,11 @@ import java.util.List;
  *     the room one row takes; a batch is padded to its longest row only); null otherwise
  */
 public record TensorFeed(
-    String inputName, ElementType tensorType, List<Long> rowShape, List<String> columns, boolean arrayColumn,
+    String inputName,
+    ElementType tensorType,
+    List<Long> rowShape,
+    List<String> columns,
+    boolean arrayColumn,
     TextEncoding text)
     implements Serializable {
   public TensorFeed {
@@ -29,13 +33,19 @@ public record TensorFeed(
 
   /** A feed from numeric columns or one array column. */
   public TensorFeed(
-      String inputName, ElementType tensorType, List<Long> rowShape, List<String> columns, boolean arrayColumn) {
+      String inputName,
+      ElementType tensorType,
+      List<Long> rowShape,
+      List<String> columns,
+      boolean arrayColumn) {
     this(inputName, tensorType, rowShape, columns, arrayColumn, null);
   }
 
   /** Token ids or mask of a text column. */
-  public static TensorFeed text(String inputName, ElementType tensorType, String column, TextEncoding text) {
-    return new TensorFeed(inputName, tensorType, List.of((long) text.maxTokens()), List.of(column), false, text);
+  public static TensorFeed text(
+      String inputName, ElementType tensorType, String column, TextEncoding text) {
+    return new TensorFeed(
+        inputName, tensorType, List.of((long) text.maxTokens()), List.of(column), false, text);
   }
 
   public boolean isText() {

@@ -28,9 +28,13 @@ public record ValueSignature(
 
   public String describe() {
     return switch (kind) {
-      case TENSOR -> element.displayName()
-          + dims.stream().map(d -> d < 0 ? "N" : Long.toString(d)).collect(Collectors.joining(",", "[", "]"));
-      case SEQUENCE_OF_MAPS -> "seq(map(" + mapKey.displayName() + "," + element.displayName() + "))";
+      case TENSOR ->
+          element.displayName()
+              + dims.stream()
+                  .map(d -> d < 0 ? "N" : Long.toString(d))
+                  .collect(Collectors.joining(",", "[", "]"));
+      case SEQUENCE_OF_MAPS ->
+          "seq(map(" + mapKey.displayName() + "," + element.displayName() + "))";
       case OTHER -> "unsupported value";
     };
   }

@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
 public record ModelRef(String name, OptionalInt version) {
   /** Model names: lower-case letters, digits, {@code -}, {@code _} and {@code .}. */
   public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
-  private static final Pattern REF = Pattern.compile("(" + NAME.pattern() + ")@(latest|[1-9][0-9]*)");
+
+  private static final Pattern REF =
+      Pattern.compile("(" + NAME.pattern() + ")@(latest|[1-9][0-9]*)");
 
   public ModelRef {
     requireNonNull(name, "name is null");
@@ -26,11 +28,18 @@ public record ModelRef(String name, OptionalInt version) {
   public static ModelRef parse(String text, String field) {
     Matcher m = REF.matcher(text);
     if (!m.matches()) {
-      throw LakeBatchErrors.invalidSpec(field, "'" + text + "' is not a model reference; write name@version"
-          + " (e.g. eta@3) or name@latest");
+      throw LakeBatchErrors.invalidSpec(
+          field,
+          "'"
+              + text
+              + "' is not a model reference; write name@version"
+              + " (e.g. eta@3) or name@latest");
     }
-    return new ModelRef(m.group(1),
-        m.group(2).equals("latest") ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(m.group(2))));
+    return new ModelRef(
+        m.group(1),
+        m.group(2).equals("latest")
+            ? OptionalInt.empty()
+            : OptionalInt.of(Integer.parseInt(m.group(2))));
   }
 
   @Override

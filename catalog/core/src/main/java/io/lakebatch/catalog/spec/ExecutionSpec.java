@@ -9,8 +9,9 @@ import java.util.OptionalLong;
  *
  * @param rowsPerTask planner target rows per Spark task; empty = derived from the chunk and cores
  * @param rowsPerChunk planner target rows per chunk (the unit of commit and resume)
- * @param speculation whether Spark launches speculative copies of slow tasks ({@code spark.speculation});
- *     safe with LakeBatch's commits, since a chunk's rows are written by one Delta transaction
+ * @param speculation whether Spark launches speculative copies of slow tasks ({@code
+ *     spark.speculation}); safe with LakeBatch's commits, since a chunk's rows are written by one
+ *     Delta transaction
  */
 public record ExecutionSpec(
     BatchSize batchSize,

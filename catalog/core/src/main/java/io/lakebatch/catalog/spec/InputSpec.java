@@ -9,12 +9,17 @@ import java.util.OptionalLong;
 /**
  * The input table.
  *
- * @param version Delta version to pin; empty means the latest at plan time (then pinned for the run)
+ * @param version Delta version to pin; empty means the latest at plan time (then pinned for the
+ *     run)
  * @param filter Spark SQL predicate applied before inference
  * @param carry columns copied unchanged to the output (keys)
  */
 public record InputSpec(
-    TableFormat format, String path, OptionalLong version, Optional<String> filter, List<String> carry) {
+    TableFormat format,
+    String path,
+    OptionalLong version,
+    Optional<String> filter,
+    List<String> carry) {
   public InputSpec {
     requireNonNull(format, "format is null");
     requireNonNull(path, "path is null");

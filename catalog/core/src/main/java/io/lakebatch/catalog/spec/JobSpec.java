@@ -3,8 +3,8 @@ package io.lakebatch.catalog.spec;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A validated job spec (SPEC.md). Built by {@link JobSpecParser} or {@link #builder}; every field is present, defaults
- * already applied from {@link SpecDefaults}.
+ * A validated job spec (SPEC.md). Built by {@link JobSpecParser} or {@link #builder}; every field
+ * is present, defaults already applied from {@link SpecDefaults}.
  */
 public record JobSpec(
     String name,
@@ -22,7 +22,9 @@ public record JobSpec(
     requireNonNull(resources, "resources is null");
   }
 
-  /** A spec built in code, validated by the parser's rules when built (see {@link JobSpecBuilder}). */
+  /**
+   * A spec built in code, validated by the parser's rules when built (see {@link JobSpecBuilder}).
+   */
   public static JobSpecBuilder builder(String name) {
     return new JobSpecBuilder(name);
   }

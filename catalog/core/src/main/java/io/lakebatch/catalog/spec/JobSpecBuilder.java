@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * Builds a {@link JobSpec} in code. {@link #build()} validates exactly as {@link JobSpecParser}
- * does a YAML file — it builds the same tree and passes it through the same checks — so its
- * errors name the same field paths ({@code execution.batch-size: must be ...}) and what is not set
- * gets the {@link SpecDefaults}. {@link JobSpecYaml#write} turns the result into a spec file.
+ * does a YAML file — it builds the same tree and passes it through the same checks — so its errors
+ * name the same field paths ({@code execution.batch-size: must be ...}) and what is not set gets
+ * the {@link SpecDefaults}. {@link JobSpecYaml#write} turns the result into a spec file.
  *
  * <pre>{@code
  * JobSpec spec = JobSpec.builder("eta-scoring")
@@ -53,25 +53,36 @@ public final class JobSpecBuilder {
 
   /** {@code model.inputs.<input>}: where a model input's tensor comes from, in spec order. */
   public JobSpecBuilder modelInput(String input, InputBinding binding) {
-    ObjectNode inputs = model().has("inputs") ? (ObjectNode) model().get("inputs") : model().putObject("inputs");
-    inputs.set(requireNonNull(input, "input is null"), JobSpecYaml.binding(requireNonNull(binding, "binding is null")));
+    ObjectNode inputs =
+        model().has("inputs") ? (ObjectNode) model().get("inputs") : model().putObject("inputs");
+    inputs.set(
+        requireNonNull(input, "input is null"),
+        JobSpecYaml.binding(requireNonNull(binding, "binding is null")));
     return this;
   }
 
-  /** {@code model.outputs.<output>}: the column a model output goes to (none = every output, own name). */
+  /**
+   * {@code model.outputs.<output>}: the column a model output goes to (none = every output, own
+   * name).
+   */
   public JobSpecBuilder modelOutput(String output, String column) {
-    ObjectNode outputs = model().has("outputs") ? (ObjectNode) model().get("outputs") : model().putObject("outputs");
+    ObjectNode outputs =
+        model().has("outputs") ? (ObjectNode) model().get("outputs") : model().putObject("outputs");
     outputs.put(requireNonNull(output, "output is null"), requireNonNull(column, "column is null"));
     return this;
   }
 
   /** {@code input.format} and {@code input.path}. */
   public JobSpecBuilder input(TableFormat format, String path) {
-    section("input").put("format", format.specName()).put("path", requireNonNull(path, "path is null"));
+    section("input")
+        .put("format", format.specName())
+        .put("path", requireNonNull(path, "path is null"));
     return this;
   }
 
-  /** {@code input.version}: the Delta version to pin (default: the latest when the run is planned). */
+  /**
+   * {@code input.version}: the Delta version to pin (default: the latest when the run is planned).
+   */
   public JobSpecBuilder inputVersion(long version) {
     section("input").put("version", version);
     return this;
@@ -101,7 +112,10 @@ public final class JobSpecBuilder {
     return this;
   }
 
-  /** {@code output.dead-letter} (default: the output path + {@value SpecDefaults#DEAD_LETTER_SUFFIX}). */
+  /**
+   * {@code output.dead-letter} (default: the output path + {@value
+   * SpecDefaults#DEAD_LETTER_SUFFIX}).
+   */
   public JobSpecBuilder deadLetter(String path) {
     section("output").put("dead-letter", requireNonNull(path, "path is null"));
     return this;

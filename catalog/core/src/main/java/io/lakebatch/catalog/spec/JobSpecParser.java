@@ -23,19 +23,24 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Parses and validates a job spec (YAML or JSON) into a {@link JobSpec}. Every error names the field
- * path and the rule; unknown keys are errors. Checks that need the input schema or the model live
- * in {@link InputBindingResolver}.
+ * Parses and validates a job spec (YAML or JSON) into a {@link JobSpec}. Every error names the
+ * field path and the rule; unknown keys are errors. Checks that need the input schema or the model
+ * live in {@link InputBindingResolver}.
  */
 public final class JobSpecParser {
   private static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
-  private static final Pattern LOCAL_MASTER = Pattern.compile("local(\\[.+\\])?|local-cluster\\[.+\\]");
+  private static final Pattern LOCAL_MASTER =
+      Pattern.compile("local(\\[.+\\])?|local-cluster\\[.+\\]");
   private static final int MAX_BATCH_SIZE = 1 << 20;
   private static final Pattern MEMORY = Pattern.compile("[0-9]+[kmgtKMGT]?");
   private static final ObjectMapper YAML =
-      YAMLMapper.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+      YAMLMapper.builder()
+          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
   private static final ObjectMapper JSON =
-      JsonMapper.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+      JsonMapper.builder()
+          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
 
   private JobSpecParser() {}
 
@@ -70,10 +75,17 @@ public final class JobSpecParser {
   private static String locationOf(JsonProcessingException e) {
     return e.getLocation() == null
         ? ""
-        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        : " (line "
+            + e.getLocation().getLineNr()
+            + ", column "
+            + e.getLocation().getColumnNr()
+            + ")";
   }
 
-  /** Validates a spec tree (what YAML or JSON text parses to, or what {@link JobSpecBuilder} builds). */
+  /**
+   * Validates a spec tree (what YAML or JSON text parses to, or what {@link JobSpecBuilder}
+   * builds).
+   */
   static JobSpec fromTree(JsonNode root) {
     return fromTree(new SpecNode(root, ""));
   }
@@ -82,7 +94,8 @@ public final class JobSpecParser {
     root.onlyKeys(Set.of("name", "model", "input", "output", "execution", "resources"));
     String name = root.requiredString("name");
     if (!NAME.matcher(name).matches()) {
-      throw invalidSpec("name", "must match [a-z0-9-]+ (lower-case letters, digits, '-'), got '" + name + "'");
+      throw invalidSpec(
+          "name", "must match [a-z0-9-]+ (lower-case letters, digits, '-'), got '" + name + "'");
     }
     InputSpec input = input(root.requiredChild("input"));
     OutputSpec output = output(root.requiredChild("output"));
@@ -108,11 +121,15 @@ public final class JobSpecParser {
   private static ModelSpec model(SpecNode node) {
     node.onlyKeys(Set.of("path", "ref", "inputs", "outputs"));
     if (node.has("ref") == node.has("path")) {
-      throw invalidSpec("model", "give exactly one of model.path (an ONNX file) or model.ref (name@version)");
+      throw invalidSpec(
+          "model", "give exactly one of model.path (an ONNX file) or model.ref (name@version)");
     }
-    Optional<String> path = node.has("path") ? Optional.of(node.requiredString("path")) : Optional.empty();
-    Optional<ModelRef> ref = node.has("ref")
-        ? Optional.of(ModelRef.parse(node.requiredString("ref"), "model.ref")) : Optional.empty();
+    Optional<String> path =
+        node.has("path") ? Optional.of(node.requiredString("path")) : Optional.empty();
+    Optional<ModelRef> ref =
+        node.has("ref")
+            ? Optional.of(ModelRef.parse(node.requiredString("ref"), "model.ref"))
+            : Optional.empty();
     SpecNode inputsNode = node.requiredChild("inputs");
     Map<String, InputBinding> inputs = new LinkedHashMap<>();
     for (Map.Entry<String, SpecNode> e : inputsNode.entries()) {
@@ -148,8 +165,10 @@ public final class JobSpecParser {
     }
     if (node.raw().isObject() && node.has("text")) {
       node.onlyKeys(Set.of("text", "max-tokens"));
-      java.util.OptionalInt maxTokens = node.child("max-tokens")
-          .map(n -> java.util.OptionalInt.of(Math.toIntExact(n.asLong(1)))).orElse(java.util.OptionalInt.empty());
+      java.util.OptionalInt maxTokens =
+          node.child("max-tokens")
+              .map(n -> java.util.OptionalInt.of(Math.toIntExact(n.asLong(1))))
+              .orElse(java.util.OptionalInt.empty());
       return new InputBinding.TextColumn(node.requiredString("text"), maxTokens);
     }
     if (node.raw().isObject() && node.has("mask-of")) {
@@ -163,39 +182,51 @@ public final class JobSpecParser {
       Optional<SpecNode> shapeNode = node.child("shape");
       if (shapeNode.isPresent()) {
         if (!shapeNode.get().raw().isArray() || shapeNode.get().raw().isEmpty()) {
-          throw invalidSpec(shapeNode.get().path(), "must be a non-empty list of positive whole numbers");
+          throw invalidSpec(
+              shapeNode.get().path(), "must be a non-empty list of positive whole numbers");
         }
         for (int i = 0; i < shapeNode.get().raw().size(); i++) {
-          shape.add(new SpecNode(shapeNode.get().raw().get(i), shapeNode.get().path() + "[" + i + "]").asLong(1));
+          shape.add(
+              new SpecNode(shapeNode.get().raw().get(i), shapeNode.get().path() + "[" + i + "]")
+                  .asLong(1));
         }
       }
       return new InputBinding.ArrayColumn(column, shape);
     }
     throw invalidSpec(
-        node.path(), "must be a list of columns, {column: NAME, shape: [...]}, {text: COLUMN} or {mask-of: INPUT}, got " + SpecNode.describe(node.raw()));
+        node.path(),
+        "must be a list of columns, {column: NAME, shape: [...]}, {text: COLUMN} or {mask-of: INPUT}, got "
+            + SpecNode.describe(node.raw()));
   }
 
   private static InputSpec input(SpecNode node) {
     node.onlyKeys(Set.of("format", "path", "version", "filter", "carry"));
-    TableFormat format = node.string("format").map(f -> enumValue("input.format", f, TableFormat.class))
-        .orElse(SpecDefaults.INPUT_FORMAT);
+    TableFormat format =
+        node.string("format")
+            .map(f -> enumValue("input.format", f, TableFormat.class))
+            .orElse(SpecDefaults.INPUT_FORMAT);
     OptionalLong version = node.longValue("version", 0);
     if (version.isPresent() && format != TableFormat.DELTA) {
-      throw invalidSpec("input.version", "only Delta inputs have versions; remove it or use format: delta");
+      throw invalidSpec(
+          "input.version", "only Delta inputs have versions; remove it or use format: delta");
     }
     List<String> carry = node.stringList("carry");
     if (Set.copyOf(carry).size() != carry.size()) {
       throw invalidSpec("input.carry", "lists a column twice: " + carry);
     }
-    return new InputSpec(format, node.requiredString("path"), version, node.string("filter"), carry);
+    return new InputSpec(
+        format, node.requiredString("path"), version, node.string("filter"), carry);
   }
 
   private static OutputSpec output(SpecNode node) {
     node.onlyKeys(Set.of("path", "mode", "dead-letter"));
     String path = node.requiredString("path");
-    WriteMode mode = node.string("mode").map(m -> enumValue("output.mode", m, WriteMode.class))
-        .orElse(SpecDefaults.OUTPUT_MODE);
-    String deadLetter = node.string("dead-letter").orElse(normalize(path) + SpecDefaults.DEAD_LETTER_SUFFIX);
+    WriteMode mode =
+        node.string("mode")
+            .map(m -> enumValue("output.mode", m, WriteMode.class))
+            .orElse(SpecDefaults.OUTPUT_MODE);
+    String deadLetter =
+        node.string("dead-letter").orElse(normalize(path) + SpecDefaults.DEAD_LETTER_SUFFIX);
     if (normalize(deadLetter).equals(normalize(path))) {
       throw invalidSpec("output.dead-letter", "must differ from output.path");
     }
@@ -209,12 +240,19 @@ public final class JobSpecParser {
           OptionalLong.empty(),
           SpecDefaults.ROWS_PER_CHUNK,
           SpecDefaults.MAX_BAD_ROW_FRACTION,
-          new RetrySpec(SpecDefaults.TASK_RETRIES, SpecDefaults.CHUNK_RETRIES, SpecDefaults.JOB_RETRIES),
+          new RetrySpec(
+              SpecDefaults.TASK_RETRIES, SpecDefaults.CHUNK_RETRIES, SpecDefaults.JOB_RETRIES),
           SpecDefaults.SPECULATION);
     }
     SpecNode node = maybe.get();
-    node.onlyKeys(Set.of("batch-size", "rows-per-task", "rows-per-chunk", "max-bad-row-fraction", "retries",
-        "speculation"));
+    node.onlyKeys(
+        Set.of(
+            "batch-size",
+            "rows-per-task",
+            "rows-per-chunk",
+            "max-bad-row-fraction",
+            "retries",
+            "speculation"));
     BatchSize batchSize = BatchSize.fixed(SpecDefaults.BATCH_SIZE);
     Optional<SpecNode> batchNode = node.child("batch-size");
     if (batchNode.isPresent()) {
@@ -223,22 +261,28 @@ public final class JobSpecParser {
       } else if (batchNode.get().raw().isNumber()) {
         long rows = batchNode.get().asLong(1);
         if (rows > MAX_BATCH_SIZE) {
-          throw invalidSpec("execution.batch-size", "must be at most " + MAX_BATCH_SIZE + ", got " + rows);
+          throw invalidSpec(
+              "execution.batch-size", "must be at most " + MAX_BATCH_SIZE + ", got " + rows);
         }
         batchSize = BatchSize.fixed((int) rows);
       } else {
-        throw invalidSpec("execution.batch-size", "must be a positive whole number or 'auto', got "
-            + SpecNode.describe(batchNode.get().raw()));
+        throw invalidSpec(
+            "execution.batch-size",
+            "must be a positive whole number or 'auto', got "
+                + SpecNode.describe(batchNode.get().raw()));
       }
     }
-    RetrySpec retries = new RetrySpec(SpecDefaults.TASK_RETRIES, SpecDefaults.CHUNK_RETRIES, SpecDefaults.JOB_RETRIES);
+    RetrySpec retries =
+        new RetrySpec(
+            SpecDefaults.TASK_RETRIES, SpecDefaults.CHUNK_RETRIES, SpecDefaults.JOB_RETRIES);
     Optional<SpecNode> retryNode = node.object("retries");
     if (retryNode.isPresent()) {
       retryNode.get().onlyKeys(Set.of("task", "chunk", "job"));
-      retries = new RetrySpec(
-          retryNode.get().intValue("task", 1, SpecDefaults.TASK_RETRIES),
-          retryNode.get().intValue("chunk", 0, SpecDefaults.CHUNK_RETRIES),
-          retryNode.get().intValue("job", 0, SpecDefaults.JOB_RETRIES));
+      retries =
+          new RetrySpec(
+              retryNode.get().intValue("task", 1, SpecDefaults.TASK_RETRIES),
+              retryNode.get().intValue("chunk", 0, SpecDefaults.CHUNK_RETRIES),
+              retryNode.get().intValue("job", 0, SpecDefaults.JOB_RETRIES));
     }
     return new ExecutionSpec(
         batchSize,
@@ -259,15 +303,21 @@ public final class JobSpecParser {
           SpecDefaults.GPUS_PER_EXECUTOR);
     }
     SpecNode node = maybe.get();
-    node.onlyKeys(Set.of("master", "executors", "executor-cores", "executor-memory", "gpus-per-executor"));
+    node.onlyKeys(
+        Set.of("master", "executors", "executor-cores", "executor-memory", "gpus-per-executor"));
     String master = node.string("master").orElse(SpecDefaults.MASTER);
-    if (!(LOCAL_MASTER.matcher(master).matches() || master.startsWith("spark://") || master.startsWith("k8s://")
+    if (!(LOCAL_MASTER.matcher(master).matches()
+        || master.startsWith("spark://")
+        || master.startsWith("k8s://")
         || master.equals("yarn"))) {
-      throw invalidSpec("resources.master", "must be local[...], spark://host:port, k8s://... or yarn, got '" + master + "'");
+      throw invalidSpec(
+          "resources.master",
+          "must be local[...], spark://host:port, k8s://... or yarn, got '" + master + "'");
     }
     String memory = node.string("executor-memory").orElse(SpecDefaults.EXECUTOR_MEMORY);
     if (!MEMORY.matcher(memory).matches()) {
-      throw invalidSpec("resources.executor-memory", "must look like 512m or 8g, got '" + memory + "'");
+      throw invalidSpec(
+          "resources.executor-memory", "must look like 512m or 8g, got '" + memory + "'");
     }
     return new ResourceSpec(
         master,

@@ -18,19 +18,26 @@ import java.util.Optional;
  * @param outputs model output name to output column; empty means every output under its own name
  */
 public record ModelSpec(
-    Optional<String> path, Optional<ModelRef> ref, Map<String, InputBinding> inputs, Map<String, String> outputs) {
+    Optional<String> path,
+    Optional<ModelRef> ref,
+    Map<String, InputBinding> inputs,
+    Map<String, String> outputs) {
   public ModelSpec {
     requireNonNull(path, "path is null");
     requireNonNull(ref, "ref is null");
     if (path.isEmpty() && ref.isEmpty()) {
       throw new IllegalArgumentException("a model needs a path or a ref");
     }
-    inputs = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(inputs, "inputs is null")));
-    outputs = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(outputs, "outputs is null")));
+    inputs =
+        Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(inputs, "inputs is null")));
+    outputs =
+        Collections.unmodifiableMap(
+            new LinkedHashMap<>(requireNonNull(outputs, "outputs is null")));
   }
 
   /** A model given by its file. */
-  public static ModelSpec ofPath(String path, Map<String, InputBinding> inputs, Map<String, String> outputs) {
+  public static ModelSpec ofPath(
+      String path, Map<String, InputBinding> inputs, Map<String, String> outputs) {
     return new ModelSpec(Optional.of(path), Optional.empty(), inputs, outputs);
   }
 
@@ -41,6 +48,7 @@ public record ModelSpec(
 
   /** The file to load; fails if the reference has not been resolved. */
   public String file() {
-    return path.orElseThrow(() -> new IllegalStateException("model.ref " + ref.orElseThrow() + " is not resolved"));
+    return path.orElseThrow(
+        () -> new IllegalStateException("model.ref " + ref.orElseThrow() + " is not resolved"));
   }
 }

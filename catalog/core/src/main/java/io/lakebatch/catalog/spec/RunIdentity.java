@@ -24,15 +24,15 @@ import java.util.TreeMap;
  * bad-row fraction, resources, speculation — changes speed or limits, not rows: changing it resumes
  * the run instead of starting a new one.
  *
- * <p>The encoding is JSON with sorted keys and explicit fields, starting with
- * {@code "encoding":"lakebatch.run-identity/1"}; paths must already be qualified (scheme, absolute
- * path, no trailing separator) so that the spellings of one path agree. Golden tests pin the hashes:
- * a refactoring that changes them breaks every unfinished run's resume and must bump the version.
+ * <p>The encoding is JSON with sorted keys and explicit fields, starting with {@code
+ * "encoding":"lakebatch.run-identity/1"}; paths must already be qualified (scheme, absolute path,
+ * no trailing separator) so that the spellings of one path agree. Golden tests pin the hashes: a
+ * refactoring that changes them breaks every unfinished run's resume and must bump the version.
  *
  * <p>Two hashes come out of it. The {@link #jobKey() job key} names the job independently of the
  * input's state: a rerun looks up the job's unfinished run by it. The {@link #runKey run key} adds
- * the input as pinned by the run's first attempt (its fingerprint); it names the run and its chunks'
- * Delta transaction ids.
+ * the input as pinned by the run's first attempt (its fingerprint); it names the run and its
+ * chunks' Delta transaction ids.
  */
 public record RunIdentity(
     String name,
@@ -51,8 +51,8 @@ public record RunIdentity(
   /** The encoding's name and version; part of every hash. */
   public static final String ENCODING = "lakebatch.run-identity/1";
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   public RunIdentity {
     requireNonNull(name, "name is null");
@@ -73,9 +73,20 @@ public record RunIdentity(
    * The identity of {@code spec} with its model's sha256 and its paths as qualified by the caller.
    */
   public static RunIdentity of(JobSpec spec, TablePaths paths, String modelSha256) {
-    return new RunIdentity(spec.name(), paths.output(), spec.output().mode(), paths.deadLetter(),
-        spec.input().format(), paths.input(), spec.input().version(), spec.input().filter(), spec.input().carry(),
-        modelSha256, spec.model().inputs(), spec.model().outputs(), spec.execution().rowsPerChunk());
+    return new RunIdentity(
+        spec.name(),
+        paths.output(),
+        spec.output().mode(),
+        paths.deadLetter(),
+        spec.input().format(),
+        paths.input(),
+        spec.input().version(),
+        spec.input().filter(),
+        spec.input().carry(),
+        modelSha256,
+        spec.model().inputs(),
+        spec.model().outputs(),
+        spec.execution().rowsPerChunk());
   }
 
   /** The canonical encoding of the job (no pinned input). */
@@ -88,17 +99,22 @@ public record RunIdentity(
     Map<String, Object> fields = jobFields();
     Map<String, Object> pinned = new TreeMap<>();
     pinned.put("version", pinnedVersion);
-    pinned.put("files-sha256", requireNonNull(inputFingerprintSha256, "inputFingerprintSha256 is null"));
+    pinned.put(
+        "files-sha256", requireNonNull(inputFingerprintSha256, "inputFingerprintSha256 is null"));
     fields.put("pinned-input", pinned);
     return write(fields);
   }
 
-  /** sha256 of {@link #canonicalJob()}: finds a job's unfinished run whatever the input did since. */
+  /**
+   * sha256 of {@link #canonicalJob()}: finds a job's unfinished run whatever the input did since.
+   */
   public String jobKey() {
     return sha256(canonicalJob());
   }
 
-  /** The first 16 hex digits of the sha256 of {@link #canonicalRun}: names the run and its chunks. */
+  /**
+   * The first 16 hex digits of the sha256 of {@link #canonicalRun}: names the run and its chunks.
+   */
   public String runKey(long pinnedVersion, String inputFingerprintSha256) {
     return sha256(canonicalRun(pinnedVersion, inputFingerprintSha256)).substring(0, 16);
   }
@@ -144,7 +160,8 @@ public record RunIdentity(
     } else if (binding instanceof InputBinding.TokenMask mask) {
       fields.put("mask-of", mask.idsInput());
     } else {
-      throw new IllegalArgumentException("no identity encoding for binding " + binding.getClass().getName());
+      throw new IllegalArgumentException(
+          "no identity encoding for binding " + binding.getClass().getName());
     }
     return new TreeMap<>(fields);
   }
@@ -160,7 +177,9 @@ public record RunIdentity(
   /** Lower-case hex sha256 of the UTF-8 bytes of {@code text}. */
   public static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is not available", e);
     }

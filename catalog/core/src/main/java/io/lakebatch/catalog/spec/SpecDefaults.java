@@ -6,6 +6,7 @@ public final class SpecDefaults {
 
   public static final TableFormat INPUT_FORMAT = TableFormat.DELTA;
   public static final WriteMode OUTPUT_MODE = WriteMode.APPEND;
+
   /** Appended to the output path when {@code output.dead-letter} is not given. */
   public static final String DEAD_LETTER_SUFFIX = "_dead_letter";
 

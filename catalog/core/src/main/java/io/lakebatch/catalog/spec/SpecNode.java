@@ -49,7 +49,8 @@ final class SpecNode {
 
   void requireObject() {
     if (!node.isObject()) {
-      throw invalidSpec(path.isEmpty() ? "(top level)" : path, "must be a mapping of keys to values");
+      throw invalidSpec(
+          path.isEmpty() ? "(top level)" : path, "must be a mapping of keys to values");
     }
   }
 
@@ -120,7 +121,8 @@ final class SpecNode {
     }
     long value = child.get().asLong(min);
     if (value > Integer.MAX_VALUE) {
-      throw invalidSpec(child.get().path, "must be at most " + Integer.MAX_VALUE + ", got " + value);
+      throw invalidSpec(
+          child.get().path, "must be at most " + Integer.MAX_VALUE + ", got " + value);
     }
     return (int) value;
   }
@@ -131,7 +133,8 @@ final class SpecNode {
       return defaultValue;
     }
     if (!child.get().node.isBoolean()) {
-      throw invalidSpec(child.get().path, "must be true or false, got " + describe(child.get().node));
+      throw invalidSpec(
+          child.get().path, "must be true or false, got " + describe(child.get().node));
     }
     return child.get().node.asBoolean();
   }
@@ -175,7 +178,10 @@ final class SpecNode {
     requireObject();
     List<Map.Entry<String, SpecNode>> entries = new ArrayList<>();
     node.fields()
-        .forEachRemaining(e -> entries.add(Map.entry(e.getKey(), new SpecNode(e.getValue(), childPath(e.getKey())))));
+        .forEachRemaining(
+            e ->
+                entries.add(
+                    Map.entry(e.getKey(), new SpecNode(e.getValue(), childPath(e.getKey())))));
     return entries;
   }
 

@@ -12,16 +12,16 @@ import java.util.regex.Pattern;
  * The input, output and dead-letter locations of a job, qualified, and legal together.
  *
  * <p>Each is a qualified location as Hadoop prints one: a scheme, an optional authority and an
- * absolute, normalized path without a trailing separator ({@code file:/data/orders},
- * {@code s3a://bucket/scores}, {@code hdfs://nn:8020/x}). Qualifying a spec path (relative paths,
- * {@code file:} URIs, {@code ./x/../x}) needs the file system, so it happens at the engine's edge;
- * these are the rules once every location is spelled one way.
+ * absolute, normalized path without a trailing separator ({@code file:/data/orders}, {@code
+ * s3a://bucket/scores}, {@code hdfs://nn:8020/x}). Qualifying a spec path (relative paths, {@code
+ * file:} URIs, {@code ./x/../x}) needs the file system, so it happens at the engine's edge; these
+ * are the rules once every location is spelled one way.
  *
  * <p>Rules: the output is neither the input nor nested with it (a job must not write into what it
  * reads, nor read what it writes); the dead-letter table is neither the output nor nested with it
  * (Delta would take one table's files for the other's), nor the input nor nested with it. "Nested"
- * goes by path segments ({@code /a/out2} is not inside {@code /a/out}) and needs the same scheme and
- * authority ({@code s3a://b1/x} and {@code s3a://b2/x} are apart).
+ * goes by path segments ({@code /a/out2} is not inside {@code /a/out}) and needs the same scheme
+ * and authority ({@code s3a://b1/x} and {@code s3a://b2/x} are apart).
  *
  * <p>Construction refuses locations that break a rule with a USER {@code LakeBatchException} naming
  * {@code output.path} or {@code output.dead-letter}, both locations and what to do; a location that
@@ -30,21 +30,40 @@ import java.util.regex.Pattern;
 public record TablePaths(String input, String output, String deadLetter) {
   // scheme ":" ["//" authority] absolute-path: Hadoop's Path.toString() form, which may hold spaces
   // and other characters java.net.URI would refuse.
-  private static final Pattern QUALIFIED = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*):(?://([^/]*))?(/.*)");
+  private static final Pattern QUALIFIED =
+      Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*):(?://([^/]*))?(/.*)");
 
   public TablePaths {
     Location in = Location.parse("input", requireNonNull(input, "input is null"));
     Location out = Location.parse("output", requireNonNull(output, "output is null"));
     Location dead = Location.parse("deadLetter", requireNonNull(deadLetter, "deadLetter is null"));
-    refuseOverlap("output.path", out, "input.path", in,
+    refuseOverlap(
+        "output.path",
+        out,
+        "input.path",
+        in,
         "a job must not write into the table it reads, nor read the table it writes: choose an output path"
-            + " outside " + in + " that does not contain it");
-    refuseOverlap("output.dead-letter", dead, "output.path", out,
+            + " outside "
+            + in
+            + " that does not contain it");
+    refuseOverlap(
+        "output.dead-letter",
+        dead,
+        "output.path",
+        out,
         "the dead-letter table and the output table need folders of their own: choose a dead-letter path"
-            + " outside " + out + " that does not contain it (the default is the output path + '"
-            + SpecDefaults.DEAD_LETTER_SUFFIX + "')");
-    refuseOverlap("output.dead-letter", dead, "input.path", in,
-        "a job must not write into the table it reads: choose a dead-letter path outside " + in
+            + " outside "
+            + out
+            + " that does not contain it (the default is the output path + '"
+            + SpecDefaults.DEAD_LETTER_SUFFIX
+            + "')");
+    refuseOverlap(
+        "output.dead-letter",
+        dead,
+        "input.path",
+        in,
+        "a job must not write into the table it reads: choose a dead-letter path outside "
+            + in
             + " that does not contain it");
   }
 
@@ -81,14 +100,15 @@ public record TablePaths(String input, String output, String deadLetter) {
     static Location parse(String component, String text) {
       Matcher m = QUALIFIED.matcher(text);
       if (!m.matches()) {
-        throw new IllegalArgumentException(component + " is not a qualified location (scheme:[//authority]/path): "
-            + text);
+        throw new IllegalArgumentException(
+            component + " is not a qualified location (scheme:[//authority]/path): " + text);
       }
       String path = m.group(3);
       if (path.length() > 1 && path.endsWith("/")) {
         throw new IllegalArgumentException(component + " has a trailing separator: " + text);
       }
-      List<String> segments = path.equals("/") ? List.of() : List.of(path.substring(1).split("/", -1));
+      List<String> segments =
+          path.equals("/") ? List.of() : List.of(path.substring(1).split("/", -1));
       for (String segment : segments) {
         if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
           throw new IllegalArgumentException(component + " is not normalized: " + text);
@@ -110,7 +130,9 @@ public record TablePaths(String input, String output, String deadLetter) {
     @Override
     public boolean equals(Object o) {
       return o instanceof Location l
-          && scheme.equals(l.scheme) && authority.equals(l.authority) && segments.equals(l.segments);
+          && scheme.equals(l.scheme)
+          && authority.equals(l.authority)
+          && segments.equals(l.segments);
     }
 
     @Override

@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  * driver throws (which may echo the URL, e.g. {@code No suitable driver found for jdbc:...}).
  *
  * <p>Recognized: a parameter whose key names a password, case-insensitively, after {@code ?},
- * {@code &} or {@code ;} (PostgreSQL {@code ?user=u&password=s}, {@code sslpassword=}, H2
- * {@code ;PASSWORD=s}), and the password of a {@code //user:password@host} authority. Each value is
+ * {@code &} or {@code ;} (PostgreSQL {@code ?user=u&password=s}, {@code sslpassword=}, H2 {@code
+ * ;PASSWORD=s}), and the password of a {@code //user:password@host} authority. Each value is
  * replaced by {@value #MASK}.
  */
 public final class JdbcUrls {
@@ -32,7 +32,8 @@ public final class JdbcUrls {
   // message survives (known secrets are masked whole before this).
   private static final Pattern TEXT_PARAMETER =
       Pattern.compile("(?i)((?:^|[?&;\\s,(])[A-Za-z0-9_.-]*(?:password|pwd)=)([^&;\\s)'\"]*)");
-  private static final Pattern TEXT_USER_INFO = Pattern.compile("(//[^/?#@:;\\s]*:)([^/?#@\\s]*)(?=@)");
+  private static final Pattern TEXT_USER_INFO =
+      Pattern.compile("(//[^/?#@:;\\s]*:)([^/?#@\\s]*)(?=@)");
 
   private JdbcUrls() {}
 
@@ -41,7 +42,9 @@ public final class JdbcUrls {
     return mask(mask(url, URL_PARAMETER), URL_USER_INFO);
   }
 
-  /** The password values written in {@code url}, as written and URL-decoded (drivers decode them). */
+  /**
+   * The password values written in {@code url}, as written and URL-decoded (drivers decode them).
+   */
   public static Set<String> passwords(String url) {
     Set<String> found = new LinkedHashSet<>();
     for (Pattern pattern : List.of(URL_PARAMETER, URL_USER_INFO)) {
@@ -80,8 +83,8 @@ public final class JdbcUrls {
 
   /**
    * {@code cause} itself when no message in its chain holds a secret; else a copy of the chain with
-   * the messages masked (stack traces kept; an {@link SQLException} stays one, with its SQL state and
-   * vendor code; suppressed exceptions are dropped, since they may hold the secret too).
+   * the messages masked (stack traces kept; an {@link SQLException} stays one, with its SQL state
+   * and vendor code; suppressed exceptions are dropped, since they may hold the secret too).
    */
   public static Throwable redact(Throwable cause, Collection<String> secrets) {
     if (cause == null) {
@@ -126,7 +129,9 @@ public final class JdbcUrls {
     return copy;
   }
 
-  /** The original's class when it has a public (String) constructor, so messages name it as before. */
+  /**
+   * The original's class when it has a public (String) constructor, so messages name it as before.
+   */
   private static Throwable sameClass(Throwable original, String message, Throwable cause) {
     try {
       Throwable copy = original.getClass().getConstructor(String.class).newInstance(message);
@@ -150,9 +155,7 @@ public final class JdbcUrls {
     return out.toString();
   }
 
-  /**
-   * Stands in for an exception whose message held a secret; prints as the original class would.
-   */
+  /** Stands in for an exception whose message held a secret; prints as the original class would. */
   public static final class RedactedException extends Exception {
     private final String originalClass;
 

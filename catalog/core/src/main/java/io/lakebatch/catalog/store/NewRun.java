@@ -9,7 +9,8 @@ import java.util.Optional;
  * What the driver knows about a run once its input is pinned and its model checked: everything the
  * run store records before the first chunk runs.
  *
- * @param modelName registry name when the model is registered (by {@code model.ref} or by its sha256)
+ * @param modelName registry name when the model is registered (by {@code model.ref} or by its
+ *     sha256)
  * @param chunkRows planned rows of each chunk, by chunk index
  */
 public record NewRun(

@@ -2,7 +2,9 @@ package io.lakebatch.catalog.store;
 
 import java.util.Optional;
 
-/** Which runs {@code lakebatch list} shows: newest first, optionally one state or a name substring. */
+/**
+ * Which runs {@code lakebatch list} shows: newest first, optionally one state or a name substring.
+ */
 public record RunFilter(Optional<RunState> state, Optional<String> nameContains, int limit) {
   public static final int DEFAULT_LIMIT = 20;
 

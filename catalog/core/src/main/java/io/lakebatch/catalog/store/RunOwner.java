@@ -12,14 +12,21 @@ import java.util.Optional;
 
 /**
  * The driver process that holds a run, written {@code pid@host#start}: its pid, its host and the
- * instant its process started, so that a process which later gets the same pid is a different owner.
- * Owners written before start instants were recorded ({@code pid@host}) still parse, without one.
+ * instant its process started, so that a process which later gets the same pid is a different
+ * owner. Owners written before start instants were recorded ({@code pid@host}) still parse, without
+ * one.
  */
 public record RunOwner(long pid, String host, Optional<Instant> startedAt) {
-  /** How long a driver may go without a heartbeat (by the catalog database's clock) before it counts as gone. */
+  /**
+   * How long a driver may go without a heartbeat (by the catalog database's clock) before it counts
+   * as gone.
+   */
   public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
 
-  /** The OS reports start times in clock ticks from its boot time; two readings may differ by rounding. */
+  /**
+   * The OS reports start times in clock ticks from its boot time; two readings may differ by
+   * rounding.
+   */
   private static final Duration START_TOLERANCE = Duration.ofSeconds(1);
 
   private static final char START_SEPARATOR = '#';
@@ -53,7 +60,9 @@ public record RunOwner(long pid, String host, Optional<Instant> startedAt) {
     String host = separator < 0 ? text.substring(at + 1) : text.substring(at + 1, separator);
     try {
       Optional<Instant> startedAt =
-          separator < 0 ? Optional.empty() : Optional.of(Instant.parse(text.substring(separator + 1)));
+          separator < 0
+              ? Optional.empty()
+              : Optional.of(Instant.parse(text.substring(separator + 1)));
       return Optional.of(new RunOwner(Long.parseLong(text.substring(0, at)), host, startedAt));
     } catch (IllegalArgumentException | DateTimeParseException e) {
       return Optional.empty();
@@ -61,10 +70,10 @@ public record RunOwner(long pid, String host, Optional<Instant> startedAt) {
   }
 
   /**
-   * Why this owner no longer holds its run, or empty while it may still hold it. It is gone when its
-   * process on this host has exited or its pid now belongs to a process started at another instant,
-   * or when its last heartbeat is {@code timeout} old or older (or it has none). A driver that is
-   * alive but stopped (SIGSTOP, a long pause) is gone once its heartbeat is that old.
+   * Why this owner no longer holds its run, or empty while it may still hold it. It is gone when
+   * its process on this host has exited or its pid now belongs to a process started at another
+   * instant, or when its last heartbeat is {@code timeout} old or older (or it has none). A driver
+   * that is alive but stopped (SIGSTOP, a long pause) is gone once its heartbeat is that old.
    *
    * @param heartbeatAge how old its last heartbeat is, measured by the catalog database's clock
    */
@@ -78,7 +87,8 @@ public record RunOwner(long pid, String host, Optional<Instant> startedAt) {
     }
     Duration age = heartbeatAge.get();
     return age.compareTo(timeout) >= 0
-        ? Optional.of("heartbeat " + age.toSeconds() + " s old, timeout " + timeout.toSeconds() + " s")
+        ? Optional.of(
+            "heartbeat " + age.toSeconds() + " s old, timeout " + timeout.toSeconds() + " s")
         : Optional.empty();
   }
 
@@ -88,8 +98,10 @@ public record RunOwner(long pid, String host, Optional<Instant> startedAt) {
       return Optional.of("process " + pid + " has exited");
     }
     Optional<Instant> liveStart = process.get().info().startInstant();
-    if (startedAt.isPresent() && liveStart.isPresent()
-        && Duration.between(startedAt.get(), liveStart.get()).abs().compareTo(START_TOLERANCE) > 0) {
+    if (startedAt.isPresent()
+        && liveStart.isPresent()
+        && Duration.between(startedAt.get(), liveStart.get()).abs().compareTo(START_TOLERANCE)
+            > 0) {
       return Optional.of("pid " + pid + " now belongs to a process started at " + liveStart.get());
     }
     return Optional.empty();

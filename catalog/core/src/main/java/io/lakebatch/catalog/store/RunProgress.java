@@ -44,28 +44,54 @@ public record RunProgress(
     }
     long inFlight = run.state() == RunState.RUNNING ? run.rowsInFlight() : 0;
     Instant end = run.state().isTerminal() ? run.finishedAt().orElse(now) : now;
-    Duration elapsed = run.attemptStartedAt().map(s -> Duration.between(s, end)).orElse(Duration.ZERO);
+    Duration elapsed =
+        run.attemptStartedAt().map(s -> Duration.between(s, end)).orElse(Duration.ZERO);
     double seconds = elapsed.toMillis() / 1000.0;
     long rowsThisAttempt = committedThisAttempt + inFlight;
     double rate = seconds > 0 ? rowsThisAttempt / seconds : 0;
     long rowsDone = Math.min(run.rowsTotal(), committedRows + inFlight);
     long remaining = run.rowsTotal() - rowsDone;
-    Optional<Duration> eta = run.state().isTerminal() || remaining == 0
-        ? Optional.of(Duration.ZERO)
-        : rate > 0 ? Optional.of(Duration.ofSeconds((long) Math.ceil(remaining / rate))) : Optional.empty();
-    return new RunProgress(run.runId(), run.state(), rowsDone, run.rowsTotal(), done, failed, run.chunksTotal(),
-        rate, eta, elapsed);
+    Optional<Duration> eta =
+        run.state().isTerminal() || remaining == 0
+            ? Optional.of(Duration.ZERO)
+            : rate > 0
+                ? Optional.of(Duration.ofSeconds((long) Math.ceil(remaining / rate)))
+                : Optional.empty();
+    return new RunProgress(
+        run.runId(),
+        run.state(),
+        rowsDone,
+        run.rowsTotal(),
+        done,
+        failed,
+        run.chunksTotal(),
+        rate,
+        eta,
+        elapsed);
   }
 
   public double fraction() {
-    return rowsTotal == 0 ? (chunksTotal == 0 || chunksDone == chunksTotal ? 1.0 : 0.0) : (double) rowsDone / rowsTotal;
+    return rowsTotal == 0
+        ? (chunksTotal == 0 || chunksDone == chunksTotal ? 1.0 : 0.0)
+        : (double) rowsDone / rowsTotal;
   }
 
-  /** One line: {@code RUNNING 3/12 chunks | 600,000/2,400,000 rows (25%) | 98,000 rows/s | ETA 0:00:18}. */
+  /**
+   * One line: {@code RUNNING 3/12 chunks | 600,000/2,400,000 rows (25%) | 98,000 rows/s | ETA
+   * 0:00:18}.
+   */
   public String render() {
-    return String.format("%s %d/%d chunks%s | %,d/%,d rows (%.0f%%) | %,.0f rows/s | ETA %s",
-        state, chunksDone, chunksTotal, chunksFailed > 0 ? " (" + chunksFailed + " failed)" : "",
-        rowsDone, rowsTotal, 100 * fraction(), rowsPerSecond, eta.map(RunProgress::formatDuration).orElse("?"));
+    return String.format(
+        "%s %d/%d chunks%s | %,d/%,d rows (%.0f%%) | %,.0f rows/s | ETA %s",
+        state,
+        chunksDone,
+        chunksTotal,
+        chunksFailed > 0 ? " (" + chunksFailed + " failed)" : "",
+        rowsDone,
+        rowsTotal,
+        100 * fraction(),
+        rowsPerSecond,
+        eta.map(RunProgress::formatDuration).orElse("?"));
   }
 
   public static String formatDuration(Duration duration) {

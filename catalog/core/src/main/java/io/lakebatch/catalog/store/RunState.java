@@ -18,7 +18,9 @@ public enum RunState {
   PLANNING,
   RUNNING,
   SUCCEEDED,
-  /** Some chunks failed permanently; the others are committed. A rerun retries only the failed ones. */
+  /**
+   * Some chunks failed permanently; the others are committed. A rerun retries only the failed ones.
+   */
   PARTIAL,
   FAILED,
   CANCELLED;

@@ -18,48 +18,69 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The settings registry: defaults pinned, parsing errors named, and the README's table generated from it. */
+/**
+ * The settings registry: defaults pinned, parsing errors named, and the README's table generated
+ * from it.
+ */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class LakeBatchSettingsTest {
-  private static final String BEGIN = "<!-- settings:begin (generated from LakeBatchSettings; see LakeBatchSettingsTest) -->\n";
+  private static final String BEGIN =
+      "<!-- settings:begin (generated from LakeBatchSettings; see LakeBatchSettingsTest) -->\n";
   private static final String END = "<!-- settings:end -->";
 
   @Test
   void everyKeyIsDeclaredOnce() {
-    Map<String, Long> counts = LakeBatchSettings.all().stream()
-        .collect(Collectors.groupingBy(s -> s.source() + " " + s.key(), Collectors.counting()));
+    Map<String, Long> counts =
+        LakeBatchSettings.all().stream()
+            .collect(Collectors.groupingBy(s -> s.source() + " " + s.key(), Collectors.counting()));
     assertThat(counts).allSatisfy((key, count) -> assertThat(count).as(key).isEqualTo(1));
   }
 
   @Test
   void recordedDefaults() {
-    assertThat(LakeBatchSettings.BATCH_SIZE.defaultValue()).contains(SpecDefaults.BATCH_SIZE).contains(1024);
+    assertThat(LakeBatchSettings.BATCH_SIZE.defaultValue())
+        .contains(SpecDefaults.BATCH_SIZE)
+        .contains(1024);
     assertThat(LakeBatchSettings.ROWS_PER_CHUNK.defaultValue()).contains(2_000_000L);
     assertThat(LakeBatchSettings.MAX_BAD_ROW_FRACTION.defaultValue()).contains(0.01);
     assertThat(LakeBatchSettings.READ_COLUMNAR.valueFrom(key -> Optional.empty())).isTrue();
-    assertThat(LakeBatchSettings.LIVENESS_TIMEOUT.valueFrom(key -> Optional.empty())).isEqualTo(Duration.ofSeconds(60));
+    assertThat(LakeBatchSettings.LIVENESS_TIMEOUT.valueFrom(key -> Optional.empty()))
+        .isEqualTo(Duration.ofSeconds(60));
     assertThat(LakeBatchSettings.SQL_CATALOG_URL.from(key -> Optional.empty())).isEmpty();
   }
 
   @Test
   void valuesParseAndBadValuesNameTheirSetting() {
-    assertThat(LakeBatchSettings.READ_COLUMNAR.valueFrom(lookup("spark.lakebatch.read.columnar", "FALSE"))).isFalse();
-    assertThat(LakeBatchSettings.LIVENESS_TIMEOUT.valueFrom(lookup("spark.lakebatch.driver.liveness-timeout", "4s")))
+    assertThat(
+            LakeBatchSettings.READ_COLUMNAR.valueFrom(
+                lookup("spark.lakebatch.read.columnar", "FALSE")))
+        .isFalse();
+    assertThat(
+            LakeBatchSettings.LIVENESS_TIMEOUT.valueFrom(
+                lookup("spark.lakebatch.driver.liveness-timeout", "4s")))
         .isEqualTo(Duration.ofSeconds(4));
     assertThat(LakeBatchSettings.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
     assertThat(LakeBatchSettings.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
     assertThat(LakeBatchSettings.parseDuration("90")).isEqualTo(Duration.ofSeconds(90));
-    assertThatThrownBy(() -> LakeBatchSettings.READ_COLUMNAR.valueFrom(lookup("spark.lakebatch.read.columnar", "yes")))
+    assertThatThrownBy(
+            () ->
+                LakeBatchSettings.READ_COLUMNAR.valueFrom(
+                    lookup("spark.lakebatch.read.columnar", "yes")))
         .isInstanceOf(LakeBatchException.class)
-        .satisfies(e -> assertThat(((LakeBatchException) e).category()).isEqualTo(ErrorCategory.USER))
-        .hasMessage("Spark conf spark.lakebatch.read.columnar: 'yes' is not a boolean; fix or unset it");
-    assertThatThrownBy(() -> LakeBatchSettings.LIVENESS_TIMEOUT.valueFrom(
-        lookup("spark.lakebatch.driver.liveness-timeout", "soon"))).hasMessageContaining("'soon' is not a duration");
+        .satisfies(
+            e -> assertThat(((LakeBatchException) e).category()).isEqualTo(ErrorCategory.USER))
+        .hasMessage(
+            "Spark conf spark.lakebatch.read.columnar: 'yes' is not a boolean; fix or unset it");
+    assertThatThrownBy(
+            () ->
+                LakeBatchSettings.LIVENESS_TIMEOUT.valueFrom(
+                    lookup("spark.lakebatch.driver.liveness-timeout", "soon")))
+        .hasMessageContaining("'soon' is not a duration");
   }
 
   /**
-   * The README's settings table is this registry rendered. Run with {@code -Dlakebatch.docs.update=true}
-   * to write the table into the README after changing a setting.
+   * The README's settings table is this registry rendered. Run with {@code
+   * -Dlakebatch.docs.update=true} to write the table into the README after changing a setting.
    */
   @Test
   void theReadmeTableIsGeneratedFromTheRegistry() throws IOException {
@@ -71,7 +92,9 @@ class LakeBatchSettingsTest {
     assertThat(end).isGreaterThan(begin);
     String generated = LakeBatchSettings.markdownTable();
     if (Boolean.getBoolean("lakebatch.docs.update")) {
-      Files.writeString(readme, text.substring(0, begin + BEGIN.length()) + generated + text.substring(end),
+      Files.writeString(
+          readme,
+          text.substring(0, begin + BEGIN.length()) + generated + text.substring(end),
           StandardCharsets.UTF_8);
       return;
     }
@@ -80,7 +103,8 @@ class LakeBatchSettingsTest {
         .isEqualTo(generated);
   }
 
-  private static java.util.function.Function<String, Optional<String>> lookup(String key, String value) {
+  private static java.util.function.Function<String, Optional<String>> lookup(
+      String key, String value) {
     return k -> k.equals(key) ? Optional.of(value) : Optional.empty();
   }
 }

@@ -30,30 +30,43 @@ class LakeBatchErrorsTest {
   void buildersSetTheirCategory() {
     Throwable cause = new IOException("boom");
     assertThat(LakeBatchErrors.invalidSpec("name", "bad").category()).isEqualTo(ErrorCategory.USER);
-    assertThat(LakeBatchErrors.unreadableSpec("f", "bad", cause).category()).isEqualTo(ErrorCategory.USER);
-    assertThat(LakeBatchErrors.unknownKey("", "x", List.of("a")).category()).isEqualTo(ErrorCategory.USER);
+    assertThat(LakeBatchErrors.unreadableSpec("f", "bad", cause).category())
+        .isEqualTo(ErrorCategory.USER);
+    assertThat(LakeBatchErrors.unknownKey("", "x", List.of("a")).category())
+        .isEqualTo(ErrorCategory.USER);
     assertThat(LakeBatchErrors.usage("bad").category()).isEqualTo(ErrorCategory.USER);
-    assertThat(LakeBatchErrors.modelUnreadable("m.onnx", cause).category()).isEqualTo(ErrorCategory.DATA);
-    assertThat(LakeBatchErrors.modelMismatch("model.inputs.x", "bad").category()).isEqualTo(ErrorCategory.DATA);
+    assertThat(LakeBatchErrors.modelUnreadable("m.onnx", cause).category())
+        .isEqualTo(ErrorCategory.DATA);
+    assertThat(LakeBatchErrors.modelMismatch("model.inputs.x", "bad").category())
+        .isEqualTo(ErrorCategory.DATA);
     assertThat(LakeBatchErrors.inputNotFound("in", cause).category()).isEqualTo(ErrorCategory.DATA);
-    assertThat(LakeBatchErrors.unsupportedInput("in", "bad").category()).isEqualTo(ErrorCategory.DATA);
-    assertThat(LakeBatchErrors.unreadableFile("part-0", cause).category()).isEqualTo(ErrorCategory.DATA);
-    assertThat(LakeBatchErrors.tooManyBadRows(5, 10, 0.01, "dl").category()).isEqualTo(ErrorCategory.DATA);
-    assertThat(LakeBatchErrors.transientFailure("task", cause).category()).isEqualTo(ErrorCategory.TRANSIENT);
-    assertThat(LakeBatchErrors.internal("oops", cause).category()).isEqualTo(ErrorCategory.INTERNAL);
+    assertThat(LakeBatchErrors.unsupportedInput("in", "bad").category())
+        .isEqualTo(ErrorCategory.DATA);
+    assertThat(LakeBatchErrors.unreadableFile("part-0", cause).category())
+        .isEqualTo(ErrorCategory.DATA);
+    assertThat(LakeBatchErrors.tooManyBadRows(5, 10, 0.01, "dl").category())
+        .isEqualTo(ErrorCategory.DATA);
+    assertThat(LakeBatchErrors.transientFailure("task", cause).category())
+        .isEqualTo(ErrorCategory.TRANSIENT);
+    assertThat(LakeBatchErrors.internal("oops", cause).category())
+        .isEqualTo(ErrorCategory.INTERNAL);
   }
 
   @Test
   void invalidSpecMessageStartsWithTheFieldPath() {
-    assertThat(LakeBatchErrors.invalidSpec("model.inputs.features", "column 'f65' not in input schema [f0]"))
+    assertThat(
+            LakeBatchErrors.invalidSpec(
+                "model.inputs.features", "column 'f65' not in input schema [f0]"))
         .hasMessage("model.inputs.features: column 'f65' not in input schema [f0]")
         .hasNoCause();
   }
 
   @Test
   void unknownKeyNamesTheFullPathAndTheAllowedKeys() {
-    assertThat(LakeBatchErrors.unknownKey("execution", "batchsize", List.of("batch-size", "retries")))
-        .hasMessage("execution.batchsize: unknown key; allowed keys here are [batch-size, retries]");
+    assertThat(
+            LakeBatchErrors.unknownKey("execution", "batchsize", List.of("batch-size", "retries")))
+        .hasMessage(
+            "execution.batchsize: unknown key; allowed keys here are [batch-size, retries]");
     assertThat(LakeBatchErrors.unknownKey("", "owner", List.of("name")))
         .hasMessage("owner: unknown key; allowed keys here are [name]");
   }
@@ -63,11 +76,13 @@ class LakeBatchErrorsTest {
     Throwable cause = new RuntimeException("wrapper", new IOException("Permission denied"));
 
     assertThat(LakeBatchErrors.modelUnreadable("m.onnx", cause))
-        .hasMessage("model m.onnx cannot be loaded by ONNX Runtime (IOException: Permission denied);"
-            + " check that the file is a complete ONNX model")
+        .hasMessage(
+            "model m.onnx cannot be loaded by ONNX Runtime (IOException: Permission denied);"
+                + " check that the file is a complete ONNX model")
         .hasCause(cause);
     assertThat(LakeBatchErrors.inputNotFound("data/orders", cause))
-        .hasMessage("input.path: no readable table at data/orders (IOException: Permission denied)");
+        .hasMessage(
+            "input.path: no readable table at data/orders (IOException: Permission denied)");
     assertThat(LakeBatchErrors.transientFailure("chunk 3", cause))
         .hasMessage("chunk 3: IOException: Permission denied");
   }
@@ -75,9 +90,11 @@ class LakeBatchErrorsTest {
   @Test
   void tooManyBadRowsShowsTheFraction() {
     assertThat(LakeBatchErrors.tooManyBadRows(5, 100, 0.01, "out_dead_letter"))
-        .hasMessage("5 of 100 rows (0.0500) failed validation, above execution.max-bad-row-fraction 0.0100;"
-            + " see the reasons in out_dead_letter");
-    assertThat(LakeBatchErrors.tooManyBadRows(0, 0, 0.01, "dl")).hasMessageStartingWith("0 of 0 rows (0.0000)");
+        .hasMessage(
+            "5 of 100 rows (0.0500) failed validation, above execution.max-bad-row-fraction 0.0100;"
+                + " see the reasons in out_dead_letter");
+    assertThat(LakeBatchErrors.tooManyBadRows(0, 0, 0.01, "dl"))
+        .hasMessageStartingWith("0 of 0 rows (0.0000)");
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -93,8 +110,11 @@ class LakeBatchErrorsTest {
   @Test
   void findInLooksThroughNestedCauses() {
     LakeBatchException data = LakeBatchErrors.modelMismatch("model.inputs.x", "bad");
-    Throwable wrapped = new RuntimeException("Job aborted",
-        new ExecutionException("stage failed", new UncheckedIOException(new IOException("task", data))));
+    Throwable wrapped =
+        new RuntimeException(
+            "Job aborted",
+            new ExecutionException(
+                "stage failed", new UncheckedIOException(new IOException("task", data))));
 
     assertThat(LakeBatchException.findIn(wrapped)).containsSame(data);
   }
@@ -102,14 +122,16 @@ class LakeBatchErrorsTest {
   @Test
   void findInReturnsTheOutermostLakeBatchException() {
     LakeBatchException inner = LakeBatchErrors.transientFailure("read", new IOException("timeout"));
-    LakeBatchException outer = LakeBatchErrors.internal("chunk failed", new RuntimeException(inner));
+    LakeBatchException outer =
+        LakeBatchErrors.internal("chunk failed", new RuntimeException(inner));
 
     assertThat(LakeBatchException.findIn(new RuntimeException(outer))).containsSame(outer);
   }
 
   @Test
   void findInIsEmptyWithoutALakeBatchException() {
-    assertThat(LakeBatchException.findIn(new RuntimeException("x", new IOException("y")))).isEmpty();
+    assertThat(LakeBatchException.findIn(new RuntimeException("x", new IOException("y"))))
+        .isEmpty();
     assertThat(LakeBatchException.findIn(null)).isEmpty();
   }
 
@@ -128,19 +150,23 @@ class LakeBatchErrorsTest {
 
   @Test
   void rootMessageIsTheInnermostCauseWithItsType() {
-    Throwable t = new RuntimeException("outer", new IllegalStateException("middle", new IOException("disk full")));
+    Throwable t =
+        new RuntimeException(
+            "outer", new IllegalStateException("middle", new IOException("disk full")));
 
     assertThat(LakeBatchErrors.rootMessage(t)).isEqualTo("IOException: disk full");
   }
 
   @Test
   void rootMessageOfAnExceptionWithoutCauseIsItsOwn() {
-    assertThat(LakeBatchErrors.rootMessage(new IllegalArgumentException("bad"))).isEqualTo("IllegalArgumentException: bad");
+    assertThat(LakeBatchErrors.rootMessage(new IllegalArgumentException("bad")))
+        .isEqualTo("IllegalArgumentException: bad");
   }
 
   @Test
   void rootMessageWithoutAMessageIsTheTypeName() {
-    assertThat(LakeBatchErrors.rootMessage(new RuntimeException("outer", new NullPointerException())))
+    assertThat(
+            LakeBatchErrors.rootMessage(new RuntimeException("outer", new NullPointerException())))
         .isEqualTo("NullPointerException");
   }
 

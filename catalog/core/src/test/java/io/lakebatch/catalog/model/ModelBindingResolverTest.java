@@ -57,13 +57,20 @@ class ModelBindingResolverTest {
     return spec(inputs, Map.of(), List.of());
   }
 
-  private static JobSpec spec(Map<String, InputBinding> inputs, Map<String, String> outputs, List<String> carry) {
+  private static JobSpec spec(
+      Map<String, InputBinding> inputs, Map<String, String> outputs, List<String> carry) {
     return new JobSpec(
         "job",
         ModelSpec.ofPath("m.onnx", inputs, outputs),
         new InputSpec(TableFormat.DELTA, "in", OptionalLong.empty(), Optional.empty(), carry),
         new OutputSpec("out", WriteMode.APPEND, "out_dead_letter"),
-        new ExecutionSpec(BatchSize.fixed(1024), OptionalLong.empty(), 2_000_000L, 0.01, new RetrySpec(4, 3, 10), false),
+        new ExecutionSpec(
+            BatchSize.fixed(1024),
+            OptionalLong.empty(),
+            2_000_000L,
+            0.01,
+            new RetrySpec(4, 3, 10),
+            false),
         new ResourceSpec("local[*]", 2, 4, "8g", 0));
   }
 
@@ -104,11 +111,16 @@ class ModelBindingResolverTest {
   private static final ValueSignature SCORE = tensor("score", FLOAT, N);
 
   private static ModelSignature model(ValueSignature input, ValueSignature... outputs) {
-    return new ModelSignature(List.of(input), outputs.length == 0 ? List.of(SCORE) : List.of(outputs));
+    return new ModelSignature(
+        List.of(input), outputs.length == 0 ? List.of(SCORE) : List.of(outputs));
   }
 
   private static AbstractThrowableAssert<?, ? extends Throwable> assertFails(
-      JobSpec spec, List<TableColumn> schema, ModelSignature model, ErrorCategory category, String messageStart) {
+      JobSpec spec,
+      List<TableColumn> schema,
+      ModelSignature model,
+      ErrorCategory category,
+      String messageStart) {
     return assertThatThrownBy(() -> ModelBindingResolver.resolve(spec, schema, model))
         .isInstanceOf(LakeBatchException.class)
         .hasMessageStartingWith(messageStart)
@@ -120,27 +132,37 @@ class ModelBindingResolverTest {
 
   @Test
   void columnListFeedsARowOfKElements() {
-    ModelBinding binding = ModelBindingResolver.resolve(
-        spec(inputs("features", columns("f0", "f1", "f2"))), floatColumns(3), model(tensor("features", FLOAT, N, 3L)));
+    ModelBinding binding =
+        ModelBindingResolver.resolve(
+            spec(inputs("features", columns("f0", "f1", "f2"))),
+            floatColumns(3),
+            model(tensor("features", FLOAT, N, 3L)));
 
     assertThat(binding.feeds())
-        .containsExactly(new TensorFeed("features", FLOAT, List.of(3L), List.of("f0", "f1", "f2"), false));
+        .containsExactly(
+            new TensorFeed("features", FLOAT, List.of(3L), List.of("f0", "f1", "f2"), false));
     assertThat(binding.feeds().get(0).elementsPerRow()).isEqualTo(3);
     assertThat(binding.featureColumns()).containsExactly("f0", "f1", "f2");
   }
 
   @Test
   void columnListFitsADynamicFeatureDimension() {
-    ModelBinding binding = ModelBindingResolver.resolve(
-        spec(inputs("features", columns("f0", "f1"))), floatColumns(3), model(tensor("features", FLOAT, N, N)));
+    ModelBinding binding =
+        ModelBindingResolver.resolve(
+            spec(inputs("features", columns("f0", "f1"))),
+            floatColumns(3),
+            model(tensor("features", FLOAT, N, N)));
 
     assertThat(binding.feeds().get(0).rowShape()).containsExactly(2L);
   }
 
   @Test
   void arrayColumnTakesTheModelsFixedDims() {
-    ModelBinding binding = ModelBindingResolver.resolve(
-        spec(inputs("features", array("vec"))), List.of(arrayOf("vec", FLOAT)), model(tensor("features", FLOAT, N, 4L)));
+    ModelBinding binding =
+        ModelBindingResolver.resolve(
+            spec(inputs("features", array("vec"))),
+            List.of(arrayOf("vec", FLOAT)),
+            model(tensor("features", FLOAT, N, 4L)));
 
     assertThat(binding.feeds())
         .containsExactly(new TensorFeed("features", FLOAT, List.of(4L), List.of("vec"), true));
@@ -148,22 +170,25 @@ class ModelBindingResolverTest {
 
   @Test
   void arrayColumnWithShapeFeedsAnImage() {
-    ModelBinding binding = ModelBindingResolver.resolve(
-        spec(inputs("image", array("pixels", 3L, 4L, 4L))),
-        List.of(arrayOf("pixels", FLOAT)),
-        model(tensor("image", FLOAT, N, 3L, 4L, 4L)));
+    ModelBinding binding =
+        ModelBindingResolver.resolve(
+            spec(inputs("image", array("pixels", 3L, 4L, 4L))),
+            List.of(arrayOf("pixels", FLOAT)),
+            model(tensor("image", FLOAT, N, 3L, 4L, 4L)));
 
     TensorFeed feed = binding.feeds().get(0);
-    assertThat(feed).isEqualTo(new TensorFeed("image", FLOAT, List.of(3L, 4L, 4L), List.of("pixels"), true));
+    assertThat(feed)
+        .isEqualTo(new TensorFeed("image", FLOAT, List.of(3L, 4L, 4L), List.of("pixels"), true));
     assertThat(feed.elementsPerRow()).isEqualTo(48);
   }
 
   @Test
   void shapeFillsDynamicModelDims() {
-    ModelBinding binding = ModelBindingResolver.resolve(
-        spec(inputs("image", array("pixels", 3L, 4L, 4L))),
-        List.of(arrayOf("pixels", FLOAT)),
-        model(tensor("image", FLOAT, N, 3L, N, N)));
+    ModelBinding binding =
+        ModelBindingResolver.resolve(
+            spec(inputs("image", array("pixels", 3L, 4L, 4L))),
+            List.of(arrayOf("pixels", FLOAT)),
+            model(tensor("image", FLOAT, N, 3L, N, N)));
 
     assertThat(binding.feeds().get(0).rowShape()).containsExactly(3L, 4L, 4L);
   }
@@ -190,10 +215,11 @@ class ModelBindingResolverTest {
 
   @Test
   void int64ArrayColumnFeedsAnInt64Tensor() {
-    ModelBinding binding = ModelBindingResolver.resolve(
-        spec(inputs("input_ids", array("ids"))),
-        List.of(arrayOf("ids", INT64)),
-        model(tensor("input_ids", INT64, N, 8L)));
+    ModelBinding binding =
+        ModelBindingResolver.resolve(
+            spec(inputs("input_ids", array("ids"))),
+            List.of(arrayOf("ids", INT64)),
+            model(tensor("input_ids", INT64, N, 8L)));
 
     assertThat(binding.feeds())
         .containsExactly(new TensorFeed("input_ids", INT64, List.of(8L), List.of("ids"), true));
@@ -201,10 +227,11 @@ class ModelBindingResolverTest {
 
   @Test
   void int64ArrayColumnWithShapeFeedsADynamicSequenceInput() {
-    ModelBinding binding = ModelBindingResolver.resolve(
-        spec(inputs("input_ids", array("ids", 16L))),
-        List.of(arrayOf("ids", INT64)),
-        model(tensor("input_ids", INT64, N, N)));
+    ModelBinding binding =
+        ModelBindingResolver.resolve(
+            spec(inputs("input_ids", array("ids", 16L))),
+            List.of(arrayOf("ids", INT64)),
+            model(tensor("input_ids", INT64, N, N)));
 
     assertThat(binding.feeds().get(0))
         .isEqualTo(new TensorFeed("input_ids", INT64, List.of(16L), List.of("ids"), true));
@@ -273,26 +300,33 @@ class ModelBindingResolverTest {
 
   @Test
   void floatColumnIntoDoubleInputIsFine() {
-    ModelBinding binding = ModelBindingResolver.resolve(
-        spec(inputs("features", columns("f0", "f1"))), floatColumns(2), model(tensor("features", DOUBLE, N, 2L)));
+    ModelBinding binding =
+        ModelBindingResolver.resolve(
+            spec(inputs("features", columns("f0", "f1"))),
+            floatColumns(2),
+            model(tensor("features", DOUBLE, N, 2L)));
 
     assertThat(binding.feeds().get(0).tensorType()).isEqualTo(DOUBLE);
   }
 
   @Test
   void int32ColumnIntoInt64InputIsFine() {
-    ModelBinding binding = ModelBindingResolver.resolve(
-        spec(inputs("ids", columns("a", "b"))),
-        List.of(scalar("a", INT32), scalar("b", INT64)),
-        model(tensor("ids", INT64, N, 2L)));
+    ModelBinding binding =
+        ModelBindingResolver.resolve(
+            spec(inputs("ids", columns("a", "b"))),
+            List.of(scalar("a", INT32), scalar("b", INT64)),
+            model(tensor("ids", INT64, N, 2L)));
 
     assertThat(binding.feeds().get(0).tensorType()).isEqualTo(INT64);
   }
 
   @Test
   void int32ArrayColumnIntoInt64InputIsFine() {
-    ModelBinding binding = ModelBindingResolver.resolve(
-        spec(inputs("ids", array("tokens"))), List.of(arrayOf("tokens", INT32)), model(tensor("ids", INT64, N, 5L)));
+    ModelBinding binding =
+        ModelBindingResolver.resolve(
+            spec(inputs("ids", array("tokens"))),
+            List.of(arrayOf("tokens", INT32)),
+            model(tensor("ids", INT64, N, 5L)));
 
     assertThat(binding.feeds().get(0).tensorType()).isEqualTo(INT64);
   }
@@ -350,8 +384,10 @@ class ModelBindingResolverTest {
 
   @Test
   void unboundModelInputIsAModelMismatch() {
-    ModelSignature twoInputs = new ModelSignature(
-        List.of(tensor("features", FLOAT, N, 2L), tensor("mask", FLOAT, N, 3L)), List.of(SCORE));
+    ModelSignature twoInputs =
+        new ModelSignature(
+            List.of(tensor("features", FLOAT, N, 2L), tensor("mask", FLOAT, N, 3L)),
+            List.of(SCORE));
 
     assertFails(
         spec(inputs("features", columns("f0", "f1"))),
@@ -373,12 +409,15 @@ class ModelBindingResolverTest {
 
   @Test
   void severalInputsFeedInModelOrder() {
-    ModelSignature twoInputs = new ModelSignature(
-        List.of(tensor("dense", FLOAT, N, 2L), tensor("ids", INT64, N, 3L)), List.of(SCORE));
-    List<TableColumn> schema = List.of(scalar("a", FLOAT), scalar("b", FLOAT), arrayOf("tokens", INT64));
+    ModelSignature twoInputs =
+        new ModelSignature(
+            List.of(tensor("dense", FLOAT, N, 2L), tensor("ids", INT64, N, 3L)), List.of(SCORE));
+    List<TableColumn> schema =
+        List.of(scalar("a", FLOAT), scalar("b", FLOAT), arrayOf("tokens", INT64));
 
-    ModelBinding binding = ModelBindingResolver.resolve(
-        spec(inputs("ids", array("tokens"), "dense", columns("a", "b"))), schema, twoInputs);
+    ModelBinding binding =
+        ModelBindingResolver.resolve(
+            spec(inputs("ids", array("tokens"), "dense", columns("a", "b"))), schema, twoInputs);
 
     assertThat(binding.feeds()).extracting(TensorFeed::inputName).containsExactly("dense", "ids");
     assertThat(binding.featureColumns()).containsExactly("a", "b", "tokens");
@@ -452,24 +491,33 @@ class ModelBindingResolverTest {
 
   @Test
   void omittedOutputsMeanEveryOutputUnderItsOwnName() {
-    ModelBinding binding = ModelBindingResolver.resolve(
-        spec(inputs("features", columns("f0"))),
-        floatColumns(1),
-        model(tensor("features", FLOAT, N, 1L), tensor("label", INT64, N), seqOfMaps("probabilities", INT64, FLOAT)));
+    ModelBinding binding =
+        ModelBindingResolver.resolve(
+            spec(inputs("features", columns("f0"))),
+            floatColumns(1),
+            model(
+                tensor("features", FLOAT, N, 1L),
+                tensor("label", INT64, N),
+                seqOfMaps("probabilities", INT64, FLOAT)));
 
-    assertThat(binding.outputs()).containsExactly(
-        new OutputColumn("label", "label", OutputKind.SCALAR, INT64, ElementType.OTHER),
-        new OutputColumn("probabilities", "probabilities", OutputKind.MAP, FLOAT, INT64));
+    assertThat(binding.outputs())
+        .containsExactly(
+            new OutputColumn("label", "label", OutputKind.SCALAR, INT64, ElementType.OTHER),
+            new OutputColumn("probabilities", "probabilities", OutputKind.MAP, FLOAT, INT64));
   }
 
   @Test
   void outputsMappingRenamesAndFilters() {
     Map<String, String> outputs = new LinkedHashMap<>();
     outputs.put("probabilities", "probs");
-    ModelBinding binding = ModelBindingResolver.resolve(
-        spec(inputs("features", columns("f0")), outputs, List.of("id")),
-        floatColumns(1),
-        model(tensor("features", FLOAT, N, 1L), tensor("label", INT64, N), seqOfMaps("probabilities", STRING, FLOAT)));
+    ModelBinding binding =
+        ModelBindingResolver.resolve(
+            spec(inputs("features", columns("f0")), outputs, List.of("id")),
+            floatColumns(1),
+            model(
+                tensor("features", FLOAT, N, 1L),
+                tensor("label", INT64, N),
+                seqOfMaps("probabilities", STRING, FLOAT)));
 
     assertThat(binding.outputs())
         .containsExactly(new OutputColumn("probabilities", "probs", OutputKind.MAP, FLOAT, STRING));
@@ -480,12 +528,15 @@ class ModelBindingResolverTest {
     Map<String, String> outputs = new LinkedHashMap<>();
     outputs.put("b", "col_b");
     outputs.put("a", "col_a");
-    ModelBinding binding = ModelBindingResolver.resolve(
-        spec(inputs("features", columns("f0")), outputs, List.of()),
-        floatColumns(1),
-        model(tensor("features", FLOAT, N, 1L), tensor("a", FLOAT, N), tensor("b", FLOAT, N)));
+    ModelBinding binding =
+        ModelBindingResolver.resolve(
+            spec(inputs("features", columns("f0")), outputs, List.of()),
+            floatColumns(1),
+            model(tensor("features", FLOAT, N, 1L), tensor("a", FLOAT, N), tensor("b", FLOAT, N)));
 
-    assertThat(binding.outputs()).extracting(OutputColumn::column).containsExactly("col_a", "col_b");
+    assertThat(binding.outputs())
+        .extracting(OutputColumn::column)
+        .containsExactly("col_a", "col_b");
   }
 
   @Test
@@ -499,8 +550,11 @@ class ModelBindingResolverTest {
   }
 
   private static OutputColumn onlyOutput(ValueSignature output) {
-    ModelBinding binding = ModelBindingResolver.resolve(
-        spec(inputs("features", columns("f0"))), floatColumns(1), model(tensor("features", FLOAT, N, 1L), output));
+    ModelBinding binding =
+        ModelBindingResolver.resolve(
+            spec(inputs("features", columns("f0"))),
+            floatColumns(1),
+            model(tensor("features", FLOAT, N, 1L), output));
     assertThat(binding.outputs()).hasSize(1);
     return binding.outputs().get(0);
   }
@@ -530,7 +584,8 @@ class ModelBindingResolverTest {
   @Test
   void sequenceOfMapsOutputIsAMapColumn() {
     assertThat(onlyOutput(seqOfMaps("probabilities", INT64, FLOAT)))
-        .isEqualTo(new OutputColumn("probabilities", "probabilities", OutputKind.MAP, FLOAT, INT64));
+        .isEqualTo(
+            new OutputColumn("probabilities", "probabilities", OutputKind.MAP, FLOAT, INT64));
   }
 
   @Test
@@ -545,7 +600,9 @@ class ModelBindingResolverTest {
 
   @Test
   void outputOfOtherKindIsAModelMismatch() {
-    ValueSignature other = new ValueSignature("opaque", ValueKind.OTHER, ElementType.OTHER, List.of(), ElementType.OTHER);
+    ValueSignature other =
+        new ValueSignature(
+            "opaque", ValueKind.OTHER, ElementType.OTHER, List.of(), ElementType.OTHER);
 
     assertFails(
         spec(inputs("features", columns("f0"))),
@@ -557,12 +614,15 @@ class ModelBindingResolverTest {
 
   @Test
   void outputOfOtherKindCanBeLeftOutViaTheMapping() {
-    ValueSignature other = new ValueSignature("opaque", ValueKind.OTHER, ElementType.OTHER, List.of(), ElementType.OTHER);
+    ValueSignature other =
+        new ValueSignature(
+            "opaque", ValueKind.OTHER, ElementType.OTHER, List.of(), ElementType.OTHER);
 
-    ModelBinding binding = ModelBindingResolver.resolve(
-        spec(inputs("features", columns("f0")), Map.of("score", "score"), List.of()),
-        floatColumns(1),
-        model(tensor("features", FLOAT, N, 1L), SCORE, other));
+    ModelBinding binding =
+        ModelBindingResolver.resolve(
+            spec(inputs("features", columns("f0")), Map.of("score", "score"), List.of()),
+            floatColumns(1),
+            model(tensor("features", FLOAT, N, 1L), SCORE, other));
 
     assertThat(binding.outputs()).extracting(OutputColumn::outputName).containsExactly("score");
   }
@@ -570,48 +630,78 @@ class ModelBindingResolverTest {
   // ---------------------------------------------------------------------------------------------
   // Text inputs
 
-  private static final Map<String, String> TOKENIZER = Map.of(
-      TextEncoding.TOKENIZER_KEY, TextEncoding.HASHING, TextEncoding.VOCAB_SIZE_KEY, "8192",
-      TextEncoding.MAX_LENGTH_KEY, "128");
+  private static final Map<String, String> TOKENIZER =
+      Map.of(
+          TextEncoding.TOKENIZER_KEY,
+          TextEncoding.HASHING,
+          TextEncoding.VOCAB_SIZE_KEY,
+          "8192",
+          TextEncoding.MAX_LENGTH_KEY,
+          "128");
 
   private static ModelSignature encoder() {
-    return new ModelSignature(List.of(tensor("input_ids", INT64, N, N), tensor("attention_mask", INT64, N, N)),
+    return new ModelSignature(
+        List.of(tensor("input_ids", INT64, N, N), tensor("attention_mask", INT64, N, N)),
         List.of(SCORE));
   }
 
   private static Map<String, InputBinding> textInputs(java.util.OptionalInt maxTokens) {
-    return inputs("input_ids", new InputBinding.TextColumn("review", maxTokens),
-        "attention_mask", new InputBinding.TokenMask("input_ids"));
+    return inputs(
+        "input_ids",
+        new InputBinding.TextColumn("review", maxTokens),
+        "attention_mask",
+        new InputBinding.TokenMask("input_ids"));
   }
 
   @Test
   void textColumnFeedsTokenIdsAndItsMaskWithTheModelsTokenizer() {
-    ModelBinding binding = ModelBindingResolver.resolve(spec(textInputs(java.util.OptionalInt.empty())),
-        List.of(scalar("id", INT64), scalar("review", ElementType.STRING)), encoder(), TOKENIZER);
+    ModelBinding binding =
+        ModelBindingResolver.resolve(
+            spec(textInputs(java.util.OptionalInt.empty())),
+            List.of(scalar("id", INT64), scalar("review", ElementType.STRING)),
+            encoder(),
+            TOKENIZER);
 
     TextEncoding ids = new TextEncoding(false, TextEncoding.HASHING, 8192, 128);
-    assertThat(binding.feeds()).containsExactly(
-        TensorFeed.text("input_ids", INT64, "review", ids),
-        TensorFeed.text("attention_mask", INT64, "review", ids.asMask()));
+    assertThat(binding.feeds())
+        .containsExactly(
+            TensorFeed.text("input_ids", INT64, "review", ids),
+            TensorFeed.text("attention_mask", INT64, "review", ids.asMask()));
     assertThat(binding.featureColumns()).containsExactly("review");
     assertThat(binding.feeds().get(0).elementsPerRow()).isEqualTo(128);
   }
 
   @Test
   void maxTokensShortensTheSequenceButNotBeyondTheModel() {
-    ModelBinding binding = ModelBindingResolver.resolve(spec(textInputs(java.util.OptionalInt.of(64))),
-        List.of(scalar("review", ElementType.STRING)), encoder(), TOKENIZER);
-    assertThat(binding.feeds()).allSatisfy(feed -> assertThat(feed.text().maxTokens()).isEqualTo(64));
+    ModelBinding binding =
+        ModelBindingResolver.resolve(
+            spec(textInputs(java.util.OptionalInt.of(64))),
+            List.of(scalar("review", ElementType.STRING)),
+            encoder(),
+            TOKENIZER);
+    assertThat(binding.feeds())
+        .allSatisfy(feed -> assertThat(feed.text().maxTokens()).isEqualTo(64));
 
-    assertThatThrownBy(() -> ModelBindingResolver.resolve(spec(textInputs(java.util.OptionalInt.of(500))),
-        List.of(scalar("review", ElementType.STRING)), encoder(), TOKENIZER))
-        .hasMessageContaining("model.inputs.input_ids.max-tokens").hasMessageContaining("500 is more than the model takes (128)");
+    assertThatThrownBy(
+            () ->
+                ModelBindingResolver.resolve(
+                    spec(textInputs(java.util.OptionalInt.of(500))),
+                    List.of(scalar("review", ElementType.STRING)),
+                    encoder(),
+                    TOKENIZER))
+        .hasMessageContaining("model.inputs.input_ids.max-tokens")
+        .hasMessageContaining("500 is more than the model takes (128)");
   }
 
   @Test
   void textInputWithoutADeclaredTokenizerSaysHowToFeedTokens() {
-    assertThatThrownBy(() -> ModelBindingResolver.resolve(spec(textInputs(java.util.OptionalInt.empty())),
-        List.of(scalar("review", ElementType.STRING)), encoder(), Map.of()))
+    assertThatThrownBy(
+            () ->
+                ModelBindingResolver.resolve(
+                    spec(textInputs(java.util.OptionalInt.empty())),
+                    List.of(scalar("review", ElementType.STRING)),
+                    encoder(),
+                    Map.of()))
         .isInstanceOf(LakeBatchException.class)
         .hasMessageContaining("model.inputs.input_ids")
         .hasMessageContaining("declares no tokenizer")
@@ -620,23 +710,47 @@ class ModelBindingResolverTest {
 
   @Test
   void textInputNeedsAStringColumnAndAnIntegerSequenceInput() {
-    assertThatThrownBy(() -> ModelBindingResolver.resolve(spec(textInputs(java.util.OptionalInt.empty())),
-        List.of(scalar("review", FLOAT)), encoder(), TOKENIZER))
-        .hasMessageContaining("model.inputs.input_ids.text").hasMessageContaining("needs a string column");
-    ModelSignature floatInputs = new ModelSignature(
-        List.of(tensor("input_ids", FLOAT, N, N), tensor("attention_mask", INT64, N, N)), List.of(SCORE));
-    assertThatThrownBy(() -> ModelBindingResolver.resolve(spec(textInputs(java.util.OptionalInt.empty())),
-        List.of(scalar("review", ElementType.STRING)), floatInputs, TOKENIZER))
+    assertThatThrownBy(
+            () ->
+                ModelBindingResolver.resolve(
+                    spec(textInputs(java.util.OptionalInt.empty())),
+                    List.of(scalar("review", FLOAT)),
+                    encoder(),
+                    TOKENIZER))
+        .hasMessageContaining("model.inputs.input_ids.text")
+        .hasMessageContaining("needs a string column");
+    ModelSignature floatInputs =
+        new ModelSignature(
+            List.of(tensor("input_ids", FLOAT, N, N), tensor("attention_mask", INT64, N, N)),
+            List.of(SCORE));
+    assertThatThrownBy(
+            () ->
+                ModelBindingResolver.resolve(
+                    spec(textInputs(java.util.OptionalInt.empty())),
+                    List.of(scalar("review", ElementType.STRING)),
+                    floatInputs,
+                    TOKENIZER))
         .hasMessageContaining("token ids and masks are int64 or int32");
   }
 
   @Test
   void maskOfAnInputThatIsNotTextIsRejected() {
-    ModelSignature model = new ModelSignature(
-        List.of(tensor("input_ids", INT64, N, 8L), tensor("attention_mask", INT64, N, N)), List.of(SCORE));
-    assertThatThrownBy(() -> ModelBindingResolver.resolve(
-        spec(inputs("input_ids", array("ids"), "attention_mask", new InputBinding.TokenMask("input_ids"))),
-        List.of(arrayOf("ids", INT64)), model, TOKENIZER))
+    ModelSignature model =
+        new ModelSignature(
+            List.of(tensor("input_ids", INT64, N, 8L), tensor("attention_mask", INT64, N, N)),
+            List.of(SCORE));
+    assertThatThrownBy(
+            () ->
+                ModelBindingResolver.resolve(
+                    spec(
+                        inputs(
+                            "input_ids",
+                            array("ids"),
+                            "attention_mask",
+                            new InputBinding.TokenMask("input_ids"))),
+                    List.of(arrayOf("ids", INT64)),
+                    model,
+                    TOKENIZER))
         .hasMessageContaining("model.inputs.attention_mask.mask-of")
         .hasMessageContaining("is not bound to a text column");
   }

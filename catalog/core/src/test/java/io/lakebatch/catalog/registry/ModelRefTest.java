@@ -37,14 +37,33 @@ class ModelRefTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"eta", "eta@0", "Eta@1", "eta@x", "eta@", "@3", "eta@-1", "eta@01", "eta@LATEST",
-      "eta@3 ", "-eta@1", "e ta@1", "eta@1@2", ""})
+  @ValueSource(
+      strings = {
+        "eta",
+        "eta@0",
+        "Eta@1",
+        "eta@x",
+        "eta@",
+        "@3",
+        "eta@-1",
+        "eta@01",
+        "eta@LATEST",
+        "eta@3 ",
+        "-eta@1",
+        "e ta@1",
+        "eta@1@2",
+        ""
+      })
   void rejectsMalformedReferencesNamingTheField(String text) {
-    LakeBatchException e = catchThrowableOfType(LakeBatchException.class,
-        () -> ModelRef.parse(text, "jobs.score.model.ref"));
+    LakeBatchException e =
+        catchThrowableOfType(
+            LakeBatchException.class, () -> ModelRef.parse(text, "jobs.score.model.ref"));
     assertThat(e).as("parse(%s)", text).isNotNull();
     assertThat(e.category()).isEqualTo(ErrorCategory.USER);
     assertThat(e.category().exitCode()).isEqualTo(2);
-    assertThat(e.getMessage()).startsWith("jobs.score.model.ref: ").contains("'" + text + "'").contains("name@version");
+    assertThat(e.getMessage())
+        .startsWith("jobs.score.model.ref: ")
+        .contains("'" + text + "'")
+        .contains("name@version");
   }
 }

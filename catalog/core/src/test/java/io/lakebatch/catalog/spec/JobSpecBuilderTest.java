@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class JobSpecBuilderTest {
   /** Every key of SPEC.md set, none left to its default. */
-  private static final String EVERY_FIELD = """
+  private static final String EVERY_FIELD =
+      """
       name: eta-scoring
       model:
         path: models/eta.onnx
@@ -102,7 +103,8 @@ class JobSpecBuilderTest {
     JobSpec built = everyField().build();
 
     assertThat(built).isEqualTo(parse(EVERY_FIELD));
-    assertThat(built.model().inputs().keySet()).containsExactly("features", "image", "input_ids", "attention_mask");
+    assertThat(built.model().inputs().keySet())
+        .containsExactly("features", "image", "input_ids", "attention_mask");
     assertThat(built.execution().speculation()).isTrue();
     assertThat(built.resources().gpusPerExecutor()).isEqualTo(1);
   }
@@ -111,7 +113,10 @@ class JobSpecBuilderTest {
   void builderAppliesTheParsersDefaults() {
     JobSpec built = minimal().build();
 
-    assertThat(built).isEqualTo(parse("""
+    assertThat(built)
+        .isEqualTo(
+            parse(
+                """
         name: quick
         model: {path: m.onnx, inputs: {features: [f0]}}
         input: {format: parquet, path: in}
@@ -124,11 +129,19 @@ class JobSpecBuilderTest {
 
   @Test
   void aRegisteredModelAndAutoBatchSize() {
-    JobSpec built = JobSpec.builder("by-ref").modelRef("eta@latest")
-        .modelInput("features", new InputBinding.ColumnList(List.of("f0")))
-        .input(TableFormat.DELTA, "in").output("out").autoBatchSize().build();
+    JobSpec built =
+        JobSpec.builder("by-ref")
+            .modelRef("eta@latest")
+            .modelInput("features", new InputBinding.ColumnList(List.of("f0")))
+            .input(TableFormat.DELTA, "in")
+            .output("out")
+            .autoBatchSize()
+            .build();
 
-    assertThat(built).isEqualTo(parse("""
+    assertThat(built)
+        .isEqualTo(
+            parse(
+                """
         name: by-ref
         model: {ref: eta@latest, inputs: {features: [f0]}}
         input: {path: in}
@@ -140,23 +153,37 @@ class JobSpecBuilderTest {
   static Stream<Arguments> invalid() {
     return Stream.of(
         Arguments.of((UnaryOperator<JobSpecBuilder>) b -> b.batchSize(0), "execution.batch-size"),
-        Arguments.of((UnaryOperator<JobSpecBuilder>) b -> b.batchSize(1 << 21), "execution.batch-size"),
-        Arguments.of((UnaryOperator<JobSpecBuilder>) b -> b.maxBadRowFraction(1.5), "execution.max-bad-row-fraction"),
-        Arguments.of((UnaryOperator<JobSpecBuilder>) b -> b.retries(0, 1, 1), "execution.retries.task"),
-        Arguments.of((UnaryOperator<JobSpecBuilder>) b -> b.rowsPerChunk(0), "execution.rows-per-chunk"),
+        Arguments.of(
+            (UnaryOperator<JobSpecBuilder>) b -> b.batchSize(1 << 21), "execution.batch-size"),
+        Arguments.of(
+            (UnaryOperator<JobSpecBuilder>) b -> b.maxBadRowFraction(1.5),
+            "execution.max-bad-row-fraction"),
+        Arguments.of(
+            (UnaryOperator<JobSpecBuilder>) b -> b.retries(0, 1, 1), "execution.retries.task"),
+        Arguments.of(
+            (UnaryOperator<JobSpecBuilder>) b -> b.rowsPerChunk(0), "execution.rows-per-chunk"),
         Arguments.of((UnaryOperator<JobSpecBuilder>) b -> b.inputVersion(3), "input.version"),
         Arguments.of((UnaryOperator<JobSpecBuilder>) b -> b.carry("id", "id"), "input.carry"),
         Arguments.of((UnaryOperator<JobSpecBuilder>) b -> b.output("in"), "output.path"),
-        Arguments.of((UnaryOperator<JobSpecBuilder>) b -> b.deadLetter("out"), "output.dead-letter"),
+        Arguments.of(
+            (UnaryOperator<JobSpecBuilder>) b -> b.deadLetter("out"), "output.dead-letter"),
         Arguments.of((UnaryOperator<JobSpecBuilder>) b -> b.modelRef("eta@3"), "model"),
-        Arguments.of((UnaryOperator<JobSpecBuilder>) b -> b.modelOutput("a", "x").modelOutput("b", "x"),
+        Arguments.of(
+            (UnaryOperator<JobSpecBuilder>) b -> b.modelOutput("a", "x").modelOutput("b", "x"),
             "model.outputs.b"),
-        Arguments.of((UnaryOperator<JobSpecBuilder>) b -> b.modelInput("features",
-            new InputBinding.ColumnList(List.of())), "model.inputs.features"),
-        Arguments.of((UnaryOperator<JobSpecBuilder>) b -> b.master("mesos://x"), "resources.master"),
-        Arguments.of((UnaryOperator<JobSpecBuilder>) b -> b.executorMemory("lots"), "resources.executor-memory"),
+        Arguments.of(
+            (UnaryOperator<JobSpecBuilder>)
+                b -> b.modelInput("features", new InputBinding.ColumnList(List.of())),
+            "model.inputs.features"),
+        Arguments.of(
+            (UnaryOperator<JobSpecBuilder>) b -> b.master("mesos://x"), "resources.master"),
+        Arguments.of(
+            (UnaryOperator<JobSpecBuilder>) b -> b.executorMemory("lots"),
+            "resources.executor-memory"),
         Arguments.of((UnaryOperator<JobSpecBuilder>) b -> b.executors(0), "resources.executors"),
-        Arguments.of((UnaryOperator<JobSpecBuilder>) b -> b.gpusPerExecutor(-1), "resources.gpus-per-executor"));
+        Arguments.of(
+            (UnaryOperator<JobSpecBuilder>) b -> b.gpusPerExecutor(-1),
+            "resources.gpus-per-executor"));
   }
 
   @ParameterizedTest
@@ -165,36 +192,60 @@ class JobSpecBuilderTest {
     assertThatThrownBy(() -> change.apply(minimal()).build())
         .isInstanceOf(LakeBatchException.class)
         .hasMessageStartingWith(field + ":")
-        .satisfies(e -> assertThat(((LakeBatchException) e).category()).isEqualTo(ErrorCategory.USER));
+        .satisfies(
+            e -> assertThat(((LakeBatchException) e).category()).isEqualTo(ErrorCategory.USER));
   }
 
   @Test
   void missingPartsAreNamedToo() {
-    assertThatThrownBy(() -> JobSpec.builder("Bad Name").modelPath("m.onnx")
-        .modelInput("x", new InputBinding.ColumnList(List.of("a"))).input(TableFormat.DELTA, "in").output("out").build())
+    assertThatThrownBy(
+            () ->
+                JobSpec.builder("Bad Name")
+                    .modelPath("m.onnx")
+                    .modelInput("x", new InputBinding.ColumnList(List.of("a")))
+                    .input(TableFormat.DELTA, "in")
+                    .output("out")
+                    .build())
         .hasMessageStartingWith("name:");
-    assertThatThrownBy(() -> JobSpec.builder("no-output").modelPath("m.onnx")
-        .modelInput("x", new InputBinding.ColumnList(List.of("a"))).input(TableFormat.DELTA, "in").build())
+    assertThatThrownBy(
+            () ->
+                JobSpec.builder("no-output")
+                    .modelPath("m.onnx")
+                    .modelInput("x", new InputBinding.ColumnList(List.of("a")))
+                    .input(TableFormat.DELTA, "in")
+                    .build())
         .hasMessageContaining("output");
-    assertThatThrownBy(() -> JobSpec.builder("no-inputs").modelPath("m.onnx").input(TableFormat.DELTA, "in")
-        .output("out").build())
+    assertThatThrownBy(
+            () ->
+                JobSpec.builder("no-inputs")
+                    .modelPath("m.onnx")
+                    .input(TableFormat.DELTA, "in")
+                    .output("out")
+                    .build())
         .hasMessageStartingWith("model.inputs");
   }
 
   @Test
   void canonicalYamlReadsBackToTheSameSpec() {
-    JobSpec tricky = JobSpec.builder("tricky")
-        .modelPath("/models/a model: v2.onnx")
-        .modelInput("features", new InputBinding.ColumnList(List.of("true", "123", "null", "#x", "a: b")))
-        .modelOutput("score", "yes")
-        .input(TableFormat.DELTA, "[in]").filter("x = 'a' and y = \"b\"").carry("- id")
-        .output("out/{x}")
-        .master("local[*]").executorMemory("512m")
-        .build();
+    JobSpec tricky =
+        JobSpec.builder("tricky")
+            .modelPath("/models/a model: v2.onnx")
+            .modelInput(
+                "features",
+                new InputBinding.ColumnList(List.of("true", "123", "null", "#x", "a: b")))
+            .modelOutput("score", "yes")
+            .input(TableFormat.DELTA, "[in]")
+            .filter("x = 'a' and y = \"b\"")
+            .carry("- id")
+            .output("out/{x}")
+            .master("local[*]")
+            .executorMemory("512m")
+            .build();
     for (JobSpec spec : List.of(everyField().build(), minimal().build(), tricky)) {
       String yaml = JobSpecYaml.write(spec);
       assertThat(parse(yaml)).as(yaml).isEqualTo(spec);
     }
-    assertThat(JobSpecYaml.write(minimal().build())).startsWith("name: quick\nmodel:\n  path: m.onnx\n");
+    assertThat(JobSpecYaml.write(minimal().build()))
+        .startsWith("name: quick\nmodel:\n  path: m.onnx\n");
   }
 }

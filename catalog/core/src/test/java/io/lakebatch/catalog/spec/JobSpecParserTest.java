@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class JobSpecParserTest {
 
   /** The SPEC.md example, with model.path instead of model.ref and every key present. */
-  private static final String FULL_YAML = """
+  private static final String FULL_YAML =
+      """
       name: eta-scoring                      # required; [a-z0-9-]+
       model:
         path: models/eta.onnx
@@ -59,7 +60,8 @@ class JobSpecParserTest {
         gpus-per-executor: 0
       """;
 
-  private static final String FULL_JSON = """
+  private static final String FULL_JSON =
+      """
       {
         "name": "eta-scoring",
         "model": {
@@ -97,7 +99,8 @@ class JobSpecParserTest {
       """;
 
   /** Only the required keys. */
-  static final String MINIMAL_YAML = """
+  static final String MINIMAL_YAML =
+      """
       name: eta-scoring
       model:
         path: models/eta.onnx
@@ -117,14 +120,17 @@ class JobSpecParserTest {
     return JobSpecParser.parse(text, "spec.json", true);
   }
 
-  private static AbstractThrowableAssert<?, ? extends Throwable> assertUserError(Runnable parse, String messageStart) {
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertUserError(
+      Runnable parse, String messageStart) {
     return assertThatThrownBy(parse::run)
         .isInstanceOf(LakeBatchException.class)
         .hasMessageStartingWith(messageStart)
-        .satisfies(e -> assertThat(((LakeBatchException) e).category()).isEqualTo(ErrorCategory.USER));
+        .satisfies(
+            e -> assertThat(((LakeBatchException) e).category()).isEqualTo(ErrorCategory.USER));
   }
 
-  private static AbstractThrowableAssert<?, ? extends Throwable> assertYamlError(String text, String messageStart) {
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertYamlError(
+      String text, String messageStart) {
     return assertUserError(() -> yaml(text), messageStart);
   }
 
@@ -137,14 +143,25 @@ class JobSpecParserTest {
     inputs.put("features", new InputBinding.ColumnList(List.of("f0", "f1", "f2")));
     inputs.put("image", new InputBinding.ArrayColumn("pixels", List.of(3L, 224L, 224L)));
     inputs.put("input_ids", new InputBinding.ArrayColumn("ids", List.of()));
-    JobSpec expected = new JobSpec(
-        "eta-scoring",
-        ModelSpec.ofPath("models/eta.onnx", inputs, Map.of("score", "eta_minutes")),
-        new InputSpec(TableFormat.DELTA, "data/orders", OptionalLong.of(12), Optional.of("dt = '2026-11-21'"),
-            List.of("order_id")),
-        new OutputSpec("out/eta_scores", WriteMode.APPEND, "out/eta_scores_bad"),
-        new ExecutionSpec(BatchSize.fixed(1024), OptionalLong.of(500_000), 5_000_000L, 0.01, new RetrySpec(4, 3, 10), false),
-        new ResourceSpec("local[*]", 2, 4, "8g", 0));
+    JobSpec expected =
+        new JobSpec(
+            "eta-scoring",
+            ModelSpec.ofPath("models/eta.onnx", inputs, Map.of("score", "eta_minutes")),
+            new InputSpec(
+                TableFormat.DELTA,
+                "data/orders",
+                OptionalLong.of(12),
+                Optional.of("dt = '2026-11-21'"),
+                List.of("order_id")),
+            new OutputSpec("out/eta_scores", WriteMode.APPEND, "out/eta_scores_bad"),
+            new ExecutionSpec(
+                BatchSize.fixed(1024),
+                OptionalLong.of(500_000),
+                5_000_000L,
+                0.01,
+                new RetrySpec(4, 3, 10),
+                false),
+            new ResourceSpec("local[*]", 2, 4, "8g", 0));
 
     assertThat(yaml(FULL_YAML)).isEqualTo(expected);
   }
@@ -159,11 +176,16 @@ class JobSpecParserTest {
     JobSpec spec = yaml(MINIMAL_YAML.replace("  path: models/eta.onnx\n", "  ref: eta@3\n"));
 
     assertThat(spec.model().path()).isEmpty();
-    assertThat(spec.model().ref()).hasValueSatisfying(ref -> {
-      assertThat(ref.name()).isEqualTo("eta");
-      assertThat(ref.version()).hasValue(3);
-    });
-    assertThat(yaml(MINIMAL_YAML.replace("  path: models/eta.onnx\n", "  ref: eta@latest\n")).model().ref())
+    assertThat(spec.model().ref())
+        .hasValueSatisfying(
+            ref -> {
+              assertThat(ref.name()).isEqualTo("eta");
+              assertThat(ref.version()).hasValue(3);
+            });
+    assertThat(
+            yaml(MINIMAL_YAML.replace("  path: models/eta.onnx\n", "  ref: eta@latest\n"))
+                .model()
+                .ref())
         .hasValueSatisfying(ref -> assertThat(ref.version()).isEmpty());
   }
 
@@ -176,21 +198,28 @@ class JobSpecParserTest {
     ModelSpec model = spec.model();
     assertThat(model.path()).contains("models/eta.onnx");
     assertThat(model.ref()).isEmpty();
-    assertThat(model.inputs().keySet()).as("spec order is kept").containsExactly("features", "image", "input_ids");
+    assertThat(model.inputs().keySet())
+        .as("spec order is kept")
+        .containsExactly("features", "image", "input_ids");
     assertThat(model.inputs().get("features"))
-        .isInstanceOfSatisfying(InputBinding.ColumnList.class,
+        .isInstanceOfSatisfying(
+            InputBinding.ColumnList.class,
             b -> assertThat(b.columns()).containsExactly("f0", "f1", "f2"));
     assertThat(model.inputs().get("image"))
-        .isInstanceOfSatisfying(InputBinding.ArrayColumn.class, b -> {
-          assertThat(b.column()).isEqualTo("pixels");
-          assertThat(b.shape()).containsExactly(3L, 224L, 224L);
-          assertThat(b.columns()).containsExactly("pixels");
-        });
+        .isInstanceOfSatisfying(
+            InputBinding.ArrayColumn.class,
+            b -> {
+              assertThat(b.column()).isEqualTo("pixels");
+              assertThat(b.shape()).containsExactly(3L, 224L, 224L);
+              assertThat(b.columns()).containsExactly("pixels");
+            });
     assertThat(model.inputs().get("input_ids"))
-        .isInstanceOfSatisfying(InputBinding.ArrayColumn.class, b -> {
-          assertThat(b.column()).isEqualTo("ids");
-          assertThat(b.shape()).isEmpty();
-        });
+        .isInstanceOfSatisfying(
+            InputBinding.ArrayColumn.class,
+            b -> {
+              assertThat(b.column()).isEqualTo("ids");
+              assertThat(b.shape()).isEmpty();
+            });
     assertThat(model.outputs()).containsExactly(Map.entry("score", "eta_minutes"));
 
     InputSpec input = spec.input();
@@ -224,7 +253,9 @@ class JobSpecParserTest {
 
   @Test
   void nonDefaultValuesAreReadRatherThanDefaulted() {
-    JobSpec spec = yaml("""
+    JobSpec spec =
+        yaml(
+            """
         name: x-1
         model:
           path: s3a://bucket/m.onnx
@@ -254,15 +285,26 @@ class JobSpecParserTest {
           gpus-per-executor: 1
         """);
 
-    assertThat(spec.model().inputs().get("input_ids")).isEqualTo(new InputBinding.ArrayColumn("ids", List.of(128L)));
+    assertThat(spec.model().inputs().get("input_ids"))
+        .isEqualTo(new InputBinding.ArrayColumn("ids", List.of(128L)));
     assertThat(spec.model().outputs().keySet()).containsExactly("probabilities", "label");
     assertThat(spec.model().outputs()).containsEntry("label", "predicted");
-    assertThat(spec.input()).isEqualTo(new InputSpec(
-        TableFormat.PARQUET, "s3a://bucket/in", OptionalLong.empty(), Optional.empty(), List.of("id", "dt")));
+    assertThat(spec.input())
+        .isEqualTo(
+            new InputSpec(
+                TableFormat.PARQUET,
+                "s3a://bucket/in",
+                OptionalLong.empty(),
+                Optional.empty(),
+                List.of("id", "dt")));
     assertThat(spec.output())
-        .isEqualTo(new OutputSpec("s3a://bucket/out", WriteMode.OVERWRITE, "s3a://bucket/out_dead_letter"));
+        .isEqualTo(
+            new OutputSpec(
+                "s3a://bucket/out", WriteMode.OVERWRITE, "s3a://bucket/out_dead_letter"));
     assertThat(spec.execution())
-        .isEqualTo(new ExecutionSpec(BatchSize.fixed(256), OptionalLong.of(7), 9, 0.5, new RetrySpec(1, 0, 10), false));
+        .isEqualTo(
+            new ExecutionSpec(
+                BatchSize.fixed(256), OptionalLong.of(7), 9, 0.5, new RetrySpec(1, 0, 10), false));
     assertThat(spec.resources()).isEqualTo(new ResourceSpec("spark://host:7077", 5, 3, "512m", 1));
     assertThat(spec.resources().isLocal()).isFalse();
   }
@@ -272,14 +314,21 @@ class JobSpecParserTest {
     // Element types come from the model; the spec only says "one array column".
     JobSpec spec = yaml(MINIMAL_YAML.replace("features: [f0, f1, f2]", "input_ids: {column: ids}"));
 
-    assertThat(spec.model().inputs()).containsExactly(Map.entry("input_ids", new InputBinding.ArrayColumn("ids", List.of())));
+    assertThat(spec.model().inputs())
+        .containsExactly(Map.entry("input_ids", new InputBinding.ArrayColumn("ids", List.of())));
   }
 
   @Test
   void exampleSpecsParse() throws Exception {
-    try (var files = java.nio.file.Files.list(java.nio.file.Path.of(System.getProperty("lakebatch.project.root", ".."), "conf", "examples"))) {
-      List<java.nio.file.Path> specs = files.filter(f -> !f.getFileName().toString().startsWith("lakebatch-"))
-          .filter(f -> f.toString().endsWith(".yaml")).toList();
+    try (var files =
+        java.nio.file.Files.list(
+            java.nio.file.Path.of(
+                System.getProperty("lakebatch.project.root", ".."), "conf", "examples"))) {
+      List<java.nio.file.Path> specs =
+          files
+              .filter(f -> !f.getFileName().toString().startsWith("lakebatch-"))
+              .filter(f -> f.toString().endsWith(".yaml"))
+              .toList();
       assertThat(specs).isNotEmpty();
       for (java.nio.file.Path spec : specs) {
         assertThat(JobSpecParser.parse(spec).name()).as(spec.toString()).isNotBlank();
@@ -289,20 +338,28 @@ class JobSpecParserTest {
 
   @Test
   void textAndMaskBindings() {
-    JobSpec spec = yaml(MINIMAL_YAML.replace("features: [f0, f1, f2]",
-        "input_ids: {text: review, max-tokens: 64}\n    attention_mask: {mask-of: input_ids}"));
+    JobSpec spec =
+        yaml(
+            MINIMAL_YAML.replace(
+                "features: [f0, f1, f2]",
+                "input_ids: {text: review, max-tokens: 64}\n    attention_mask: {mask-of: input_ids}"));
 
-    assertThat(spec.model().inputs()).containsExactly(
-        Map.entry("input_ids", new InputBinding.TextColumn("review", java.util.OptionalInt.of(64))),
-        Map.entry("attention_mask", new InputBinding.TokenMask("input_ids")));
+    assertThat(spec.model().inputs())
+        .containsExactly(
+            Map.entry(
+                "input_ids", new InputBinding.TextColumn("review", java.util.OptionalInt.of(64))),
+            Map.entry("attention_mask", new InputBinding.TokenMask("input_ids")));
     assertThat(spec.model().inputs().get("attention_mask").columns()).isEmpty();
   }
 
   @Test
   void textBindingRejectsUnknownKeysAndBadMaxTokens() {
-    assertYamlError(MINIMAL_YAML.replace("features: [f0, f1, f2]", "input_ids: {text: review, shape: [3]}"),
-        "model.inputs.input_ids").hasMessageContaining("shape");
-    assertYamlError(MINIMAL_YAML.replace("features: [f0, f1, f2]", "input_ids: {text: review, max-tokens: 0}"),
+    assertYamlError(
+            MINIMAL_YAML.replace("features: [f0, f1, f2]", "input_ids: {text: review, shape: [3]}"),
+            "model.inputs.input_ids")
+        .hasMessageContaining("shape");
+    assertYamlError(
+        MINIMAL_YAML.replace("features: [f0, f1, f2]", "input_ids: {text: review, max-tokens: 0}"),
         "model.inputs.input_ids.max-tokens");
   }
 
@@ -317,7 +374,9 @@ class JobSpecParserTest {
 
   @Test
   void batchSizeNumberInJson() {
-    JobSpec spec = json("""
+    JobSpec spec =
+        json(
+            """
         {"name": "n", "model": {"path": "m.onnx", "inputs": {"x": ["a"]}},
          "input": {"path": "in"}, "output": {"path": "out"}, "execution": {"batch-size": 64}}
         """);
@@ -328,7 +387,8 @@ class JobSpecParserTest {
 
   @Test
   void deadLetterDefaultsToOutputPathWithSuffix() {
-    assertThat(yaml(MINIMAL_YAML).output().deadLetterPath()).isEqualTo("out/eta_scores_dead_letter");
+    assertThat(yaml(MINIMAL_YAML).output().deadLetterPath())
+        .isEqualTo("out/eta_scores_dead_letter");
   }
 
   @Test
@@ -341,7 +401,10 @@ class JobSpecParserTest {
 
   @Test
   void explicitDeadLetterIsKept() {
-    JobSpec spec = yaml(MINIMAL_YAML.replace("path: out/eta_scores", "path: out/eta_scores\n  dead-letter: bad/rows"));
+    JobSpec spec =
+        yaml(
+            MINIMAL_YAML.replace(
+                "path: out/eta_scores", "path: out/eta_scores\n  dead-letter: bad/rows"));
 
     assertThat(spec.output().deadLetterPath()).isEqualTo("bad/rows");
   }
@@ -351,11 +414,26 @@ class JobSpecParserTest {
     JobSpec spec = yaml(MINIMAL_YAML);
 
     assertThat(spec.model().outputs()).isEmpty();
-    assertThat(spec.input()).isEqualTo(new InputSpec(
-        TableFormat.DELTA, "data/orders", OptionalLong.empty(), Optional.empty(), List.of()));
-    assertThat(spec.output()).isEqualTo(new OutputSpec("out/eta_scores", WriteMode.APPEND, "out/eta_scores_dead_letter"));
-    assertThat(spec.execution()).isEqualTo(
-        new ExecutionSpec(BatchSize.fixed(1024), OptionalLong.empty(), 2_000_000L, 0.01, new RetrySpec(4, 3, 10), false));
+    assertThat(spec.input())
+        .isEqualTo(
+            new InputSpec(
+                TableFormat.DELTA,
+                "data/orders",
+                OptionalLong.empty(),
+                Optional.empty(),
+                List.of()));
+    assertThat(spec.output())
+        .isEqualTo(
+            new OutputSpec("out/eta_scores", WriteMode.APPEND, "out/eta_scores_dead_letter"));
+    assertThat(spec.execution())
+        .isEqualTo(
+            new ExecutionSpec(
+                BatchSize.fixed(1024),
+                OptionalLong.empty(),
+                2_000_000L,
+                0.01,
+                new RetrySpec(4, 3, 10),
+                false));
     assertThat(spec.resources()).isEqualTo(new ResourceSpec("local[*]", 2, 4, "8g", 0));
   }
 
@@ -368,7 +446,8 @@ class JobSpecParserTest {
 
   @Test
   void speculationAndTheJobRetryBudgetAreRead() {
-    ExecutionSpec execution = yaml(MINIMAL_YAML + "execution:\n  speculation: true\n  retries: {job: 2}\n").execution();
+    ExecutionSpec execution =
+        yaml(MINIMAL_YAML + "execution:\n  speculation: true\n  retries: {job: 2}\n").execution();
     assertThat(execution.speculation()).isTrue();
     assertThat(execution.retries()).isEqualTo(new RetrySpec(4, 3, 2));
     assertThatThrownBy(() -> yaml(MINIMAL_YAML + "execution:\n  speculation: yes please\n"))
@@ -383,31 +462,48 @@ class JobSpecParserTest {
 
   @Test
   void enumValuesAreCaseInsensitive() {
-    JobSpec spec = yaml(MINIMAL_YAML
-        .replace("path: data/orders", "path: data/orders\n  format: Parquet")
-        .replace("path: out/eta_scores", "path: out/eta_scores\n  mode: OVERWRITE"));
+    JobSpec spec =
+        yaml(
+            MINIMAL_YAML
+                .replace("path: data/orders", "path: data/orders\n  format: Parquet")
+                .replace("path: out/eta_scores", "path: out/eta_scores\n  mode: OVERWRITE"));
 
     assertThat(spec.input().format()).isEqualTo(TableFormat.PARQUET);
     assertThat(spec.output().mode()).isEqualTo(WriteMode.OVERWRITE);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"local", "local[4]", "local[*]", "spark://host:7077", "k8s://https://api:6443", "yarn"})
+  @ValueSource(
+      strings = {
+        "local",
+        "local[4]",
+        "local[*]",
+        "spark://host:7077",
+        "k8s://https://api:6443",
+        "yarn"
+      })
   void acceptedMasters(String master) {
-    assertThat(yaml(MINIMAL_YAML + "resources:\n  master: \"" + master + "\"\n").resources().master())
+    assertThat(
+            yaml(MINIMAL_YAML + "resources:\n  master: \"" + master + "\"\n").resources().master())
         .isEqualTo(master);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"512m", "8g", "8G", "1024", "2t"})
   void acceptedExecutorMemory(String memory) {
-    assertThat(yaml(MINIMAL_YAML + "resources:\n  executor-memory: \"" + memory + "\"\n").resources().executorMemory())
+    assertThat(
+            yaml(MINIMAL_YAML + "resources:\n  executor-memory: \"" + memory + "\"\n")
+                .resources()
+                .executorMemory())
         .isEqualTo(memory);
   }
 
   @Test
   void versionZeroIsAValidPin() {
-    assertThat(yaml(MINIMAL_YAML.replace("path: data/orders", "path: data/orders\n  version: 0")).input().version())
+    assertThat(
+            yaml(MINIMAL_YAML.replace("path: data/orders", "path: data/orders\n  version: 0"))
+                .input()
+                .version())
         .hasValue(0);
   }
 
@@ -425,164 +521,222 @@ class JobSpecParserTest {
 
   static Stream<Arguments> invalidSpecs() {
     return Stream.of(
-        Arguments.of("unknown top-level key",
+        Arguments.of(
+            "unknown top-level key",
             MINIMAL_YAML + "owner: me\n",
             "owner: unknown key; allowed keys here are [execution, input, model, name, output, resources]"),
-        Arguments.of("unknown nested key",
+        Arguments.of(
+            "unknown nested key",
             MINIMAL_YAML + "execution:\n  batchsize: 10\n",
             "execution.batchsize: unknown key; allowed keys here are "
                 + "[batch-size, max-bad-row-fraction, retries, rows-per-chunk, rows-per-task, speculation]"),
-        Arguments.of("unknown key in a binding",
+        Arguments.of(
+            "unknown key in a binding",
             MINIMAL_YAML.replace("[f0, f1, f2]", "{column: vec, dims: [3]}"),
             "model.inputs.features.dims: unknown key; allowed keys here are [column, shape]"),
-        Arguments.of("unknown key in retries",
+        Arguments.of(
+            "unknown key in retries",
             MINIMAL_YAML + "execution:\n  retries: {tasks: 2}\n",
             "execution.retries.tasks: unknown key; allowed keys here are [chunk, job, task]"),
-        Arguments.of("missing name",
-            MINIMAL_YAML.replace("name: eta-scoring\n", ""),
-            "name: is required"),
-        Arguments.of("missing model",
-            MINIMAL_YAML.replace("model:\n  path: models/eta.onnx\n  inputs:\n    features: [f0, f1, f2]\n", ""),
+        Arguments.of(
+            "missing name", MINIMAL_YAML.replace("name: eta-scoring\n", ""), "name: is required"),
+        Arguments.of(
+            "missing model",
+            MINIMAL_YAML.replace(
+                "model:\n  path: models/eta.onnx\n  inputs:\n    features: [f0, f1, f2]\n", ""),
             "model: is required"),
-        Arguments.of("missing model.inputs",
+        Arguments.of(
+            "missing model.inputs",
             MINIMAL_YAML.replace("  inputs:\n    features: [f0, f1, f2]\n", ""),
             "model.inputs: is required"),
-        Arguments.of("missing input.path",
+        Arguments.of(
+            "missing input.path",
             MINIMAL_YAML.replace("  path: data/orders\n", "  format: delta\n"),
             "input.path: is required"),
-        Arguments.of("missing output.path",
+        Arguments.of(
+            "missing output.path",
             MINIMAL_YAML.replace("  path: out/eta_scores\n", "  mode: append\n"),
             "output.path: is required"),
-        Arguments.of("name with upper case and underscore",
+        Arguments.of(
+            "name with upper case and underscore",
             MINIMAL_YAML.replace("name: eta-scoring", "name: ETA_scoring"),
             "name: must match [a-z0-9-]+ (lower-case letters, digits, '-'), got 'ETA_scoring'"),
-        Arguments.of("name with a space",
+        Arguments.of(
+            "name with a space",
             MINIMAL_YAML.replace("name: eta-scoring", "name: eta scoring"),
             "name: must match [a-z0-9-]+"),
-        Arguments.of("name not a string",
+        Arguments.of(
+            "name not a string",
             MINIMAL_YAML.replace("name: eta-scoring", "name: [a, b]"),
             "name: must be a string, got a list"),
-        Arguments.of("blank name",
+        Arguments.of(
+            "blank name",
             MINIMAL_YAML.replace("name: eta-scoring", "name: \"  \""),
             "name: must not be empty"),
-        Arguments.of("model.ref that is not name@version",
+        Arguments.of(
+            "model.ref that is not name@version",
             MINIMAL_YAML.replace("  path: models/eta.onnx\n", "  ref: eta\n"),
             "model.ref: 'eta' is not a model reference; write name@version"),
-        Arguments.of("model.ref given together with path",
-            MINIMAL_YAML.replace("  path: models/eta.onnx\n", "  path: models/eta.onnx\n  ref: eta@latest\n"),
+        Arguments.of(
+            "model.ref given together with path",
+            MINIMAL_YAML.replace(
+                "  path: models/eta.onnx\n", "  path: models/eta.onnx\n  ref: eta@latest\n"),
             "model: give exactly one of model.path"),
-        Arguments.of("neither model.path nor model.ref",
+        Arguments.of(
+            "neither model.path nor model.ref",
             MINIMAL_YAML.replace("  path: models/eta.onnx\n", ""),
             "model: give exactly one of model.path"),
-        Arguments.of("version with parquet",
-            MINIMAL_YAML.replace("  path: data/orders\n", "  path: data/orders\n  format: parquet\n  version: 3\n"),
+        Arguments.of(
+            "version with parquet",
+            MINIMAL_YAML.replace(
+                "  path: data/orders\n", "  path: data/orders\n  format: parquet\n  version: 3\n"),
             "input.version: only Delta inputs have versions; remove it or use format: delta"),
-        Arguments.of("negative version",
+        Arguments.of(
+            "negative version",
             MINIMAL_YAML.replace("  path: data/orders\n", "  path: data/orders\n  version: -1\n"),
             "input.version: must be at least 0, got -1"),
-        Arguments.of("bad input.format",
+        Arguments.of(
+            "bad input.format",
             MINIMAL_YAML.replace("  path: data/orders\n", "  path: data/orders\n  format: csv\n"),
             "input.format: must be one of [delta, parquet], got 'csv'"),
-        Arguments.of("bad output.mode",
-            MINIMAL_YAML.replace("  path: out/eta_scores\n", "  path: out/eta_scores\n  mode: upsert\n"),
+        Arguments.of(
+            "bad output.mode",
+            MINIMAL_YAML.replace(
+                "  path: out/eta_scores\n", "  path: out/eta_scores\n  mode: upsert\n"),
             "output.mode: must be one of [append, overwrite], got 'upsert'"),
-        Arguments.of("negative rows-per-chunk",
+        Arguments.of(
+            "negative rows-per-chunk",
             MINIMAL_YAML + "execution:\n  rows-per-chunk: -5\n",
             "execution.rows-per-chunk: must be at least 1, got -5"),
-        Arguments.of("zero rows-per-task",
+        Arguments.of(
+            "zero rows-per-task",
             MINIMAL_YAML + "execution:\n  rows-per-task: 0\n",
             "execution.rows-per-task: must be at least 1, got 0"),
-        Arguments.of("fractional rows-per-chunk",
+        Arguments.of(
+            "fractional rows-per-chunk",
             MINIMAL_YAML + "execution:\n  rows-per-chunk: 1.5\n",
             "execution.rows-per-chunk: must be a whole number, got 1.5"),
-        Arguments.of("max-bad-row-fraction above 1",
+        Arguments.of(
+            "max-bad-row-fraction above 1",
             MINIMAL_YAML + "execution:\n  max-bad-row-fraction: 1.5\n",
             "execution.max-bad-row-fraction: must be between 0.0 and 1.0, got 1.5"),
-        Arguments.of("negative max-bad-row-fraction",
+        Arguments.of(
+            "negative max-bad-row-fraction",
             MINIMAL_YAML + "execution:\n  max-bad-row-fraction: -0.1\n",
             "execution.max-bad-row-fraction: must be between 0.0 and 1.0, got -0.1"),
-        Arguments.of("max-bad-row-fraction as text",
+        Arguments.of(
+            "max-bad-row-fraction as text",
             MINIMAL_YAML + "execution:\n  max-bad-row-fraction: 1%\n",
             "execution.max-bad-row-fraction: must be a number, got '1%'"),
-        Arguments.of("batch-size 0",
+        Arguments.of(
+            "batch-size 0",
             MINIMAL_YAML + "execution:\n  batch-size: 0\n",
             "execution.batch-size: must be at least 1, got 0"),
-        Arguments.of("batch-size big",
+        Arguments.of(
+            "batch-size big",
             MINIMAL_YAML + "execution:\n  batch-size: big\n",
             "execution.batch-size: must be a positive whole number or 'auto', got 'big'"),
-        Arguments.of("batch-size as a list",
+        Arguments.of(
+            "batch-size as a list",
             MINIMAL_YAML + "execution:\n  batch-size: [1]\n",
             "execution.batch-size: must be a positive whole number or 'auto', got a list"),
-        Arguments.of("retries.task 0",
+        Arguments.of(
+            "retries.task 0",
             MINIMAL_YAML + "execution:\n  retries: {task: 0}\n",
             "execution.retries.task: must be at least 1, got 0"),
-        Arguments.of("retries not a mapping",
+        Arguments.of(
+            "retries not a mapping",
             MINIMAL_YAML + "execution:\n  retries: 3\n",
             "execution.retries: must be a mapping of keys to values"),
-        Arguments.of("execution not a mapping",
+        Arguments.of(
+            "execution not a mapping",
             MINIMAL_YAML + "execution: fast\n",
             "execution: must be a mapping of keys to values"),
-        Arguments.of("bad executor-memory",
+        Arguments.of(
+            "bad executor-memory",
             MINIMAL_YAML + "resources:\n  executor-memory: 8 GB\n",
             "resources.executor-memory: must look like 512m or 8g, got '8 GB'"),
-        Arguments.of("bad master",
+        Arguments.of(
+            "bad master",
             MINIMAL_YAML + "resources:\n  master: mesos://host:5050\n",
             "resources.master: must be local[...], spark://host:port, k8s://... or yarn, got 'mesos://host:5050'"),
-        Arguments.of("zero executors",
+        Arguments.of(
+            "zero executors",
             MINIMAL_YAML + "resources:\n  executors: 0\n",
             "resources.executors: must be at least 1, got 0"),
-        Arguments.of("executor-cores above int range",
+        Arguments.of(
+            "executor-cores above int range",
             MINIMAL_YAML + "resources:\n  executor-cores: 3000000000\n",
             "resources.executor-cores: must be at most 2147483647, got 3000000000"),
-        Arguments.of("negative gpus",
+        Arguments.of(
+            "negative gpus",
             MINIMAL_YAML + "resources:\n  gpus-per-executor: -1\n",
             "resources.gpus-per-executor: must be at least 0, got -1"),
-        Arguments.of("empty inputs",
+        Arguments.of(
+            "empty inputs",
             MINIMAL_YAML.replace("  inputs:\n    features: [f0, f1, f2]\n", "  inputs: {}\n"),
             "model.inputs: must name at least one model input"),
-        Arguments.of("inputs as a list",
+        Arguments.of(
+            "inputs as a list",
             MINIMAL_YAML.replace("  inputs:\n    features: [f0, f1, f2]\n", "  inputs: [f0, f1]\n"),
             "model.inputs: must be a mapping of keys to values"),
-        Arguments.of("empty column list",
+        Arguments.of(
+            "empty column list",
             MINIMAL_YAML.replace("[f0, f1, f2]", "[]"),
             "model.inputs.features: must list at least one column"),
-        Arguments.of("duplicated column in column list",
+        Arguments.of(
+            "duplicated column in column list",
             MINIMAL_YAML.replace("[f0, f1, f2]", "[f0, f1, f0]"),
             "model.inputs.features: lists a column twice: [f0, f1, f0]"),
-        Arguments.of("non-string column in column list",
+        Arguments.of(
+            "non-string column in column list",
             MINIMAL_YAML.replace("[f0, f1, f2]", "[f0, {a: b}]"),
             "model.inputs.features[1]: must be a string, got a mapping"),
-        Arguments.of("binding is a bare string",
+        Arguments.of(
+            "binding is a bare string",
             MINIMAL_YAML.replace("[f0, f1, f2]", "vec"),
             "model.inputs.features: must be a list of columns, {column: NAME, shape: [...]}, {text: COLUMN} or {mask-of: INPUT}, got 'vec'"),
-        Arguments.of("array binding without column",
+        Arguments.of(
+            "array binding without column",
             MINIMAL_YAML.replace("[f0, f1, f2]", "{shape: [3]}"),
             "model.inputs.features.column: is required"),
-        Arguments.of("shape with a zero",
+        Arguments.of(
+            "shape with a zero",
             MINIMAL_YAML.replace("[f0, f1, f2]", "{column: px, shape: [3, 0]}"),
             "model.inputs.features.shape[1]: must be at least 1, got 0"),
-        Arguments.of("empty shape",
+        Arguments.of(
+            "empty shape",
             MINIMAL_YAML.replace("[f0, f1, f2]", "{column: px, shape: []}"),
             "model.inputs.features.shape: must be a non-empty list of positive whole numbers"),
-        Arguments.of("shape not a list",
+        Arguments.of(
+            "shape not a list",
             MINIMAL_YAML.replace("[f0, f1, f2]", "{column: px, shape: 12}"),
             "model.inputs.features.shape: must be a non-empty list of positive whole numbers"),
-        Arguments.of("two outputs into one column",
+        Arguments.of(
+            "two outputs into one column",
             MINIMAL_YAML.replace("  inputs:", "  outputs: {a: score, b: score}\n  inputs:"),
             "model.outputs.b: output column 'score' is used twice"),
-        Arguments.of("duplicated carry column",
-            MINIMAL_YAML.replace("  path: data/orders\n", "  path: data/orders\n  carry: [id, id]\n"),
+        Arguments.of(
+            "duplicated carry column",
+            MINIMAL_YAML.replace(
+                "  path: data/orders\n", "  path: data/orders\n  carry: [id, id]\n"),
             "input.carry: lists a column twice: [id, id]"),
-        Arguments.of("output path equal to input path",
+        Arguments.of(
+            "output path equal to input path",
             MINIMAL_YAML.replace("path: out/eta_scores", "path: data/orders"),
             "output.path: must differ from input.path (data/orders)"),
-        Arguments.of("output path equal to input path but for a trailing slash",
+        Arguments.of(
+            "output path equal to input path but for a trailing slash",
             MINIMAL_YAML.replace("path: out/eta_scores", "path: data/orders/"),
             "output.path: must differ from input.path (data/orders)"),
-        Arguments.of("dead-letter equal to output path",
-            MINIMAL_YAML.replace("  path: out/eta_scores\n", "  path: out/eta_scores\n  dead-letter: out/eta_scores/\n"),
+        Arguments.of(
+            "dead-letter equal to output path",
+            MINIMAL_YAML.replace(
+                "  path: out/eta_scores\n",
+                "  path: out/eta_scores\n  dead-letter: out/eta_scores/\n"),
             "output.dead-letter: must differ from output.path"),
-        Arguments.of("top level is a list",
+        Arguments.of(
+            "top level is a list",
             "- name: eta-scoring\n",
             "(top level): must be a mapping of keys to values"));
   }
@@ -596,13 +750,16 @@ class JobSpecParserTest {
   @Test
   void unknownNestedKeyErrorListsTheAllowedKeys() {
     assertYamlError(MINIMAL_YAML + "execution:\n  batchsize: 10\n", "execution.batchsize: ")
-        .hasMessageContainingAll("batch-size", "rows-per-task", "rows-per-chunk", "max-bad-row-fraction", "retries");
+        .hasMessageContainingAll(
+            "batch-size", "rows-per-task", "rows-per-chunk", "max-bad-row-fraction", "retries");
   }
 
   @Test
   void jsonSpecErrorsUseTheSameFieldPaths() {
     assertUserError(
-        () -> json("""
+        () ->
+            json(
+                """
             {"name": "n", "model": {"path": "m.onnx", "inputs": {"x": ["a"]}},
              "input": {"path": "in"}, "output": {"path": "out"}, "execution": {"batch-size": "big"}}
             """),
@@ -627,7 +784,8 @@ class JobSpecParserTest {
 
   @Test
   void malformedJsonNamesTheSourceAndLine() {
-    assertUserError(() -> json("{\n  \"name\": \"x\",\n  oops\n}"), "cannot read job spec spec.json: ")
+    assertUserError(
+            () -> json("{\n  \"name\": \"x\",\n  oops\n}"), "cannot read job spec spec.json: ")
         .hasMessageContaining("(line 3,");
   }
 
@@ -646,14 +804,16 @@ class JobSpecParserTest {
   void emptyFileIsAUserError(@TempDir Path dir) throws IOException {
     Path file = Files.writeString(dir.resolve("job.yaml"), "");
 
-    assertUserError(() -> JobSpecParser.parse(file), "cannot read job spec " + file + ": the file is empty");
+    assertUserError(
+        () -> JobSpecParser.parse(file), "cannot read job spec " + file + ": the file is empty");
   }
 
   @Test
   void missingFileIsAUserError(@TempDir Path dir) {
     Path file = dir.resolve("nope.yaml");
 
-    assertUserError(() -> JobSpecParser.parse(file), "cannot read job spec " + file + ": file not found")
+    assertUserError(
+            () -> JobSpecParser.parse(file), "cannot read job spec " + file + ": file not found")
         .hasCauseInstanceOf(java.nio.file.NoSuchFileException.class);
   }
 
@@ -666,7 +826,9 @@ class JobSpecParserTest {
   void notANumberBadRowFractionIsRejected() {
     // The range check alone would let NaN through (NaN comparisons are false); the YAML reader
     // refuses '.nan' first, which keeps it a user error.
-    assertYamlError(MINIMAL_YAML + "execution:\n  max-bad-row-fraction: .nan\n", "cannot read job spec spec.yaml: ")
+    assertYamlError(
+            MINIMAL_YAML + "execution:\n  max-bad-row-fraction: .nan\n",
+            "cannot read job spec spec.yaml: ")
         .hasMessageContaining(".nan");
   }
 
@@ -680,13 +842,16 @@ class JobSpecParserTest {
 
   @Test
   void wholeNumberBeyondLongRangeIsRejected() {
-    assertYamlError(MINIMAL_YAML + "execution:\n  rows-per-chunk: 18446744073709551621\n", "execution.rows-per-chunk: ");
+    assertYamlError(
+        MINIMAL_YAML + "execution:\n  rows-per-chunk: 18446744073709551621\n",
+        "execution.rows-per-chunk: ");
   }
 
   @Test
   void deadLetterEqualToInputPathIsRejected() {
     assertYamlError(
-        MINIMAL_YAML.replace("  path: out/eta_scores\n", "  path: out/eta_scores\n  dead-letter: data/orders\n"),
+        MINIMAL_YAML.replace(
+            "  path: out/eta_scores\n", "  path: out/eta_scores\n  dead-letter: data/orders\n"),
         "output.dead-letter: ");
   }
 }

@@ -2,9 +2,9 @@ package io.lakebatch.catalog.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,10 +16,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RunIdentityTest {
   private static final String SHA = "9f2c".repeat(16);
-  private static final TablePaths PATHS = new TablePaths(
-      "file:/data/orders", "file:/out/eta_scores", "file:/out/eta_scores_dead_letter");
+  private static final TablePaths PATHS =
+      new TablePaths(
+          "file:/data/orders", "file:/out/eta_scores", "file:/out/eta_scores_dead_letter");
 
-  private static final String BASE = """
+  private static final String BASE =
+      """
       name: eta-scoring
       model:
         path: models/eta.onnx
@@ -42,43 +44,61 @@ class RunIdentityTest {
 
   @Test
   void canonicalEncodingIsPinned() {
-    assertThat(identity(BASE).canonicalJob()).isEqualTo("{\"encoding\":\"lakebatch.run-identity/1\","
-        + "\"input\":{\"carry\":[\"order_id\"],\"filter\":\"dt = '2026-11-21'\",\"format\":\"delta\","
-        + "\"path\":\"file:/data/orders\",\"version\":null},"
-        + "\"model\":{\"inputs\":{\"features\":{\"columns\":[\"f0\",\"f1\",\"f2\"]}},\"outputs\":{\"score\":\"eta_minutes\"},"
-        + "\"sha256\":\"" + SHA + "\"},\"name\":\"eta-scoring\","
-        + "\"output\":{\"dead-letter\":\"file:/out/eta_scores_dead_letter\",\"mode\":\"append\","
-        + "\"path\":\"file:/out/eta_scores\"},\"rows-per-chunk\":2000000}");
+    assertThat(identity(BASE).canonicalJob())
+        .isEqualTo(
+            "{\"encoding\":\"lakebatch.run-identity/1\","
+                + "\"input\":{\"carry\":[\"order_id\"],\"filter\":\"dt = '2026-11-21'\",\"format\":\"delta\","
+                + "\"path\":\"file:/data/orders\",\"version\":null},"
+                + "\"model\":{\"inputs\":{\"features\":{\"columns\":[\"f0\",\"f1\",\"f2\"]}},\"outputs\":{\"score\":\"eta_minutes\"},"
+                + "\"sha256\":\""
+                + SHA
+                + "\"},\"name\":\"eta-scoring\","
+                + "\"output\":{\"dead-letter\":\"file:/out/eta_scores_dead_letter\",\"mode\":\"append\","
+                + "\"path\":\"file:/out/eta_scores\"},\"rows-per-chunk\":2000000}");
   }
 
   @Test
   void goldenKeys() {
     RunIdentity base = identity(BASE);
-    assertThat(base.jobKey()).isEqualTo("4c5d529ec469fd5824721c6102a1cc27a8f1c84fd6854da3e353b4e3b5f13c78");
+    assertThat(base.jobKey())
+        .isEqualTo("4c5d529ec469fd5824721c6102a1cc27a8f1c84fd6854da3e353b4e3b5f13c78");
     assertThat(base.runKey(12, "ab".repeat(32))).isEqualTo("8cc45728542b1e8b");
-    RunIdentity image = identity(BASE.replace("features: [f0, f1, f2]", "image: {column: pixels, shape: [3, 8, 8]}")
-        .replace("    outputs:\n      score: eta_minutes\n", ""));
-    assertThat(image.jobKey()).isEqualTo("2afe70ba5c0cd7d124f52ef4da39746d71a8833b30605289996eb05aa7180b15");
-    RunIdentity text = identity(BASE.replace("features: [f0, f1, f2]",
-        "input_ids: {text: review, max-tokens: 64}\n    attention_mask: {mask-of: input_ids}"));
-    assertThat(text.jobKey()).isEqualTo("1d1b0eb5a7d8af23501f121e1e2261dbb0483159b624188715c88be305905969");
+    RunIdentity image =
+        identity(
+            BASE.replace("features: [f0, f1, f2]", "image: {column: pixels, shape: [3, 8, 8]}")
+                .replace("    outputs:\n      score: eta_minutes\n", ""));
+    assertThat(image.jobKey())
+        .isEqualTo("2afe70ba5c0cd7d124f52ef4da39746d71a8833b30605289996eb05aa7180b15");
+    RunIdentity text =
+        identity(
+            BASE.replace(
+                "features: [f0, f1, f2]",
+                "input_ids: {text: review, max-tokens: 64}\n    attention_mask: {mask-of: input_ids}"));
+    assertThat(text.jobKey())
+        .isEqualTo("1d1b0eb5a7d8af23501f121e1e2261dbb0483159b624188715c88be305905969");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "  batch-size: 64\n",
-      "  batch-size: auto\n",
-      "  rows-per-task: 1000\n",
-      "  retries: {task: 9, chunk: 9, job: 99}\n",
-      "  max-bad-row-fraction: 0.5\n",
-      "  speculation: true\n"})
+  @ValueSource(
+      strings = {
+        "  batch-size: 64\n",
+        "  batch-size: auto\n",
+        "  rows-per-task: 1000\n",
+        "  retries: {task: 9, chunk: 9, job: 99}\n",
+        "  max-bad-row-fraction: 0.5\n",
+        "  speculation: true\n"
+      })
   void executionSettingsAreNotIdentity(String execution) {
-    assertThat(identity(BASE + "execution:\n" + execution).jobKey()).isEqualTo(identity(BASE).jobKey());
+    assertThat(identity(BASE + "execution:\n" + execution).jobKey())
+        .isEqualTo(identity(BASE).jobKey());
   }
 
   @Test
   void resourcesAreNotIdentity() {
-    assertThat(identity(BASE + "resources: {master: \"local[2]\", executors: 3, executor-memory: 2g}\n").jobKey())
+    assertThat(
+            identity(
+                    BASE + "resources: {master: \"local[2]\", executors: 3, executor-memory: 2g}\n")
+                .jobKey())
         .isEqualTo(identity(BASE).jobKey());
   }
 
@@ -92,7 +112,8 @@ class RunIdentityTest {
         Arguments.of("format: delta", "format: parquet"),
         Arguments.of("format: delta", "format: delta\n  version: 3"),
         Arguments.of("path: out/eta_scores", "path: out/eta_scores\n  mode: overwrite"),
-        Arguments.of("path: out/eta_scores", "path: out/eta_scores\nexecution: {rows-per-chunk: 1000}"));
+        Arguments.of(
+            "path: out/eta_scores", "path: out/eta_scores\nexecution: {rows-per-chunk: 1000}"));
   }
 
   @ParameterizedTest
@@ -106,27 +127,34 @@ class RunIdentityTest {
   @Test
   void modelIsIdentityBySha256() {
     JobSpec spec = JobSpecParser.parse(BASE, "job.yaml", false);
-    assertThat(RunIdentity.of(spec, PATHS, "00".repeat(32)).jobKey()).isNotEqualTo(identity(BASE).jobKey());
+    assertThat(RunIdentity.of(spec, PATHS, "00".repeat(32)).jobKey())
+        .isNotEqualTo(identity(BASE).jobKey());
     assertThat(identity(BASE.replace("models/eta.onnx", "elsewhere/eta-copy.onnx")).jobKey())
-        .as("the file's path is not identity, its content is").isEqualTo(identity(BASE).jobKey());
+        .as("the file's path is not identity, its content is")
+        .isEqualTo(identity(BASE).jobKey());
   }
 
   @Test
   void pathsAndPinnedInputAreIdentity() {
     JobSpec spec = JobSpecParser.parse(BASE, "job.yaml", false);
-    RunIdentity otherOutput = RunIdentity.of(spec, new TablePaths(PATHS.input(), "file:/out/other",
-        "file:/out/other_dead_letter"), SHA);
+    RunIdentity otherOutput =
+        RunIdentity.of(
+            spec,
+            new TablePaths(PATHS.input(), "file:/out/other", "file:/out/other_dead_letter"),
+            SHA);
     assertThat(otherOutput.jobKey()).isNotEqualTo(identity(BASE).jobKey());
     RunIdentity base = identity(BASE);
-    assertThat(base.runKey(12, "ab".repeat(32))).isNotEqualTo(base.runKey(13, "ab".repeat(32)))
+    assertThat(base.runKey(12, "ab".repeat(32)))
+        .isNotEqualTo(base.runKey(13, "ab".repeat(32)))
         .isNotEqualTo(base.runKey(12, "cd".repeat(32)));
   }
 
   @Test
   void orderOfModelInputsDoesNotMatter() {
-    String idsFirst = BASE.replace("features: [f0, f1, f2]", "ids: {column: a}\n    mask: {column: b}");
-    String maskFirst = BASE.replace("features: [f0, f1, f2]", "mask: {column: b}\n    ids: {column: a}");
+    String idsFirst =
+        BASE.replace("features: [f0, f1, f2]", "ids: {column: a}\n    mask: {column: b}");
+    String maskFirst =
+        BASE.replace("features: [f0, f1, f2]", "mask: {column: b}\n    ids: {column: a}");
     assertThat(identity(idsFirst).canonicalJob()).isEqualTo(identity(maskFirst).canonicalJob());
   }
-
 }

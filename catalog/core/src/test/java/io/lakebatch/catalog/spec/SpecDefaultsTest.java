@@ -15,30 +15,33 @@ import org.junit.jupiter.api.Test;
  */
 class SpecDefaultsTest {
 
-  private static final Map<String, Object> RECORDED = Map.ofEntries(
-      Map.entry("INPUT_FORMAT", TableFormat.DELTA),
-      Map.entry("OUTPUT_MODE", WriteMode.APPEND),
-      Map.entry("DEAD_LETTER_SUFFIX", "_dead_letter"),
-      Map.entry("BATCH_SIZE", 1024),
-      Map.entry("ROWS_PER_CHUNK", 2_000_000L),
-      Map.entry("MAX_BAD_ROW_FRACTION", 0.01),
-      Map.entry("TASK_RETRIES", 4),
-      Map.entry("CHUNK_RETRIES", 3),
-      Map.entry("JOB_RETRIES", 10),
-      Map.entry("SPECULATION", false),
-      Map.entry("MASTER", "local[*]"),
-      Map.entry("EXECUTORS", 2),
-      Map.entry("EXECUTOR_CORES", 4),
-      Map.entry("EXECUTOR_MEMORY", "8g"),
-      Map.entry("GPUS_PER_EXECUTOR", 0),
-      Map.entry("TASKS_PER_CORE", 3));
+  private static final Map<String, Object> RECORDED =
+      Map.ofEntries(
+          Map.entry("INPUT_FORMAT", TableFormat.DELTA),
+          Map.entry("OUTPUT_MODE", WriteMode.APPEND),
+          Map.entry("DEAD_LETTER_SUFFIX", "_dead_letter"),
+          Map.entry("BATCH_SIZE", 1024),
+          Map.entry("ROWS_PER_CHUNK", 2_000_000L),
+          Map.entry("MAX_BAD_ROW_FRACTION", 0.01),
+          Map.entry("TASK_RETRIES", 4),
+          Map.entry("CHUNK_RETRIES", 3),
+          Map.entry("JOB_RETRIES", 10),
+          Map.entry("SPECULATION", false),
+          Map.entry("MASTER", "local[*]"),
+          Map.entry("EXECUTORS", 2),
+          Map.entry("EXECUTOR_CORES", 4),
+          Map.entry("EXECUTOR_MEMORY", "8g"),
+          Map.entry("GPUS_PER_EXECUTOR", 0),
+          Map.entry("TASKS_PER_CORE", 3));
 
   @Test
   void everyDefaultIsRecorded() throws IllegalAccessException {
     Map<String, Object> actual = new TreeMap<>();
     for (Field field : SpecDefaults.class.getDeclaredFields()) {
       int modifiers = field.getModifiers();
-      if (Modifier.isPublic(modifiers) && Modifier.isStatic(modifiers) && Modifier.isFinal(modifiers)) {
+      if (Modifier.isPublic(modifiers)
+          && Modifier.isStatic(modifiers)
+          && Modifier.isFinal(modifiers)) {
         actual.put(field.getName(), field.get(null));
       }
     }
@@ -48,11 +51,13 @@ class SpecDefaultsTest {
 
   @Test
   void defaultsHaveTheDocumentedTypes() {
-    // Guard against a silent widening (e.g. BATCH_SIZE becoming a long) that the map check would flag
+    // Guard against a silent widening (e.g. BATCH_SIZE becoming a long) that the map check would
+    // flag
     // only as an unequal boxed value.
-    assertThat(Arrays.stream(SpecDefaults.class.getDeclaredFields())
-            .filter(f -> Modifier.isStatic(f.getModifiers()) && !f.isSynthetic())
-            .map(f -> f.getName() + ":" + f.getType().getSimpleName()))
+    assertThat(
+            Arrays.stream(SpecDefaults.class.getDeclaredFields())
+                .filter(f -> Modifier.isStatic(f.getModifiers()) && !f.isSynthetic())
+                .map(f -> f.getName() + ":" + f.getType().getSimpleName()))
         .containsExactlyInAnyOrder(
             "INPUT_FORMAT:TableFormat",
             "OUTPUT_MODE:WriteMode",
@@ -82,7 +87,8 @@ class SpecDefaultsTest {
     assertThat(spec.input().carry()).isEmpty();
 
     assertThat(spec.output().mode()).isEqualTo(SpecDefaults.OUTPUT_MODE);
-    assertThat(spec.output().deadLetterPath()).isEqualTo(spec.output().path() + SpecDefaults.DEAD_LETTER_SUFFIX);
+    assertThat(spec.output().deadLetterPath())
+        .isEqualTo(spec.output().path() + SpecDefaults.DEAD_LETTER_SUFFIX);
 
     assertThat(spec.model().outputs()).isEmpty();
 
@@ -91,7 +97,10 @@ class SpecDefaultsTest {
     assertThat(execution.rowsPerTask()).isEmpty();
     assertThat(execution.rowsPerChunk()).isEqualTo(SpecDefaults.ROWS_PER_CHUNK);
     assertThat(execution.maxBadRowFraction()).isEqualTo(SpecDefaults.MAX_BAD_ROW_FRACTION);
-    assertThat(execution.retries()).isEqualTo(new RetrySpec(SpecDefaults.TASK_RETRIES, SpecDefaults.CHUNK_RETRIES, SpecDefaults.JOB_RETRIES));
+    assertThat(execution.retries())
+        .isEqualTo(
+            new RetrySpec(
+                SpecDefaults.TASK_RETRIES, SpecDefaults.CHUNK_RETRIES, SpecDefaults.JOB_RETRIES));
     assertThat(execution.speculation()).isEqualTo(SpecDefaults.SPECULATION).isFalse();
 
     ResourceSpec resources = spec.resources();
@@ -106,7 +115,9 @@ class SpecDefaultsTest {
   void emptyExecutionAndResourceSectionsResolveToTheSameDefaults() {
     // The parser has two code paths per section (absent vs present); both must use SpecDefaults.
     JobSpec absent = JobSpecParserTest.yaml(JobSpecParserTest.MINIMAL_YAML);
-    JobSpec empty = JobSpecParserTest.yaml(JobSpecParserTest.MINIMAL_YAML + "execution: {retries: {}}\nresources: {}\n");
+    JobSpec empty =
+        JobSpecParserTest.yaml(
+            JobSpecParserTest.MINIMAL_YAML + "execution: {retries: {}}\nresources: {}\n");
 
     assertThat(empty.execution()).isEqualTo(absent.execution());
     assertThat(empty.resources()).isEqualTo(absent.resources());

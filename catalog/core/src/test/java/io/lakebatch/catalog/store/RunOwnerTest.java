@@ -15,7 +15,8 @@ class RunOwnerTest {
 
   @Test
   void writesAndReadsPidHostAndStartInstant() {
-    RunOwner owner = new RunOwner(4242, "worker-7", Optional.of(Instant.parse("2026-02-28T23:00:00.123456Z")));
+    RunOwner owner =
+        new RunOwner(4242, "worker-7", Optional.of(Instant.parse("2026-02-28T23:00:00.123456Z")));
     assertThat(owner.toString()).isEqualTo("4242@worker-7#2026-02-28T23:00:00.123Z");
     assertThat(RunOwner.parse(owner.toString())).contains(owner);
     assertThat(RunOwner.parse(RunOwner.current().toString())).contains(RunOwner.current());
@@ -23,7 +24,8 @@ class RunOwnerTest {
 
   @Test
   void readsTheOldPidAtHostTextWithoutAStartInstant() {
-    assertThat(RunOwner.parse("4242@worker-7")).contains(new RunOwner(4242, "worker-7", Optional.empty()));
+    assertThat(RunOwner.parse("4242@worker-7"))
+        .contains(new RunOwner(4242, "worker-7", Optional.empty()));
     assertThat(RunOwner.parse("worker-7")).isEmpty();
     assertThat(RunOwner.parse("x@worker-7")).isEmpty();
     assertThat(RunOwner.parse("4242@worker-7#yesterday")).isEmpty();
@@ -32,13 +34,15 @@ class RunOwnerTest {
 
   @Test
   void thisProcessWithAFreshHeartbeatHoldsItsRun() {
-    assertThat(RunOwner.current().goneReason(Optional.of(Duration.ofSeconds(1)), TIMEOUT)).isEmpty();
+    assertThat(RunOwner.current().goneReason(Optional.of(Duration.ofSeconds(1)), TIMEOUT))
+        .isEmpty();
   }
 
   @Test
   void anOldOrMissingHeartbeatMeansGoneEvenForALiveProcess() {
     RunOwner me = RunOwner.current();
-    assertThat(me.goneReason(Optional.of(TIMEOUT), TIMEOUT)).contains("heartbeat 5 s old, timeout 5 s");
+    assertThat(me.goneReason(Optional.of(TIMEOUT), TIMEOUT))
+        .contains("heartbeat 5 s old, timeout 5 s");
     assertThat(me.goneReason(Optional.empty(), TIMEOUT)).contains("it has no heartbeat");
   }
 
@@ -47,7 +51,8 @@ class RunOwnerTest {
     RunOwner me = RunOwner.current();
     RunOwner reused = new RunOwner(me.pid(), me.host(), me.startedAt().map(s -> s.minusSeconds(5)));
     assertThat(reused.goneReason(Optional.of(Duration.ZERO), TIMEOUT))
-        .hasValueSatisfying(reason -> assertThat(reason).startsWith("pid " + me.pid() + " now belongs to"));
+        .hasValueSatisfying(
+            reason -> assertThat(reason).startsWith("pid " + me.pid() + " now belongs to"));
     RunOwner legacy = new RunOwner(me.pid(), me.host(), Optional.empty());
     assertThat(legacy.goneReason(Optional.of(Duration.ZERO), TIMEOUT)).isEmpty();
   }

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 class RunStateTest {
 
   /**
+   *
+   *
    * <pre>
    * QUEUED -> PLANNING -> RUNNING -> SUCCEEDED | PARTIAL | FAILED | CANCELLED
    * PLANNING | RUNNING -> QUEUED
@@ -54,7 +56,9 @@ class RunStateTest {
     int legal = 0;
     for (RunState from : RunState.values()) {
       for (RunState to : RunState.values()) {
-        assertThat(from.canMoveTo(to)).as("%s -> %s", from, to).isEqualTo(table.get(from).contains(to));
+        assertThat(from.canMoveTo(to))
+            .as("%s -> %s", from, to)
+            .isEqualTo(table.get(from).contains(to));
         if (from.canMoveTo(to)) {
           legal++;
         }
@@ -96,7 +100,9 @@ class RunStateTest {
         grew = next.size() > reached.size();
         reached = next;
       }
-      assertThat(reached).as("reachable from %s", from).containsExactlyInAnyOrder(RunState.values());
+      assertThat(reached)
+          .as("reachable from %s", from)
+          .containsExactlyInAnyOrder(RunState.values());
     }
   }
 

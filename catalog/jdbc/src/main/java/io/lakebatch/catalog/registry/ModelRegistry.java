@@ -31,34 +31,47 @@ public final class ModelRegistry {
     this.clock = clock;
   }
 
-  /** Registers the next version of {@code name}; two concurrent registrations get distinct versions. */
-  public ModelVersion register(String name, String uri, String sha256, ModelSignature signature,
-      Optional<String> description, String registeredBy) {
+  /**
+   * Registers the next version of {@code name}; two concurrent registrations get distinct versions.
+   */
+  public ModelVersion register(
+      String name,
+      String uri,
+      String sha256,
+      ModelSignature signature,
+      Optional<String> description,
+      String registeredBy) {
     if (!ModelRef.NAME.matcher(name).matches()) {
-      throw LakeBatchErrors.usage("model name '" + name + "' must match " + ModelRef.NAME.pattern());
+      throw LakeBatchErrors.usage(
+          "model name '" + name + "' must match " + ModelRef.NAME.pattern());
     }
     for (int attempt = 1; ; attempt++) {
       try {
-        return database.inTransaction(c -> {
-          int version = latestVersion(c, name).orElse(0) + 1;
-          Instant now = clock.instant();
-          try (PreparedStatement insert = c.prepareStatement("""
+        return database.inTransaction(
+            c -> {
+              int version = latestVersion(c, name).orElse(0) + 1;
+              Instant now = clock.instant();
+              try (PreparedStatement insert =
+                  c.prepareStatement(
+                      """
               INSERT INTO models (name, version, uri, sha256, signature_json, description, registered_by, registered_at)
               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            insert.setString(1, name);
-            insert.setInt(2, version);
-            insert.setString(3, uri);
-            insert.setString(4, sha256);
-            insert.setString(5, SignatureJson.write(signature));
-            insert.setString(6, description.orElse(null));
-            insert.setString(7, registeredBy);
-            insert.setObject(8, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-            insert.executeUpdate();
-          }
-          return new ModelVersion(name, version, uri, sha256, signature, description, registeredBy, now);
-        });
+                insert.setString(1, name);
+                insert.setInt(2, version);
+                insert.setString(3, uri);
+                insert.setString(4, sha256);
+                insert.setString(5, SignatureJson.write(signature));
+                insert.setString(6, description.orElse(null));
+                insert.setString(7, registeredBy);
+                insert.setObject(8, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                insert.executeUpdate();
+              }
+              return new ModelVersion(
+                  name, version, uri, sha256, signature, description, registeredBy, now);
+            });
       } catch (RuntimeException e) {
-        boolean lostRace = e.getCause() instanceof SQLException s && UNIQUE_VIOLATION.equals(s.getSQLState());
+        boolean lostRace =
+            e.getCause() instanceof SQLException s && UNIQUE_VIOLATION.equals(s.getSQLState());
         if (!lostRace || attempt >= MAX_REGISTER_ATTEMPTS) {
           throw e;
         }
@@ -76,14 +89,21 @@ public final class ModelRegistry {
     if (ref.version().isEmpty()) {
       return latest;
     }
-    return versions.stream().filter(v -> v.version() == ref.version().getAsInt()).findFirst()
-        .orElseThrow(() -> LakeBatchErrors.modelVersionNotFound(ref.name(), ref.version().getAsInt(), latest.version()));
+    return versions.stream()
+        .filter(v -> v.version() == ref.version().getAsInt())
+        .findFirst()
+        .orElseThrow(
+            () ->
+                LakeBatchErrors.modelVersionNotFound(
+                    ref.name(), ref.version().getAsInt(), latest.version()));
   }
 
   /** The newest registered version whose file had this digest, if any. */
   public Optional<ModelVersion> findBySha256(String sha256) {
-    List<ModelVersion> found = query("SELECT * FROM models WHERE sha256 = ? ORDER BY registered_at DESC, version DESC",
-        sha256);
+    List<ModelVersion> found =
+        query(
+            "SELECT * FROM models WHERE sha256 = ? ORDER BY registered_at DESC, version DESC",
+            sha256);
     return found.stream().findFirst();
   }
 
@@ -94,8 +114,9 @@ public final class ModelRegistry {
 
   /** The newest version of every model, by name. */
   public List<ModelVersion> latestVersions() {
-    return query("SELECT m.* FROM models m WHERE m.version = (SELECT MAX(version) FROM models x WHERE x.name = m.name)"
-        + " ORDER BY m.name");
+    return query(
+        "SELECT m.* FROM models m WHERE m.version = (SELECT MAX(version) FROM models x WHERE x.name = m.name)"
+            + " ORDER BY m.name");
   }
 
   public List<String> names() {
@@ -103,27 +124,35 @@ public final class ModelRegistry {
   }
 
   private List<ModelVersion> query(String sql, String... parameters) {
-    return database.inTransaction(c -> {
-      try (PreparedStatement query = c.prepareStatement(sql)) {
-        for (int i = 0; i < parameters.length; i++) {
-          query.setString(i + 1, parameters[i]);
-        }
-        List<ModelVersion> versions = new ArrayList<>();
-        try (ResultSet rs = query.executeQuery()) {
-          while (rs.next()) {
-            versions.add(new ModelVersion(rs.getString("name"), rs.getInt("version"), rs.getString("uri"),
-                rs.getString("sha256"), SignatureJson.read(rs.getString("signature_json")),
-                Optional.ofNullable(rs.getString("description")), rs.getString("registered_by"),
-                rs.getObject("registered_at", OffsetDateTime.class).toInstant()));
+    return database.inTransaction(
+        c -> {
+          try (PreparedStatement query = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+              query.setString(i + 1, parameters[i]);
+            }
+            List<ModelVersion> versions = new ArrayList<>();
+            try (ResultSet rs = query.executeQuery()) {
+              while (rs.next()) {
+                versions.add(
+                    new ModelVersion(
+                        rs.getString("name"),
+                        rs.getInt("version"),
+                        rs.getString("uri"),
+                        rs.getString("sha256"),
+                        SignatureJson.read(rs.getString("signature_json")),
+                        Optional.ofNullable(rs.getString("description")),
+                        rs.getString("registered_by"),
+                        rs.getObject("registered_at", OffsetDateTime.class).toInstant()));
+              }
+            }
+            return versions;
           }
-        }
-        return versions;
-      }
-    });
+        });
   }
 
   private static Optional<Integer> latestVersion(Connection c, String name) throws SQLException {
-    try (PreparedStatement query = c.prepareStatement("SELECT MAX(version) FROM models WHERE name = ?")) {
+    try (PreparedStatement query =
+        c.prepareStatement("SELECT MAX(version) FROM models WHERE name = ?")) {
       query.setString(1, name);
       try (ResultSet rs = query.executeQuery()) {
         rs.next();

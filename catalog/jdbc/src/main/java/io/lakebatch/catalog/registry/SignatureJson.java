@@ -12,7 +12,10 @@ import io.lakebatch.catalog.model.ValueSignature;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The stored form of a {@link ModelSignature}: {@code {"inputs":[{name,kind,element,dims,map_key}],"outputs":[...]}}. */
+/**
+ * The stored form of a {@link ModelSignature}: {@code
+ * {"inputs":[{name,kind,element,dims,map_key}],"outputs":[...]}}.
+ */
 final class SignatureJson {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -53,8 +56,13 @@ final class SignatureJson {
     for (JsonNode node : array) {
       List<Long> dims = new ArrayList<>();
       node.get("dims").forEach(d -> dims.add(d.asLong()));
-      values.add(new ValueSignature(node.get("name").asText(), ValueKind.valueOf(node.get("kind").asText()),
-          ElementType.valueOf(node.get("element").asText()), dims, ElementType.valueOf(node.get("map_key").asText())));
+      values.add(
+          new ValueSignature(
+              node.get("name").asText(),
+              ValueKind.valueOf(node.get("kind").asText()),
+              ElementType.valueOf(node.get("element").asText()),
+              dims,
+              ElementType.valueOf(node.get("map_key").asText())));
     }
     return values;
   }

@@ -1,10 +1,10 @@
 package io.lakebatch.catalog.store;
 
-import io.lakebatch.catalog.config.LakeBatchSettings;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.lakebatch.catalog.config.LakeBatchSettings;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,8 +23,8 @@ import java.util.Set;
  * {@code LAKEBATCH_CATALOG_USER} and {@code LAKEBATCH_CATALOG_PASSWORD}, else the {@code catalog}
  * section of {@code lakebatch.yaml} in the LakeBatch home folder, else the embedded default.
  *
- * <p>{@link #toString} masks passwords; print {@link JdbcUrls#redact(String) JdbcUrls.redact(url())},
- * never {@code url()} itself.
+ * <p>{@link #toString} masks passwords; print {@link JdbcUrls#redact(String)
+ * JdbcUrls.redact(url())}, never {@code url()} itself.
  */
 public record CatalogConfig(String url, String user, String password) {
   public CatalogConfig {
@@ -45,8 +45,11 @@ public record CatalogConfig(String url, String user, String password) {
     }
     String url = env.get(LakeBatchSettings.CATALOG_URL.key());
     if (url != null && !url.isBlank()) {
-      config = new CatalogConfig(url, env.getOrDefault(LakeBatchSettings.CATALOG_USER.key(), ""),
-          env.getOrDefault(LakeBatchSettings.CATALOG_PASSWORD.key(), ""));
+      config =
+          new CatalogConfig(
+              url,
+              env.getOrDefault(LakeBatchSettings.CATALOG_USER.key(), ""),
+              env.getOrDefault(LakeBatchSettings.CATALOG_PASSWORD.key(), ""));
     }
     return config;
   }
@@ -61,17 +64,28 @@ public record CatalogConfig(String url, String user, String password) {
     if (catalog.isMissingNode()) {
       return fallback;
     }
-    catalog.fieldNames().forEachRemaining(key -> {
-      if (!KEYS.contains(key)) {
-        throw LakeBatchErrors.usage(file + ": catalog." + key + " is not a setting; use catalog.url, catalog.user,"
-            + " catalog.password");
-      }
-    });
+    catalog
+        .fieldNames()
+        .forEachRemaining(
+            key -> {
+              if (!KEYS.contains(key)) {
+                throw LakeBatchErrors.usage(
+                    file
+                        + ": catalog."
+                        + key
+                        + " is not a setting; use catalog.url, catalog.user,"
+                        + " catalog.password");
+              }
+            });
     if (!catalog.path("url").isTextual()) {
-      throw LakeBatchErrors.usage(file + ": catalog.url is required (a JDBC URL, e.g."
-          + " jdbc:postgresql://db:5432/lakebatch)");
+      throw LakeBatchErrors.usage(
+          file
+              + ": catalog.url is required (a JDBC URL, e.g."
+              + " jdbc:postgresql://db:5432/lakebatch)");
     }
-    return new CatalogConfig(catalog.get("url").asText(), catalog.path("user").asText(""),
+    return new CatalogConfig(
+        catalog.get("url").asText(),
+        catalog.path("user").asText(""),
         catalog.path("password").asText(""));
   }
 
@@ -85,7 +99,10 @@ public record CatalogConfig(String url, String user, String password) {
     return url.startsWith("jdbc:h2:");
   }
 
-  /** The passwords this configuration holds (the password setting and any in the URL), to mask in messages. */
+  /**
+   * The passwords this configuration holds (the password setting and any in the URL), to mask in
+   * messages.
+   */
   public java.util.Set<String> secrets() {
     java.util.Set<String> secrets = new java.util.LinkedHashSet<>(JdbcUrls.passwords(url));
     if (!password.isEmpty()) {
@@ -97,7 +114,12 @@ public record CatalogConfig(String url, String user, String password) {
   /** Safe to print: the password and any password in the URL are masked. */
   @Override
   public String toString() {
-    return "CatalogConfig[url=" + JdbcUrls.redact(url) + ", user=" + user + ", password="
-        + (password.isEmpty() ? "" : JdbcUrls.MASK) + "]";
+    return "CatalogConfig[url="
+        + JdbcUrls.redact(url)
+        + ", user="
+        + user
+        + ", password="
+        + (password.isEmpty() ? "" : JdbcUrls.MASK)
+        + "]";
   }
 }

@@ -24,8 +24,10 @@ public final class CatalogDatabase implements AutoCloseable {
   private static final int MAX_TRANSACTION_ATTEMPTS = 5;
 
   private static final int MAX_IDLE = 4;
+
   /** H2's "database may be already in use" (90020) and "lock file recently modified" (8000). */
   private static final java.util.Set<Integer> H2_LOCK_ERRORS = java.util.Set.of(90020, 8000);
+
   private static final long H2_LOCK_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
   private static final int VALID_TIMEOUT_SECONDS = 2;
 
@@ -40,12 +42,14 @@ public final class CatalogDatabase implements AutoCloseable {
   /**
    * Connects, applies pending schema migrations and returns the database.
    *
-   * @throws io.lakebatch.catalog.error.LakeBatchException category UNAVAILABLE when it cannot be reached
+   * @throws io.lakebatch.catalog.error.LakeBatchException category UNAVAILABLE when it cannot be
+   *     reached
    */
   public static CatalogDatabase open(CatalogConfig config) {
     CatalogDatabase database = new CatalogDatabase(config);
     try {
-      // Kept open (pooled) while Flyway runs: an embedded database would otherwise close and reopen.
+      // Kept open (pooled) while Flyway runs: an embedded database would otherwise close and
+      // reopen.
       database.giveBack(database.connect());
     } catch (SQLException e) {
       throw LakeBatchErrors.catalogUnavailable(config.url(), JdbcUrls.redact(e, config.secrets()));
@@ -59,8 +63,13 @@ public final class CatalogDatabase implements AutoCloseable {
           .migrate();
     } catch (RuntimeException e) {
       Throwable masked = JdbcUrls.redact(e, config.secrets());
-      throw LakeBatchErrors.internal("catalog database " + JdbcUrls.redact(config.url())
-          + ": schema migration failed (" + LakeBatchErrors.rootMessage(masked) + ")", masked);
+      throw LakeBatchErrors.internal(
+          "catalog database "
+              + JdbcUrls.redact(config.url())
+              + ": schema migration failed ("
+              + LakeBatchErrors.rootMessage(masked)
+              + ")",
+          masked);
     }
     return database;
   }
@@ -110,7 +119,8 @@ public final class CatalogDatabase implements AutoCloseable {
       } catch (SQLException e) {
         closeQuietly(connection);
         connection = null;
-        boolean retryable = SERIALIZATION_FAILURE.equals(e.getSQLState()) || DEADLOCK.equals(e.getSQLState());
+        boolean retryable =
+            SERIALIZATION_FAILURE.equals(e.getSQLState()) || DEADLOCK.equals(e.getSQLState());
         if (retryable && attempt < MAX_TRANSACTION_ATTEMPTS) {
           continue;
         }
@@ -148,7 +158,8 @@ public final class CatalogDatabase implements AutoCloseable {
       Connection connection;
       synchronized (idle) {
         if (closed) {
-          throw new IllegalStateException("the catalog " + JdbcUrls.redact(config.url()) + " is closed");
+          throw new IllegalStateException(
+              "the catalog " + JdbcUrls.redact(config.url()) + " is closed");
         }
         connection = idle.poll();
       }

@@ -22,14 +22,15 @@ import java.util.Optional;
 /**
  * Runs, their chunk ledger and their state history in the catalog database.
  *
- * <p>Drivers are fenced. A driver gets the run by {@link #take}, one compare-and-set on what it read,
- * which raises the run's epoch and returns a {@link RunLease}. Every later write of the driver (state
- * moves, ledger, heartbeat) takes the lease and checks its epoch in the same transaction, so a driver
- * that another one took the run from changes nothing: its writes throw {@code runFenced}. Liveness is
- * judged on the catalog database's clock (heartbeats are stamped and aged by it), never by comparing
- * two hosts' clocks. Every state change checks {@link RunState#canMoveTo} and is recorded in the
- * history with the owner and epoch it was made under. Progress is derived from the ledger (one row per
- * chunk), so concurrent chunk updates never overwrite each other's counts.
+ * <p>Drivers are fenced. A driver gets the run by {@link #take}, one compare-and-set on what it
+ * read, which raises the run's epoch and returns a {@link RunLease}. Every later write of the
+ * driver (state moves, ledger, heartbeat) takes the lease and checks its epoch in the same
+ * transaction, so a driver that another one took the run from changes nothing: its writes throw
+ * {@code runFenced}. Liveness is judged on the catalog database's clock (heartbeats are stamped and
+ * aged by it), never by comparing two hosts' clocks. Every state change checks {@link
+ * RunState#canMoveTo} and is recorded in the history with the owner and epoch it was made under.
+ * Progress is derived from the ledger (one row per chunk), so concurrent chunk updates never
+ * overwrite each other's counts.
  *
  * <p>The store's {@link Clock} stamps creation, update, attempt and finish times shown to users; it
  * never decides whether a driver is alive.
@@ -47,81 +48,89 @@ public final class RunStore {
   }
 
   /**
-   * Records a run as QUEUED (epoch 0, no owner) with a PENDING ledger row per planned chunk, or returns
-   * the existing record when the run id is already known (a rerun of the same spec).
+   * Records a run as QUEUED (epoch 0, no owner) with a PENDING ledger row per planned chunk, or
+   * returns the existing record when the run id is already known (a rerun of the same spec).
    */
   public RunRecord register(NewRun run) {
-    return database.inTransaction(c -> {
-      Optional<RunRecord> existing = find(c, run.runId());
-      if (existing.isPresent()) {
-        return existing.get();
-      }
-      Instant now = clock.instant();
-      try (PreparedStatement insert = c.prepareStatement("""
+    return database.inTransaction(
+        c -> {
+          Optional<RunRecord> existing = find(c, run.runId());
+          if (existing.isPresent()) {
+            return existing.get();
+          }
+          Instant now = clock.instant();
+          try (PreparedStatement insert =
+              c.prepareStatement(
+                  """
           INSERT INTO runs (run_id, name, run_key, spec_hash, spec_text, model_uri, model_name, model_version,
             model_sha256, input_path, input_version, output_path, dead_letter_path, state, attempts, rows_total,
             chunks_total, rows_in_flight, batch_size, cancel_requested, created_at, updated_at, row_version, epoch)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?, FALSE, ?, ?, 0, 0)""")) {
-        int i = 1;
-        insert.setString(i++, run.runId());
-        insert.setString(i++, run.name());
-        insert.setString(i++, run.runKey());
-        insert.setString(i++, run.specHash());
-        insert.setString(i++, run.specText());
-        insert.setString(i++, run.modelUri());
-        insert.setString(i++, run.modelName().orElse(null));
-        setNullableInt(insert, i++, run.modelVersion());
-        insert.setString(i++, run.modelSha256());
-        insert.setString(i++, run.inputPath());
-        insert.setLong(i++, run.inputVersion());
-        insert.setString(i++, run.outputPath());
-        insert.setString(i++, run.deadLetterPath());
-        insert.setString(i++, RunState.QUEUED.name());
-        insert.setLong(i++, run.rowsTotal());
-        insert.setInt(i++, run.chunkRows().size());
-        insert.setInt(i++, run.batchSize());
-        insert.setObject(i++, timestamp(now));
-        insert.setObject(i, timestamp(now));
-        insert.executeUpdate();
-      }
-      try (PreparedStatement chunk = c.prepareStatement("""
+            int i = 1;
+            insert.setString(i++, run.runId());
+            insert.setString(i++, run.name());
+            insert.setString(i++, run.runKey());
+            insert.setString(i++, run.specHash());
+            insert.setString(i++, run.specText());
+            insert.setString(i++, run.modelUri());
+            insert.setString(i++, run.modelName().orElse(null));
+            setNullableInt(insert, i++, run.modelVersion());
+            insert.setString(i++, run.modelSha256());
+            insert.setString(i++, run.inputPath());
+            insert.setLong(i++, run.inputVersion());
+            insert.setString(i++, run.outputPath());
+            insert.setString(i++, run.deadLetterPath());
+            insert.setString(i++, RunState.QUEUED.name());
+            insert.setLong(i++, run.rowsTotal());
+            insert.setInt(i++, run.chunkRows().size());
+            insert.setInt(i++, run.batchSize());
+            insert.setObject(i++, timestamp(now));
+            insert.setObject(i, timestamp(now));
+            insert.executeUpdate();
+          }
+          try (PreparedStatement chunk =
+              c.prepareStatement(
+                  """
           INSERT INTO chunks (run_id, chunk, state, planned_rows, attempts, updated_at) VALUES (?, ?, ?, ?, 0, ?)""")) {
-        for (int index = 0; index < run.chunkRows().size(); index++) {
-          chunk.setString(1, run.runId());
-          chunk.setInt(2, index);
-          chunk.setString(3, ChunkState.PENDING.name());
-          chunk.setLong(4, run.chunkRows().get(index));
-          chunk.setObject(5, timestamp(now));
-          chunk.addBatch();
-        }
-        chunk.executeBatch();
-      }
-      recordTransition(c, new Transition(run.runId(), null, RunState.QUEUED, null, null, "registered"), now);
-      return find(c, run.runId()).orElseThrow();
-    });
+            for (int index = 0; index < run.chunkRows().size(); index++) {
+              chunk.setString(1, run.runId());
+              chunk.setInt(2, index);
+              chunk.setString(3, ChunkState.PENDING.name());
+              chunk.setLong(4, run.chunkRows().get(index));
+              chunk.setObject(5, timestamp(now));
+              chunk.addBatch();
+            }
+            chunk.executeBatch();
+          }
+          recordTransition(
+              c, new Transition(run.runId(), null, RunState.QUEUED, null, null, "registered"), now);
+          return find(c, run.runId()).orElseThrow();
+        });
   }
 
   // ---------------------------------------------------------------- taking a run
 
   /**
    * Takes a run for {@code owner}: reads it once, judges whether it may be taken, and moves it to
-   * PLANNING with one compare-and-set on what it read. A QUEUED or ended run may be taken (an ended one
-   * is a rerun); a PLANNING or RUNNING one only when its driver is gone (see
-   * {@link RunOwner#goneReason}). The take raises the epoch, sets the owner, counts an attempt, stamps
-   * the heartbeat with the database's time and clears the cancel flag, error summary and finish time.
+   * PLANNING with one compare-and-set on what it read. A QUEUED or ended run may be taken (an ended
+   * one is a rerun); a PLANNING or RUNNING one only when its driver is gone (see {@link
+   * RunOwner#goneReason}). The take raises the epoch, sets the owner, counts an attempt, stamps the
+   * heartbeat with the database's time and clears the cancel flag, error summary and finish time.
    * The history gets the moves that really happened, by {@code owner} under the new epoch, e.g.
-   * {@code RUNNING -> QUEUED} ("driver ... is gone (...); resuming") then {@code QUEUED -> PLANNING}.
-   * When another process changed the run in between, it is read and judged again.
+   * {@code RUNNING -> QUEUED} ("driver ... is gone (...); resuming") then {@code QUEUED ->
+   * PLANNING}. When another process changed the run in between, it is read and judged again.
    *
-   * @param livenessTimeout how old, by the database's clock, the holder's heartbeat must be before it
-   *     counts as gone: {@link RunOwner#HEARTBEAT_TIMEOUT}, or less for drivers that heartbeat often
-   * @param beforeSwap runs after each judgement, right before its compare-and-set (a test hook to hold
-   *     two takers at this point); {@code () -> {}} otherwise
+   * @param livenessTimeout how old, by the database's clock, the holder's heartbeat must be before
+   *     it counts as gone: {@link RunOwner#HEARTBEAT_TIMEOUT}, or less for drivers that heartbeat
+   *     often
+   * @param beforeSwap runs after each judgement, right before its compare-and-set (a test hook to
+   *     hold two takers at this point); {@code () -> {}} otherwise
    * @return the lease every later write of this driver passes
-   * @throws LakeBatchException {@code runBusy} (USER) when a live driver holds the run, including one
-   *     that took it between this read and the swap; {@code runNotFound} for an unknown run
+   * @throws LakeBatchException {@code runBusy} (USER) when a live driver holds the run, including
+   *     one that took it between this read and the swap; {@code runNotFound} for an unknown run
    */
-  public RunLease take(String runId, RunOwner owner, Duration livenessTimeout, Runnable beforeSwap) {
+  public RunLease take(
+      String runId, RunOwner owner, Duration livenessTimeout, Runnable beforeSwap) {
     for (int attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       Observed seen = observe(runId);
       List<Transition> moves = movesToTake(seen, owner, livenessTimeout);
@@ -131,33 +140,57 @@ public final class RunStore {
         return lease.get();
       }
     }
-    throw LakeBatchErrors.internal("run " + runId + " changed " + MAX_CAS_ATTEMPTS + " times while taking it", null);
+    throw LakeBatchErrors.internal(
+        "run " + runId + " changed " + MAX_CAS_ATTEMPTS + " times while taking it", null);
   }
 
-  private static List<Transition> movesToTake(Observed seen, RunOwner owner, Duration livenessTimeout) {
+  private static List<Transition> movesToTake(
+      Observed seen, RunOwner owner, Duration livenessTimeout) {
     RunRecord run = seen.run();
     long epoch = run.epoch() + 1;
-    Transition plan = new Transition(run.runId(), RunState.QUEUED, RunState.PLANNING, owner.toString(), epoch,
-        "attempt " + (run.attempts() + 1));
-    String why = switch (run.state()) {
-      case QUEUED -> null;
-      case SUCCEEDED, PARTIAL, FAILED, CANCELLED -> "rerun after " + run.state();
-      case PLANNING, RUNNING -> seen.holderGone(livenessTimeout)
-          .map(reason -> "driver " + run.owner().orElse("?") + " is gone (" + reason + "); resuming")
-          .orElseThrow(() -> LakeBatchErrors.runBusy(run.runId(), run.state(), seen.describeHolder()));
-    };
-    return why == null ? List.of(plan)
-        : List.of(new Transition(run.runId(), run.state(), RunState.QUEUED, owner.toString(), epoch, why), plan);
+    Transition plan =
+        new Transition(
+            run.runId(),
+            RunState.QUEUED,
+            RunState.PLANNING,
+            owner.toString(),
+            epoch,
+            "attempt " + (run.attempts() + 1));
+    String why =
+        switch (run.state()) {
+          case QUEUED -> null;
+          case SUCCEEDED, PARTIAL, FAILED, CANCELLED -> "rerun after " + run.state();
+          case PLANNING, RUNNING ->
+              seen.holderGone(livenessTimeout)
+                  .map(
+                      reason ->
+                          "driver "
+                              + run.owner().orElse("?")
+                              + " is gone ("
+                              + reason
+                              + "); resuming")
+                  .orElseThrow(
+                      () ->
+                          LakeBatchErrors.runBusy(run.runId(), run.state(), seen.describeHolder()));
+        };
+    return why == null
+        ? List.of(plan)
+        : List.of(
+            new Transition(run.runId(), run.state(), RunState.QUEUED, owner.toString(), epoch, why),
+            plan);
   }
 
-  private Optional<RunLease> swapIn(Connection c, RunRecord read, RunOwner owner, List<Transition> moves)
-      throws SQLException {
+  private Optional<RunLease> swapIn(
+      Connection c, RunRecord read, RunOwner owner, List<Transition> moves) throws SQLException {
     long epoch = read.epoch() + 1;
     Instant now = clock.instant();
-    try (PreparedStatement update = c.prepareStatement("UPDATE runs SET state = ?, epoch = ?, owner = ?,"
-        + " attempts = attempts + 1, attempt_started_at = ?, heartbeat_at = CURRENT_TIMESTAMP, rows_in_flight = 0,"
-        + " cancel_requested = FALSE, error_summary = NULL, finished_at = NULL, updated_at = ?,"
-        + " row_version = row_version + 1 WHERE " + unchangedSince(read))) {
+    try (PreparedStatement update =
+        c.prepareStatement(
+            "UPDATE runs SET state = ?, epoch = ?, owner = ?,"
+                + " attempts = attempts + 1, attempt_started_at = ?, heartbeat_at = CURRENT_TIMESTAMP, rows_in_flight = 0,"
+                + " cancel_requested = FALSE, error_summary = NULL, finished_at = NULL, updated_at = ?,"
+                + " row_version = row_version + 1 WHERE "
+                + unchangedSince(read))) {
       update.setString(1, RunState.PLANNING.name());
       update.setLong(2, epoch);
       update.setString(3, owner.toString());
@@ -174,72 +207,91 @@ public final class RunStore {
     return Optional.of(new RunLease(read.runId(), epoch, owner));
   }
 
-  // ---------------------------------------------------------------- writes of the driver holding a lease
+  // ---------------------------------------------------------------- writes of the driver holding a
+  // lease
 
   /**
-   * Moves the run of {@code lease} to {@code next}, if the lease still holds it and its state allows
-   * the move. RUNNING stamps the heartbeat; an end state records {@code detail} as the error summary
-   * (except SUCCEEDED) and the finish time; QUEUED gives the run back: the owner is cleared and the
-   * epoch raised, so the lease ends.
+   * Moves the run of {@code lease} to {@code next}, if the lease still holds it and its state
+   * allows the move. RUNNING stamps the heartbeat; an end state records {@code detail} as the error
+   * summary (except SUCCEEDED) and the finish time; QUEUED gives the run back: the owner is cleared
+   * and the epoch raised, so the lease ends.
    *
-   * @param detail why: an error summary for FAILED/PARTIAL/CANCELLED, a note otherwise (may be null)
+   * @param detail why: an error summary for FAILED/PARTIAL/CANCELLED, a note otherwise (may be
+   *     null)
    * @throws IllegalArgumentException for PLANNING, which only {@link #take} moves to
    * @throws LakeBatchException {@code runFenced} (CONFLICT) when another process took the run;
    *     {@code illegalTransition} (USER) when the move is not legal from the current state
    */
   public RunRecord transition(RunLease lease, RunState next, String detail) {
     if (next == RunState.PLANNING) {
-      throw new IllegalArgumentException("a run moves to PLANNING only by take, not by its lease " + lease);
+      throw new IllegalArgumentException(
+          "a run moves to PLANNING only by take, not by its lease " + lease);
     }
-    return database.inTransaction(c -> {
-      lock(c, lease);
-      RunRecord current = find(c, lease.runId()).orElseThrow();
-      if (!current.state().canMoveTo(next)) {
-        throw LakeBatchErrors.illegalTransition(lease.runId(), current.state(), next);
-      }
-      Instant now = clock.instant();
-      String assignments = switch (next) {
-        case QUEUED -> "owner = NULL, epoch = epoch + 1, cancel_requested = FALSE, rows_in_flight = 0";
-        case RUNNING -> "heartbeat_at = CURRENT_TIMESTAMP";
-        default -> "error_summary = ?, rows_in_flight = 0, finished_at = ?";
-      };
-      try (PreparedStatement update = c.prepareStatement("UPDATE runs SET state = ?, " + assignments
-          + ", updated_at = ?, row_version = row_version + 1 WHERE run_id = ?")) {
-        int i = 1;
-        update.setString(i++, next.name());
-        if (next.isTerminal()) {
-          update.setString(i++, next == RunState.SUCCEEDED ? null : truncate(detail));
-          update.setObject(i++, timestamp(now));
-        }
-        update.setObject(i++, timestamp(now));
-        update.setString(i, lease.runId());
-        update.executeUpdate();
-      }
-      recordTransition(c, new Transition(lease.runId(), current.state(), next, lease.owner().toString(),
-          lease.epoch(), detail), now);
-      return find(c, lease.runId()).orElseThrow();
-    });
+    return database.inTransaction(
+        c -> {
+          lock(c, lease);
+          RunRecord current = find(c, lease.runId()).orElseThrow();
+          if (!current.state().canMoveTo(next)) {
+            throw LakeBatchErrors.illegalTransition(lease.runId(), current.state(), next);
+          }
+          Instant now = clock.instant();
+          String assignments =
+              switch (next) {
+                case QUEUED ->
+                    "owner = NULL, epoch = epoch + 1, cancel_requested = FALSE, rows_in_flight = 0";
+                case RUNNING -> "heartbeat_at = CURRENT_TIMESTAMP";
+                default -> "error_summary = ?, rows_in_flight = 0, finished_at = ?";
+              };
+          try (PreparedStatement update =
+              c.prepareStatement(
+                  "UPDATE runs SET state = ?, "
+                      + assignments
+                      + ", updated_at = ?, row_version = row_version + 1 WHERE run_id = ?")) {
+            int i = 1;
+            update.setString(i++, next.name());
+            if (next.isTerminal()) {
+              update.setString(i++, next == RunState.SUCCEEDED ? null : truncate(detail));
+              update.setObject(i++, timestamp(now));
+            }
+            update.setObject(i++, timestamp(now));
+            update.setString(i, lease.runId());
+            update.executeUpdate();
+          }
+          recordTransition(
+              c,
+              new Transition(
+                  lease.runId(),
+                  current.state(),
+                  next,
+                  lease.owner().toString(),
+                  lease.epoch(),
+                  detail),
+              now);
+          return find(c, lease.runId()).orElseThrow();
+        });
   }
 
   /**
-   * Records, stamped with the database's time, that the driver is alive and how many rows it has scored
-   * in uncommitted chunks.
+   * Records, stamped with the database's time, that the driver is alive and how many rows it has
+   * scored in uncommitted chunks.
    *
    * @throws LakeBatchException {@code runFenced} (CONFLICT) when another process took the run
    */
   public void heartbeat(RunLease lease, long rowsInFlight) {
-    database.inTransaction(c -> {
-      try (PreparedStatement update = c.prepareStatement(
-          "UPDATE runs SET heartbeat_at = CURRENT_TIMESTAMP, rows_in_flight = ? WHERE run_id = ? AND epoch = ?")) {
-        update.setLong(1, rowsInFlight);
-        update.setString(2, lease.runId());
-        update.setLong(3, lease.epoch());
-        if (update.executeUpdate() == 0) {
-          throw fenced(c, lease);
-        }
-        return null;
-      }
-    });
+    database.inTransaction(
+        c -> {
+          try (PreparedStatement update =
+              c.prepareStatement(
+                  "UPDATE runs SET heartbeat_at = CURRENT_TIMESTAMP, rows_in_flight = ? WHERE run_id = ? AND epoch = ?")) {
+            update.setLong(1, rowsInFlight);
+            update.setString(2, lease.runId());
+            update.setLong(3, lease.epoch());
+            if (update.executeUpdate() == 0) {
+              throw fenced(c, lease);
+            }
+            return null;
+          }
+        });
   }
 
   /**
@@ -249,34 +301,41 @@ public final class RunStore {
    * @throws LakeBatchException {@code runFenced} (CONFLICT) when another process took the run
    */
   public void checkLease(RunLease lease) {
-    database.inTransaction(c -> {
-      RunRecord current = find(c, lease.runId()).orElseThrow(() -> LakeBatchErrors.runNotFound(lease.runId()));
-      if (current.epoch() != lease.epoch()) {
-        throw fenced(lease, current);
-      }
-      return null;
-    });
+    database.inTransaction(
+        c -> {
+          RunRecord current =
+              find(c, lease.runId()).orElseThrow(() -> LakeBatchErrors.runNotFound(lease.runId()));
+          if (current.epoch() != lease.epoch()) {
+            throw fenced(lease, current);
+          }
+          return null;
+        });
   }
 
   /** Records where the driver of {@code lease} writes its log. */
   public void setLogPath(RunLease lease, String logPath) {
-    database.inTransaction(c -> {
-      try (PreparedStatement update = c.prepareStatement(
-          "UPDATE runs SET log_path = ? WHERE run_id = ? AND epoch = ?")) {
-        update.setString(1, logPath);
-        update.setString(2, lease.runId());
-        update.setLong(3, lease.epoch());
-        if (update.executeUpdate() == 0) {
-          throw fenced(c, lease);
-        }
-        return null;
-      }
-    });
+    database.inTransaction(
+        c -> {
+          try (PreparedStatement update =
+              c.prepareStatement("UPDATE runs SET log_path = ? WHERE run_id = ? AND epoch = ?")) {
+            update.setString(1, logPath);
+            update.setString(2, lease.runId());
+            update.setLong(3, lease.epoch());
+            if (update.executeUpdate() == 0) {
+              throw fenced(c, lease);
+            }
+            return null;
+          }
+        });
   }
 
   /** Marks a chunk RUNNING and counts an attempt. */
   public void chunkStarted(RunLease lease, int chunk) {
-    holding(lease, c -> chunkUpdate(c, lease.runId(), chunk, "state = 'RUNNING', attempts = attempts + 1", ps -> 1));
+    holding(
+        lease,
+        c ->
+            chunkUpdate(
+                c, lease.runId(), chunk, "state = 'RUNNING', attempts = attempts + 1", ps -> 1));
   }
 
   /** Marks a chunk COMMITTED at a table version, with its row counts. */
@@ -286,16 +345,25 @@ public final class RunStore {
 
   /** Marks a chunk FAILED with its error. */
   public void chunkFailed(RunLease lease, int chunk, String error) {
-    holding(lease, c -> chunkUpdate(c, lease.runId(), chunk, "state = 'FAILED', last_error = ?", ps -> {
-      ps.setString(1, truncate(error));
-      return 2;
-    }));
+    holding(
+        lease,
+        c ->
+            chunkUpdate(
+                c,
+                lease.runId(),
+                chunk,
+                "state = 'FAILED', last_error = ?",
+                ps -> {
+                  ps.setString(1, truncate(error));
+                  return 2;
+                }));
   }
 
   /**
-   * Makes the ledger agree with the output table's Delta log, the source of truth, in one transaction:
-   * chunks found in the log become COMMITTED with their table version; ledger rows claiming a commit
-   * the log does not have, and rows left RUNNING or FAILED by an earlier attempt, go back to PENDING.
+   * Makes the ledger agree with the output table's Delta log, the source of truth, in one
+   * transaction: chunks found in the log become COMMITTED with their table version; ledger rows
+   * claiming a commit the log does not have, and rows left RUNNING or FAILED by an earlier attempt,
+   * go back to PENDING.
    *
    * @return how many ledger rows changed
    * @throws LakeBatchException {@code runFenced} (CONFLICT) when another process took the run
@@ -303,25 +371,33 @@ public final class RunStore {
   public int reconcile(RunLease lease, Collection<ChunkCommit> inDeltaLog) {
     Map<Integer, ChunkCommit> committed = new HashMap<>();
     inDeltaLog.forEach(c -> committed.put(c.chunk(), c));
-    return holding(lease, c -> {
-      int changed = 0;
-      for (ChunkRecord row : chunks(c, lease.runId())) {
-        ChunkCommit commit = committed.get(row.chunk());
-        if (commit != null) {
-          boolean agrees = row.state() == ChunkState.COMMITTED
-              && row.deltaVersion().equals(Optional.of(commit.deltaVersion()));
-          if (!agrees) {
-            commitChunk(c, lease.runId(), commit);
-            changed++;
+    return holding(
+        lease,
+        c -> {
+          int changed = 0;
+          for (ChunkRecord row : chunks(c, lease.runId())) {
+            ChunkCommit commit = committed.get(row.chunk());
+            if (commit != null) {
+              boolean agrees =
+                  row.state() == ChunkState.COMMITTED
+                      && row.deltaVersion().equals(Optional.of(commit.deltaVersion()));
+              if (!agrees) {
+                commitChunk(c, lease.runId(), commit);
+                changed++;
+              }
+            } else if (row.state() != ChunkState.PENDING) {
+              chunkUpdate(
+                  c,
+                  lease.runId(),
+                  row.chunk(),
+                  "state = 'PENDING', rows_out = NULL, dead_letter_rows = NULL,"
+                      + " delta_version = NULL, committed_at = NULL",
+                  ps -> 1);
+              changed++;
+            }
           }
-        } else if (row.state() != ChunkState.PENDING) {
-          chunkUpdate(c, lease.runId(), row.chunk(), "state = 'PENDING', rows_out = NULL, dead_letter_rows = NULL,"
-              + " delta_version = NULL, committed_at = NULL", ps -> 1);
-          changed++;
-        }
-      }
-      return changed;
-    });
+          return changed;
+        });
   }
 
   /**
@@ -330,42 +406,46 @@ public final class RunStore {
    * @throws LakeBatchException {@code runFenced} (CONFLICT) when another process took the run
    */
   public int restoreLedger(RunLease lease, List<Long> chunkRows) {
-    return holding(lease, c -> {
-      List<Integer> present = new ArrayList<>();
-      try (PreparedStatement query = c.prepareStatement("SELECT chunk FROM chunks WHERE run_id = ?")) {
-        query.setString(1, lease.runId());
-        try (ResultSet rs = query.executeQuery()) {
-          while (rs.next()) {
-            present.add(rs.getInt(1));
+    return holding(
+        lease,
+        c -> {
+          List<Integer> present = new ArrayList<>();
+          try (PreparedStatement query =
+              c.prepareStatement("SELECT chunk FROM chunks WHERE run_id = ?")) {
+            query.setString(1, lease.runId());
+            try (ResultSet rs = query.executeQuery()) {
+              while (rs.next()) {
+                present.add(rs.getInt(1));
+              }
+            }
           }
-        }
-      }
-      int added = 0;
-      try (PreparedStatement insert = c.prepareStatement(
-          "INSERT INTO chunks (run_id, chunk, state, planned_rows, attempts, updated_at) VALUES (?, ?, 'PENDING', ?, 0, ?)")) {
-        for (int index = 0; index < chunkRows.size(); index++) {
-          if (!present.contains(index)) {
-            insert.setString(1, lease.runId());
-            insert.setInt(2, index);
-            insert.setLong(3, chunkRows.get(index));
-            insert.setObject(4, timestamp(clock.instant()));
-            insert.addBatch();
-            added++;
+          int added = 0;
+          try (PreparedStatement insert =
+              c.prepareStatement(
+                  "INSERT INTO chunks (run_id, chunk, state, planned_rows, attempts, updated_at) VALUES (?, ?, 'PENDING', ?, 0, ?)")) {
+            for (int index = 0; index < chunkRows.size(); index++) {
+              if (!present.contains(index)) {
+                insert.setString(1, lease.runId());
+                insert.setInt(2, index);
+                insert.setLong(3, chunkRows.get(index));
+                insert.setObject(4, timestamp(clock.instant()));
+                insert.addBatch();
+                added++;
+              }
+            }
+            insert.executeBatch();
           }
-        }
-        insert.executeBatch();
-      }
-      return added;
-    });
+          return added;
+        });
   }
 
   // ---------------------------------------------------------------- writes of other processes
 
   /**
-   * Asks a run to stop: a QUEUED one, or one whose driver is gone, is cancelled at once (its epoch is
-   * raised and its owner cleared, so a driver that wakes up later is fenced); a run held by a live
-   * driver is flagged and stops at its next chunk boundary. Like {@link #take}, the decision is carried
-   * by a compare-and-set on what was read.
+   * Asks a run to stop: a QUEUED one, or one whose driver is gone, is cancelled at once (its epoch
+   * is raised and its owner cleared, so a driver that wakes up later is fenced); a run held by a
+   * live driver is flagged and stops at its next chunk boundary. Like {@link #take}, the decision
+   * is carried by a compare-and-set on what was read.
    *
    * @param livenessTimeout as for {@link #take}
    * @throws LakeBatchException {@code illegalTransition} (USER) for an ended run
@@ -377,25 +457,37 @@ public final class RunStore {
       if (run.state().isTerminal()) {
         throw LakeBatchErrors.illegalTransition(runId, run.state(), RunState.CANCELLED);
       }
-      Optional<String> cancelNow = run.state() == RunState.QUEUED
-          ? Optional.of("cancelled before it started")
-          : seen.holderGone(livenessTimeout)
-              .map(reason -> "cancelled; its driver " + run.owner().orElse("?") + " was gone (" + reason + ")");
-      Optional<RunRecord> changed = database.inTransaction(c -> cancelNow.isPresent()
-          ? cancelNow(c, run, cancelNow.get()) : flagCancel(c, run));
+      Optional<String> cancelNow =
+          run.state() == RunState.QUEUED
+              ? Optional.of("cancelled before it started")
+              : seen.holderGone(livenessTimeout)
+                  .map(
+                      reason ->
+                          "cancelled; its driver "
+                              + run.owner().orElse("?")
+                              + " was gone ("
+                              + reason
+                              + ")");
+      Optional<RunRecord> changed =
+          database.inTransaction(
+              c -> cancelNow.isPresent() ? cancelNow(c, run, cancelNow.get()) : flagCancel(c, run));
       if (changed.isPresent()) {
         return changed.get();
       }
     }
-    throw LakeBatchErrors.internal("run " + runId + " changed " + MAX_CAS_ATTEMPTS + " times while cancelling it",
-        null);
+    throw LakeBatchErrors.internal(
+        "run " + runId + " changed " + MAX_CAS_ATTEMPTS + " times while cancelling it", null);
   }
 
-  private Optional<RunRecord> cancelNow(Connection c, RunRecord read, String detail) throws SQLException {
+  private Optional<RunRecord> cancelNow(Connection c, RunRecord read, String detail)
+      throws SQLException {
     Instant now = clock.instant();
-    try (PreparedStatement update = c.prepareStatement("UPDATE runs SET state = ?, epoch = ?, owner = NULL,"
-        + " error_summary = ?, rows_in_flight = 0, finished_at = ?, updated_at = ?, row_version = row_version + 1"
-        + " WHERE " + unchangedSince(read))) {
+    try (PreparedStatement update =
+        c.prepareStatement(
+            "UPDATE runs SET state = ?, epoch = ?, owner = NULL,"
+                + " error_summary = ?, rows_in_flight = 0, finished_at = ?, updated_at = ?, row_version = row_version + 1"
+                + " WHERE "
+                + unchangedSince(read))) {
       update.setString(1, RunState.CANCELLED.name());
       update.setLong(2, read.epoch() + 1);
       update.setString(3, truncate(detail));
@@ -406,14 +498,20 @@ public final class RunStore {
         return Optional.empty();
       }
     }
-    recordTransition(c, new Transition(read.runId(), read.state(), RunState.CANCELLED, null, read.epoch() + 1,
-        detail), now);
+    recordTransition(
+        c,
+        new Transition(
+            read.runId(), read.state(), RunState.CANCELLED, null, read.epoch() + 1, detail),
+        now);
     return find(c, read.runId());
   }
 
   private Optional<RunRecord> flagCancel(Connection c, RunRecord read) throws SQLException {
-    try (PreparedStatement update = c.prepareStatement("UPDATE runs SET cancel_requested = TRUE, updated_at = ?,"
-        + " row_version = row_version + 1 WHERE " + unchangedSince(read))) {
+    try (PreparedStatement update =
+        c.prepareStatement(
+            "UPDATE runs SET cancel_requested = TRUE, updated_at = ?,"
+                + " row_version = row_version + 1 WHERE "
+                + unchangedSince(read))) {
       update.setObject(1, timestamp(clock.instant()));
       bindUnchangedSince(update, 2, read);
       return update.executeUpdate() == 0 ? Optional.empty() : find(c, read.runId());
@@ -421,32 +519,39 @@ public final class RunStore {
   }
 
   /**
-   * Deletes a run's ledger rows, for repair and tests (a driver rebuilds them with
-   * {@link #restoreLedger} and {@link #reconcile}).
+   * Deletes a run's ledger rows, for repair and tests (a driver rebuilds them with {@link
+   * #restoreLedger} and {@link #reconcile}).
    */
   public int deleteLedger(String runId) {
-    return database.inTransaction(c -> {
-      try (PreparedStatement delete = c.prepareStatement("DELETE FROM chunks WHERE run_id = ?")) {
-        delete.setString(1, runId);
-        return delete.executeUpdate();
-      }
-    });
+    return database.inTransaction(
+        c -> {
+          try (PreparedStatement delete =
+              c.prepareStatement("DELETE FROM chunks WHERE run_id = ?")) {
+            delete.setString(1, runId);
+            return delete.executeUpdate();
+          }
+        });
   }
 
   // ---------------------------------------------------------------- reads
 
-  /** Whether a run in the catalog writes its output or dead letters at {@code location} (as qualified). */
+  /**
+   * Whether a run in the catalog writes its output or dead letters at {@code location} (as
+   * qualified).
+   */
   public boolean knowsTable(String location) {
-    return database.inTransaction(c -> {
-      try (PreparedStatement query = c.prepareStatement(
-          "SELECT 1 FROM runs WHERE output_path = ? OR dead_letter_path = ? LIMIT 1")) {
-        query.setString(1, location);
-        query.setString(2, location);
-        try (ResultSet rs = query.executeQuery()) {
-          return rs.next();
-        }
-      }
-    });
+    return database.inTransaction(
+        c -> {
+          try (PreparedStatement query =
+              c.prepareStatement(
+                  "SELECT 1 FROM runs WHERE output_path = ? OR dead_letter_path = ? LIMIT 1")) {
+            query.setString(1, location);
+            query.setString(2, location);
+            try (ResultSet rs = query.executeQuery()) {
+              return rs.next();
+            }
+          }
+        });
   }
 
   public Optional<RunRecord> find(String runId) {
@@ -459,30 +564,37 @@ public final class RunStore {
 
   /** Runs, newest first. */
   public List<RunRecord> list(RunFilter filter) {
-    return database.inTransaction(c -> {
-      StringBuilder sql = new StringBuilder("SELECT * FROM runs WHERE 1 = 1");
-      filter.state().ifPresent(s -> sql.append(" AND state = ?"));
-      filter.nameContains().ifPresent(n -> sql.append(" AND name LIKE ? ESCAPE '\\'"));
-      sql.append(" ORDER BY created_at DESC, run_id LIMIT ?");
-      try (PreparedStatement query = c.prepareStatement(sql.toString())) {
-        int i = 1;
-        if (filter.state().isPresent()) {
-          query.setString(i++, filter.state().get().name());
-        }
-        if (filter.nameContains().isPresent()) {
-          String literal = filter.nameContains().get().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-          query.setString(i++, "%" + literal + "%");
-        }
-        query.setInt(i, filter.limit());
-        List<RunRecord> runs = new ArrayList<>();
-        try (ResultSet rs = query.executeQuery()) {
-          while (rs.next()) {
-            runs.add(runRecord(rs));
+    return database.inTransaction(
+        c -> {
+          StringBuilder sql = new StringBuilder("SELECT * FROM runs WHERE 1 = 1");
+          filter.state().ifPresent(s -> sql.append(" AND state = ?"));
+          filter.nameContains().ifPresent(n -> sql.append(" AND name LIKE ? ESCAPE '\\'"));
+          sql.append(" ORDER BY created_at DESC, run_id LIMIT ?");
+          try (PreparedStatement query = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            if (filter.state().isPresent()) {
+              query.setString(i++, filter.state().get().name());
+            }
+            if (filter.nameContains().isPresent()) {
+              String literal =
+                  filter
+                      .nameContains()
+                      .get()
+                      .replace("\\", "\\\\")
+                      .replace("%", "\\%")
+                      .replace("_", "\\_");
+              query.setString(i++, "%" + literal + "%");
+            }
+            query.setInt(i, filter.limit());
+            List<RunRecord> runs = new ArrayList<>();
+            try (ResultSet rs = query.executeQuery()) {
+              while (rs.next()) {
+                runs.add(runRecord(rs));
+              }
+            }
+            return runs;
           }
-        }
-        return runs;
-      }
-    });
+        });
   }
 
   /** The ledger of a run, by chunk index. */
@@ -491,27 +603,34 @@ public final class RunStore {
   }
 
   /**
-   * The state changes of a run, oldest first, as {@code AT FROM -> TO[ by OWNER][ epoch N][: detail]}.
+   * The state changes of a run, oldest first, as {@code AT FROM -> TO[ by OWNER][ epoch N][:
+   * detail]}.
    */
   public List<String> history(String runId) {
-    return database.inTransaction(c -> {
-      try (PreparedStatement query = c.prepareStatement(
-          "SELECT from_state, to_state, at, owner, epoch, detail FROM run_transitions WHERE run_id = ? ORDER BY id")) {
-        query.setString(1, runId);
-        List<String> lines = new ArrayList<>();
-        try (ResultSet rs = query.executeQuery()) {
-          while (rs.next()) {
-            Optional<Long> epoch = optionalLong(rs, "epoch");
-            lines.add(String.format("%s %s -> %s%s%s%s", instant(rs, "at").orElseThrow(),
-                Optional.ofNullable(rs.getString("from_state")).orElse("(new)"), rs.getString("to_state"),
-                rs.getString("owner") == null ? "" : " by " + rs.getString("owner"),
-                epoch.map(e -> " epoch " + e).orElse(""),
-                rs.getString("detail") == null ? "" : ": " + rs.getString("detail")));
+    return database.inTransaction(
+        c -> {
+          try (PreparedStatement query =
+              c.prepareStatement(
+                  "SELECT from_state, to_state, at, owner, epoch, detail FROM run_transitions WHERE run_id = ? ORDER BY id")) {
+            query.setString(1, runId);
+            List<String> lines = new ArrayList<>();
+            try (ResultSet rs = query.executeQuery()) {
+              while (rs.next()) {
+                Optional<Long> epoch = optionalLong(rs, "epoch");
+                lines.add(
+                    String.format(
+                        "%s %s -> %s%s%s%s",
+                        instant(rs, "at").orElseThrow(),
+                        Optional.ofNullable(rs.getString("from_state")).orElse("(new)"),
+                        rs.getString("to_state"),
+                        rs.getString("owner") == null ? "" : " by " + rs.getString("owner"),
+                        epoch.map(e -> " epoch " + e).orElse(""),
+                        rs.getString("detail") == null ? "" : ": " + rs.getString("detail")));
+              }
+            }
+            return lines;
           }
-        }
-        return lines;
-      }
-    });
+        });
   }
 
   public RunProgress progress(String runId) {
@@ -536,26 +655,30 @@ public final class RunStore {
     }
 
     String describeHolder() {
-      return run.owner().orElse("?") + heartbeatAge().map(a -> " (heartbeat " + a.toSeconds() + " s old)").orElse("");
+      return run.owner().orElse("?")
+          + heartbeatAge().map(a -> " (heartbeat " + a.toSeconds() + " s old)").orElse("");
     }
   }
 
   /** One row of the history. {@code owner} and {@code epoch} may be null. */
-  private record Transition(String runId, RunState from, RunState to, String owner, Long epoch, String detail) {}
+  private record Transition(
+      String runId, RunState from, RunState to, String owner, Long epoch, String detail) {}
 
   private Observed observe(String runId) {
-    return database.inTransaction(c -> {
-      try (PreparedStatement query = c.prepareStatement(
-          "SELECT r.*, CURRENT_TIMESTAMP AS database_now FROM runs r WHERE r.run_id = ?")) {
-        query.setString(1, runId);
-        try (ResultSet rs = query.executeQuery()) {
-          if (!rs.next()) {
-            throw LakeBatchErrors.runNotFound(runId);
+    return database.inTransaction(
+        c -> {
+          try (PreparedStatement query =
+              c.prepareStatement(
+                  "SELECT r.*, CURRENT_TIMESTAMP AS database_now FROM runs r WHERE r.run_id = ?")) {
+            query.setString(1, runId);
+            try (ResultSet rs = query.executeQuery()) {
+              if (!rs.next()) {
+                throw LakeBatchErrors.runNotFound(runId);
+              }
+              return new Observed(runRecord(rs), instant(rs, "database_now").orElseThrow());
+            }
           }
-          return new Observed(runRecord(rs), instant(rs, "database_now").orElseThrow());
-        }
-      }
-    });
+        });
   }
 
   /**
@@ -563,10 +686,12 @@ public final class RunStore {
    * state, owner or epoch) and its heartbeat (which moves without it).
    */
   private static String unchangedSince(RunRecord read) {
-    return "run_id = ? AND row_version = ? AND heartbeat_at " + (read.heartbeatAt().isPresent() ? "= ?" : "IS NULL");
+    return "run_id = ? AND row_version = ? AND heartbeat_at "
+        + (read.heartbeatAt().isPresent() ? "= ?" : "IS NULL");
   }
 
-  private static void bindUnchangedSince(PreparedStatement statement, int first, RunRecord read) throws SQLException {
+  private static void bindUnchangedSince(PreparedStatement statement, int first, RunRecord read)
+      throws SQLException {
     statement.setString(first, read.runId());
     statement.setLong(first + 1, read.rowVersion());
     if (read.heartbeatAt().isPresent()) {
@@ -574,20 +699,25 @@ public final class RunStore {
     }
   }
 
-  /** Runs {@code work} in one transaction that holds the run's row for {@code lease}, or throws runFenced. */
+  /**
+   * Runs {@code work} in one transaction that holds the run's row for {@code lease}, or throws
+   * runFenced.
+   */
   private <T> T holding(RunLease lease, CatalogDatabase.Work<T> work) {
-    return database.inTransaction(c -> {
-      lock(c, lease);
-      return work.run(c);
-    });
+    return database.inTransaction(
+        c -> {
+          lock(c, lease);
+          return work.run(c);
+        });
   }
 
   /**
-   * Locks the run's row until the transaction ends if {@code lease} still holds it, so a take cannot
-   * commit in between; throws runFenced otherwise.
+   * Locks the run's row until the transaction ends if {@code lease} still holds it, so a take
+   * cannot commit in between; throws runFenced otherwise.
    */
   private static void lock(Connection c, RunLease lease) throws SQLException {
-    try (PreparedStatement lock = c.prepareStatement("UPDATE runs SET epoch = epoch WHERE run_id = ? AND epoch = ?")) {
+    try (PreparedStatement lock =
+        c.prepareStatement("UPDATE runs SET epoch = epoch WHERE run_id = ? AND epoch = ?")) {
       lock.setString(1, lease.runId());
       lock.setLong(2, lease.epoch());
       if (lock.executeUpdate() == 0) {
@@ -597,11 +727,16 @@ public final class RunStore {
   }
 
   private static LakeBatchException fenced(Connection c, RunLease lease) throws SQLException {
-    return fenced(lease, find(c, lease.runId()).orElseThrow(() -> LakeBatchErrors.runNotFound(lease.runId())));
+    return fenced(
+        lease,
+        find(c, lease.runId()).orElseThrow(() -> LakeBatchErrors.runNotFound(lease.runId())));
   }
 
   private static LakeBatchException fenced(RunLease lease, RunRecord current) {
-    return LakeBatchErrors.runFenced(lease.runId(), lease.epoch(), current.epoch(),
+    return LakeBatchErrors.runFenced(
+        lease.runId(),
+        lease.epoch(),
+        current.epoch(),
         current.owner().orElse("no driver (the run is " + current.state() + ")"));
   }
 
@@ -611,7 +746,10 @@ public final class RunStore {
 
   private Integer commitChunk(Connection c, String runId, ChunkCommit commit) throws SQLException {
     Instant now = clock.instant();
-    return chunkUpdate(c, runId, commit.chunk(),
+    return chunkUpdate(
+        c,
+        runId,
+        commit.chunk(),
         "state = 'COMMITTED', rows_out = ?, dead_letter_rows = ?, delta_version = ?, committed_at = ?, last_error = NULL",
         ps -> {
           ps.setLong(1, commit.rowsOut());
@@ -622,41 +760,58 @@ public final class RunStore {
         });
   }
 
-  private Integer chunkUpdate(Connection c, String runId, int chunk, String assignments, Binder binder)
+  private Integer chunkUpdate(
+      Connection c, String runId, int chunk, String assignments, Binder binder)
       throws SQLException {
-    try (PreparedStatement update = c.prepareStatement(
-        "UPDATE chunks SET " + assignments + ", updated_at = ? WHERE run_id = ? AND chunk = ?")) {
+    try (PreparedStatement update =
+        c.prepareStatement(
+            "UPDATE chunks SET "
+                + assignments
+                + ", updated_at = ? WHERE run_id = ? AND chunk = ?")) {
       int next = binder.bind(update);
       update.setObject(next, timestamp(clock.instant()));
       update.setString(next + 1, runId);
       update.setInt(next + 2, chunk);
       if (update.executeUpdate() != 1) {
-        throw LakeBatchErrors.internal("no ledger row for chunk " + chunk + " of run " + runId, null);
+        throw LakeBatchErrors.internal(
+            "no ledger row for chunk " + chunk + " of run " + runId, null);
       }
       return 1;
     }
   }
 
   private static List<ChunkRecord> chunks(Connection c, String runId) throws SQLException {
-    try (PreparedStatement query = c.prepareStatement("SELECT * FROM chunks WHERE run_id = ? ORDER BY chunk")) {
+    try (PreparedStatement query =
+        c.prepareStatement("SELECT * FROM chunks WHERE run_id = ? ORDER BY chunk")) {
       query.setString(1, runId);
       List<ChunkRecord> chunks = new ArrayList<>();
       try (ResultSet rs = query.executeQuery()) {
         while (rs.next()) {
-          chunks.add(new ChunkRecord(rs.getString("run_id"), rs.getInt("chunk"),
-              ChunkState.valueOf(rs.getString("state")), rs.getLong("planned_rows"), optionalLong(rs, "rows_out"),
-              optionalLong(rs, "dead_letter_rows"), rs.getInt("attempts"), optionalLong(rs, "delta_version"),
-              Optional.ofNullable(rs.getString("last_error")), instant(rs, "committed_at"),
-              instant(rs, "updated_at").orElseThrow()));
+          chunks.add(
+              new ChunkRecord(
+                  rs.getString("run_id"),
+                  rs.getInt("chunk"),
+                  ChunkState.valueOf(rs.getString("state")),
+                  rs.getLong("planned_rows"),
+                  optionalLong(rs, "rows_out"),
+                  optionalLong(rs, "dead_letter_rows"),
+                  rs.getInt("attempts"),
+                  optionalLong(rs, "delta_version"),
+                  Optional.ofNullable(rs.getString("last_error")),
+                  instant(rs, "committed_at"),
+                  instant(rs, "updated_at").orElseThrow()));
         }
       }
       return chunks;
     }
   }
 
-  private static void recordTransition(Connection c, Transition move, Instant at) throws SQLException {
-    try (PreparedStatement insert = c.prepareStatement("INSERT INTO run_transitions"
-        + " (run_id, from_state, to_state, at, owner, epoch, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+  private static void recordTransition(Connection c, Transition move, Instant at)
+      throws SQLException {
+    try (PreparedStatement insert =
+        c.prepareStatement(
+            "INSERT INTO run_transitions"
+                + " (run_id, from_state, to_state, at, owner, epoch, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
       insert.setString(1, move.runId());
       insert.setString(2, move.from() == null ? null : move.from().name());
       insert.setString(3, move.to().name());
@@ -731,8 +886,8 @@ public final class RunStore {
     return rs.wasNull() ? Optional.empty() : Optional.of(value);
   }
 
-  private static void setNullableInt(PreparedStatement statement, int index, Optional<Integer> value)
-      throws SQLException {
+  private static void setNullableInt(
+      PreparedStatement statement, int index, Optional<Integer> value) throws SQLException {
     if (value.isPresent()) {
       statement.setInt(index, value.get());
     } else {
@@ -741,6 +896,8 @@ public final class RunStore {
   }
 
   private static String truncate(String text) {
-    return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT - 3) + "...";
+    return text == null || text.length() <= MAX_TEXT
+        ? text
+        : text.substring(0, MAX_TEXT - 3) + "...";
   }
 }

@@ -28,8 +28,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The behaviour every catalog database must give {@link ModelRegistry}: run by
- * {@link H2ModelRegistryTest} and {@link PostgresModelRegistryTest}.
+ * The behaviour every catalog database must give {@link ModelRegistry}: run by {@link
+ * H2ModelRegistryTest} and {@link PostgresModelRegistryTest}.
  */
 abstract class ModelRegistryContractTest {
 
@@ -68,14 +68,24 @@ abstract class ModelRegistryContractTest {
             ValueSignature.tensor("scalar", ElementType.DOUBLE, List.of())),
         List.of(
             ValueSignature.tensor("label", ElementType.INT64, List.of(-1L)),
-            new ValueSignature("probabilities", ValueKind.SEQUENCE_OF_MAPS, ElementType.FLOAT, List.of(),
+            new ValueSignature(
+                "probabilities",
+                ValueKind.SEQUENCE_OF_MAPS,
+                ElementType.FLOAT,
+                List.of(),
                 ElementType.INT64),
-            new ValueSignature("opaque", ValueKind.OTHER, ElementType.OTHER, List.of(), ElementType.OTHER)));
+            new ValueSignature(
+                "opaque", ValueKind.OTHER, ElementType.OTHER, List.of(), ElementType.OTHER)));
   }
 
   ModelVersion register(String name, char shaChar) {
-    return registry.register(name, "file:/models/" + name + "-" + shaChar + ".onnx", sha(shaChar), tensorSignature(),
-        Optional.empty(), "tester");
+    return registry.register(
+        name,
+        "file:/models/" + name + "-" + shaChar + ".onnx",
+        sha(shaChar),
+        tensorSignature(),
+        Optional.empty(),
+        "tester");
   }
 
   static LakeBatchException userError(Runnable action) {
@@ -95,11 +105,16 @@ abstract class ModelRegistryContractTest {
     assertThat(register("churn", 'f').version()).isEqualTo(1);
 
     assertThat(registry.versions("eta")).extracting(ModelVersion::version).containsExactly(1, 2, 3);
-    assertThat(registry.versions("eta")).extracting(ModelVersion::sha256).containsExactly(sha('a'), sha('b'), sha('d'));
-    assertThat(registry.versions("fraud")).extracting(ModelVersion::label).containsExactly("fraud@1", "fraud@2");
+    assertThat(registry.versions("eta"))
+        .extracting(ModelVersion::sha256)
+        .containsExactly(sha('a'), sha('b'), sha('d'));
+    assertThat(registry.versions("fraud"))
+        .extracting(ModelVersion::label)
+        .containsExactly("fraud@1", "fraud@2");
     assertThat(registry.versions("nope")).isEmpty();
     assertThat(registry.names()).containsExactly("churn", "eta", "fraud");
-    assertThat(registry.latestVersions()).extracting(ModelVersion::label)
+    assertThat(registry.latestVersions())
+        .extracting(ModelVersion::label)
         .containsExactly("churn@1", "eta@3", "fraud@2");
   }
 
@@ -107,8 +122,14 @@ abstract class ModelRegistryContractTest {
   void resolvesAFixedVersionAndLatest() {
     register("eta", 'a');
     clock.advanceSeconds(60);
-    ModelVersion two = registry.register("eta", "s3://models/eta-2.onnx", sha('b'), classifierSignature(),
-        Optional.of("retrained on March data"), "alice");
+    ModelVersion two =
+        registry.register(
+            "eta",
+            "s3://models/eta-2.onnx",
+            sha('b'),
+            classifierSignature(),
+            Optional.of("retrained on March data"),
+            "alice");
     clock.advanceSeconds(60);
     ModelVersion three = register("eta", 'c');
 
@@ -129,13 +150,19 @@ abstract class ModelRegistryContractTest {
 
   @Test
   void unknownNameIsAUserErrorThatSuggestsRegistering() {
-    LakeBatchException empty = userError(() -> registry.resolve(ModelRef.parse("eta@latest", "model.ref")));
-    assertThat(empty.getMessage()).contains("'eta'").contains("lakebatch models register eta").contains("empty");
+    LakeBatchException empty =
+        userError(() -> registry.resolve(ModelRef.parse("eta@latest", "model.ref")));
+    assertThat(empty.getMessage())
+        .contains("'eta'")
+        .contains("lakebatch models register eta")
+        .contains("empty");
 
     register("fraud", 'a');
     register("churn", 'b');
     LakeBatchException e = userError(() -> registry.resolve(ModelRef.parse("eta@1", "model.ref")));
-    assertThat(e.getMessage()).contains("'eta'").contains("lakebatch models register eta")
+    assertThat(e.getMessage())
+        .contains("'eta'")
+        .contains("lakebatch models register eta")
         .contains("churn, fraud");
     assertThat(e.category().exitCode()).isEqualTo(2);
   }
@@ -180,9 +207,10 @@ abstract class ModelRegistryContractTest {
     registry.register("empty", "file:/e.onnx", sha('0'), empty, Optional.empty(), "x");
     assertThat(registry.resolve(ModelRef.parse("empty@1", "f")).signature()).isEqualTo(empty);
 
-    ModelSignature big = new ModelSignature(
-        List.of(ValueSignature.tensor("x", ElementType.INT8, List.of(-1L, 4_000_000_000L))),
-        List.of(ValueSignature.tensor("y", ElementType.INT16, List.of(1L))));
+    ModelSignature big =
+        new ModelSignature(
+            List.of(ValueSignature.tensor("x", ElementType.INT8, List.of(-1L, 4_000_000_000L))),
+            List.of(ValueSignature.tensor("y", ElementType.INT16, List.of(1L))));
     registry.register("big", "file:/b.onnx", sha('1'), big, Optional.empty(), "x");
     assertThat(registry.resolve(ModelRef.parse("big@latest", "f")).signature()).isEqualTo(big);
   }
@@ -206,18 +234,32 @@ abstract class ModelRegistryContractTest {
   @Test
   void registeredVersionKeepsWhatWasGiven() {
     clock.advanceSeconds(42);
-    ModelVersion v = registry.register("eta", "file:/m/eta.onnx", sha('e'), tensorSignature(), Optional.of("first"),
-        "carol");
-    assertThat(v).isEqualTo(new ModelVersion("eta", 1, "file:/m/eta.onnx", sha('e'), tensorSignature(),
-        Optional.of("first"), "carol", T0.plusSeconds(42)));
+    ModelVersion v =
+        registry.register(
+            "eta", "file:/m/eta.onnx", sha('e'), tensorSignature(), Optional.of("first"), "carol");
+    assertThat(v)
+        .isEqualTo(
+            new ModelVersion(
+                "eta",
+                1,
+                "file:/m/eta.onnx",
+                sha('e'),
+                tensorSignature(),
+                Optional.of("first"),
+                "carol",
+                T0.plusSeconds(42)));
     assertThat(registry.resolve(ModelRef.parse("eta@1", "f"))).isEqualTo(v);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"Eta", "", "-eta", ".eta", "_eta", "eta model", "eta@1", "eta/1", "ÉTA", "eta\n"})
+  @ValueSource(
+      strings = {"Eta", "", "-eta", ".eta", "_eta", "eta model", "eta@1", "eta/1", "ÉTA", "eta\n"})
   void invalidNamesAreRejected(String name) {
-    LakeBatchException e = userError(() -> registry.register(name, "file:/m.onnx", sha('a'), tensorSignature(),
-        Optional.empty(), "x"));
+    LakeBatchException e =
+        userError(
+            () ->
+                registry.register(
+                    name, "file:/m.onnx", sha('a'), tensorSignature(), Optional.empty(), "x"));
     assertThat(e.getMessage()).contains("'" + name + "'").contains(ModelRef.NAME.pattern());
     assertThat(registry.names()).isEmpty();
   }
@@ -241,11 +283,18 @@ abstract class ModelRegistryContractTest {
       List<Future<ModelVersion>> results = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         char shaChar = (char) ('a' + t);
-        results.add(pool.submit(() -> {
-          start.await();
-          return registry.register("eta", "file:/m/eta-" + shaChar + ".onnx", sha(shaChar), tensorSignature(),
-              Optional.empty(), "thread-" + shaChar);
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return registry.register(
+                      "eta",
+                      "file:/m/eta-" + shaChar + ".onnx",
+                      sha(shaChar),
+                      tensorSignature(),
+                      Optional.empty(),
+                      "thread-" + shaChar);
+                }));
       }
       start.countDown();
       for (Future<ModelVersion> result : results) {

@@ -8,6 +8,7 @@ class PostgresModelRegistryTest extends ModelRegistryContractTest {
   @Override
   protected CatalogConfig config() {
     PostgresServer server = PostgresServer.shared();
-    return new CatalogConfig(server.createDatabase("model_registry"), server.user(), server.password());
+    return new CatalogConfig(
+        server.createDatabase("model_registry"), server.user(), server.password());
   }
 }

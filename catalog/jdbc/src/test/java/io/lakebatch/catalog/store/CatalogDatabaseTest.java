@@ -26,8 +26,10 @@ class CatalogDatabaseTest {
   void unreachablePostgresIsUnavailableAndNamesTheUrlQuickly() {
     String url = "jdbc:postgresql://127.0.0.1:1/x";
     long start = System.nanoTime();
-    LakeBatchException e = catchThrowableOfType(LakeBatchException.class,
-        () -> CatalogDatabase.open(new CatalogConfig(url, "lakebatch", "")));
+    LakeBatchException e =
+        catchThrowableOfType(
+            LakeBatchException.class,
+            () -> CatalogDatabase.open(new CatalogConfig(url, "lakebatch", "")));
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     assertThat(e).isNotNull();
@@ -41,8 +43,9 @@ class CatalogDatabaseTest {
   @Test
   void catalogOpenReportsUnavailableToo() {
     String url = "jdbc:postgresql://127.0.0.1:1/x";
-    LakeBatchException e = catchThrowableOfType(LakeBatchException.class,
-        () -> Catalog.open(new CatalogConfig(url, "lakebatch", "")));
+    LakeBatchException e =
+        catchThrowableOfType(
+            LakeBatchException.class, () -> Catalog.open(new CatalogConfig(url, "lakebatch", "")));
     assertThat(e).isNotNull();
     assertThat(e.category()).isEqualTo(ErrorCategory.UNAVAILABLE);
     assertThat(e.getMessage()).contains(url);
@@ -52,7 +55,9 @@ class CatalogDatabaseTest {
   void openingTheSameH2FileTwiceMigratesOnce() throws SQLException {
     CatalogConfig config = CatalogConfig.embedded(home);
     assertThat(config.isEmbedded()).isTrue();
-    assertThat(config.url()).startsWith("jdbc:h2:file:" + home.toAbsolutePath().normalize()).endsWith(";AUTO_SERVER=TRUE");
+    assertThat(config.url())
+        .startsWith("jdbc:h2:file:" + home.toAbsolutePath().normalize())
+        .endsWith(";AUTO_SERVER=TRUE");
 
     CatalogDatabase first = CatalogDatabase.open(config);
     CatalogDatabase second = CatalogDatabase.open(config);
@@ -60,17 +65,30 @@ class CatalogDatabaseTest {
     assertThat(Files.exists(home.resolve("catalog").resolve("lakebatch.mv.db"))).isTrue();
 
     List<String> history = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(config.url(), config.user(), config.password());
+    try (Connection c =
+            DriverManager.getConnection(config.url(), config.user(), config.password());
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(
-            "SELECT \"version\", \"success\", \"type\", \"description\", \"script\" FROM \"lakebatch_schema_history\" ORDER BY \"installed_rank\"")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT \"version\", \"success\", \"type\", \"description\", \"script\" FROM \"lakebatch_schema_history\" ORDER BY \"installed_rank\"")) {
       while (rs.next()) {
-        history.add(rs.getString(3) + " " + rs.getString(1) + " " + rs.getString(5) + " " + rs.getBoolean(2));
+        history.add(
+            rs.getString(3)
+                + " "
+                + rs.getString(1)
+                + " "
+                + rs.getString(5)
+                + " "
+                + rs.getBoolean(2));
       }
     }
     // Flyway 10 writes a marker row when it creates the history table, then one row per migration
-    assertThat(history).containsExactly("TABLE null  true", "SQL 1 V1__models_runs_chunks.sql true",
-        "SQL 2 V2__run_epochs.sql true", "SQL 3 V3__pinned_inputs.sql true");
+    assertThat(history)
+        .containsExactly(
+            "TABLE null  true",
+            "SQL 1 V1__models_runs_chunks.sql true",
+            "SQL 2 V2__run_epochs.sql true",
+            "SQL 3 V3__pinned_inputs.sql true");
   }
 
   @Test
@@ -78,13 +96,18 @@ class CatalogDatabaseTest {
     CatalogConfig config = CatalogConfig.embedded(home);
     Catalog catalog = Catalog.open(config);
     catalog.runs().register(RunStoreContractTest.newRun("r-closed", "closed", List.of(5L)));
-    try (Connection watcher = DriverManager.getConnection(config.url(), config.user(), config.password())) {
-      assertThat(sessions(watcher)).as("the watcher and the catalog's pooled connection").isGreaterThanOrEqualTo(2);
+    try (Connection watcher =
+        DriverManager.getConnection(config.url(), config.user(), config.password())) {
+      assertThat(sessions(watcher))
+          .as("the watcher and the catalog's pooled connection")
+          .isGreaterThanOrEqualTo(2);
       catalog.close();
-      catalog.close();  // idempotent
+      catalog.close(); // idempotent
       assertThat(sessions(watcher)).as("only the watcher is left").isEqualTo(1);
     }
-    assertThat(catchThrowableOfType(IllegalStateException.class, () -> catalog.runs().find("r-closed")))
+    assertThat(
+            catchThrowableOfType(
+                IllegalStateException.class, () -> catalog.runs().find("r-closed")))
         .hasMessageContaining("is closed");
     try (Catalog reopened = Catalog.open(config)) {
       assertThat(reopened.runs().find("r-closed")).isPresent();
@@ -114,32 +137,45 @@ class CatalogDatabaseTest {
   void sqlErrorsInsideATransactionAreInternalAndRolledBack() throws SQLException {
     CatalogConfig config = CatalogConfig.embedded(home);
     CatalogDatabase database = CatalogDatabase.open(config);
-    LakeBatchException e = catchThrowableOfType(LakeBatchException.class, () -> database.inTransaction(c -> {
-      try (Statement s = c.createStatement()) {
-        s.executeUpdate("INSERT INTO run_transitions (run_id, to_state, at) VALUES ('nope', 'QUEUED', CURRENT_TIMESTAMP)");
-      }
-      return null;
-    }));
+    LakeBatchException e =
+        catchThrowableOfType(
+            LakeBatchException.class,
+            () ->
+                database.inTransaction(
+                    c -> {
+                      try (Statement s = c.createStatement()) {
+                        s.executeUpdate(
+                            "INSERT INTO run_transitions (run_id, to_state, at) VALUES ('nope', 'QUEUED', CURRENT_TIMESTAMP)");
+                      }
+                      return null;
+                    }));
     assertThat(e).isNotNull();
     assertThat(e.category()).isEqualTo(ErrorCategory.INTERNAL);
     assertThat(e.getMessage()).startsWith("catalog database error");
 
     // a runtime failure after a successful statement rolls the statement back
     RuntimeException boom = new IllegalStateException("boom");
-    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> database.inTransaction(c -> {
-      try (Statement s = c.createStatement()) {
-        s.executeUpdate("CREATE TABLE scratch (x INT)");
-        s.executeUpdate("INSERT INTO scratch VALUES (1)");
-      }
-      throw boom;
-    }));
+    Throwable thrown =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () ->
+                database.inTransaction(
+                    c -> {
+                      try (Statement s = c.createStatement()) {
+                        s.executeUpdate("CREATE TABLE scratch (x INT)");
+                        s.executeUpdate("INSERT INTO scratch VALUES (1)");
+                      }
+                      throw boom;
+                    }));
     assertThat(thrown).isSameAs(boom);
-    int rows = database.inTransaction(c -> {
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM scratch")) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    });
+    int rows =
+        database.inTransaction(
+            c -> {
+              try (Statement s = c.createStatement();
+                  ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM scratch")) {
+                rs.next();
+                return rs.getInt(1);
+              }
+            });
     assertThat(rows).isZero();
   }
 }

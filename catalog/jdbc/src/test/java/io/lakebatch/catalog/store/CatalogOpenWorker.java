@@ -20,8 +20,10 @@ public final class CatalogOpenWorker {
       if (wait > 0) {
         Thread.sleep(wait);
       }
-      RunStore store = new RunStore(CatalogDatabase.open(new CatalogConfig(args[0], args[1], args[2])),
-          Clock.systemUTC());
+      RunStore store =
+          new RunStore(
+              CatalogDatabase.open(new CatalogConfig(args[0], args[1], args[2])),
+              Clock.systemUTC());
       store.register(RunStoreContractTest.newRun(args[4], "startup-race", List.of(1L, 2L)));
       store.list(RunFilter.recent());
       System.out.println("OK " + args[4]);

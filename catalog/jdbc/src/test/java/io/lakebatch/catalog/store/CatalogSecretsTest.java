@@ -21,26 +21,37 @@ class CatalogSecretsTest {
   static Stream<Arguments> unreachable() {
     // Port 1: nothing listens, the connection is refused at once.
     return Stream.of(
-        Arguments.of("jdbc:postgresql://127.0.0.1:1/x?user=lakebatch&password=" + URL_SECRET,
+        Arguments.of(
+            "jdbc:postgresql://127.0.0.1:1/x?user=lakebatch&password=" + URL_SECRET,
             "jdbc:postgresql://127.0.0.1:1/x?user=lakebatch&password=***"),
-        Arguments.of("jdbc:postgresql://lakebatch:" + URL_SECRET + "@127.0.0.1:1/x",
+        Arguments.of(
+            "jdbc:postgresql://lakebatch:" + URL_SECRET + "@127.0.0.1:1/x",
             "jdbc:postgresql://lakebatch:***@127.0.0.1:1/x"),
-        Arguments.of("jdbc:h2:tcp://127.0.0.1:1/x;PASSWORD=" + URL_SECRET, "jdbc:h2:tcp://127.0.0.1:1/x;PASSWORD=***"));
+        Arguments.of(
+            "jdbc:h2:tcp://127.0.0.1:1/x;PASSWORD=" + URL_SECRET,
+            "jdbc:h2:tcp://127.0.0.1:1/x;PASSWORD=***"));
   }
 
   @ParameterizedTest
   @MethodSource("unreachable")
   void unreachableCatalogErrorHidesEveryPassword(String url, String redacted) {
-    LakeBatchException e = catchThrowableOfType(LakeBatchException.class,
-        () -> CatalogDatabase.open(new CatalogConfig(url, "lakebatch", CONFIG_SECRET)));
+    LakeBatchException e =
+        catchThrowableOfType(
+            LakeBatchException.class,
+            () -> CatalogDatabase.open(new CatalogConfig(url, "lakebatch", CONFIG_SECRET)));
 
     assertThat(e).isNotNull();
     assertThat(e.category()).isEqualTo(ErrorCategory.UNAVAILABLE);
     assertThat(e.getMessage()).startsWith("catalog database " + redacted + " cannot be reached");
     // What the CLI prints: "error: " + the message for a LakeBatchException, the root message and
     // the stack trace for anything else.
-    assertThat("error: " + e.getMessage() + "\n" + LakeBatchErrors.rootMessage(e) + "\n"
-        + JdbcUrlsTest.stackTraceOf(e))
+    assertThat(
+            "error: "
+                + e.getMessage()
+                + "\n"
+                + LakeBatchErrors.rootMessage(e)
+                + "\n"
+                + JdbcUrlsTest.stackTraceOf(e))
         .doesNotContain(URL_SECRET)
         .doesNotContain(CONFIG_SECRET);
   }

@@ -35,8 +35,16 @@ class H2RunStoreTest extends RunStoreContractTest {
     List<Worker> workers = new ArrayList<>();
     try {
       for (int i = 0; i < processes; i++) {
-        workers.add(Worker.start(i, CatalogOpenWorker.class, List.of(fresh.url(), fresh.user(), fresh.password(),
-            Long.toString(startAt), "startup-" + i)));
+        workers.add(
+            Worker.start(
+                i,
+                CatalogOpenWorker.class,
+                List.of(
+                    fresh.url(),
+                    fresh.user(),
+                    fresh.password(),
+                    Long.toString(startAt),
+                    "startup-" + i)));
       }
       for (Worker worker : workers) {
         worker.awaitExit(90);
@@ -49,7 +57,8 @@ class H2RunStoreTest extends RunStoreContractTest {
       assertThat(worker.exitCode()).as(report).isZero();
     }
     RunStore store = new RunStore(CatalogDatabase.open(fresh), Clock.systemUTC());
-    assertThat(store.list(RunFilter.recent())).extracting(RunRecord::runId)
+    assertThat(store.list(RunFilter.recent()))
+        .extracting(RunRecord::runId)
         .containsExactlyInAnyOrder("startup-0", "startup-1", "startup-2");
   }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lakebatch.catalog.error.ErrorCategory;
 import io.lakebatch.catalog.error.LakeBatchException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,17 +28,20 @@ class PinnedInputsTest {
 
   private PinnedInputs.PinnedInput pin(String runId, String jobKey) {
     runs.register(RunStoreContractTest.newRun(runId, "job", List.of(10L, 10L)));
-    return pins.save(new PinnedInputs.PinnedInput(runId, jobKey, 7, "ab".repeat(32), "{\"plan\":\"" + runId + "\"}", -1));
+    return pins.save(
+        new PinnedInputs.PinnedInput(
+            runId, jobKey, 7, "ab".repeat(32), "{\"plan\":\"" + runId + "\"}", -1));
   }
 
   private RunLease take(String runId) {
-    return runs.take(runId, RunOwner.current(), RunOwner.HEARTBEAT_TIMEOUT, () -> { });
+    return runs.take(runId, RunOwner.current(), RunOwner.HEARTBEAT_TIMEOUT, () -> {});
   }
 
   @Test
   void aRunsPinIsStoredOnceAndNeverChanges() {
     PinnedInputs.PinnedInput first = pin("r1", "job-a");
-    PinnedInputs.PinnedInput again = pins.save(new PinnedInputs.PinnedInput("r1", "job-a", 99, "cd".repeat(32), "{}", 5));
+    PinnedInputs.PinnedInput again =
+        pins.save(new PinnedInputs.PinnedInput("r1", "job-a", 99, "cd".repeat(32), "{}", 5));
     assertThat(again).isEqualTo(first);
     assertThat(pins.find("r1")).contains(first);
   }
@@ -66,13 +68,18 @@ class PinnedInputsTest {
   void onlyTheLeaseHolderStagesChunks() {
     pin("r1", "job-a");
     RunLease zombie = take("r1");
-    assertThat(pins.stage("r1", zombie.epoch(), new PinnedInputs.StagedChunk(0, 10, 0, "[]"))).isTrue();
-    RunLease next = runs.take("r1", RunOwner.current(), java.time.Duration.ZERO, () -> { });
+    assertThat(pins.stage("r1", zombie.epoch(), new PinnedInputs.StagedChunk(0, 10, 0, "[]")))
+        .isTrue();
+    RunLease next = runs.take("r1", RunOwner.current(), java.time.Duration.ZERO, () -> {});
     assertThat(next.epoch()).isGreaterThan(zombie.epoch());
-    assertThat(pins.stage("r1", zombie.epoch(), new PinnedInputs.StagedChunk(1, 10, 0, "[]"))).isFalse();
-    assertThatThrownBy(() -> runs.checkLease(zombie)).isInstanceOfSatisfying(LakeBatchException.class,
-        e -> assertThat(e.category()).isEqualTo(ErrorCategory.CONFLICT));
-    assertThat(pins.stage("r1", next.epoch(), new PinnedInputs.StagedChunk(1, 9, 1, "[\"x\"]"))).isTrue();
+    assertThat(pins.stage("r1", zombie.epoch(), new PinnedInputs.StagedChunk(1, 10, 0, "[]")))
+        .isFalse();
+    assertThatThrownBy(() -> runs.checkLease(zombie))
+        .isInstanceOfSatisfying(
+            LakeBatchException.class,
+            e -> assertThat(e.category()).isEqualTo(ErrorCategory.CONFLICT));
+    assertThat(pins.stage("r1", next.epoch(), new PinnedInputs.StagedChunk(1, 9, 1, "[\"x\"]")))
+        .isTrue();
     assertThat(pins.staged("r1")).extracting(PinnedInputs.StagedChunk::chunk).containsExactly(0, 1);
     pins.unstage("r1", List.of(0));
     assertThat(pins.staged("r1")).containsExactly(new PinnedInputs.StagedChunk(1, 9, 1, "[\"x\"]"));

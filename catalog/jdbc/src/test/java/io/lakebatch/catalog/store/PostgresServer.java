@@ -18,19 +18,21 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * A real PostgreSQL server for tests, one per JVM, started lazily by {@code tests/scripts/postgres.sh}
- * on a free loopback port with trust authentication and a throwaway data folder, and stopped (folder
- * deleted) by a JVM shutdown hook.
+ * A real PostgreSQL server for tests, one per JVM, started lazily by {@code
+ * tests/scripts/postgres.sh} on a free loopback port with trust authentication and a throwaway data
+ * folder, and stopped (folder deleted) by a JVM shutdown hook.
  *
- * <p>Tests should not share tables through {@link #jdbcUrl()}; each test class takes its own database
- * from {@link #createDatabase(String)}.
+ * <p>Tests should not share tables through {@link #jdbcUrl()}; each test class takes its own
+ * database from {@link #createDatabase(String)}.
  */
 public final class PostgresServer {
 
   private static final String USER = "lakebatch";
   private static final String SCRIPT = "tests/scripts/postgres.sh";
+
   /** sun_path holds 108 bytes including the terminating NUL. */
   private static final int MAX_SOCKET_PATH = 107;
+
   private static final int START_ATTEMPTS = 3;
 
   private static PostgresServer shared;
@@ -46,7 +48,8 @@ public final class PostgresServer {
   /**
    * The server of this JVM, started on first use.
    *
-   * @throws IllegalStateException if the script cannot start PostgreSQL; the message holds its output
+   * @throws IllegalStateException if the script cannot start PostgreSQL; the message holds its
+   *     output
    */
   public static synchronized PostgresServer shared() {
     if (shared == null) {
@@ -106,7 +109,8 @@ public final class PostgresServer {
       result = run(script, "start", dataDir.toString(), Integer.toString(port));
       if (result.exitCode() == 0) {
         Runtime.getRuntime()
-            .addShutdownHook(new Thread(() -> run(script, "stop", dataDir.toString()), "postgres-stop"));
+            .addShutdownHook(
+                new Thread(() -> run(script, "stop", dataDir.toString()), "postgres-stop"));
         List<String> lines = result.output().strip().lines().toList();
         return new PostgresServer(port, lines.get(lines.size() - 1));
       }
@@ -116,17 +120,22 @@ public final class PostgresServer {
       }
     }
     throw new IllegalStateException(
-        SCRIPT + " could not start PostgreSQL (exit " + result.exitCode() + "):\n" + result.output());
+        SCRIPT
+            + " could not start PostgreSQL (exit "
+            + result.exitCode()
+            + "):\n"
+            + result.output());
   }
 
   /**
-   * {@code <java.io.tmpdir>/pg-<random>} (surefire points java.io.tmpdir at the module's target/tmp),
-   * or a folder under /tmp when that path is too long for the server's Unix socket or, as the server
-   * runs as the postgres user when we are root, not traversable by other users.
+   * {@code <java.io.tmpdir>/pg-<random>} (surefire points java.io.tmpdir at the module's
+   * target/tmp), or a folder under /tmp when that path is too long for the server's Unix socket or,
+   * as the server runs as the postgres user when we are root, not traversable by other users.
    */
   private static Path dataDir() {
     String name = "pg-" + UUID.randomUUID().toString().substring(0, 8);
-    Path dir = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize().resolve(name);
+    Path dir =
+        Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize().resolve(name);
     int socketPathBytes = (dir + "/.s.PGSQL.65535").getBytes(StandardCharsets.UTF_8).length;
     return socketPathBytes <= MAX_SOCKET_PATH && traversableByOthers(dir.getParent())
         ? dir
@@ -138,7 +147,8 @@ public final class PostgresServer {
     try {
       for (Path folder = dir; folder != null; folder = folder.getParent()) {
         if (Files.isDirectory(folder)
-            && !Files.getPosixFilePermissions(folder).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+            && !Files.getPosixFilePermissions(folder)
+                .contains(PosixFilePermission.OTHERS_EXECUTE)) {
           return false;
         }
       }
@@ -149,7 +159,9 @@ public final class PostgresServer {
   }
 
   private static Path findScript() {
-    for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
+    for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        dir != null;
+        dir = dir.getParent()) {
       Path script = dir.resolve(SCRIPT);
       if (Files.isRegularFile(script)) {
         return script;

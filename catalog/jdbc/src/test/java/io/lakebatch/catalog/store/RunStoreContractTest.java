@@ -63,10 +63,13 @@ abstract class RunStoreContractTest {
   static final Instant T0 = Instant.parse("2026-03-01T08:00:00Z");
   static final String SHA = "ab".repeat(32);
   static final String SPEC_HASH = "cd".repeat(32);
+
   /** How old a heartbeat must be before its driver counts as gone, in these tests. */
   static final Duration LIVENESS = Duration.ofSeconds(5);
-  private static final Pattern HISTORY_LINE = Pattern.compile(
-      "^(\\S+) (\\S+) -> (\\S+)(?: by (\\S+))?(?: epoch (\\d+))?(?:: (.*))?$", Pattern.DOTALL);
+
+  private static final Pattern HISTORY_LINE =
+      Pattern.compile(
+          "^(\\S+) (\\S+) -> (\\S+)(?: by (\\S+))?(?: epoch (\\d+))?(?:: (.*))?$", Pattern.DOTALL);
 
   /** A database no other test uses: a fresh one per call. */
   protected abstract CatalogConfig config();
@@ -87,8 +90,21 @@ abstract class RunStoreContractTest {
   // ---------------------------------------------------------------- helpers
 
   static NewRun newRun(String runId, String name, List<Long> chunkRows) {
-    return new NewRun(runId, name, "key-" + runId, SPEC_HASH, "name: " + name + "\n", "file:/models/eta.onnx",
-        Optional.of("eta"), Optional.of(3), SHA, "/lake/in", 7, "/lake/out-" + runId, "/lake/dl-" + runId, 256,
+    return new NewRun(
+        runId,
+        name,
+        "key-" + runId,
+        SPEC_HASH,
+        "name: " + name + "\n",
+        "file:/models/eta.onnx",
+        Optional.of("eta"),
+        Optional.of(3),
+        SHA,
+        "/lake/in",
+        7,
+        "/lake/out-" + runId,
+        "/lake/dl-" + runId,
+        256,
         chunkRows);
   }
 
@@ -137,23 +153,28 @@ abstract class RunStoreContractTest {
 
   /** Sets a run's heartbeat {@code seconds} into the database's past. */
   void ageHeartbeat(String runId, int seconds) {
-    database.inTransaction(c -> {
-      try (var update = c.prepareStatement("UPDATE runs SET heartbeat_at = CURRENT_TIMESTAMP - "
-          + "CAST(? AS INTEGER) * INTERVAL '1' SECOND WHERE run_id = ?")) {
-        update.setInt(1, seconds);
-        update.setString(2, runId);
-        return update.executeUpdate();
-      }
-    });
+    database.inTransaction(
+        c -> {
+          try (var update =
+              c.prepareStatement(
+                  "UPDATE runs SET heartbeat_at = CURRENT_TIMESTAMP - "
+                      + "CAST(? AS INTEGER) * INTERVAL '1' SECOND WHERE run_id = ?")) {
+            update.setInt(1, seconds);
+            update.setString(2, runId);
+            return update.executeUpdate();
+          }
+        });
   }
 
   Instant databaseNow() {
-    return database.inTransaction(c -> {
-      try (var query = c.prepareStatement("SELECT CURRENT_TIMESTAMP"); var rs = query.executeQuery()) {
-        rs.next();
-        return rs.getObject(1, java.time.OffsetDateTime.class).toInstant();
-      }
-    });
+    return database.inTransaction(
+        c -> {
+          try (var query = c.prepareStatement("SELECT CURRENT_TIMESTAMP");
+              var rs = query.executeQuery()) {
+            rs.next();
+            return rs.getObject(1, java.time.OffsetDateTime.class).toInstant();
+          }
+        });
   }
 
   record Move(String from, String to, String owner, Long epoch, String detail) {}
@@ -164,8 +185,13 @@ abstract class RunStoreContractTest {
       Matcher m = HISTORY_LINE.matcher(line);
       assertThat(m.matches()).as("history line '%s'", line).isTrue();
       assertThat(Instant.parse(m.group(1))).isNotNull();
-      moves.add(new Move(m.group(2), m.group(3), m.group(4), m.group(5) == null ? null : Long.valueOf(m.group(5)),
-          m.group(6)));
+      moves.add(
+          new Move(
+              m.group(2),
+              m.group(3),
+              m.group(4),
+              m.group(5) == null ? null : Long.valueOf(m.group(5)),
+              m.group(6)));
     }
     return moves;
   }
@@ -234,13 +260,29 @@ abstract class RunStoreContractTest {
       assertThat(chunk.committedAt()).isEmpty();
       assertThat(chunk.updatedAt()).isEqualTo(T0);
     }
-    assertThat(moves(store.history("r1"))).containsExactly(new Move("(new)", "QUEUED", null, null, "registered"));
+    assertThat(moves(store.history("r1")))
+        .containsExactly(new Move("(new)", "QUEUED", null, null, "registered"));
   }
 
   @Test
   void registerWithoutARegisteredModelKeepsItsUri() {
-    NewRun plain = new NewRun("r-uri", "adhoc", "k", SPEC_HASH, "spec", "s3://bucket/m.onnx", Optional.empty(),
-        Optional.empty(), SHA, "/in", 0, "/out", "/dl", 1, rows());
+    NewRun plain =
+        new NewRun(
+            "r-uri",
+            "adhoc",
+            "k",
+            SPEC_HASH,
+            "spec",
+            "s3://bucket/m.onnx",
+            Optional.empty(),
+            Optional.empty(),
+            SHA,
+            "/in",
+            0,
+            "/out",
+            "/dl",
+            1,
+            rows());
     RunRecord run = store.register(plain);
     assertThat(run.modelName()).isEmpty();
     assertThat(run.modelVersion()).isEmpty();
@@ -263,7 +305,10 @@ abstract class RunStoreContractTest {
     assertThat(again.name()).isEqualTo("nightly");
     assertThat(again.createdAt()).isEqualTo(first.createdAt());
     assertThat(again.chunksTotal()).isEqualTo(3);
-    assertThat(store.chunks("r1")).hasSize(3).extracting(ChunkRecord::plannedRows).containsExactly(100L, 250L, 50L);
+    assertThat(store.chunks("r1"))
+        .hasSize(3)
+        .extracting(ChunkRecord::plannedRows)
+        .containsExactly(100L, 250L, 50L);
     assertThat(store.history("r1")).hasSize(2);
   }
 
@@ -272,10 +317,12 @@ abstract class RunStoreContractTest {
     assertThat(store.find("nope")).isEmpty();
     assertThat(userError(() -> store.get("nope")).getMessage()).contains("'nope'");
     assertThat(userError(() -> take("nope")).getMessage()).contains("'nope'");
-    assertThat(userError(() -> store.requestCancel("nope", LIVENESS)).getMessage()).contains("'nope'");
+    assertThat(userError(() -> store.requestCancel("nope", LIVENESS)).getMessage())
+        .contains("'nope'");
     RunLease stray = new RunLease("nope", 1, RunOwner.current());
     assertThat(userError(() -> store.heartbeat(stray, 0)).getMessage()).contains("'nope'");
-    assertThat(userError(() -> store.transition(stray, RUNNING, null)).getMessage()).contains("'nope'");
+    assertThat(userError(() -> store.transition(stray, RUNNING, null)).getMessage())
+        .contains("'nope'");
   }
 
   // ---------------------------------------------------------------- transitions
@@ -313,8 +360,10 @@ abstract class RunStoreContractTest {
         assertThat(moved.updatedAt()).isEqualTo(clock.instant());
         assertThat(store.get(runId)).isEqualTo(moved);
         List<Move> history = moves(store.history(runId));
-        assertThat(history.get(history.size() - 1)).isEqualTo(
-            new Move(from.name(), to.name(), RunOwner.current().toString(), lease.epoch(), "move"));
+        assertThat(history.get(history.size() - 1))
+            .isEqualTo(
+                new Move(
+                    from.name(), to.name(), RunOwner.current().toString(), lease.epoch(), "move"));
         legal++;
       }
     }
@@ -327,25 +376,30 @@ abstract class RunStoreContractTest {
     RunLease lease = registerIn("r1", RUNNING).orElseThrow();
     RunRecord running = store.get("r1");
     assertThatThrownBy(() -> store.transition(lease, PLANNING, "again"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("take");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("take");
     assertThat(store.get("r1")).isEqualTo(running);
 
     RunRecord queued = store.transition(lease, QUEUED, "preempted at a chunk boundary");
     assertThat(queued.owner()).isEmpty();
     assertThat(queued.epoch()).isEqualTo(lease.epoch() + 1);
     LakeBatchException fenced = error(ErrorCategory.CONFLICT, () -> store.heartbeat(lease, 1));
-    assertThat(fenced.getMessage()).contains("epoch " + lease.epoch()).contains("no driver (the run is QUEUED)");
+    assertThat(fenced.getMessage())
+        .contains("epoch " + lease.epoch())
+        .contains("no driver (the run is QUEUED)");
 
     RunLease next = take("r1");
     assertThat(next.epoch()).isEqualTo(lease.epoch() + 2);
-    assertThat(moves(store.history("r1"))).extracting(Move::to).containsExactly("QUEUED", "PLANNING", "RUNNING",
-        "QUEUED", "PLANNING");
+    assertThat(moves(store.history("r1")))
+        .extracting(Move::to)
+        .containsExactly("QUEUED", "PLANNING", "RUNNING", "QUEUED", "PLANNING");
   }
 
   @Test
   void takesAndMovesSetOwnerEpochAttemptsTimestampsAndErrorSummary() {
     store.register(newRun("r1", "job", rows(10)));
-    RunOwner owner = new RunOwner(4242, "worker-7", Optional.of(Instant.parse("2026-02-28T23:00:00.123Z")));
+    RunOwner owner =
+        new RunOwner(4242, "worker-7", Optional.of(Instant.parse("2026-02-28T23:00:00.123Z")));
 
     Instant planningAt = clock.advanceSeconds(5);
     RunLease lease = take("r1", owner);
@@ -365,7 +419,8 @@ abstract class RunStoreContractTest {
     assertThat(running.owner()).isEqualTo(planning.owner());
     assertThat(running.attemptStartedAt()).contains(planningAt);
     assertThat(running.updatedAt()).isEqualTo(runningAt);
-    assertThat(running.heartbeatAt().orElseThrow()).isAfterOrEqualTo(planning.heartbeatAt().orElseThrow());
+    assertThat(running.heartbeatAt().orElseThrow())
+        .isAfterOrEqualTo(planning.heartbeatAt().orElseThrow());
 
     store.heartbeat(lease, 77);
     assertThat(store.get("r1").rowsInFlight()).isEqualTo(77);
@@ -398,15 +453,16 @@ abstract class RunStoreContractTest {
 
     String first = owner.toString();
     String me = RunOwner.current().toString();
-    assertThat(moves(store.history("r1"))).containsExactly(
-        new Move("(new)", "QUEUED", null, null, "registered"),
-        new Move("QUEUED", "PLANNING", first, 1L, "attempt 1"),
-        new Move("PLANNING", "RUNNING", first, 1L, "planned"),
-        new Move("RUNNING", "FAILED", first, 1L, "model crashed"),
-        new Move("FAILED", "QUEUED", me, 2L, "rerun after FAILED"),
-        new Move("QUEUED", "PLANNING", me, 2L, "attempt 2"),
-        new Move("PLANNING", "RUNNING", me, 2L, null),
-        new Move("RUNNING", "SUCCEEDED", me, 2L, "all committed"));
+    assertThat(moves(store.history("r1")))
+        .containsExactly(
+            new Move("(new)", "QUEUED", null, null, "registered"),
+            new Move("QUEUED", "PLANNING", first, 1L, "attempt 1"),
+            new Move("PLANNING", "RUNNING", first, 1L, "planned"),
+            new Move("RUNNING", "FAILED", first, 1L, "model crashed"),
+            new Move("FAILED", "QUEUED", me, 2L, "rerun after FAILED"),
+            new Move("QUEUED", "PLANNING", me, 2L, "attempt 2"),
+            new Move("PLANNING", "RUNNING", me, 2L, null),
+            new Move("RUNNING", "SUCCEEDED", me, 2L, "all committed"));
     List<String> lines = store.history("r1");
     assertThat(lines.get(0)).startsWith(T0.toString() + " ");
     assertThat(lines.get(7)).startsWith(succeededAt + " ");
@@ -427,9 +483,11 @@ abstract class RunStoreContractTest {
     RunLease longRun = registerIn("long", RUNNING).orElseThrow();
     String huge = "x".repeat(5000);
     RunRecord failed = store.transition(longRun, FAILED, huge);
-    assertThat(failed.errorSummary()).hasValueSatisfying(s -> {
-      assertThat(s).hasSize(4000).endsWith("...").startsWith("xxxx");
-    });
+    assertThat(failed.errorSummary())
+        .hasValueSatisfying(
+            s -> {
+              assertThat(s).hasSize(4000).endsWith("...").startsWith("xxxx");
+            });
     assertThat(moves(store.history("long")).get(3).detail()).hasSize(4000);
   }
 
@@ -481,7 +539,8 @@ abstract class RunStoreContractTest {
     // the run record itself is not touched by ledger updates
     assertThat(store.get("r1")).isEqualTo(taken);
 
-    LakeBatchException missing = catchThrowableOfType(LakeBatchException.class, () -> store.chunkStarted(lease, 3));
+    LakeBatchException missing =
+        catchThrowableOfType(LakeBatchException.class, () -> store.chunkStarted(lease, 3));
     assertThat(missing).isNotNull();
     assertThat(missing.category()).isEqualTo(ErrorCategory.INTERNAL);
     assertThat(missing.getMessage()).contains("chunk 3").contains("r1");
@@ -502,19 +561,45 @@ abstract class RunStoreContractTest {
     store.chunkCommitted(lease, new ChunkCommit(5, 2, 60, 0)); // the log has it at another version
     Instant reconcileAt = clock.advanceSeconds(60);
 
-    List<ChunkCommit> log = List.of(new ChunkCommit(0, 3, 10, 0), new ChunkCommit(2, 8, 29, 1),
-        new ChunkCommit(4, 9, 50, 0), new ChunkCommit(5, 6, 60, 0));
+    List<ChunkCommit> log =
+        List.of(
+            new ChunkCommit(0, 3, 10, 0),
+            new ChunkCommit(2, 8, 29, 1),
+            new ChunkCommit(4, 9, 50, 0),
+            new ChunkCommit(5, 6, 60, 0));
     int changed = store.reconcile(lease, log);
 
-    // 1 -> PENDING, 2 -> COMMITTED, 3 -> PENDING, 4 -> COMMITTED, 5 re-committed at the log's version
+    // 1 -> PENDING, 2 -> COMMITTED, 3 -> PENDING, 4 -> COMMITTED, 5 re-committed at the log's
+    // version
     assertThat(changed).isEqualTo(5);
     List<ChunkRecord> ledger = store.chunks("r1");
-    assertThat(ledger).extracting(ChunkRecord::state).containsExactly(ChunkState.COMMITTED, ChunkState.PENDING,
-        ChunkState.COMMITTED, ChunkState.PENDING, ChunkState.COMMITTED, ChunkState.COMMITTED);
-    assertThat(ledger).extracting(ChunkRecord::deltaVersion).containsExactly(Optional.of(3L), Optional.empty(),
-        Optional.of(8L), Optional.empty(), Optional.of(9L), Optional.of(6L));
-    assertThat(ledger).extracting(ChunkRecord::rowsOut).containsExactly(Optional.of(10L), Optional.empty(),
-        Optional.of(29L), Optional.empty(), Optional.of(50L), Optional.of(60L));
+    assertThat(ledger)
+        .extracting(ChunkRecord::state)
+        .containsExactly(
+            ChunkState.COMMITTED,
+            ChunkState.PENDING,
+            ChunkState.COMMITTED,
+            ChunkState.PENDING,
+            ChunkState.COMMITTED,
+            ChunkState.COMMITTED);
+    assertThat(ledger)
+        .extracting(ChunkRecord::deltaVersion)
+        .containsExactly(
+            Optional.of(3L),
+            Optional.empty(),
+            Optional.of(8L),
+            Optional.empty(),
+            Optional.of(9L),
+            Optional.of(6L));
+    assertThat(ledger)
+        .extracting(ChunkRecord::rowsOut)
+        .containsExactly(
+            Optional.of(10L),
+            Optional.empty(),
+            Optional.of(29L),
+            Optional.empty(),
+            Optional.of(50L),
+            Optional.of(60L));
     assertThat(ledger.get(2).deadLetterRows()).contains(1L);
     assertThat(ledger.get(0).committedAt()).contains(T0); // untouched
     assertThat(ledger.get(1).committedAt()).isEmpty();
@@ -529,10 +614,22 @@ abstract class RunStoreContractTest {
     assertThat(store.reconcile(lease, List.of())).isZero();
   }
 
-  record LedgerRow(int chunk, ChunkState state, long plannedRows, Optional<Long> rowsOut,
-      Optional<Long> deadLetterRows, Optional<Long> deltaVersion, Optional<Instant> committedAt) {
+  record LedgerRow(
+      int chunk,
+      ChunkState state,
+      long plannedRows,
+      Optional<Long> rowsOut,
+      Optional<Long> deadLetterRows,
+      Optional<Long> deltaVersion,
+      Optional<Instant> committedAt) {
     static LedgerRow of(ChunkRecord c) {
-      return new LedgerRow(c.chunk(), c.state(), c.plannedRows(), c.rowsOut(), c.deadLetterRows(), c.deltaVersion(),
+      return new LedgerRow(
+          c.chunk(),
+          c.state(),
+          c.plannedRows(),
+          c.rowsOut(),
+          c.deadLetterRows(),
+          c.deltaVersion(),
           c.committedAt());
     }
   }
@@ -542,8 +639,11 @@ abstract class RunStoreContractTest {
     List<Long> planned = rows(11, 22, 33, 44, 55);
     store.register(newRun("r1", "job", planned));
     RunLease lease = take("r1");
-    List<ChunkCommit> log = List.of(new ChunkCommit(0, 1, 11, 0), new ChunkCommit(2, 2, 30, 3),
-        new ChunkCommit(3, 3, 44, 0));
+    List<ChunkCommit> log =
+        List.of(
+            new ChunkCommit(0, 1, 11, 0),
+            new ChunkCommit(2, 2, 30, 3),
+            new ChunkCommit(3, 3, 44, 0));
     for (ChunkCommit commit : log) {
       store.chunkCommitted(lease, commit);
     }
@@ -561,11 +661,13 @@ abstract class RunStoreContractTest {
     assertThat(store.reconcile(lease, log)).isZero();
 
     // a partly deleted ledger gets only its missing rows back
-    database.inTransaction(c -> {
-      try (var delete = c.prepareStatement("DELETE FROM chunks WHERE run_id = 'r1' AND chunk IN (1, 3)")) {
-        return delete.executeUpdate();
-      }
-    });
+    database.inTransaction(
+        c -> {
+          try (var delete =
+              c.prepareStatement("DELETE FROM chunks WHERE run_id = 'r1' AND chunk IN (1, 3)")) {
+            return delete.executeUpdate();
+          }
+        });
     assertThat(store.restoreLedger(lease, planned)).isEqualTo(2);
     assertThat(store.reconcile(lease, log)).isEqualTo(1);
     assertThat(store.chunks("r1").stream().map(LedgerRow::of).toList()).isEqualTo(original);
@@ -606,7 +708,8 @@ abstract class RunStoreContractTest {
     assertThat(inFlight.chunksDone()).isEqualTo(1);
     assertThat(inFlight.rowsPerSecond()).isCloseTo(15.0, within(1e-9));
     assertThat(inFlight.eta()).contains(Duration.ofSeconds(17)); // 250 / 15 = 16.67
-    assertThat(inFlight.render()).isEqualTo("RUNNING 1/4 chunks | 150/400 rows (38%) | 15 rows/s | ETA 0:00:17");
+    assertThat(inFlight.render())
+        .isEqualTo("RUNNING 1/4 chunks | 150/400 rows (38%) | 15 rows/s | ETA 0:00:17");
 
     clock.advanceSeconds(5);
     store.chunkCommitted(lease, new ChunkCommit(1, 2, 100, 0));
@@ -659,7 +762,8 @@ abstract class RunStoreContractTest {
     RunRecord run = store.get("r1");
     assertThat(run.logPath()).contains("/var/log/lakebatch/r1.log");
     Instant databaseNow = databaseNow();
-    assertThat(run.heartbeatAt().orElseThrow()).isAfterOrEqualTo(taken.heartbeatAt().orElseThrow())
+    assertThat(run.heartbeatAt().orElseThrow())
+        .isAfterOrEqualTo(taken.heartbeatAt().orElseThrow())
         .isBetween(databaseNow.minusSeconds(10), databaseNow);
     assertThat(run.rowsInFlight()).isEqualTo(9);
     assertThat(run.rowVersion()).isEqualTo(taken.rowVersion());
@@ -687,15 +791,20 @@ abstract class RunStoreContractTest {
     assertThat(ids(store.list(RunFilter.recent()))).containsExactly("r5", "r4", "r3", "r2", "r1");
     assertThat(ids(store.list(new RunFilter(Optional.of(QUEUED), Optional.empty(), 20))))
         .containsExactly("r5", "r3", "r1");
-    assertThat(ids(store.list(new RunFilter(Optional.of(CANCELLED), Optional.empty(), 20)))).containsExactly("r2");
-    assertThat(ids(store.list(new RunFilter(Optional.of(SUCCEEDED), Optional.empty(), 20)))).isEmpty();
+    assertThat(ids(store.list(new RunFilter(Optional.of(CANCELLED), Optional.empty(), 20))))
+        .containsExactly("r2");
+    assertThat(ids(store.list(new RunFilter(Optional.of(SUCCEEDED), Optional.empty(), 20))))
+        .isEmpty();
     assertThat(ids(store.list(new RunFilter(Optional.empty(), Optional.of("eta"), 20))))
         .containsExactly("r5", "r3", "r1");
     assertThat(ids(store.list(new RunFilter(Optional.empty(), Optional.of("nightly"), 20))))
         .containsExactly("r2", "r1");
-    assertThat(ids(store.list(new RunFilter(Optional.of(QUEUED), Optional.of("nightly"), 20)))).containsExactly("r1");
-    assertThat(ids(store.list(new RunFilter(Optional.empty(), Optional.of("eta"), 2)))).containsExactly("r5", "r3");
-    assertThat(ids(store.list(new RunFilter(Optional.empty(), Optional.empty(), 1)))).containsExactly("r5");
+    assertThat(ids(store.list(new RunFilter(Optional.of(QUEUED), Optional.of("nightly"), 20))))
+        .containsExactly("r1");
+    assertThat(ids(store.list(new RunFilter(Optional.empty(), Optional.of("eta"), 2))))
+        .containsExactly("r5", "r3");
+    assertThat(ids(store.list(new RunFilter(Optional.empty(), Optional.empty(), 1))))
+        .containsExactly("r5");
     assertThat(ids(store.list(new RunFilter(Optional.empty(), Optional.of("nope"), 20)))).isEmpty();
     assertThat(store.list(RunFilter.recent()).get(1)).isEqualTo(store.get("r4"));
   }
@@ -707,7 +816,10 @@ abstract class RunStoreContractTest {
       store.register(newRun(String.format("run-%02d", i), "job", rows()));
     }
     List<String> recent = ids(store.list(RunFilter.recent()));
-    assertThat(recent).hasSize(RunFilter.DEFAULT_LIMIT).startsWith("run-24", "run-23").endsWith("run-05");
+    assertThat(recent)
+        .hasSize(RunFilter.DEFAULT_LIMIT)
+        .startsWith("run-24", "run-23")
+        .endsWith("run-05");
   }
 
   @Test
@@ -737,9 +849,10 @@ abstract class RunStoreContractTest {
     assertThat(cancelled.finishedAt()).contains(T0.plusSeconds(2));
     assertThat(cancelled.epoch()).isEqualTo(1);
     assertThat(store.get("r1")).isEqualTo(cancelled);
-    assertThat(moves(store.history("r1"))).containsExactly(
-        new Move("(new)", "QUEUED", null, null, "registered"),
-        new Move("QUEUED", "CANCELLED", null, 1L, "cancelled before it started"));
+    assertThat(moves(store.history("r1")))
+        .containsExactly(
+            new Move("(new)", "QUEUED", null, null, "registered"),
+            new Move("QUEUED", "CANCELLED", null, 1L, "cancelled before it started"));
   }
 
   @Test
@@ -772,8 +885,8 @@ abstract class RunStoreContractTest {
 
     RunRecord cancelled = store.requestCancel("r1", LIVENESS);
     assertThat(cancelled.state()).isEqualTo(CANCELLED);
-    assertThat(cancelled.errorSummary()).hasValueSatisfying(
-        s -> assertThat(s).contains(dead.toString()).contains("has exited"));
+    assertThat(cancelled.errorSummary())
+        .hasValueSatisfying(s -> assertThat(s).contains(dead.toString()).contains("has exited"));
     assertThat(cancelled.finishedAt()).contains(clock.instant());
     assertThat(cancelled.owner()).isEmpty();
     assertThat(cancelled.epoch()).isEqualTo(lease.epoch() + 1);
@@ -802,7 +915,8 @@ abstract class RunStoreContractTest {
     clock.set(T0.minus(Duration.ofHours(2)));
     RunRecord stale = store.requestCancel("r1", LIVENESS);
     assertThat(stale.state()).isEqualTo(CANCELLED);
-    assertThat(stale.errorSummary()).hasValueSatisfying(s -> assertThat(s).contains("heartbeat 6 s old"));
+    assertThat(stale.errorSummary())
+        .hasValueSatisfying(s -> assertThat(s).contains("heartbeat 6 s old"));
   }
 
   @Test
@@ -850,11 +964,18 @@ abstract class RunStoreContractTest {
     AtomicBoolean held = new AtomicBoolean();
 
     // A has read the run and judged its driver dead; B takes the whole run before A's swap
-    LakeBatchException busy = userError(() -> store.take("r1", a, LIVENESS, () -> {
-      if (!held.getAndSet(true)) {
-        bLease.set(take("r1", b));
-      }
-    }));
+    LakeBatchException busy =
+        userError(
+            () ->
+                store.take(
+                    "r1",
+                    a,
+                    LIVENESS,
+                    () -> {
+                      if (!held.getAndSet(true)) {
+                        bLease.set(take("r1", b));
+                      }
+                    }));
 
     assertThat(busy.getMessage()).contains("r1").contains("PLANNING").contains(b.toString());
     assertThat(bLease.get()).isEqualTo(new RunLease("r1", 2, b));
@@ -867,10 +988,15 @@ abstract class RunStoreContractTest {
     List<Move> history = moves(store.history("r1"));
     assertOneChainOfOwners(history);
     assertThat(history).hasSize(5);
-    assertThat(history.subList(3, 5)).containsExactly(
-        new Move("RUNNING", "QUEUED", b.toString(), 2L,
-            "driver " + dead + " is gone (process " + dead.pid() + " has exited); resuming"),
-        new Move("QUEUED", "PLANNING", b.toString(), 2L, "attempt 2"));
+    assertThat(history.subList(3, 5))
+        .containsExactly(
+            new Move(
+                "RUNNING",
+                "QUEUED",
+                b.toString(),
+                2L,
+                "driver " + dead + " is gone (process " + dead.pid() + " has exited); resuming"),
+            new Move("QUEUED", "PLANNING", b.toString(), 2L, "attempt 2"));
   }
 
   @Test
@@ -900,14 +1026,18 @@ abstract class RunStoreContractTest {
     for (RunState end : List.of(SUCCEEDED, PARTIAL, FAILED, CANCELLED, QUEUED, RUNNING)) {
       writes.put("transition to " + end, () -> store.transition(zombie, end, "late"));
     }
-    writes.forEach((name, write) -> {
-      LakeBatchException e = error(ErrorCategory.CONFLICT, write);
-      assertThat(e.getMessage()).as(name).contains("epoch " + zombie.epoch()).contains("epoch " + successor.epoch())
-          .contains(RunOwner.current().toString());
-      assertThat(store.get("r1")).as(name).isEqualTo(run);
-      assertThat(store.chunks("r1")).as(name).isEqualTo(ledger);
-      assertThat(store.history("r1")).as(name).isEqualTo(history);
-    });
+    writes.forEach(
+        (name, write) -> {
+          LakeBatchException e = error(ErrorCategory.CONFLICT, write);
+          assertThat(e.getMessage())
+              .as(name)
+              .contains("epoch " + zombie.epoch())
+              .contains("epoch " + successor.epoch())
+              .contains(RunOwner.current().toString());
+          assertThat(store.get("r1")).as(name).isEqualTo(run);
+          assertThat(store.chunks("r1")).as(name).isEqualTo(ledger);
+          assertThat(store.history("r1")).as(name).isEqualTo(history);
+        });
 
     store.checkLease(successor);
     store.heartbeat(successor, 3);
@@ -919,14 +1049,16 @@ abstract class RunStoreContractTest {
   @ValueSource(longs = {3600, -3600})
   @Timeout(30)
   void livenessIsJudgedByTheDatabaseClockWhateverThisHostsClockSays(long skewSeconds) {
-    RunStore skewed = new RunStore(database, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(skewSeconds)));
+    RunStore skewed =
+        new RunStore(database, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(skewSeconds)));
     store.register(newRun("r1", "job", rows(10)));
     RunOwner remote = new RunOwner(7001, "host-a.invalid", Optional.empty());
     RunLease lease = skewed.take("r1", remote, LIVENESS, () -> {});
     skewed.transition(lease, RUNNING, "planned");
     skewed.heartbeat(lease, 0);
 
-    LakeBatchException busy = userError(() -> skewed.take("r1", RunOwner.current(), LIVENESS, () -> {}));
+    LakeBatchException busy =
+        userError(() -> skewed.take("r1", RunOwner.current(), LIVENESS, () -> {}));
     assertThat(busy.getMessage()).contains(remote.toString()).contains("RUNNING");
 
     ageHeartbeat("r1", (int) LIVENESS.toSeconds() + 1);
@@ -941,7 +1073,9 @@ abstract class RunStoreContractTest {
   void aReusedPidIsAnotherProcessAndItsRunCanBeTaken() {
     RunOwner me = RunOwner.current();
     assertThat(me.startedAt()).as("this OS reports process start times").isPresent();
-    RunOwner reused = new RunOwner(me.pid(), me.host(), Optional.of(me.startedAt().get().minus(Duration.ofHours(1))));
+    RunOwner reused =
+        new RunOwner(
+            me.pid(), me.host(), Optional.of(me.startedAt().get().minus(Duration.ofHours(1))));
     store.register(newRun("r1", "job", rows(10)));
     RunLease old = take("r1", reused);
     store.transition(old, RUNNING, "planned");
@@ -951,7 +1085,8 @@ abstract class RunStoreContractTest {
 
     assertThat(lease.epoch()).isEqualTo(2);
     List<Move> history = moves(store.history("r1"));
-    assertThat(history.get(history.size() - 2).detail()).contains("pid " + me.pid() + " now belongs to a process");
+    assertThat(history.get(history.size() - 2).detail())
+        .contains("pid " + me.pid() + " now belongs to a process");
   }
 
   @Test
@@ -981,8 +1116,11 @@ abstract class RunStoreContractTest {
   @Timeout(30)
   void theHistoryIsOneChainOfOwnersWithIncreasingEpochs() {
     store.register(newRun("r1", "job", rows(10)));
-    List<RunOwner> drivers = List.of(new RunOwner(7001, "host-a.invalid", Optional.empty()),
-        new RunOwner(7002, "host-b.invalid", Optional.empty()), RunOwner.current());
+    List<RunOwner> drivers =
+        List.of(
+            new RunOwner(7001, "host-a.invalid", Optional.empty()),
+            new RunOwner(7002, "host-b.invalid", Optional.empty()),
+            RunOwner.current());
     RunLease lease = null;
     for (RunOwner driver : drivers) {
       if (lease != null) {
@@ -995,7 +1133,9 @@ abstract class RunStoreContractTest {
 
     List<Move> history = moves(store.history("r1"));
     assertOneChainOfOwners(history);
-    assertThat(history).extracting(Move::epoch).containsExactly(null, 1L, 1L, 2L, 2L, 2L, 3L, 3L, 3L, 3L);
+    assertThat(history)
+        .extracting(Move::epoch)
+        .containsExactly(null, 1L, 1L, 2L, 2L, 2L, 3L, 3L, 3L, 3L);
     assertThat(history.stream().map(Move::owner).filter(o -> o != null).distinct().toList())
         .containsExactly(drivers.stream().map(RunOwner::toString).toArray(String[]::new));
     assertThat(store.get("r1").epoch()).isEqualTo(3);
@@ -1014,14 +1154,16 @@ abstract class RunStoreContractTest {
       List<Future<Object>> results = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         RunOwner owner = new RunOwner(1000 + t, "racer.invalid", Optional.empty());
-        results.add(pool.submit(() -> {
-          start.await();
-          try {
-            return take("r1", owner);
-          } catch (RuntimeException e) {
-            return e;
-          }
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  try {
+                    return take("r1", owner);
+                  } catch (RuntimeException e) {
+                    return e;
+                  }
+                }));
       }
       start.countDown();
       int won = 0;
@@ -1072,16 +1214,18 @@ abstract class RunStoreContractTest {
       List<Future<Integer>> results = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
-        Callable<Integer> work = () -> {
-          start.await();
-          int done = 0;
-          for (int chunk = thread; chunk < chunks; chunk += threads) {
-            store.chunkStarted(lease, chunk);
-            store.chunkCommitted(lease, new ChunkCommit(chunk, 100 + chunk, planned.get(chunk), 0));
-            done++;
-          }
-          return done;
-        };
+        Callable<Integer> work =
+            () -> {
+              start.await();
+              int done = 0;
+              for (int chunk = thread; chunk < chunks; chunk += threads) {
+                store.chunkStarted(lease, chunk);
+                store.chunkCommitted(
+                    lease, new ChunkCommit(chunk, 100 + chunk, planned.get(chunk), 0));
+                done++;
+              }
+              return done;
+            };
         results.add(pool.submit(work));
       }
       start.countDown();
@@ -1095,12 +1239,15 @@ abstract class RunStoreContractTest {
     }
 
     List<ChunkRecord> ledger = store.chunks("r1");
-    assertThat(ledger).hasSize(chunks).allSatisfy(c -> {
-      assertThat(c.state()).isEqualTo(ChunkState.COMMITTED);
-      assertThat(c.attempts()).isEqualTo(1);
-      assertThat(c.rowsOut()).contains(planned.get(c.chunk()));
-      assertThat(c.deltaVersion()).contains(100L + c.chunk());
-    });
+    assertThat(ledger)
+        .hasSize(chunks)
+        .allSatisfy(
+            c -> {
+              assertThat(c.state()).isEqualTo(ChunkState.COMMITTED);
+              assertThat(c.attempts()).isEqualTo(1);
+              assertThat(c.rowsOut()).contains(planned.get(c.chunk()));
+              assertThat(c.deltaVersion()).contains(100L + c.chunk());
+            });
     RunProgress progress = store.progress("r1");
     assertThat(progress.rowsDone()).isEqualTo(total);
     assertThat(progress.chunksDone()).isEqualTo(chunks);
@@ -1146,18 +1293,31 @@ abstract class RunStoreContractTest {
     }
 
     List<Integer> exits = workers.stream().map(Worker::exitCode).sorted().toList();
-    assertThat(exits).as(describe(workers)).containsExactly(RunStoreWorker.EXIT_WON, RunStoreWorker.EXIT_LOST);
-    Worker winner = workers.stream().filter(w -> w.exitCode() == RunStoreWorker.EXIT_WON).findFirst().orElseThrow();
-    String winnerOwner = winner.lines().stream().filter(l -> l.startsWith("TAKE WON ")).findFirst()
-        .orElseThrow().substring("TAKE WON ".length());
+    assertThat(exits)
+        .as(describe(workers))
+        .containsExactly(RunStoreWorker.EXIT_WON, RunStoreWorker.EXIT_LOST);
+    Worker winner =
+        workers.stream()
+            .filter(w -> w.exitCode() == RunStoreWorker.EXIT_WON)
+            .findFirst()
+            .orElseThrow();
+    String winnerOwner =
+        winner.lines().stream()
+            .filter(l -> l.startsWith("TAKE WON "))
+            .findFirst()
+            .orElseThrow()
+            .substring("TAKE WON ".length());
 
     List<ChunkRecord> ledger = real.chunks(runId);
-    assertThat(ledger).hasSize(CROSS_CHUNKS).allSatisfy(c -> {
-      assertThat(c.state()).isEqualTo(ChunkState.COMMITTED);
-      assertThat(c.rowsOut()).contains(planned.get(c.chunk()));
-      assertThat(c.deltaVersion()).contains(RunStoreWorker.deltaVersion(c.chunk()));
-      assertThat(c.attempts()).isEqualTo(1);
-    });
+    assertThat(ledger)
+        .hasSize(CROSS_CHUNKS)
+        .allSatisfy(
+            c -> {
+              assertThat(c.state()).isEqualTo(ChunkState.COMMITTED);
+              assertThat(c.rowsOut()).contains(planned.get(c.chunk()));
+              assertThat(c.deltaVersion()).contains(RunStoreWorker.deltaVersion(c.chunk()));
+              assertThat(c.attempts()).isEqualTo(1);
+            });
     RunRecord run = real.get(runId);
     assertThat(run.state()).isEqualTo(SUCCEEDED);
     assertThat(run.epoch()).isEqualTo(2);
@@ -1166,9 +1326,18 @@ abstract class RunStoreContractTest {
 
     List<Move> history = moves(real.history(runId));
     assertOneChainOfOwners(history);
-    assertThat(history).extracting(Move::owner).containsExactly(null, dead.toString(), dead.toString(),
-        winnerOwner, winnerOwner, winnerOwner, winnerOwner);
-    assertThat(history.get(3).detail()).startsWith("driver " + dead + " is gone (process " + dead.pid());
+    assertThat(history)
+        .extracting(Move::owner)
+        .containsExactly(
+            null,
+            dead.toString(),
+            dead.toString(),
+            winnerOwner,
+            winnerOwner,
+            winnerOwner,
+            winnerOwner);
+    assertThat(history.get(3).detail())
+        .startsWith("driver " + dead + " is gone (process " + dead.pid());
   }
 
   /**
@@ -1183,14 +1352,19 @@ abstract class RunStoreContractTest {
       Move move = history.get(i);
       RunState from = RunState.valueOf(move.from());
       RunState to = RunState.valueOf(move.to());
-      assertThat(from).as("move %d starts where move %d ended: %s", i, i - 1, history)
+      assertThat(from)
+          .as("move %d starts where move %d ended: %s", i, i - 1, history)
           .isEqualTo(RunState.valueOf(history.get(i - 1).to()));
       assertThat(from.canMoveTo(to)).as("move %d %s -> %s", i, from, to).isTrue();
-      assertThat(move.epoch()).as("move %d: %s", i, history).isNotNull().isGreaterThanOrEqualTo(epoch);
+      assertThat(move.epoch())
+          .as("move %d: %s", i, history)
+          .isNotNull()
+          .isGreaterThanOrEqualTo(epoch);
       epoch = move.epoch();
       if (move.owner() != null) {
         String first = ownerOfEpoch.putIfAbsent(epoch, move.owner());
-        assertThat(first == null ? move.owner() : first).as("one owner of epoch %d: %s", epoch, history)
+        assertThat(first == null ? move.owner() : first)
+            .as("one owner of epoch %d: %s", epoch, history)
             .isEqualTo(move.owner());
       }
     }
@@ -1212,32 +1386,48 @@ abstract class RunStoreContractTest {
       this.index = index;
       this.process = process;
       this.stderr = stderr;
-      Thread reader = new Thread(() -> {
-        try (BufferedReader in = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line = in.readLine(); line != null; line = in.readLine()) {
-            lines.add(line);
-            queue.add(line);
-          }
-        } catch (IOException e) {
-          lines.add("(stdout read failed: " + e + ")");
-        }
-      }, "worker-" + index + "-stdout");
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader in =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    lines.add(line);
+                    queue.add(line);
+                  }
+                } catch (IOException e) {
+                  lines.add("(stdout read failed: " + e + ")");
+                }
+              },
+              "worker-" + index + "-stdout");
       reader.setDaemon(true);
       reader.start();
     }
 
     static Worker start(CatalogConfig config, String runId, int index) throws IOException {
-      return start(index, RunStoreWorker.class, List.of(config.url(), config.user(), config.password(), runId));
+      return start(
+          index,
+          RunStoreWorker.class,
+          List.of(config.url(), config.user(), config.password(), runId));
     }
 
     /** Starts {@code main} in a child JVM on this JVM's (test) class path. */
     static Worker start(int index, Class<?> main, List<String> args) throws IOException {
-      String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+      String classpath =
+          System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
       Path java = Path.of(System.getProperty("java.home"), "bin", "java");
       Path stderr = Files.createTempFile(main.getSimpleName() + "-" + index + "-", ".err");
-      List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx128m", "-XX:+UseSerialGC",
-          "-XX:TieredStopAtLevel=1", "-cp", classpath, main.getName()));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  java.toString(),
+                  "-Xmx128m",
+                  "-XX:+UseSerialGC",
+                  "-XX:TieredStopAtLevel=1",
+                  "-cp",
+                  classpath,
+                  main.getName()));
       command.addAll(args);
       Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
       return new Worker(index, process, stderr);
@@ -1294,7 +1484,13 @@ abstract class RunStoreContractTest {
         err = e.toString();
       }
       String exit = process.isAlive() ? "running" : Integer.toString(process.exitValue());
-      return "worker " + index + " (exit " + exit + ")\n  stdout: " + lines() + "\n  stderr: "
+      return "worker "
+          + index
+          + " (exit "
+          + exit
+          + ")\n  stdout: "
+          + lines()
+          + "\n  stderr: "
           + (err.length() > 4000 ? err.substring(0, 4000) + "..." : err);
     }
   }

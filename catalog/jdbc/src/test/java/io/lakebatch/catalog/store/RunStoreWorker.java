@@ -12,12 +12,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A driver process for {@link RunStoreContractTest}: takes a run, held by the take's hook after it
- * judged the run (prints {@code JUDGED}, waits for {@code SWAP} on stdin); the winner prints
- * {@code TAKE WON <owner>}, commits every chunk under its lease and ends the run SUCCEEDED; the loser
+ * judged the run (prints {@code JUDGED}, waits for {@code SWAP} on stdin); the winner prints {@code
+ * TAKE WON <owner>}, commits every chunk under its lease and ends the run SUCCEEDED; the loser
  * prints {@code TAKE LOST <message>}.
  *
- * <p>Arguments: {@code url user password runId}. Exits {@link #EXIT_WON}, {@link #EXIT_LOST}, or 1 on
- * any unexpected failure (a lost take must be a USER-category "busy" error, nothing else).
+ * <p>Arguments: {@code url user password runId}. Exits {@link #EXIT_WON}, {@link #EXIT_LOST}, or 1
+ * on any unexpected failure (a lost take must be a USER-category "busy" error, nothing else).
  */
 public final class RunStoreWorker {
   public static final int EXIT_WON = 0;
@@ -43,17 +43,24 @@ public final class RunStoreWorker {
 
   private static int run(String[] args) {
     String runId = args[3];
-    RunStore store = new RunStore(CatalogDatabase.open(new CatalogConfig(args[0], args[1], args[2])),
-        Clock.systemUTC());
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    RunStore store =
+        new RunStore(
+            CatalogDatabase.open(new CatalogConfig(args[0], args[1], args[2])), Clock.systemUTC());
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     AtomicBoolean held = new AtomicBoolean();
     RunLease lease;
     try {
-      lease = store.take(runId, RunOwner.current(), RunOwner.HEARTBEAT_TIMEOUT, () -> {
-        if (!held.getAndSet(true)) {
-          awaitSwap(in);
-        }
-      });
+      lease =
+          store.take(
+              runId,
+              RunOwner.current(),
+              RunOwner.HEARTBEAT_TIMEOUT,
+              () -> {
+                if (!held.getAndSet(true)) {
+                  awaitSwap(in);
+                }
+              });
     } catch (LakeBatchException e) {
       if (e.category() != ErrorCategory.USER || !e.getMessage().contains("wait for it")) {
         throw e;
@@ -68,7 +75,9 @@ public final class RunStoreWorker {
     for (ChunkRecord chunk : store.chunks(runId)) {
       store.chunkStarted(lease, chunk.chunk());
       store.checkLease(lease);
-      store.chunkCommitted(lease, new ChunkCommit(chunk.chunk(), deltaVersion(chunk.chunk()), chunk.plannedRows(), 0));
+      store.chunkCommitted(
+          lease,
+          new ChunkCommit(chunk.chunk(), deltaVersion(chunk.chunk()), chunk.plannedRows(), 0));
     }
     store.transition(lease, RunState.SUCCEEDED, "all chunks committed");
     return EXIT_WON;

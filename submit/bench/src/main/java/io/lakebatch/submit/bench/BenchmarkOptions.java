@@ -12,32 +12,50 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What {@code lakebatch bench} measures. Start from {@link #quick(Path)} (every profile at its quick size plus the
- * skew section) and narrow or grow it with the {@code with...} methods; {@link #large()} multiplies every size by
- * {@value #LARGE_FACTOR} and adds the scaling section.
+ * What {@code lakebatch bench} measures. Start from {@link #quick(Path)} (every profile at its
+ * quick size plus the skew section) and narrow or grow it with the {@code with...} methods; {@link
+ * #large()} multiplies every size by {@value #LARGE_FACTOR} and adds the scaling section.
  *
  * @param profiles profiles timed three ways in the main table, in this order (may be empty)
  * @param sections further sections
- * @param rows rows of each profile's table (every profile has an entry); the skew section uses {@code mlp}'s
+ * @param rows rows of each profile's table (every profile has an entry); the skew section uses
+ *     {@code mlp}'s
  * @param scalingRows table sizes of the scaling section, growing
  * @param cores Spark's {@code local[cores]} and the threads of the raw ONNX Runtime loop
- * @param out folder for the generated models and tables ({@code out/run}, recreated) and the results
+ * @param out folder for the generated models and tables ({@code out/run}, recreated) and the
+ *     results
  * @param warmUp whether each path first scores a small warm-up table
  * @param tinyFiles files of the skew section's many-tiny-files input
- * @param skewRounds rounds of the skew section: each runs every layout once, and each layout reports its median
+ * @param skewRounds rounds of the skew section: each runs every layout once, and each layout
+ *     reports its median
  */
 public record BenchmarkOptions(
-    List<BenchmarkProfile> profiles, Set<BenchmarkSection> sections, Map<BenchmarkProfile, Long> rows,
-    List<Long> scalingRows, int cores, Path out, WarmUp warmUp, int tinyFiles, int skewRounds) {
+    List<BenchmarkProfile> profiles,
+    Set<BenchmarkSection> sections,
+    Map<BenchmarkProfile, Long> rows,
+    List<Long> scalingRows,
+    int cores,
+    Path out,
+    WarmUp warmUp,
+    int tinyFiles,
+    int skewRounds) {
   public static final long MIN_ROWS = 1;
-  /** Path (b) holds at most {@link BenchmarkProfile#inMemoryRowLimit()} rows; the LakeBatch table may be larger. */
+
+  /**
+   * Path (b) holds at most {@link BenchmarkProfile#inMemoryRowLimit()} rows; the LakeBatch table
+   * may be larger.
+   */
   public static final long MAX_ROWS = 100_000_000;
+
   public static final int MAX_CORES = 256;
+
   /** {@code --large} multiplies every profile's quick size by this. */
   public static final int LARGE_FACTOR = 10;
+
   public static final List<Long> QUICK_SCALING_ROWS = List.of(250_000L, 1_000_000L);
   public static final List<Long> LARGE_SCALING_ROWS = List.of(1_000_000L, 5_000_000L, 20_000_000L);
   public static final int DEFAULT_CORES = 2;
+
   /** Rounds of the skew section: single runs on a shared 2-core machine vary by 10-30 %. */
   public static final int DEFAULT_SKEW_ROUNDS = 3;
 
@@ -74,65 +92,89 @@ public record BenchmarkOptions(
       throw LakeBatchErrors.usage("Invalid skew rounds (must be at least 1): " + skewRounds);
     }
     if (cores < 1 || cores > MAX_CORES) {
-      throw LakeBatchErrors.usage(String.format(
-          "Invalid benchmark cores %d (must be in [1, %d])", cores, MAX_CORES));
+      throw LakeBatchErrors.usage(
+          String.format("Invalid benchmark cores %d (must be in [1, %d])", cores, MAX_CORES));
     }
   }
 
-  /** Every profile at its quick size, the skew section, {@value #DEFAULT_CORES} cores, warm-up on. */
+  /**
+   * Every profile at its quick size, the skew section, {@value #DEFAULT_CORES} cores, warm-up on.
+   */
   public static BenchmarkOptions quick(Path out) {
     Map<BenchmarkProfile, Long> rows = new EnumMap<>(BenchmarkProfile.class);
     for (BenchmarkProfile profile : BenchmarkProfile.values()) {
       rows.put(profile, profile.defaultRows());
     }
-    return new BenchmarkOptions(Arrays.asList(BenchmarkProfile.values()), EnumSet.of(BenchmarkSection.SKEW), rows,
-        QUICK_SCALING_ROWS, DEFAULT_CORES, out, WarmUp.RUN, SkewLayout.TINY_FILES_COUNT,
+    return new BenchmarkOptions(
+        Arrays.asList(BenchmarkProfile.values()),
+        EnumSet.of(BenchmarkSection.SKEW),
+        rows,
+        QUICK_SCALING_ROWS,
+        DEFAULT_CORES,
+        out,
+        WarmUp.RUN,
+        SkewLayout.TINY_FILES_COUNT,
         DEFAULT_SKEW_ROUNDS);
   }
 
-  /** Every profile's rows times {@value #LARGE_FACTOR}, the large scaling sizes, and the scaling section. */
+  /**
+   * Every profile's rows times {@value #LARGE_FACTOR}, the large scaling sizes, and the scaling
+   * section.
+   */
   public BenchmarkOptions large() {
     Map<BenchmarkProfile, Long> larger = new EnumMap<>(BenchmarkProfile.class);
     rows.forEach((profile, count) -> larger.put(profile, count * LARGE_FACTOR));
     Set<BenchmarkSection> more = EnumSet.of(BenchmarkSection.SCALING);
     more.addAll(sections);
-    return new BenchmarkOptions(profiles, more, larger, LARGE_SCALING_ROWS, cores, out, warmUp, tinyFiles, skewRounds);
+    return new BenchmarkOptions(
+        profiles, more, larger, LARGE_SCALING_ROWS, cores, out, warmUp, tinyFiles, skewRounds);
   }
 
   public BenchmarkOptions withProfiles(List<BenchmarkProfile> value) {
-    return new BenchmarkOptions(value, sections, rows, scalingRows, cores, out, warmUp, tinyFiles, skewRounds);
+    return new BenchmarkOptions(
+        value, sections, rows, scalingRows, cores, out, warmUp, tinyFiles, skewRounds);
   }
 
   public BenchmarkOptions withSections(Set<BenchmarkSection> value) {
-    return new BenchmarkOptions(profiles, value, rows, scalingRows, cores, out, warmUp, tinyFiles, skewRounds);
+    return new BenchmarkOptions(
+        profiles, value, rows, scalingRows, cores, out, warmUp, tinyFiles, skewRounds);
   }
 
   /** Sets the rows of one profile. */
   public BenchmarkOptions withRows(BenchmarkProfile profile, long value) {
     Map<BenchmarkProfile, Long> changed = new EnumMap<>(rows);
     changed.put(profile, value);
-    return new BenchmarkOptions(profiles, sections, changed, scalingRows, cores, out, warmUp, tinyFiles, skewRounds);
+    return new BenchmarkOptions(
+        profiles, sections, changed, scalingRows, cores, out, warmUp, tinyFiles, skewRounds);
   }
 
   public BenchmarkOptions withScalingRows(List<Long> value) {
-    return new BenchmarkOptions(profiles, sections, rows, value, cores, out, warmUp, tinyFiles, skewRounds);
+    return new BenchmarkOptions(
+        profiles, sections, rows, value, cores, out, warmUp, tinyFiles, skewRounds);
   }
 
   public BenchmarkOptions withCores(int value) {
-    return new BenchmarkOptions(profiles, sections, rows, scalingRows, value, out, warmUp, tinyFiles, skewRounds);
+    return new BenchmarkOptions(
+        profiles, sections, rows, scalingRows, value, out, warmUp, tinyFiles, skewRounds);
   }
 
   public BenchmarkOptions withWarmUp(WarmUp value) {
-    return new BenchmarkOptions(profiles, sections, rows, scalingRows, cores, out, value, tinyFiles, skewRounds);
+    return new BenchmarkOptions(
+        profiles, sections, rows, scalingRows, cores, out, value, tinyFiles, skewRounds);
   }
 
-  /** Fewer tiny files make the skew section's smoke run faster; the section needs many for its point. */
+  /**
+   * Fewer tiny files make the skew section's smoke run faster; the section needs many for its
+   * point.
+   */
   public BenchmarkOptions withTinyFiles(int value) {
-    return new BenchmarkOptions(profiles, sections, rows, scalingRows, cores, out, warmUp, value, skewRounds);
+    return new BenchmarkOptions(
+        profiles, sections, rows, scalingRows, cores, out, warmUp, value, skewRounds);
   }
 
   public BenchmarkOptions withSkewRounds(int value) {
-    return new BenchmarkOptions(profiles, sections, rows, scalingRows, cores, out, warmUp, tinyFiles, value);
+    return new BenchmarkOptions(
+        profiles, sections, rows, scalingRows, cores, out, warmUp, tinyFiles, value);
   }
 
   public long rowsOf(BenchmarkProfile profile) {
@@ -150,8 +192,9 @@ public record BenchmarkOptions(
 
   private static void checkRows(String what, long count) {
     if (count < MIN_ROWS || count > MAX_ROWS) {
-      throw LakeBatchErrors.usage(String.format(
-          "Invalid benchmark %s %,d (must be in [%,d, %,d])", what, count, MIN_ROWS, MAX_ROWS));
+      throw LakeBatchErrors.usage(
+          String.format(
+              "Invalid benchmark %s %,d (must be in [%,d, %,d])", what, count, MIN_ROWS, MAX_ROWS));
     }
   }
 }

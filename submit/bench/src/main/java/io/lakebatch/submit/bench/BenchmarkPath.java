@@ -4,11 +4,16 @@ package io.lakebatch.submit.bench;
 public enum BenchmarkPath {
   /** The LakeBatch job: Delta in, batched {@code mapPartitions}, chunked Delta commits out. */
   LAKEBATCH("a", "lakebatch", "LakeBatch Delta -> Delta"),
-  /** ONNX Runtime alone over rows already in memory: the ceiling for this model, batch and cores. */
+  /**
+   * ONNX Runtime alone over rows already in memory: the ceiling for this model, batch and cores.
+   */
   RAW_ORT("b", "raw_ort", "raw ONNX Runtime, Java loop"),
   /** What a user writes first: a Spark SQL UDF calling ONNX Runtime once per row. */
   NAIVE_UDF("c", "naive_udf", "naive per-row Spark UDF"),
-  /** The library's DataFrame transformation, {@code score(df)}, written to Delta in one job: no chunks, no catalog. */
+  /**
+   * The library's DataFrame transformation, {@code score(df)}, written to Delta in one job: no
+   * chunks, no catalog.
+   */
   SCORE_FRAME("d", "score_df", "score(df) Delta -> Delta");
 
   private final String letter;

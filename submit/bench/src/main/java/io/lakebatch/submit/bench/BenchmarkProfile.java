@@ -18,30 +18,71 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * The model profiles {@code lakebatch bench} times: each a generated, seeded model, the table it scores, the spec
- * binding LakeBatch uses, the quick default size and the targets LakeBatch should meet.
+ * The model profiles {@code lakebatch bench} times: each a generated, seeded model, the table it
+ * scores, the spec binding LakeBatch uses, the quick default size and the targets LakeBatch should
+ * meet.
  *
- * <p>Dense profiles ({@link #MLP}, {@link #LINEAR}, {@link #CONV}) feed one float tensor built from float columns
- * or one {@code array<float>} column; {@link #ENCODER} feeds token ids and their mask tokenized from a text column.
+ * <p>Dense profiles ({@link #MLP}, {@link #LINEAR}, {@link #CONV}) feed one float tensor built from
+ * float columns or one {@code array<float>} column; {@link #ENCODER} feeds token ids and their mask
+ * tokenized from a text column.
  */
 public enum BenchmarkProfile {
   /** MLP 64 float features, hidden 256, depth 3: light per row, so the row pipeline shows. */
-  MLP("mlp", ModelKind.MLP, ModelOptions.defaults().withFeatures(64).withHidden(256).withDepth(3),
-      1_000_000, 1_000_000, 1024, 2_000_000, 2_000_000, Optional.of(Target.atLeast(0.70))),
-  /** Tribuo linear regression on 64 features: almost free per row, so only the pipeline shows; no a/b target. */
-  LINEAR("linear", ModelKind.LINEAR, ModelOptions.defaults().withFeatures(64),
-      1_000_000, 1_000_000, 1024, 2_000_000, 2_000_000, Optional.empty()),
+  MLP(
+      "mlp",
+      ModelKind.MLP,
+      ModelOptions.defaults().withFeatures(64).withHidden(256).withDepth(3),
+      1_000_000,
+      1_000_000,
+      1024,
+      2_000_000,
+      2_000_000,
+      Optional.of(Target.atLeast(0.70))),
+  /**
+   * Tribuo linear regression on 64 features: almost free per row, so only the pipeline shows; no
+   * a/b target.
+   */
+  LINEAR(
+      "linear",
+      ModelKind.LINEAR,
+      ModelOptions.defaults().withFeatures(64),
+      1_000_000,
+      1_000_000,
+      1024,
+      2_000_000,
+      2_000_000,
+      Optional.empty()),
   /** VGG-style network on 3 x 64 x 64 images (about 3 ms per row per core): model-bound. */
-  CONV("conv", ModelKind.CONV, ModelOptions.defaults().withImageSize(64),
-      2_000, 128, 64, 10_000, 4_000, Optional.of(Target.atLeast(0.90))),
-  /** Transformer encoder over text of about 20 words, tokenized by the model's hashing tokenizer. */
-  ENCODER("encoder", ModelKind.ENCODER, ModelOptions.defaults(),
-      20_000, 1_000, 64, 200_000, 50_000, Optional.of(Target.atLeast(0.90)));
+  CONV(
+      "conv",
+      ModelKind.CONV,
+      ModelOptions.defaults().withImageSize(64),
+      2_000,
+      128,
+      64,
+      10_000,
+      4_000,
+      Optional.of(Target.atLeast(0.90))),
+  /**
+   * Transformer encoder over text of about 20 words, tokenized by the model's hashing tokenizer.
+   */
+  ENCODER(
+      "encoder",
+      ModelKind.ENCODER,
+      ModelOptions.defaults(),
+      20_000,
+      1_000,
+      64,
+      200_000,
+      50_000,
+      Optional.of(Target.atLeast(0.90)));
 
   /** a/c, LakeBatch over the naive per-row UDF, for every profile. */
   public static final Target LAKEBATCH_OVER_NAIVE_UDF = Target.atLeast(5);
+
   /** Float features of {@link #MLP} and {@link #LINEAR}. */
   public static final int FEATURES = 64;
+
   /** Mean words per row of the {@link #ENCODER} table's {@code text} column. */
   public static final int TEXT_WORDS = 20;
 
@@ -55,8 +96,16 @@ public enum BenchmarkProfile {
   private final long naiveRowLimit;
   private final Optional<Target> lakeBatchOverRawOrt;
 
-  BenchmarkProfile(String cliName, ModelKind kind, ModelOptions modelOptions, long defaultRows, long warmUpRows,
-      int batchSize, long inMemoryRowLimit, long naiveRowLimit, Optional<Target> lakeBatchOverRawOrt) {
+  BenchmarkProfile(
+      String cliName,
+      ModelKind kind,
+      ModelOptions modelOptions,
+      long defaultRows,
+      long warmUpRows,
+      int batchSize,
+      long inMemoryRowLimit,
+      long naiveRowLimit,
+      Optional<Target> lakeBatchOverRawOrt) {
     this.cliName = cliName;
     this.kind = kind;
     this.modelOptions = modelOptions;
@@ -87,9 +136,10 @@ public enum BenchmarkProfile {
   }
 
   /**
-   * Rows of the separate table every path scores once before it is timed (at most the timed rows). For the light
-   * profiles it is large enough for the JIT to finish with the scan, fill and write code: after a 20,000-row
-   * warm-up a 1M-row mlp run took 7.9 s, after a 1M-row one 4.0 s, while the raw loop was already warm.
+   * Rows of the separate table every path scores once before it is timed (at most the timed rows).
+   * For the light profiles it is large enough for the JIT to finish with the scan, fill and write
+   * code: after a 20,000-row warm-up a 1M-row mlp run took 7.9 s, after a 1M-row one 4.0 s, while
+   * the raw loop was already warm.
    */
   public long warmUpRows() {
     return warmUpRows;
@@ -101,14 +151,17 @@ public enum BenchmarkProfile {
   }
 
   /**
-   * Most rows path (b) holds in memory (about 0.5 GB of values); (b) scores the first rows by {@code id} up to
-   * this many when the table is larger.
+   * Most rows path (b) holds in memory (about 0.5 GB of values); (b) scores the first rows by
+   * {@code id} up to this many when the table is larger.
    */
   public long inMemoryRowLimit() {
     return inMemoryRowLimit;
   }
 
-  /** Most rows path (c) scores, so the slow path does not dominate the run; the first rows by {@code id}. */
+  /**
+   * Most rows path (c) scores, so the slow path does not dominate the run; the first rows by {@code
+   * id}.
+   */
   public long naiveRowLimit() {
     return naiveRowLimit;
   }
@@ -127,7 +180,9 @@ public enum BenchmarkProfile {
   public SyntheticTableOptions tableOptions(long rows) {
     return switch (this) {
       case MLP, LINEAR -> SyntheticTableOptions.of(rows, FEATURES, TableFormat.DELTA);
-      case CONV -> SyntheticTableOptions.of(rows, 1, TableFormat.DELTA).withImageSize(modelOptions.imageSize());
+      case CONV ->
+          SyntheticTableOptions.of(rows, 1, TableFormat.DELTA)
+              .withImageSize(modelOptions.imageSize());
       case ENCODER -> SyntheticTableOptions.of(rows, 1, TableFormat.DELTA).withText(TEXT_WORDS);
     };
   }
@@ -180,11 +235,16 @@ public enum BenchmarkProfile {
     Map<String, InputBinding> inputs = new LinkedHashMap<>();
     switch (this) {
       case MLP, LINEAR -> inputs.put(modelInput(), new InputBinding.ColumnList(inputColumns()));
-      case CONV -> inputs.put(modelInput(),
-          new InputBinding.ArrayColumn("image", Arrays.stream(rowShape()).boxed().toList()));
+      case CONV ->
+          inputs.put(
+              modelInput(),
+              new InputBinding.ArrayColumn("image", Arrays.stream(rowShape()).boxed().toList()));
       case ENCODER -> {
-        inputs.put(EncoderModel.INPUT_IDS_NAME, new InputBinding.TextColumn("text", OptionalInt.empty()));
-        inputs.put(EncoderModel.ATTENTION_MASK_NAME, new InputBinding.TokenMask(EncoderModel.INPUT_IDS_NAME));
+        inputs.put(
+            EncoderModel.INPUT_IDS_NAME, new InputBinding.TextColumn("text", OptionalInt.empty()));
+        inputs.put(
+            EncoderModel.ATTENTION_MASK_NAME,
+            new InputBinding.TokenMask(EncoderModel.INPUT_IDS_NAME));
       }
     }
     return inputs;
@@ -202,7 +262,8 @@ public enum BenchmarkProfile {
         return profile;
       }
     }
-    throw new IllegalArgumentException("Unknown benchmark profile '" + name + "'; allowed: " + allowedNames());
+    throw new IllegalArgumentException(
+        "Unknown benchmark profile '" + name + "'; allowed: " + allowedNames());
   }
 
   public static String allowedNames() {

@@ -10,9 +10,9 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Where the benchmark keeps its files: everything it generates lives in {@code out/run} (deleted and
- * recreated on every run), one {@link CaseFolder} per profile, skew input and scaling size; the results
- * next to it in {@code out}.
+ * Where the benchmark keeps its files: everything it generates lives in {@code out/run} (deleted
+ * and recreated on every run), one {@link CaseFolder} per profile, skew input and scaling size; the
+ * results next to it in {@code out}.
  */
 public record BenchmarkWorkspace(Path out) {
   public BenchmarkWorkspace {
@@ -23,7 +23,9 @@ public record BenchmarkWorkspace(Path out) {
     return out.resolve("run");
   }
 
-  /** The LakeBatch home (embedded catalog, run folders) every LakeBatch run of the benchmark shares. */
+  /**
+   * The LakeBatch home (embedded catalog, run folders) every LakeBatch run of the benchmark shares.
+   */
   public Path home() {
     return root().resolve("home");
   }

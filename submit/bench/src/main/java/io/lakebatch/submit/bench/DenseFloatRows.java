@@ -10,8 +10,8 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Rows of one float input in a row-major {@code float[]}; each batch is copied into the writer's direct buffer and
- * wrapped as a {@code [n, rowShape...]} tensor without a further copy.
+ * Rows of one float input in a row-major {@code float[]}; each batch is copied into the writer's
+ * direct buffer and wrapped as a {@code [n, rowShape...]} tensor without a further copy.
  */
 final class DenseFloatRows implements InMemoryRows {
   private final String inputName;
@@ -24,8 +24,10 @@ final class DenseFloatRows implements InMemoryRows {
     this.rowShape = rowShape.clone();
     long product = Arrays.stream(rowShape).reduce(1, Math::multiplyExact);
     if (rowShape.length == 0 || product < 1 || values.length % product != 0) {
-      throw new IllegalArgumentException(String.format("Invalid dense rows: %,d values, row shape %s",
-          values.length, Arrays.toString(rowShape)));
+      throw new IllegalArgumentException(
+          String.format(
+              "Invalid dense rows: %,d values, row shape %s",
+              values.length, Arrays.toString(rowShape)));
     }
     this.width = (int) product;
     this.values = values;
@@ -38,8 +40,10 @@ final class DenseFloatRows implements InMemoryRows {
 
   @Override
   public BatchWriter writer(int batchSize) {
-    FloatBuffer buffer = ByteBuffer.allocateDirect(batchSize * width * Float.BYTES)
-        .order(ByteOrder.nativeOrder()).asFloatBuffer();
+    FloatBuffer buffer =
+        ByteBuffer.allocateDirect(batchSize * width * Float.BYTES)
+            .order(ByteOrder.nativeOrder())
+            .asFloatBuffer();
     long[] shape = new long[rowShape.length + 1];
     System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
     return (env, from, n) -> {

@@ -9,12 +9,19 @@ import java.util.Map;
 interface InMemoryRows {
   int rows();
 
-  /** A writer with its own buffers for batches of at most {@code batchSize} rows; one per thread. */
+  /**
+   * A writer with its own buffers for batches of at most {@code batchSize} rows; one per thread.
+   */
   BatchWriter writer(int batchSize);
 
-  /** Builds the input tensors of one batch, reusing its buffers: use a batch's tensors before asking for the next. */
+  /**
+   * Builds the input tensors of one batch, reusing its buffers: use a batch's tensors before asking
+   * for the next.
+   */
   interface BatchWriter {
-    /** Input tensors of rows {@code [from, from + n)}, by model input name; the caller closes them. */
+    /**
+     * Input tensors of rows {@code [from, from + n)}, by model input name; the caller closes them.
+     */
     Map<String, OnnxTensor> tensors(OrtEnvironment env, int from, int n) throws OrtException;
   }
 }

@@ -2,6 +2,12 @@ package io.lakebatch.submit.bench;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakebatch.api.ConsoleRunListener;
+import io.lakebatch.api.LakeBatch;
+import io.lakebatch.api.RunHandle;
+import io.lakebatch.api.RunOptions;
+import io.lakebatch.api.RunPlan;
+import io.lakebatch.api.RunSummary;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.JobSpecBuilder;
@@ -12,12 +18,6 @@ import io.lakebatch.catalog.spec.TableFormat;
 import io.lakebatch.catalog.spec.WriteMode;
 import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.catalog.store.CatalogConfig;
-import io.lakebatch.api.LakeBatch;
-import io.lakebatch.api.RunHandle;
-import io.lakebatch.api.RunOptions;
-import io.lakebatch.api.RunPlan;
-import io.lakebatch.api.RunSummary;
-import io.lakebatch.api.ConsoleRunListener;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -27,8 +27,8 @@ import java.time.Duration;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Path (a): writes a job spec for a profile and runs it through {@link LakeBatch} exactly as {@code lakebatch run}
- * does, Delta to Delta, timing preparation plus run.
+ * Path (a): writes a job spec for a profile and runs it through {@link LakeBatch} exactly as {@code
+ * lakebatch run} does, Delta to Delta, timing preparation plus run.
  */
 final class LakeBatchRunner {
   private final SparkSession spark;
@@ -40,13 +40,14 @@ final class LakeBatchRunner {
     this.spark = requireNonNull(spark, "spark is null");
     this.workspace = requireNonNull(workspace, "workspace is null");
     this.cores = cores;
-    this.lakeBatch = LakeBatch.with(spark, Catalog.open(CatalogConfig.embedded(workspace.home())))
-        .withRunFolders(workspace.home().resolve("runs"));
+    this.lakeBatch =
+        LakeBatch.with(spark, Catalog.open(CatalogConfig.embedded(workspace.home())))
+            .withRunFolders(workspace.home().resolve("runs"));
   }
 
   /**
-   * One timed LakeBatch run: what was planned, what it did, the wall time of prepare plus run, and of
-   * prepare alone.
+   * One timed LakeBatch run: what was planned, what it did, the wall time of prepare plus run, and
+   * of prepare alone.
    */
   record TimedRun(RunPlan prepared, RunSummary summary, Duration wall, Duration prepare) {
     double seconds() {
@@ -66,18 +67,20 @@ final class LakeBatchRunner {
   static final String AUTO_BATCH = "auto";
 
   /** Writes a spec scoring {@code input} with the profile's model into {@code output} (append). */
-  Path writeSpec(Path file, String name, BenchmarkProfile profile, Path input, Path output, String batchSize) {
-    JobSpecBuilder spec = JobSpec.builder(name)
-        .modelPath(workspace.model(profile).toAbsolutePath().toString())
-        .modelOutput(profile.modelOutput(), "score")
-        .input(TableFormat.DELTA, input.toAbsolutePath().toString())
-        .carry("id")
-        .output(output.toAbsolutePath().toString())
-        .mode(WriteMode.APPEND)
-        .rowsPerChunk(SpecDefaults.ROWS_PER_CHUNK)
-        .master("local[" + cores + "]")
-        .executors(1)
-        .executorCores(cores);
+  Path writeSpec(
+      Path file, String name, BenchmarkProfile profile, Path input, Path output, String batchSize) {
+    JobSpecBuilder spec =
+        JobSpec.builder(name)
+            .modelPath(workspace.model(profile).toAbsolutePath().toString())
+            .modelOutput(profile.modelOutput(), "score")
+            .input(TableFormat.DELTA, input.toAbsolutePath().toString())
+            .carry("id")
+            .output(output.toAbsolutePath().toString())
+            .mode(WriteMode.APPEND)
+            .rowsPerChunk(SpecDefaults.ROWS_PER_CHUNK)
+            .master("local[" + cores + "]")
+            .executors(1)
+            .executorCores(cores);
     profile.modelInputs().forEach(spec::modelInput);
     if (batchSize.equals(AUTO_BATCH)) {
       spec.autoBatchSize();
@@ -99,7 +102,8 @@ final class LakeBatchRunner {
   }
 
   /**
-   * Prepares and runs a spec, timing both, and checks that every one of {@code rows} rows was written.
+   * Prepares and runs a spec, timing both, and checks that every one of {@code rows} rows was
+   * written.
    *
    * @param progress where the job prints progress and its summary
    */
@@ -112,8 +116,11 @@ final class LakeBatchRunner {
     RunSummary summary = handle.await();
     Duration wall = Duration.ofNanos(System.nanoTime() - begin);
     if (summary.rowsOut() != rows) {
-      throw LakeBatchErrors.internal(String.format("benchmark job %s wrote %,d rows to %s, expected %,d (%s)",
-          spec.name(), summary.rowsOut(), spec.output().path(), rows, summary.state()), null);
+      throw LakeBatchErrors.internal(
+          String.format(
+              "benchmark job %s wrote %,d rows to %s, expected %,d (%s)",
+              spec.name(), summary.rowsOut(), spec.output().path(), rows, summary.state()),
+          null);
     }
     return new TimedRun(handle.plan(), summary, wall, prepare);
   }

@@ -16,10 +16,11 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Path (c), the baseline a user writes first: a Spark SQL UDF over one column ({@code array(f0, ..., fk)}, the
- * image array or the text) that builds a batch of one row ({@link SingleRowFeed}) and calls ONNX Runtime once per
- * row. The only care taken is one session per JVM per model (a per-row session would not finish); it is kept in a
- * static holder, created on first use under the map's lock and closed by {@link #closeSessions()}.
+ * Path (c), the baseline a user writes first: a Spark SQL UDF over one column ({@code array(f0,
+ * ..., fk)}, the image array or the text) that builds a batch of one row ({@link SingleRowFeed})
+ * and calls ONNX Runtime once per row. The only care taken is one session per JVM per model (a
+ * per-row session would not finish); it is kept in a static holder, created on first use under the
+ * map's lock and closed by {@link #closeSessions()}.
  */
 final class NaivePerRowOrtUdf implements UDF1<Object, Object> {
   private static final long serialVersionUID = 1L;
@@ -31,7 +32,8 @@ final class NaivePerRowOrtUdf implements UDF1<Object, Object> {
   private final int outputWidth;
 
   /**
-   * @param outputWidth values of {@code outputName} per row: 1 returns a {@code float}, more an {@code array<float>}
+   * @param outputWidth values of {@code outputName} per row: 1 returns a {@code float}, more an
+   *     {@code array<float>}
    */
   NaivePerRowOrtUdf(String modelPath, SingleRowFeed feed, String outputName, int outputWidth) {
     this.modelPath = requireNonNull(modelPath, "modelPath is null");
@@ -42,7 +44,9 @@ final class NaivePerRowOrtUdf implements UDF1<Object, Object> {
 
   /** The UDF's Spark result type. */
   DataType resultType() {
-    return outputWidth == 1 ? DataTypes.FloatType : DataTypes.createArrayType(DataTypes.FloatType, false);
+    return outputWidth == 1
+        ? DataTypes.FloatType
+        : DataTypes.createArrayType(DataTypes.FloatType, false);
   }
 
   @Override
@@ -62,7 +66,8 @@ final class NaivePerRowOrtUdf implements UDF1<Object, Object> {
   }
 
   private static OrtSession session(String modelPath) {
-    return SESSIONS.computeIfAbsent(modelPath, path -> OrtSessionCache.open(path, ModelFiles.read(path), 1));
+    return SESSIONS.computeIfAbsent(
+        modelPath, path -> OrtSessionCache.open(path, ModelFiles.read(path), 1));
   }
 
   /** Closes the sessions this JVM opened; call when no Spark job uses the UDF any more. */

@@ -1,24 +1,25 @@
 package io.lakebatch.submit.bench;
 
-import java.io.IOException;
 import com.sun.management.GarbageCollectionNotificationInfo;
+import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
-import java.util.concurrent.atomic.AtomicLong;
-import javax.management.NotificationEmitter;
-import javax.management.openmbean.CompositeData;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
 
 /**
- * Peak memory of this JVM over a measured span: the heap pools' peak usage (reset through
- * {@link MemoryPoolMXBean#resetPeakUsage()}) and the process's peak resident set ({@code VmHWM} of
- * {@code /proc/self/status}, reset by writing {@code 5} to {@code /proc/self/clear_refs} where the kernel allows it).
- * In local mode the driver and the executors are this one JVM, so this is all of Spark's memory.
+ * Peak memory of this JVM over a measured span: the heap pools' peak usage (reset through {@link
+ * MemoryPoolMXBean#resetPeakUsage()}) and the process's peak resident set ({@code VmHWM} of {@code
+ * /proc/self/status}, reset by writing {@code 5} to {@code /proc/self/clear_refs} where the kernel
+ * allows it). In local mode the driver and the executors are this one JVM, so this is all of
+ * Spark's memory.
  */
 final class PeakMemory {
   private static final Path STATUS = Path.of("/proc/self/status");
@@ -38,8 +39,8 @@ final class PeakMemory {
 
   /**
    * Peaks over one span, in bytes. {@code liveHeapBytes} is the largest heap left after any garbage
-   * collection in the span: what the run kept, as opposed to {@code heapBytes}, which also counts garbage
-   * not yet collected and so grows with the heap the collector is allowed to use.
+   * collection in the span: what the run kept, as opposed to {@code heapBytes}, which also counts
+   * garbage not yet collected and so grows with the heap the collector is allowed to use.
    */
   record Peaks(long heapBytes, long liveHeapBytes, OptionalLong rssBytes, RssScope rssScope) {}
 
@@ -48,27 +49,32 @@ final class PeakMemory {
   static {
     for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
       if (collector instanceof NotificationEmitter emitter) {
-        emitter.addNotificationListener((notification, handback) -> {
-          if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
-            GarbageCollectionNotificationInfo info =
-                GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-            long live = 0;
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-              MemoryUsage after = info.getGcInfo().getMemoryUsageAfterGc().get(pool.getName());
-              if (pool.getType() == MemoryType.HEAP && after != null) {
-                live += after.getUsed();
+        emitter.addNotificationListener(
+            (notification, handback) -> {
+              if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                  notification.getType())) {
+                GarbageCollectionNotificationInfo info =
+                    GarbageCollectionNotificationInfo.from(
+                        (CompositeData) notification.getUserData());
+                long live = 0;
+                for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                  MemoryUsage after = info.getGcInfo().getMemoryUsageAfterGc().get(pool.getName());
+                  if (pool.getType() == MemoryType.HEAP && after != null) {
+                    live += after.getUsed();
+                  }
+                }
+                LIVE_AFTER_GC.accumulateAndGet(live, Math::max);
               }
-            }
-            LIVE_AFTER_GC.accumulateAndGet(live, Math::max);
-          }
-        }, null, null);
+            },
+            null,
+            null);
       }
     }
   }
 
   /** Starts a span: resets the heap pools' peaks and, if possible, the resident-set peak. */
   static RssScope reset() {
-    System.gc();  // so the span's first collection does not carry the previous span's garbage
+    System.gc(); // so the span's first collection does not carry the previous span's garbage
     LIVE_AFTER_GC.set(0);
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP && pool.isValid()) {
@@ -95,7 +101,8 @@ final class PeakMemory {
       }
     }
     OptionalLong rss = peakRss();
-    return new Peaks(heap, LIVE_AFTER_GC.get(), rss, rss.isPresent() ? scope : RssScope.UNAVAILABLE);
+    return new Peaks(
+        heap, LIVE_AFTER_GC.get(), rss, rss.isPresent() ? scope : RssScope.UNAVAILABLE);
   }
 
   private static OptionalLong peakRss() {

@@ -6,15 +6,24 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One profile's row of the main table: the four paths' timings and what {@code batch-size: auto} chose.
+ * One profile's row of the main table: the four paths' timings and what {@code batch-size: auto}
+ * chose.
  *
  * @param model the generated model's description
- * @param autoBatchSize the batch size {@code execution.batch-size: auto} chose on this profile's table (not timed)
+ * @param autoBatchSize the batch size {@code execution.batch-size: auto} chose on this profile's
+ *     table (not timed)
  * @param autoBatchChoice the probe's own account of that choice
  */
 public record ProfileResult(
-    BenchmarkProfile profile, String model, int batchSize, int autoBatchSize, Optional<String> autoBatchChoice,
-    PathTiming lakeBatch, PathTiming rawOrt, PathTiming naiveUdf, PathTiming scoreFrame) {
+    BenchmarkProfile profile,
+    String model,
+    int batchSize,
+    int autoBatchSize,
+    Optional<String> autoBatchChoice,
+    PathTiming lakeBatch,
+    PathTiming rawOrt,
+    PathTiming naiveUdf,
+    PathTiming scoreFrame) {
   public ProfileResult {
     requireNonNull(profile, "profile is null");
     requireNonNull(model, "model is null");
@@ -39,7 +48,10 @@ public record ProfileResult(
     return lakeBatch.rowsPerSecond() / naiveUdf.rowsPerSecond();
   }
 
-  /** {@code d/a}: {@code score(df)} against the chunked job on the same rows (what chunks, commits and the catalog cost). */
+  /**
+   * {@code d/a}: {@code score(df)} against the chunked job on the same rows (what chunks, commits
+   * and the catalog cost).
+   */
   public double scoreFrameOverLakeBatch() {
     return scoreFrame.rowsPerSecond() / lakeBatch.rowsPerSecond();
   }

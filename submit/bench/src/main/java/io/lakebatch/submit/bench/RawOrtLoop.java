@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Path (b): ONNX Runtime with nothing around it. {@code threads} threads share one session; thread
- * {@code t} scores batches {@code t, t + threads, ...} of rows already in memory ({@link InMemoryRows}),
- * each written into the thread's own buffers, and reads one output.
+ * {@code t} scores batches {@code t, t + threads, ...} of rows already in memory ({@link
+ * InMemoryRows}), each written into the thread's own buffers, and reads one output.
  */
 final class RawOrtLoop {
   private final OrtEnvironment env;
@@ -29,19 +29,25 @@ final class RawOrtLoop {
   private final int batchSize;
   private final int threads;
 
-  RawOrtLoop(OrtEnvironment env, OrtSession session, String outputName, int batchSize, int threads) {
+  RawOrtLoop(
+      OrtEnvironment env, OrtSession session, String outputName, int batchSize, int threads) {
     this.env = requireNonNull(env, "env is null");
     this.session = requireNonNull(session, "session is null");
     this.outputName = requireNonNull(outputName, "outputName is null");
     if (batchSize < 1 || threads < 1) {
-      throw new IllegalArgumentException(String.format(
-          "Invalid raw loop shape (all must be positive): batch %d, threads %d", batchSize, threads));
+      throw new IllegalArgumentException(
+          String.format(
+              "Invalid raw loop shape (all must be positive): batch %d, threads %d",
+              batchSize, threads));
     }
     this.batchSize = batchSize;
     this.threads = threads;
   }
 
-  /** What one pass over the rows did; {@code checksum} (the sum of all outputs) keeps the outputs live. */
+  /**
+   * What one pass over the rows did; {@code checksum} (the sum of all outputs) keeps the outputs
+   * live.
+   */
   record Pass(long rows, Duration wall, double checksum) {}
 
   /** Scores every row; times the loop only. */
@@ -56,26 +62,29 @@ final class RawOrtLoop {
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int first = t;
-      Thread worker = new Thread(() -> {
-        try {
-          InMemoryRows.BatchWriter writer = input.writer(batchSize);
-          ready.countDown();
-          start.await();
-          double sum = 0;
-          long done = 0;
-          for (int b = first; b < batches; b += threads) {
-            int from = b * batchSize;
-            int n = Math.min(batchSize, rows - from);
-            sum += scoreBatch(writer.tensors(env, from, n));
-            done += n;
-          }
-          scored.add(done);
-          checksum.add(sum);
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-          ready.countDown();
-        }
-      }, "raw-ort-" + t);
+      Thread worker =
+          new Thread(
+              () -> {
+                try {
+                  InMemoryRows.BatchWriter writer = input.writer(batchSize);
+                  ready.countDown();
+                  start.await();
+                  double sum = 0;
+                  long done = 0;
+                  for (int b = first; b < batches; b += threads) {
+                    int from = b * batchSize;
+                    int n = Math.min(batchSize, rows - from);
+                    sum += scoreBatch(writer.tensors(env, from, n));
+                    done += n;
+                  }
+                  scored.add(done);
+                  checksum.add(sum);
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                  ready.countDown();
+                }
+              },
+              "raw-ort-" + t);
       workers.add(worker);
       worker.start();
     }
@@ -88,10 +97,12 @@ final class RawOrtLoop {
       }
       Duration wall = Duration.ofNanos(System.nanoTime() - begin);
       if (failure.get() != null) {
-        throw new IllegalStateException("raw ONNX Runtime loop failed: " + failure.get().getMessage(), failure.get());
+        throw new IllegalStateException(
+            "raw ONNX Runtime loop failed: " + failure.get().getMessage(), failure.get());
       }
       if (scored.sum() != rows) {
-        throw new IllegalStateException("raw ONNX Runtime loop scored " + scored.sum() + " of " + rows + " rows");
+        throw new IllegalStateException(
+            "raw ONNX Runtime loop scored " + scored.sum() + " of " + rows + " rows");
       }
       return new Pass(rows, wall, checksum.sum());
     } catch (InterruptedException e) {

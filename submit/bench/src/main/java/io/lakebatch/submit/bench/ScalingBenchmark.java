@@ -12,8 +12,9 @@ import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The scaling section: the mlp profile's LakeBatch run at growing sizes, each on a fresh table, with ns/row and the
- * JVM's peak heap and resident set during the run. Each size's tables are deleted after its run.
+ * The scaling section: the mlp profile's LakeBatch run at growing sizes, each on a fresh table,
+ * with ns/row and the JVM's peak heap and resident set during the run. Each size's tables are
+ * deleted after its run.
  */
 final class ScalingBenchmark {
   private static final PrintStream DISCARD = new PrintStream(OutputStream.nullOutputStream());
@@ -24,7 +25,10 @@ final class ScalingBenchmark {
   private final LakeBatchRunner lakeBatch;
   private final BenchmarkOptions options;
 
-  ScalingBenchmark(SparkSession spark, BenchmarkWorkspace workspace, LakeBatchRunner lakeBatch,
+  ScalingBenchmark(
+      SparkSession spark,
+      BenchmarkWorkspace workspace,
+      LakeBatchRunner lakeBatch,
       BenchmarkOptions options) {
     this.spark = requireNonNull(spark, "spark is null");
     this.workspace = requireNonNull(workspace, "workspace is null");
@@ -38,11 +42,20 @@ final class ScalingBenchmark {
     if (options.warmUp() == WarmUp.RUN) {
       CaseFolder warmUp = workspace.scaling(0);
       long warmUpRows = PROFILE.warmUpRows();
-      SyntheticTables.write(spark, PROFILE.tableOptions(warmUpRows), ProfileBenchmark.location(warmUp.input()));
+      SyntheticTables.write(
+          spark, PROFILE.tableOptions(warmUpRows), ProfileBenchmark.location(warmUp.input()));
       out.println("[scaling] LakeBatch warm-up run");
       out.flush();
-      lakeBatch.run(lakeBatch.writeSpec(warmUp.spec("lakebatch"), "bench-scaling-warm-up", PROFILE, warmUp.input(),
-          warmUp.lakeBatchOutput(), batch), warmUpRows, DISCARD);
+      lakeBatch.run(
+          lakeBatch.writeSpec(
+              warmUp.spec("lakebatch"),
+              "bench-scaling-warm-up",
+              PROFILE,
+              warmUp.input(),
+              warmUp.lakeBatchOutput(),
+              batch),
+          warmUpRows,
+          DISCARD);
       BenchmarkWorkspace.delete(warmUp.folder());
     }
     List<ScalingMeasurement> measurements = new ArrayList<>();
@@ -50,15 +63,30 @@ final class ScalingBenchmark {
       CaseFolder files = workspace.scaling(rows);
       out.printf("[scaling] generating %,d rows%n", rows);
       out.flush();
-      SyntheticTables.write(spark, PROFILE.tableOptions(rows), ProfileBenchmark.location(files.input()));
+      SyntheticTables.write(
+          spark, PROFILE.tableOptions(rows), ProfileBenchmark.location(files.input()));
       System.gc();
       PeakMemory.RssScope scope = PeakMemory.reset();
-      LakeBatchRunner.TimedRun timed = lakeBatch.run(lakeBatch.writeSpec(files.spec("lakebatch"),
-          "bench-scaling-" + rows, PROFILE, files.input(), files.lakeBatchOutput(), batch), rows, DISCARD);
-      ScalingMeasurement measurement = new ScalingMeasurement(rows, timed.wall(), timed.prepare(),
-          PeakMemory.read(scope));
-      out.printf(Locale.ROOT, "[scaling] %,d rows: %.2f s (prepare %.2f s), %.0f ns/row, %.0f ns/row after prepare%n",
-          rows, measurement.seconds(), measurement.prepareSeconds(), measurement.nanosPerRow(),
+      LakeBatchRunner.TimedRun timed =
+          lakeBatch.run(
+              lakeBatch.writeSpec(
+                  files.spec("lakebatch"),
+                  "bench-scaling-" + rows,
+                  PROFILE,
+                  files.input(),
+                  files.lakeBatchOutput(),
+                  batch),
+              rows,
+              DISCARD);
+      ScalingMeasurement measurement =
+          new ScalingMeasurement(rows, timed.wall(), timed.prepare(), PeakMemory.read(scope));
+      out.printf(
+          Locale.ROOT,
+          "[scaling] %,d rows: %.2f s (prepare %.2f s), %.0f ns/row, %.0f ns/row after prepare%n",
+          rows,
+          measurement.seconds(),
+          measurement.prepareSeconds(),
+          measurement.nanosPerRow(),
           measurement.runNanosPerRow());
       measurements.add(measurement);
       BenchmarkWorkspace.delete(files.folder());

@@ -10,9 +10,11 @@ import java.util.List;
  *
  * @param wall prepare plus run
  * @param prepare the part of {@code wall} spent in {@code prepare}: input snapshot, plan, preflight
- * @param peaks heap and resident-set peaks during the run; driver and executors share this JVM in local mode
+ * @param peaks heap and resident-set peaks during the run; driver and executors share this JVM in
+ *     local mode
  */
-public record ScalingMeasurement(long rows, Duration wall, Duration prepare, PeakMemory.Peaks peaks) {
+public record ScalingMeasurement(
+    long rows, Duration wall, Duration prepare, PeakMemory.Peaks peaks) {
   /** The spread of ns/row over the sizes, max/min - 1. */
   public static final Target SPREAD = Target.atMost(0.10);
 
@@ -21,7 +23,8 @@ public record ScalingMeasurement(long rows, Duration wall, Duration prepare, Pea
     requireNonNull(prepare, "prepare is null");
     requireNonNull(peaks, "peaks is null");
     if (prepare.compareTo(wall) > 0) {
-      throw new IllegalArgumentException("prepare " + prepare + " is longer than the whole run " + wall);
+      throw new IllegalArgumentException(
+          "prepare " + prepare + " is longer than the whole run " + wall);
     }
   }
 
@@ -29,7 +32,9 @@ public record ScalingMeasurement(long rows, Duration wall, Duration prepare, Pea
     return (double) wall.toNanos() / rows;
   }
 
-  /** ns/row of the run after {@code prepare}: chunk jobs and commits, plus the run's registration. */
+  /**
+   * ns/row of the run after {@code prepare}: chunk jobs and commits, plus the run's registration.
+   */
   public double runNanosPerRow() {
     return (double) wall.minus(prepare).toNanos() / rows;
   }
@@ -43,15 +48,16 @@ public record ScalingMeasurement(long rows, Duration wall, Duration prepare, Pea
   }
 
   /**
-   * Wall time as a fixed cost per run plus a cost per row: the least-squares line through (rows, wall)
-   * of the measurements. A flat marginal cost with a falling ns/row means the fixed cost amortizes.
+   * Wall time as a fixed cost per run plus a cost per row: the least-squares line through (rows,
+   * wall) of the measurements. A flat marginal cost with a falling ns/row means the fixed cost
+   * amortizes.
    */
   public record CostFit(double fixedSeconds, double marginalNanosPerRow) {
     /** The fit of at least two measurements of different sizes. */
     public static CostFit of(List<ScalingMeasurement> measurements) {
       if (measurements.stream().mapToLong(ScalingMeasurement::rows).distinct().count() < 2) {
-        throw new IllegalArgumentException("a cost fit needs at least two sizes, got " + measurements.size()
-            + " measurement(s)");
+        throw new IllegalArgumentException(
+            "a cost fit needs at least two sizes, got " + measurements.size() + " measurement(s)");
       }
       int n = measurements.size();
       double meanRows = measurements.stream().mapToDouble(ScalingMeasurement::rows).sum() / n;

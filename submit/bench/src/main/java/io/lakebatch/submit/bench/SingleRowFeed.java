@@ -12,19 +12,27 @@ import java.util.Arrays;
 import java.util.Map;
 import scala.collection.Seq;
 
-/** How the naive UDF turns one row's value into a batch of one: what a user writes first, no reuse. */
+/**
+ * How the naive UDF turns one row's value into a batch of one: what a user writes first, no reuse.
+ */
 interface SingleRowFeed extends Serializable {
   /** Input tensors for one row, by model input name; the caller closes them. */
   Map<String, OnnxTensor> tensors(OrtEnvironment env, Object value) throws OrtException;
 
-  /** The profile's feed: an {@code array<float>} value shaped {@code [1, rowShape...]}, or one text tokenized. */
+  /**
+   * The profile's feed: an {@code array<float>} value shaped {@code [1, rowShape...]}, or one text
+   * tokenized.
+   */
   static SingleRowFeed of(BenchmarkProfile profile, TextEncoding encoding) {
     return profile.isText()
         ? new Text(profile.modelInput(), EncoderModel.ATTENTION_MASK_NAME, encoding)
         : new FloatArray(profile.modelInput(), profile.rowShape());
   }
 
-  /** A Spark {@code array<float>} (a Scala {@code Seq} of boxed floats) as a {@code [1, rowShape...]} tensor. */
+  /**
+   * A Spark {@code array<float>} (a Scala {@code Seq} of boxed floats) as a {@code [1,
+   * rowShape...]} tensor.
+   */
   record FloatArray(String inputName, long[] rowShape) implements SingleRowFeed {
     @Override
     public Map<String, OnnxTensor> tensors(OrtEnvironment env, Object value) throws OrtException {
@@ -52,7 +60,8 @@ interface SingleRowFeed extends Serializable {
         mask[i] = row[i] == 0 ? 0 : 1;
       }
       OnnxTensor idsTensor = OnnxTensor.createTensor(env, new long[][] {row});
-      return Map.of(idsInput, idsTensor, maskInput, OnnxTensor.createTensor(env, new long[][] {mask}));
+      return Map.of(
+          idsInput, idsTensor, maskInput, OnnxTensor.createTensor(env, new long[][] {mask}));
     }
   }
 }

@@ -16,8 +16,9 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The skew section: the mlp profile's LakeBatch run on the same rows laid out three ways ({@link SkewLayout}), each
- * wall time compared with the uniform layout's, next to the skew the planner estimated.
+ * The skew section: the mlp profile's LakeBatch run on the same rows laid out three ways ({@link
+ * SkewLayout}), each wall time compared with the uniform layout's, next to the skew the planner
+ * estimated.
  */
 final class SkewBenchmark {
   private static final PrintStream DISCARD = new PrintStream(OutputStream.nullOutputStream());
@@ -28,7 +29,10 @@ final class SkewBenchmark {
   private final LakeBatchRunner lakeBatch;
   private final BenchmarkOptions options;
 
-  SkewBenchmark(SparkSession spark, BenchmarkWorkspace workspace, LakeBatchRunner lakeBatch,
+  SkewBenchmark(
+      SparkSession spark,
+      BenchmarkWorkspace workspace,
+      LakeBatchRunner lakeBatch,
       BenchmarkOptions options) {
     this.spark = requireNonNull(spark, "spark is null");
     this.workspace = requireNonNull(workspace, "workspace is null");
@@ -42,19 +46,31 @@ final class SkewBenchmark {
     ProfileBenchmark.writeModel(workspace, PROFILE);
     String batch = LakeBatchRunner.fixedBatch(PROFILE);
     for (SkewLayout layout : SkewLayout.values()) {
-      out.printf("[skew] generating %,d rows, %s%n", rows, layout.description(cores, options.tinyFiles()));
+      out.printf(
+          "[skew] generating %,d rows, %s%n", rows, layout.description(cores, options.tinyFiles()));
       out.flush();
-      SyntheticTables.write(spark, layout.tableOptions(rows, cores, options.tinyFiles()),
+      SyntheticTables.write(
+          spark,
+          layout.tableOptions(rows, cores, options.tinyFiles()),
           ProfileBenchmark.location(workspace.skew(layout.id()).input()));
     }
     if (options.warmUp() == WarmUp.RUN) {
       CaseFolder warmUp = workspace.skew("warm-up");
       long warmUpRows = Math.min(rows, PROFILE.warmUpRows());
-      SyntheticTables.write(spark, PROFILE.tableOptions(warmUpRows), ProfileBenchmark.location(warmUp.input()));
+      SyntheticTables.write(
+          spark, PROFILE.tableOptions(warmUpRows), ProfileBenchmark.location(warmUp.input()));
       out.println("[skew] LakeBatch warm-up run");
       out.flush();
-      lakeBatch.run(lakeBatch.writeSpec(warmUp.spec("lakebatch"), "bench-skew-warm-up", PROFILE, warmUp.input(),
-          warmUp.lakeBatchOutput(), batch), warmUpRows, DISCARD);
+      lakeBatch.run(
+          lakeBatch.writeSpec(
+              warmUp.spec("lakebatch"),
+              "bench-skew-warm-up",
+              PROFILE,
+              warmUp.input(),
+              warmUp.lakeBatchOutput(),
+              batch),
+          warmUpRows,
+          DISCARD);
     }
     // Rounds run the layouts in turn, so a slow spell of the machine hits every layout, not one.
     Map<SkewLayout, List<LakeBatchRunner.TimedRun>> runs = new EnumMap<>(SkewLayout.class);
@@ -62,11 +78,25 @@ final class SkewBenchmark {
       for (SkewLayout layout : SkewLayout.values()) {
         CaseFolder files = workspace.skew(layout.id());
         BenchmarkWorkspace.delete(files.lakeBatchOutput());
-        LakeBatchRunner.TimedRun timed = lakeBatch.run(lakeBatch.writeSpec(files.spec("lakebatch"),
-            "bench-skew-" + layout.id() + "-" + round, PROFILE, files.input(), files.lakeBatchOutput(), batch), rows,
-            DISCARD);
-        out.printf(Locale.ROOT, "[skew] round %d/%d, %s: %.2f s (prepare %.2f s)%n", round, options.skewRounds(),
-            layout.id(), timed.seconds(), timed.prepareSeconds());
+        LakeBatchRunner.TimedRun timed =
+            lakeBatch.run(
+                lakeBatch.writeSpec(
+                    files.spec("lakebatch"),
+                    "bench-skew-" + layout.id() + "-" + round,
+                    PROFILE,
+                    files.input(),
+                    files.lakeBatchOutput(),
+                    batch),
+                rows,
+                DISCARD);
+        out.printf(
+            Locale.ROOT,
+            "[skew] round %d/%d, %s: %.2f s (prepare %.2f s)%n",
+            round,
+            options.skewRounds(),
+            layout.id(),
+            timed.seconds(),
+            timed.prepareSeconds());
         out.flush();
         runs.computeIfAbsent(layout, l -> new ArrayList<>()).add(timed);
       }
@@ -76,12 +106,27 @@ final class SkewBenchmark {
     for (SkewLayout layout : SkewLayout.values()) {
       LakeBatchRunner.TimedRun timed = median(runs.get(layout));
       RunPlan prepared = timed.prepared();
-      SkewMeasurement measurement = new SkewMeasurement(layout, layout.description(cores, options.tinyFiles()), rows,
-          prepared.plan().fileCount(), prepared.plan().taskCount(), timed.wall(), timed.prepare(),
-          options.skewRounds(), prepared.plan().estimatedSkew(), prepared.plan().estimatedCostSkew(),
-          timed.seconds() / uniformSeconds);
-      out.printf(Locale.ROOT, "[skew] %s: median %.2f s of %d, %d files, %d tasks, estimated skew %.2f%n", layout.id(),
-          measurement.seconds(), options.skewRounds(), measurement.files(), measurement.tasks(),
+      SkewMeasurement measurement =
+          new SkewMeasurement(
+              layout,
+              layout.description(cores, options.tinyFiles()),
+              rows,
+              prepared.plan().fileCount(),
+              prepared.plan().taskCount(),
+              timed.wall(),
+              timed.prepare(),
+              options.skewRounds(),
+              prepared.plan().estimatedSkew(),
+              prepared.plan().estimatedCostSkew(),
+              timed.seconds() / uniformSeconds);
+      out.printf(
+          Locale.ROOT,
+          "[skew] %s: median %.2f s of %d, %d files, %d tasks, estimated skew %.2f%n",
+          layout.id(),
+          measurement.seconds(),
+          options.skewRounds(),
+          measurement.files(),
+          measurement.tasks(),
           measurement.estimatedSkew());
       measurements.add(measurement);
     }

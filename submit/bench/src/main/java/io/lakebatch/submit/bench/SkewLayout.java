@@ -2,13 +2,19 @@ package io.lakebatch.submit.bench;
 
 import io.lakebatch.jobs.SyntheticTableOptions;
 
-/** The three inputs of the skew section: the same rows of the mlp profile, laid out in files differently. */
+/**
+ * The three inputs of the skew section: the same rows of the mlp profile, laid out in files
+ * differently.
+ */
 public enum SkewLayout {
   /** Rows spread evenly over {@value #FILES_PER_CORE} files per core. */
   UNIFORM("uniform"),
   /** 80% of the rows in one file, the rest spread as in {@link #UNIFORM}. */
   SKEWED("skewed-80"),
-  /** Rows spread over many small files ({@link BenchmarkOptions#tinyFiles()}, default {@value #TINY_FILES_COUNT}). */
+  /**
+   * Rows spread over many small files ({@link BenchmarkOptions#tinyFiles()}, default {@value
+   * #TINY_FILES_COUNT}).
+   */
   TINY_FILES("tiny-files");
 
   public static final int FILES_PER_CORE = 4;
@@ -27,7 +33,8 @@ public enum SkewLayout {
   }
 
   public SyntheticTableOptions tableOptions(long rows, int cores, int tinyFiles) {
-    SyntheticTableOptions uniform = BenchmarkProfile.MLP.tableOptions(rows).withFiles(FILES_PER_CORE * cores);
+    SyntheticTableOptions uniform =
+        BenchmarkProfile.MLP.tableOptions(rows).withFiles(FILES_PER_CORE * cores);
     return switch (this) {
       case UNIFORM -> uniform;
       case SKEWED -> uniform.withSkew(SKEW);

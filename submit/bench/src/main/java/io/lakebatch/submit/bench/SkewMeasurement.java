@@ -16,9 +16,17 @@ import java.time.Duration;
  * @param ratioToUniform this run's wall time over the uniform input's
  */
 public record SkewMeasurement(
-    SkewLayout layout, String description, long rows, long files, int tasks, Duration wall, Duration prepare,
-    int rounds, double estimatedSkew,
-    double estimatedCostSkew, double ratioToUniform) {
+    SkewLayout layout,
+    String description,
+    long rows,
+    long files,
+    int tasks,
+    Duration wall,
+    Duration prepare,
+    int rounds,
+    double estimatedSkew,
+    double estimatedCostSkew,
+    double ratioToUniform) {
   /** Wall time on a skewed or tiny-file input over the uniform input's. */
   public static final Target RATIO_TO_UNIFORM = Target.atMost(1.15);
 

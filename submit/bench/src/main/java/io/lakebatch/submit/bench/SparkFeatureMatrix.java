@@ -14,9 +14,9 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 
 /**
- * Collects float columns (plain {@code float} or {@code array<float>}, flattened) of a table into one row-major
- * {@code float[]} on the driver. Each task packs its rows into byte blocks of about {@value #BLOCK_VALUES} values,
- * so the driver never holds millions of boxed {@link Row}s.
+ * Collects float columns (plain {@code float} or {@code array<float>}, flattened) of a table into
+ * one row-major {@code float[]} on the driver. Each task packs its rows into byte blocks of about
+ * {@value #BLOCK_VALUES} values, so the driver never holds millions of boxed {@link Row}s.
  */
 final class SparkFeatureMatrix {
   private static final int BLOCK_VALUES = 1 << 20;
@@ -26,11 +26,14 @@ final class SparkFeatureMatrix {
   /**
    * Row-major values {@code [rows x valuesPerRow]}; the row order is whatever Spark reads.
    *
-   * @param valuesPerRow values of the columns together in one row; every row must have exactly this many
+   * @param valuesPerRow values of the columns together in one row; every row must have exactly this
+   *     many
    */
   static float[] collect(Dataset<Row> table, List<String> columns, int valuesPerRow) {
-    Dataset<byte[]> blocks = table.select(columns.stream().map(functions::col).toArray(Column[]::new))
-        .mapPartitions(new PackRows(valuesPerRow), Encoders.BINARY());
+    Dataset<byte[]> blocks =
+        table
+            .select(columns.stream().map(functions::col).toArray(Column[]::new))
+            .mapPartitions(new PackRows(valuesPerRow), Encoders.BINARY());
     List<byte[]> collected = blocks.collectAsList();
     long values = collected.stream().mapToLong(b -> b.length / Float.BYTES).sum();
     if (values > Integer.MAX_VALUE - 8) {
@@ -40,7 +43,10 @@ final class SparkFeatureMatrix {
     int offset = 0;
     for (byte[] block : collected) {
       int count = block.length / Float.BYTES;
-      ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(matrix, offset, count);
+      ByteBuffer.wrap(block)
+          .order(ByteOrder.LITTLE_ENDIAN)
+          .asFloatBuffer()
+          .get(matrix, offset, count);
       offset += count;
     }
     return matrix;
@@ -67,7 +73,9 @@ final class SparkFeatureMatrix {
           if (!rows.hasNext()) {
             throw new NoSuchElementException();
           }
-          ByteBuffer block = ByteBuffer.allocate(rowsPerBlock * width * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+          ByteBuffer block =
+              ByteBuffer.allocate(rowsPerBlock * width * Float.BYTES)
+                  .order(ByteOrder.LITTLE_ENDIAN);
           for (int filled = 0; filled < rowsPerBlock && rows.hasNext(); filled++) {
             pack(rows.next(), block);
           }
@@ -90,8 +98,10 @@ final class SparkFeatureMatrix {
         }
       }
       if (block.position() - start != width * Float.BYTES) {
-        throw new IllegalStateException(String.format("row has %d float values, expected %d",
-            (block.position() - start) / Float.BYTES, width));
+        throw new IllegalStateException(
+            String.format(
+                "row has %d float values, expected %d",
+                (block.position() - start) / Float.BYTES, width));
       }
     }
   }

@@ -21,7 +21,8 @@ public record Target(Bound bound, double threshold) {
   public Target {
     requireNonNull(bound, "bound is null");
     if (!(threshold > 0) || Double.isInfinite(threshold)) {
-      throw new IllegalArgumentException("Invalid target threshold (must be positive and finite): " + threshold);
+      throw new IllegalArgumentException(
+          "Invalid target threshold (must be positive and finite): " + threshold);
     }
   }
 
@@ -39,8 +40,10 @@ public record Target(Bound bound, double threshold) {
 
   /** {@code >= 0.90} or {@code <= 1.15}. */
   public String describe() {
-    String number = threshold == Math.rint(threshold) ? String.format(Locale.ROOT, "%.0f", threshold)
-        : String.format(Locale.ROOT, "%.2f", threshold);
+    String number =
+        threshold == Math.rint(threshold)
+            ? String.format(Locale.ROOT, "%.0f", threshold)
+            : String.format(Locale.ROOT, "%.2f", threshold);
     return bound.symbol + " " + number;
   }
 

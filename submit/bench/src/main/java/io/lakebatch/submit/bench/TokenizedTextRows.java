@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Texts tokenized up front (not timed) with the model's {@link HashingTokenizer}. Batches keep the input order and
- * are padded to their own longest row: token ids and the attention mask, both int64 {@code [n, longest]}.
+ * Texts tokenized up front (not timed) with the model's {@link HashingTokenizer}. Batches keep the
+ * input order and are padded to their own longest row: token ids and the attention mask, both int64
+ * {@code [n, longest]}.
  */
 final class TokenizedTextRows implements InMemoryRows {
   private final String idsInput;
@@ -29,8 +30,11 @@ final class TokenizedTextRows implements InMemoryRows {
     this.maxTokens = maxTokens;
   }
 
-  /** Tokenizes every text; a text without any word becomes one padding token, as LakeBatch feeds it. */
-  static TokenizedTextRows tokenize(List<String> texts, TextEncoding encoding, String idsInput, String maskInput) {
+  /**
+   * Tokenizes every text; a text without any word becomes one padding token, as LakeBatch feeds it.
+   */
+  static TokenizedTextRows tokenize(
+      List<String> texts, TextEncoding encoding, String idsInput, String maskInput) {
     HashingTokenizer tokenizer = new HashingTokenizer(encoding);
     long[] scratch = new long[encoding.maxTokens()];
     long[][] ids = new long[texts.size()][];
@@ -78,7 +82,8 @@ final class TokenizedTextRows implements InMemoryRows {
       long[] shape = {n, longest};
       OnnxTensor idsTensor = OnnxTensor.createTensor(env, idsBuffer, shape);
       try {
-        return Map.of(idsInput, idsTensor, maskInput, OnnxTensor.createTensor(env, maskBuffer, shape));
+        return Map.of(
+            idsInput, idsTensor, maskInput, OnnxTensor.createTensor(env, maskBuffer, shape));
       } catch (RuntimeException | ai.onnxruntime.OrtException e) {
         idsTensor.close();
         throw e;
@@ -87,6 +92,8 @@ final class TokenizedTextRows implements InMemoryRows {
   }
 
   private static LongBuffer directLongs(int count) {
-    return ByteBuffer.allocateDirect(count * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+    return ByteBuffer.allocateDirect(count * Long.BYTES)
+        .order(ByteOrder.nativeOrder())
+        .asLongBuffer();
   }
 }

@@ -1,15 +1,20 @@
 package io.lakebatch.submit.catalog;
 
-import io.lakebatch.submit.LakeBatchHome;
 import io.lakebatch.catalog.store.RunRecord;
 import io.lakebatch.catalog.store.RunState;
+import io.lakebatch.submit.LakeBatchHome;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code lakebatch cancel RUN}: stops a run, at once if it has not started, else after its current chunk. */
-@Command(name = "cancel", description = {
+/**
+ * {@code lakebatch cancel RUN}: stops a run, at once if it has not started, else after its current
+ * chunk.
+ */
+@Command(
+    name = "cancel",
+    description = {
       "Cancel a run: a QUEUED run (or one whose driver is gone) is CANCELLED at once; a running one stops after"
           + " its current chunk, keeping what it committed.",
       "A run that already ended cannot be cancelled (exit 2)."
@@ -22,11 +27,15 @@ public final class CancelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunRecord run = LakeBatchHome.catalog().runs().requestCancel(runId, io.lakebatch.catalog.store.RunOwner.HEARTBEAT_TIMEOUT);
+    RunRecord run =
+        LakeBatchHome.catalog()
+            .runs()
+            .requestCancel(runId, io.lakebatch.catalog.store.RunOwner.HEARTBEAT_TIMEOUT);
     if (run.state() == RunState.CANCELLED) {
       System.out.println("run " + runId + " cancelled");
     } else {
-      System.out.println("cancel requested for run " + runId + "; it stops after its current chunk");
+      System.out.println(
+          "cancel requested for run " + runId + "; it stops after its current chunk");
     }
     System.out.flush();
     return 0;

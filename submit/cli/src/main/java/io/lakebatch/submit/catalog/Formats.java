@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
 final class Formats {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+  private static final DateTimeFormatter CLOCK =
+      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
   private Formats() {}
 
@@ -31,12 +32,16 @@ final class Formats {
   }
 
   static String shortHash(String sha256) {
-    return sha256 == null || sha256.length() <= 12 ? String.valueOf(sha256) : sha256.substring(0, 12);
+    return sha256 == null || sha256.length() <= 12
+        ? String.valueOf(sha256)
+        : sha256.substring(0, 12);
   }
 
   /** {@code features float[N,4], mask int64[N]}. */
   static String values(List<ValueSignature> values) {
-    return values.stream().map(v -> v.name() + " " + v.describe()).collect(Collectors.joining(", "));
+    return values.stream()
+        .map(v -> v.name() + " " + v.describe())
+        .collect(Collectors.joining(", "));
   }
 
   /** Collapses line breaks so a value fits in one table cell. */
@@ -49,7 +54,7 @@ final class Formats {
     return line.length() <= max ? line : line.substring(0, max - 3) + "...";
   }
 
-  /** Aligned {@code key  value} lines. */
+  /** Aligned {@code key value} lines. */
   static final class Fields {
     private final StringBuilder out = new StringBuilder();
     private final int width;
@@ -59,7 +64,9 @@ final class Formats {
     }
 
     Fields add(String key, Object value) {
-      out.append(key).append(" ".repeat(Math.max(1, width - key.length()))).append(value)
+      out.append(key)
+          .append(" ".repeat(Math.max(1, width - key.length())))
+          .append(value)
           .append(System.lineSeparator());
       return this;
     }

@@ -1,12 +1,12 @@
 package io.lakebatch.submit.catalog;
 
-import io.lakebatch.submit.LakeBatchHome;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.store.RunFilter;
 import io.lakebatch.catalog.store.RunProgress;
 import io.lakebatch.catalog.store.RunRecord;
 import io.lakebatch.catalog.store.RunState;
 import io.lakebatch.catalog.store.RunStore;
+import io.lakebatch.submit.LakeBatchHome;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -22,14 +22,23 @@ import picocli.CommandLine.Option;
 public final class ListRunsCommand implements Callable<Integer> {
   @Mixin HelpOption helpOption;
 
-  @Option(names = "--state", paramLabel = "STATE",
-      description = "only runs in this state: QUEUED, PLANNING, RUNNING, SUCCEEDED, PARTIAL, FAILED, CANCELLED")
+  @Option(
+      names = "--state",
+      paramLabel = "STATE",
+      description =
+          "only runs in this state: QUEUED, PLANNING, RUNNING, SUCCEEDED, PARTIAL, FAILED, CANCELLED")
   String state;
 
-  @Option(names = "--name", paramLabel = "SUBSTRING", description = "only runs whose name contains this")
+  @Option(
+      names = "--name",
+      paramLabel = "SUBSTRING",
+      description = "only runs whose name contains this")
   String name;
 
-  @Option(names = "--limit", paramLabel = "N", description = "at most N runs; default ${DEFAULT-VALUE}")
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      description = "at most N runs; default ${DEFAULT-VALUE}")
   int limit = RunFilter.DEFAULT_LIMIT;
 
   @Override
@@ -39,20 +48,31 @@ public final class ListRunsCommand implements Callable<Integer> {
       throw LakeBatchErrors.usage("--limit must be at least 1, not " + limit);
     }
     RunStore runs = LakeBatchHome.catalog().runs();
-    List<RunRecord> found = runs.list(new RunFilter(wanted, Optional.ofNullable(name).filter(n -> !n.isEmpty()), limit));
+    List<RunRecord> found =
+        runs.list(
+            new RunFilter(wanted, Optional.ofNullable(name).filter(n -> !n.isEmpty()), limit));
     if (found.isEmpty()) {
       System.out.println("no runs" + (wanted.isPresent() || name != null ? " match" : " yet"));
       System.out.flush();
       return 0;
     }
     Instant now = Instant.now();
-    TextTable table = new TextTable("RUN", "NAME", "STATE", "CREATED", "ROWS", "CHUNKS", "ROWS/S", "MODEL");
+    TextTable table =
+        new TextTable("RUN", "NAME", "STATE", "CREATED", "ROWS", "CHUNKS", "ROWS/S", "MODEL");
     for (RunRecord run : found) {
       RunProgress p = RunProgress.of(run, runs.chunks(run.runId()), now);
-      table.add(run.runId(), run.name(), run.state(), Formats.time(run.createdAt()),
+      table.add(
+          run.runId(),
+          run.name(),
+          run.state(),
+          Formats.time(run.createdAt()),
           String.format("%,d/%,d", p.rowsDone(), p.rowsTotal()),
-          p.chunksDone() + "/" + p.chunksTotal() + (p.chunksFailed() > 0 ? " (" + p.chunksFailed() + " failed)" : ""),
-          String.format("%,.0f", p.rowsPerSecond()), run.modelLabel());
+          p.chunksDone()
+              + "/"
+              + p.chunksTotal()
+              + (p.chunksFailed() > 0 ? " (" + p.chunksFailed() + " failed)" : ""),
+          String.format("%,.0f", p.rowsPerSecond()),
+          run.modelLabel());
     }
     System.out.print(table.render());
     System.out.flush();
@@ -63,8 +83,11 @@ public final class ListRunsCommand implements Callable<Integer> {
     try {
       return RunState.valueOf(text.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw LakeBatchErrors.usage("--state: '" + text + "' is not a run state; use one of "
-          + String.join(", ", Arrays.stream(RunState.values()).map(Enum::name).toList()));
+      throw LakeBatchErrors.usage(
+          "--state: '"
+              + text
+              + "' is not a run state; use one of "
+              + String.join(", ", Arrays.stream(RunState.values()).map(Enum::name).toList()));
     }
   }
 }

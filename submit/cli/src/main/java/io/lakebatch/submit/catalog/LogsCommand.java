@@ -1,9 +1,9 @@
 package io.lakebatch.submit.catalog;
 
-import io.lakebatch.submit.LakeBatchHome;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.store.RunRecord;
 import io.lakebatch.catalog.store.RunStore;
+import io.lakebatch.submit.LakeBatchHome;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code lakebatch logs RUN [-f]}: a run's driver log, optionally followed until the run ends. */
-@Command(name = "logs", description = {
+@Command(
+    name = "logs",
+    description = {
       "Print a run's driver log.",
       "With -f, keep printing what is appended until the run has ended and its log stops growing; waits for the"
           + " log if the run has not created it yet."
@@ -32,7 +34,9 @@ public final class LogsCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "RUN", description = "run id (see lakebatch list)")
   String runId;
 
-  @Option(names = {"-f", "--follow"}, description = "follow the log until the run ends")
+  @Option(
+      names = {"-f", "--follow"},
+      description = "follow the log until the run ends")
   boolean follow;
 
   @Option(names = "--poll-millis", hidden = true, description = "how often -f looks for new bytes")
@@ -46,8 +50,16 @@ public final class LogsCommand implements Callable<Integer> {
     if (!follow) {
       Path log = logFile(run).orElseThrow(() -> noLog(run));
       if (!Files.isRegularFile(log)) {
-        throw LakeBatchErrors.usage("run " + runId + " has no log yet: " + log + " does not exist (state "
-            + run.state() + "); use `lakebatch logs " + runId + " -f` to wait for it");
+        throw LakeBatchErrors.usage(
+            "run "
+                + runId
+                + " has no log yet: "
+                + log
+                + " does not exist (state "
+                + run.state()
+                + "); use `lakebatch logs "
+                + runId
+                + " -f` to wait for it");
       }
       copyFrom(log, 0, out);
       out.flush();
@@ -89,14 +101,21 @@ public final class LogsCommand implements Callable<Integer> {
   }
 
   private static Optional<Path> logFile(RunRecord run) {
-    return run.logPath().filter(p -> !p.isBlank())
+    return run.logPath()
+        .filter(p -> !p.isBlank())
         .map(p -> p.startsWith("file:") ? Path.of(URI.create(p)) : Path.of(p));
   }
 
   private static RuntimeException noLog(RunRecord run) {
-    return LakeBatchErrors.usage("run " + run.runId() + " has no log yet (it is " + run.state() + ")"
-        + (run.state().isTerminal() ? "; it ended before its driver opened one" : "; use `lakebatch logs "
-            + run.runId() + " -f` to wait for it"));
+    return LakeBatchErrors.usage(
+        "run "
+            + run.runId()
+            + " has no log yet (it is "
+            + run.state()
+            + ")"
+            + (run.state().isTerminal()
+                ? "; it ended before its driver opened one"
+                : "; use `lakebatch logs " + run.runId() + " -f` to wait for it"));
   }
 
   private static long size(Path file) {
@@ -107,7 +126,10 @@ public final class LogsCommand implements Callable<Integer> {
     }
   }
 
-  /** Copies the bytes of {@code file} from {@code offset} to its current end; 0 when it does not exist yet. */
+  /**
+   * Copies the bytes of {@code file} from {@code offset} to its current end; 0 when it does not
+   * exist yet.
+   */
   private static long copyFrom(Path file, long offset, PrintStream out) {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
@@ -125,7 +147,8 @@ public final class LogsCommand implements Callable<Integer> {
     } catch (NoSuchFileException e) {
       return 0;
     } catch (IOException e) {
-      throw LakeBatchErrors.usage("log file " + file + " cannot be read (" + LakeBatchErrors.rootMessage(e) + ")");
+      throw LakeBatchErrors.usage(
+          "log file " + file + " cannot be read (" + LakeBatchErrors.rootMessage(e) + ")");
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.lakebatch.submit.catalog;
 
-import io.lakebatch.submit.LakeBatchHome;
 import io.lakebatch.catalog.registry.ModelVersion;
+import io.lakebatch.submit.LakeBatchHome;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,13 +16,19 @@ public final class ModelsListCommand implements Callable<Integer> {
   public Integer call() {
     List<ModelVersion> latest = LakeBatchHome.catalog().models().latestVersions();
     if (latest.isEmpty()) {
-      System.out.println("no models registered; register one with `lakebatch models register NAME PATH`");
+      System.out.println(
+          "no models registered; register one with `lakebatch models register NAME PATH`");
       System.out.flush();
       return 0;
     }
     TextTable table = new TextTable("NAME", "LATEST", "REGISTERED", "BY", "SHA256", "URI");
     for (ModelVersion v : latest) {
-      table.add(v.name(), v.version(), Formats.time(v.registeredAt()), v.registeredBy(), Formats.shortHash(v.sha256()),
+      table.add(
+          v.name(),
+          v.version(),
+          Formats.time(v.registeredAt()),
+          v.registeredBy(),
+          Formats.shortHash(v.sha256()),
           v.uri());
     }
     System.out.print(table.render());

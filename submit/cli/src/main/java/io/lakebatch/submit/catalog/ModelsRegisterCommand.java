@@ -1,10 +1,10 @@
 package io.lakebatch.submit.catalog;
 
-import io.lakebatch.submit.LakeBatchHome;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.registry.ModelRef;
 import io.lakebatch.catalog.registry.ModelVersion;
 import io.lakebatch.catalog.store.Catalog;
+import io.lakebatch.submit.LakeBatchHome;
 import io.lakebatch.udf.InspectedModel;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -17,7 +17,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code lakebatch models register NAME PATH}: records a model file as the next version of NAME. */
+/**
+ * {@code lakebatch models register NAME PATH}: records a model file as the next version of NAME.
+ */
 @Command(
     name = "register",
     description = {
@@ -35,13 +37,22 @@ import picocli.CommandLine.Parameters;
 public final class ModelsRegisterCommand implements Callable<Integer> {
   @Mixin HelpOption helpOption;
 
-  /** A URI scheme ({@code hdfs:}, {@code s3a:}, {@code file:}); two letters at least, so {@code C:} is a path. */
+  /**
+   * A URI scheme ({@code hdfs:}, {@code s3a:}, {@code file:}); two letters at least, so {@code C:}
+   * is a path.
+   */
   private static final Pattern SCHEME = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]+:.*");
 
-  @Parameters(index = "0", paramLabel = "NAME", description = "model name: lower-case letters, digits, '.', '_', '-'")
+  @Parameters(
+      index = "0",
+      paramLabel = "NAME",
+      description = "model name: lower-case letters, digits, '.', '_', '-'")
   String name;
 
-  @Parameters(index = "1", paramLabel = "PATH", description = "ONNX file: a local path or a Hadoop file system URI")
+  @Parameters(
+      index = "1",
+      paramLabel = "PATH",
+      description = "ONNX file: a local path or a Hadoop file system URI")
   String path;
 
   @Option(names = "--description", paramLabel = "TEXT", description = "what this version is")
@@ -50,17 +61,33 @@ public final class ModelsRegisterCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (!ModelRef.NAME.matcher(name).matches()) {
-      throw LakeBatchErrors.usage("model name '" + name + "' must match " + ModelRef.NAME.pattern()
-          + " (lower-case letters, digits, '.', '_', '-')");
+      throw LakeBatchErrors.usage(
+          "model name '"
+              + name
+              + "' must match "
+              + ModelRef.NAME.pattern()
+              + " (lower-case letters, digits, '.', '_', '-')");
     }
     String uri = uri(path);
     Catalog catalog = LakeBatchHome.catalog();
     InspectedModel model = InspectedModel.of(uri);
     String user = Optional.ofNullable(System.getProperty("user.name")).orElse("unknown");
-    ModelVersion version = catalog.models().register(name, model.uri(), model.sha256(), model.signature(),
-        Optional.ofNullable(description).filter(d -> !d.isBlank()), user);
-    System.out.printf("registered %s (sha256 %s, inputs %s, outputs %s)%n", version.label(), version.sha256(),
-        Formats.values(version.signature().inputs()), Formats.values(version.signature().outputs()));
+    ModelVersion version =
+        catalog
+            .models()
+            .register(
+                name,
+                model.uri(),
+                model.sha256(),
+                model.signature(),
+                Optional.ofNullable(description).filter(d -> !d.isBlank()),
+                user);
+    System.out.printf(
+        "registered %s (sha256 %s, inputs %s, outputs %s)%n",
+        version.label(),
+        version.sha256(),
+        Formats.values(version.signature().inputs()),
+        Formats.values(version.signature().outputs()));
     System.out.flush();
     return 0;
   }
@@ -74,7 +101,8 @@ public final class ModelsRegisterCommand implements Callable<Integer> {
     try {
       local = Path.of(path).toAbsolutePath().normalize();
     } catch (InvalidPathException e) {
-      throw LakeBatchErrors.usage("PATH: '" + path + "' is not a valid path (" + e.getReason() + ")");
+      throw LakeBatchErrors.usage(
+          "PATH: '" + path + "' is not a valid path (" + e.getReason() + ")");
     }
     if (!Files.exists(local)) {
       throw LakeBatchErrors.usage("PATH: no model file at " + local);

@@ -22,7 +22,9 @@ class CatalogSecretsCliTest {
   @Test
   void unreachableCatalogErrorOnStderrHasNoPassword() throws Exception {
     // Port 1: nothing listens. One password in the URL, one in the password setting.
-    Files.writeString(home.resolve("lakebatch.yaml"), """
+    Files.writeString(
+        home.resolve("lakebatch.yaml"),
+        """
         catalog:
           url: "jdbc:postgresql://127.0.0.1:1/lakebatch?user=lakebatch&password=url-s3cr3t"
           user: lakebatch
@@ -34,8 +36,9 @@ class CatalogSecretsCliTest {
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(5);
     assertThat(result.err())
-        .contains("catalog database jdbc:postgresql://127.0.0.1:1/lakebatch?user=lakebatch&password=*** cannot be"
-            + " reached")
+        .contains(
+            "catalog database jdbc:postgresql://127.0.0.1:1/lakebatch?user=lakebatch&password=*** cannot be"
+                + " reached")
         .doesNotContain("url-s3cr3t")
         .doesNotContain("conf-s3cr3t");
     assertThat(result.out()).doesNotContain("s3cr3t");

@@ -21,7 +21,8 @@ class ModelsCommandTest {
   void home() {
     System.setProperty("lakebatch.home", dir.resolve("home").toString());
     model = dir.resolve("models").resolve("eta.onnx");
-    ModelGenerator.write(ModelKind.MLP, ModelOptions.defaults().withFeatures(4).withHidden(8).withDepth(1), model);
+    ModelGenerator.write(
+        ModelKind.MLP, ModelOptions.defaults().withFeatures(4).withHidden(8).withDepth(1), model);
   }
 
   @AfterEach
@@ -33,12 +34,16 @@ class ModelsCommandTest {
   void registersVersionsAndListsAndShowsThem() {
     Cli.Result first = Cli.run("models", "register", "eta", model.toString());
     assertThat(first.exitCode()).as(first.toString()).isZero();
-    assertThat(first.out()).startsWith("registered eta@1 (sha256 ")
-        .contains("inputs features float[N,4]").contains("outputs score float[N,1]");
+    assertThat(first.out())
+        .startsWith("registered eta@1 (sha256 ")
+        .contains("inputs features float[N,4]")
+        .contains("outputs score float[N,1]");
 
     // a relative path with '..' is recorded absolute and normalized
-    Path relative = Path.of("").toAbsolutePath().relativize(model.getParent()).resolve("../models/eta.onnx");
-    Cli.Result second = Cli.run("models", "register", "eta", relative.toString(), "--description", "retrained");
+    Path relative =
+        Path.of("").toAbsolutePath().relativize(model.getParent()).resolve("../models/eta.onnx");
+    Cli.Result second =
+        Cli.run("models", "register", "eta", relative.toString(), "--description", "retrained");
     assertThat(second.exitCode()).as(second.toString()).isZero();
     assertThat(second.out()).startsWith("registered eta@2 ");
 
@@ -46,18 +51,27 @@ class ModelsCommandTest {
     assertThat(list.exitCode()).as(list.toString()).isZero();
     assertThat(list.out().lines()).hasSize(2);
     assertThat(list.out().lines().skip(1).findFirst().orElseThrow())
-        .startsWith("eta").contains(" 2 ").contains(model.toString());
+        .startsWith("eta")
+        .contains(" 2 ")
+        .contains(model.toString());
 
     Cli.Result v1 = Cli.run("models", "show", "eta@1");
     assertThat(v1.exitCode()).as(v1.toString()).isZero();
-    assertThat(v1.out()).contains("eta@1 (latest is eta@2)").contains("uri            " + model)
-        .containsPattern("sha256 +[0-9a-f]{64}").contains("versions       1, 2")
-        .containsPattern("inputs\\R  features  float\\[N,4\\]").containsPattern("outputs\\R  score  float\\[N,1\\]")
+    assertThat(v1.out())
+        .contains("eta@1 (latest is eta@2)")
+        .contains("uri            " + model)
+        .containsPattern("sha256 +[0-9a-f]{64}")
+        .contains("versions       1, 2")
+        .containsPattern("inputs\\R  features  float\\[N,4\\]")
+        .containsPattern("outputs\\R  score  float\\[N,1\\]")
         .contains("description    -");
 
     Cli.Result latest = Cli.run("models", "show", "eta");
     assertThat(latest.exitCode()).as(latest.toString()).isZero();
-    assertThat(latest.out()).contains("eta@2 (latest)").contains("retrained").contains("uri            " + model);
+    assertThat(latest.out())
+        .contains("eta@2 (latest)")
+        .contains("retrained")
+        .contains("uri            " + model);
     assertThat(Cli.run("models", "show", "eta@latest").out()).isEqualTo(latest.out());
   }
 
@@ -111,6 +125,10 @@ class ModelsCommandTest {
   void modelsAlonePrintsUsage() {
     Cli.Result result = Cli.run("models");
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).contains("register").contains("list").contains("show").contains("Usage:");
+    assertThat(result.err())
+        .contains("register")
+        .contains("list")
+        .contains("show")
+        .contains("Usage:");
   }
 }

@@ -2,14 +2,13 @@ package io.lakebatch.submit.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lakebatch.catalog.store.Catalog;
-import io.lakebatch.submit.LakeBatchHome;
 import io.lakebatch.catalog.store.ChunkCommit;
 import io.lakebatch.catalog.store.NewRun;
 import io.lakebatch.catalog.store.RunLease;
 import io.lakebatch.catalog.store.RunOwner;
 import io.lakebatch.catalog.store.RunState;
 import io.lakebatch.catalog.store.RunStore;
+import io.lakebatch.submit.LakeBatchHome;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,9 +41,23 @@ class RunCommandsTest {
   }
 
   private void register(String runId, String name, int chunks) {
-    runs.register(new NewRun(runId, name, "key-" + runId, "spec-hash", "name: " + name, "/models/eta.onnx",
-        Optional.of("eta"), Optional.of(3), SHA, "data/orders", 12, "out/" + name, "out/" + name + "_dead_letter", 1024,
-        java.util.Collections.nCopies(chunks, 100L)));
+    runs.register(
+        new NewRun(
+            runId,
+            name,
+            "key-" + runId,
+            "spec-hash",
+            "name: " + name,
+            "/models/eta.onnx",
+            Optional.of("eta"),
+            Optional.of(3),
+            SHA,
+            "data/orders",
+            12,
+            "out/" + name,
+            "out/" + name + "_dead_letter",
+            1024,
+            java.util.Collections.nCopies(chunks, 100L)));
   }
 
   /** Takes the run as a driver in this (live) process would, and moves it to RUNNING. */
@@ -99,24 +112,33 @@ class RunCommandsTest {
   @Test
   void watchPrintsPlainLinesUntilTheRunSucceeds() throws Exception {
     register("r1", "eta-scoring", 5);
-    CompletableFuture<Void> driver = CompletableFuture.runAsync(() -> {
-      RunStore store = LakeBatchHome.catalog().runs();
-      sleep(300);
-      RunLease lease = start(store, "r1");
-      for (int chunk = 0; chunk < 5; chunk++) {
-        sleep(350);
-        commit(store, lease, chunk);
-      }
-      store.transition(lease, RunState.SUCCEEDED, "done");
-    });
+    CompletableFuture<Void> driver =
+        CompletableFuture.runAsync(
+            () -> {
+              RunStore store = LakeBatchHome.catalog().runs();
+              sleep(300);
+              RunLease lease = start(store, "r1");
+              for (int chunk = 0; chunk < 5; chunk++) {
+                sleep(350);
+                commit(store, lease, chunk);
+              }
+              store.transition(lease, RunState.SUCCEEDED, "done");
+            });
 
     Cli.Result watch = Cli.run("status", "r1", "--watch", "--interval", "0.1");
     driver.get(10, TimeUnit.SECONDS);
     assertThat(watch.exitCode()).as(watch.toString()).isZero();
-    List<String> lines = watch.out().lines().filter(l -> l.matches("\\d\\d:\\d\\d:\\d\\d \\w+ \\d/5 chunks \\|.*")).toList();
+    List<String> lines =
+        watch
+            .out()
+            .lines()
+            .filter(l -> l.matches("\\d\\d:\\d\\d:\\d\\d \\w+ \\d/5 chunks \\|.*"))
+            .toList();
     assertThat(lines.size()).as(watch.toString()).isGreaterThanOrEqualTo(4);
-    assertThat(watch.out()).containsPattern("RUNNING [1-4]/5 chunks \\| [1-4]00/500 rows")
-        .contains("SUCCEEDED 5/5 chunks | 500/500 rows (100%)").doesNotContain("\u001b");
+    assertThat(watch.out())
+        .containsPattern("RUNNING [1-4]/5 chunks \\| [1-4]00/500 rows")
+        .contains("SUCCEEDED 5/5 chunks | 500/500 rows (100%)")
+        .doesNotContain("\u001b");
     assertThat(lines.get(lines.size() - 1)).contains("SUCCEEDED 5/5 chunks");
     assertThat(lines).doesNotHaveDuplicates();
   }
@@ -149,7 +171,8 @@ class RunCommandsTest {
     assertThat(all.exitCode()).as(all.toString()).isZero();
     assertThat(all.out().lines().findFirst().orElseThrow())
         .matches("RUN +NAME +STATE +CREATED +ROWS +CHUNKS +ROWS/S +MODEL");
-    assertThat(all.out()).containsPattern("(?m)^r1 +eta-scoring +RUNNING +\\S+ \\S+ +100/200 +1/2 +[0-9,]+ +eta@3$")
+    assertThat(all.out())
+        .containsPattern("(?m)^r1 +eta-scoring +RUNNING +\\S+ \\S+ +100/200 +1/2 +[0-9,]+ +eta@3$")
         .containsPattern("(?m)^r2 +churn +QUEUED +\\S+ \\S+ +0/300 +0/3 +0 +eta@3$");
 
     Cli.Result running = Cli.run("list", "--state", "running");
@@ -164,7 +187,9 @@ class RunCommandsTest {
 
     Cli.Result bad = Cli.run("list", "--state", "DONE");
     assertThat(bad.exitCode()).isEqualTo(2);
-    assertThat(bad.err()).contains("'DONE'").contains("QUEUED, PLANNING, RUNNING, SUCCEEDED, PARTIAL, FAILED, CANCELLED");
+    assertThat(bad.err())
+        .contains("'DONE'")
+        .contains("QUEUED, PLANNING, RUNNING, SUCCEEDED, PARTIAL, FAILED, CANCELLED");
   }
 
   @Test
@@ -188,24 +213,31 @@ class RunCommandsTest {
     Path log = dir.resolve("runs").resolve("r1").resolve("driver.log");
     RunLease lease = start(runs, "r1");
     runs.setLogPath(lease, log.toString());
-    CompletableFuture<Void> driver = CompletableFuture.runAsync(() -> {
-      RunStore store = LakeBatchHome.catalog().runs();
-      try {
-        sleep(400); // the follower starts before the file exists
-        Files.createDirectories(log.getParent());
-        for (int i = 1; i <= 8; i++) {
-          Files.writeString(log, "chunk " + i + " committed\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-              StandardOpenOption.APPEND);
-          sleep(120);
-        }
-        Files.writeString(log, "run succeeded\n", StandardOpenOption.APPEND);
-        store.transition(lease, RunState.SUCCEEDED, "done");
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<Void> driver =
+        CompletableFuture.runAsync(
+            () -> {
+              RunStore store = LakeBatchHome.catalog().runs();
+              try {
+                sleep(400); // the follower starts before the file exists
+                Files.createDirectories(log.getParent());
+                for (int i = 1; i <= 8; i++) {
+                  Files.writeString(
+                      log,
+                      "chunk " + i + " committed\n",
+                      StandardCharsets.UTF_8,
+                      StandardOpenOption.CREATE,
+                      StandardOpenOption.APPEND);
+                  sleep(120);
+                }
+                Files.writeString(log, "run succeeded\n", StandardOpenOption.APPEND);
+                store.transition(lease, RunState.SUCCEEDED, "done");
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
 
-    CompletableFuture<Cli.Result> follow = CompletableFuture.supplyAsync(() -> Cli.run("logs", "r1", "-f"));
+    CompletableFuture<Cli.Result> follow =
+        CompletableFuture.supplyAsync(() -> Cli.run("logs", "r1", "-f"));
     Cli.Result result = follow.get(20, TimeUnit.SECONDS);
     driver.get(1, TimeUnit.SECONDS);
     assertThat(result.exitCode()).as(result.toString()).isZero();
@@ -228,7 +260,8 @@ class RunCommandsTest {
     start(runs, "running"); // owned by this (live) process
     Cli.Result requested = Cli.run("cancel", "running");
     assertThat(requested.exitCode()).isZero();
-    assertThat(requested.out()).contains("cancel requested for run running; it stops after its current chunk");
+    assertThat(requested.out())
+        .contains("cancel requested for run running; it stops after its current chunk");
     assertThat(runs.get("running").cancelRequested()).isTrue();
     assertThat(Cli.run("status", "running").out()).contains("cancel requested  yes");
 
@@ -243,7 +276,8 @@ class RunCommandsTest {
   @Test
   void anUnreachableCatalogExitsFiveAndNamesTheUrl() throws Exception {
     Path other = Files.createDirectories(dir.resolve("remote-home"));
-    Files.writeString(other.resolve("lakebatch.yaml"),
+    Files.writeString(
+        other.resolve("lakebatch.yaml"),
         "catalog: {url: \"jdbc:postgresql://127.0.0.1:1/x\", user: u}\n");
     System.setProperty("lakebatch.home", other.toString());
     Cli.Result list = Cli.run("list");

@@ -16,8 +16,8 @@ import java.util.jar.Manifest;
 
 /**
  * The classpath a cluster runs with, as a list of entries. A manifest-only jar (surefire's booter
- * jar, a launcher jar) is replaced by the entries its {@code Class-Path} names, so the real jars are
- * found; entries that do not exist are dropped.
+ * jar, a launcher jar) is replaced by the entries its {@code Class-Path} names, so the real jars
+ * are found; entries that do not exist are dropped.
  */
 public final class ClusterClasspath {
   private ClusterClasspath() {}
@@ -27,7 +27,9 @@ public final class ClusterClasspath {
     return parse(System.getProperty("java.class.path", ""));
   }
 
-  /** The entries of a {@code File.pathSeparator}-separated classpath, manifest-only jars expanded. */
+  /**
+   * The entries of a {@code File.pathSeparator}-separated classpath, manifest-only jars expanded.
+   */
   public static List<Path> parse(String classpath) {
     Set<Path> entries = new LinkedHashSet<>();
     for (String entry : classpath.split(File.pathSeparator)) {
@@ -64,7 +66,10 @@ public final class ClusterClasspath {
     boolean manifestOnly;
     try (JarFile jar = new JarFile(entry.toFile())) {
       Manifest manifest = jar.getManifest();
-      String classPath = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+      String classPath =
+          manifest == null
+              ? null
+              : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
       if (classPath != null) {
         URI base = entry.getParent().toUri();
         for (String reference : classPath.trim().split("\\s+")) {
@@ -73,8 +78,10 @@ public final class ClusterClasspath {
           }
         }
       }
-      manifestOnly = jar.stream().map(JarEntry::getName)
-          .allMatch(name -> name.startsWith("META-INF/") || name.endsWith("/"));
+      manifestOnly =
+          jar.stream()
+              .map(JarEntry::getName)
+              .allMatch(name -> name.startsWith("META-INF/") || name.endsWith("/"));
     } catch (IOException | IllegalArgumentException e) {
       // not a readable jar or a reference that is not a file URI: keep the entry as it is
       entries.add(entry);

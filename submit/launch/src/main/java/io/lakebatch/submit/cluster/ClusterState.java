@@ -1,10 +1,10 @@
 package io.lakebatch.submit.cluster;
 
-import io.lakebatch.catalog.error.LakeBatchErrors;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.lakebatch.catalog.error.LakeBatchErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +30,8 @@ record ClusterState(
     DaemonRecord master,
     List<DaemonRecord> workers) {
   static final String FILE_NAME = "cluster.json";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   ClusterState {
     requireNonNull(masterUrl, "masterUrl is null");
@@ -50,7 +51,8 @@ record ClusterState(
    * @param webUiPort its web UI port
    * @param log where its standard output and error go
    */
-  record DaemonRecord(String role, long pid, long startedAtMillis, int port, int webUiPort, String log) {
+  record DaemonRecord(
+      String role, long pid, long startedAtMillis, int port, int webUiPort, String log) {
     DaemonRecord {
       requireNonNull(role, "role is null");
       requireNonNull(log, "log is null");
@@ -69,7 +71,8 @@ record ClusterState(
     Path temporary = dir.resolve(FILE_NAME + ".tmp");
     try {
       JSON.writeValue(temporary.toFile(), this);
-      Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw LakeBatchErrors.clusterIo("cannot write " + file, e);
     }

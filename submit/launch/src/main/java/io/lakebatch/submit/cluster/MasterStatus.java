@@ -44,9 +44,15 @@ public record MasterStatus(String status, int aliveWorkers, List<WorkerStatus> w
     JsonNode root = JSON.readTree(json);
     List<WorkerStatus> workers = new ArrayList<>();
     for (JsonNode worker : root.path("workers")) {
-      workers.add(new WorkerStatus(worker.path("id").asText(), worker.path("port").asInt(),
-          worker.path("state").asText("UNKNOWN"), worker.path("cores").asInt(), worker.path("coresused").asInt()));
+      workers.add(
+          new WorkerStatus(
+              worker.path("id").asText(),
+              worker.path("port").asInt(),
+              worker.path("state").asText("UNKNOWN"),
+              worker.path("cores").asInt(),
+              worker.path("coresused").asInt()));
     }
-    return new MasterStatus(root.path("status").asText("UNKNOWN"), root.path("aliveworkers").asInt(), workers);
+    return new MasterStatus(
+        root.path("status").asText("UNKNOWN"), root.path("aliveworkers").asInt(), workers);
   }
 }

@@ -10,9 +10,9 @@ import java.util.Optional;
 
 /**
  * The jars of a plain Spark distribution (Spark SQL and its dependencies, nothing of LakeBatch), as
- * {@code submit/spark-home} lists them in {@code target/spark-jars.txt}. A standalone cluster started
- * with them runs its executors as a real Spark installation would: LakeBatch reaches them only as the
- * runtime jar a driver ships ({@code spark.jars}).
+ * {@code submit/spark-home} lists them in {@code target/spark-jars.txt}. A standalone cluster
+ * started with them runs its executors as a real Spark installation would: LakeBatch reaches them
+ * only as the runtime jar a driver ships ({@code spark.jars}).
  *
  * <p>The list's location is the system property {@value #PROPERTY} (set by the {@code lakebatch}
  * launcher and the test build) or the environment variable {@value #ENVIRONMENT}.
@@ -33,8 +33,13 @@ public final class SparkDistribution {
     try {
       return Optional.of(ClusterClasspath.parse(Files.readString(list).trim()));
     } catch (IOException e) {
-      throw LakeBatchErrors.clusterIo("cannot read the Spark distribution's jar list " + list
-          + " (set by " + PROPERTY + "; rebuild with ./lakebatch or mvn package)", e);
+      throw LakeBatchErrors.clusterIo(
+          "cannot read the Spark distribution's jar list "
+              + list
+              + " (set by "
+              + PROPERTY
+              + "; rebuild with ./lakebatch or mvn package)",
+          e);
     }
   }
 }

@@ -15,7 +15,8 @@ import java.util.stream.Stream;
  * per classpath jar (the executors' classpath) and {@code conf/} with their logging configuration.
  */
 final class SparkHomeFolder {
-  private static final String LOG_CONFIG = """
+  private static final String LOG_CONFIG =
+      """
       # Daemons and executors of a LakeBatch standalone cluster: INFO (the master's leader election and
       # executor launches are INFO lines), to standard error, which goes to DIR/*.log and work/*/stderr.
       rootLogger.level = info
@@ -40,7 +41,8 @@ final class SparkHomeFolder {
   /** Creates {@code dir/spark-home} afresh for these jars and returns it. */
   static Path prepare(Path dir, List<Path> jars, List<Path> classpath) {
     if (jars.isEmpty()) {
-      throw LakeBatchErrors.clusterWithoutJars(classpath.stream().map(Path::toString).collect(Collectors.joining(":")));
+      throw LakeBatchErrors.clusterWithoutJars(
+          classpath.stream().map(Path::toString).collect(Collectors.joining(":")));
     }
     Path home = dir.resolve("spark-home");
     Path jarsFolder = jars(home);

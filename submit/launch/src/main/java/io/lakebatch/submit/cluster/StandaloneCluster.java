@@ -32,28 +32,30 @@ import java.util.stream.Stream;
 
 /**
  * A Spark standalone cluster on 127.0.0.1 (workers optionally on 127.0.0.2, 127.0.0.3, …; see
- * {@link ClusterOptions#withDistinctWorkerHosts()}): one master and N workers, each a JVM started from the
- * Maven jars LakeBatch runs with (no Spark distribution), detached from the starting JVM.
+ * {@link ClusterOptions#withDistinctWorkerHosts()}): one master and N workers, each a JVM started
+ * from the Maven jars LakeBatch runs with (no Spark distribution), detached from the starting JVM.
  *
  * <p>Everything lives in a state folder {@code DIR}:
+ *
  * <ul>
- *   <li>{@code spark-home/jars/*.jar}: symlinks to the jars of a plain Spark distribution
- *       ({@link SparkDistribution}) when this installation lists them, otherwise to the jars of the
+ *   <li>{@code spark-home/jars/*.jar}: symlinks to the jars of a plain Spark distribution ({@link
+ *       SparkDistribution}) when this installation lists them, otherwise to the jars of the
  *       classpath. Workers launch executors with {@code -cp $SPARK_HOME/jars/*}; LakeBatch reaches
- *       them as the runtime jar in the driver's {@code spark.jars} ({@link #driverConf()}).</li>
- *   <li>{@code spark-home/conf/log4j2.properties}: logging of the daemons and executors.</li>
- *   <li>{@code master.log}, {@code worker-N.log}: their standard output and error;
- *       {@code work/worker-N/<app>/<executor>/stderr}: each executor's.</li>
- *   <li>{@code cluster.json}: pids (with start times), ports and the master URL, read by
- *       {@link #attach(Path)} and {@link #stop(Path)} in another process.</li>
- *   <li>{@code tmp/}: {@code java.io.tmpdir} of the daemons, and of executors through {@link #driverConf()}.</li>
+ *       them as the runtime jar in the driver's {@code spark.jars} ({@link #driverConf()}).
+ *   <li>{@code spark-home/conf/log4j2.properties}: logging of the daemons and executors.
+ *   <li>{@code master.log}, {@code worker-N.log}: their standard output and error; {@code
+ *       work/worker-N/<app>/<executor>/stderr}: each executor's.
+ *   <li>{@code cluster.json}: pids (with start times), ports and the master URL, read by {@link
+ *       #attach(Path)} and {@link #stop(Path)} in another process.
+ *   <li>{@code tmp/}: {@code java.io.tmpdir} of the daemons, and of executors through {@link
+ *       #driverConf()}.
  * </ul>
  *
- * <p>A driver (a {@code lakebatch run --master}, a test, a notebook) must run on this machine and set
- * the entries of {@link #driverConf()}: the master URL, the driver's address (127.0.0.1), executor
- * cores and memory that fit one worker (otherwise the application waits for resources forever), and
- * {@code spark.executor.extraJavaOptions} with Spark's Java 17 module flags (Spark 3.5's
- * {@code SparkContext} also adds them itself) and a {@code java.io.tmpdir} under {@code DIR}.
+ * <p>A driver (a {@code lakebatch run --master}, a test, a notebook) must run on this machine and
+ * set the entries of {@link #driverConf()}: the master URL, the driver's address (127.0.0.1),
+ * executor cores and memory that fit one worker (otherwise the application waits for resources
+ * forever), and {@code spark.executor.extraJavaOptions} with Spark's Java 17 module flags (Spark
+ * 3.5's {@code SparkContext} also adds them itself) and a {@code java.io.tmpdir} under {@code DIR}.
  */
 public final class StandaloneCluster implements AutoCloseable {
   static final String MASTER_CLASS = "org.apache.spark.deploy.master.Master";
@@ -62,11 +64,18 @@ public final class StandaloneCluster implements AutoCloseable {
   private static final String LOOPBACK = "127.0.0.1";
   private static final String LEADER_LINE = "I have been elected leader";
   private static final String DAEMON_HEAP = "-Xmx512m";
-  /** The master and workers do little work: C1 only and one GC thread make them start faster on few cores. */
-  private static final List<String> DAEMON_STARTUP_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
+  /**
+   * The master and workers do little work: C1 only and one GC thread make them start faster on few
+   * cores.
+   */
+  private static final List<String> DAEMON_STARTUP_FLAGS =
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
   private static final Duration KILL_WAIT = Duration.ofSeconds(10);
   private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final Path dir;
   private final Object lock = new Object();
@@ -93,18 +102,25 @@ public final class StandaloneCluster implements AutoCloseable {
     } catch (IOException e) {
       throw LakeBatchErrors.clusterIo("cannot create the cluster folder " + folder, e);
     }
-    try (FileChannel lockFile = FileChannel.open(folder.resolve(".lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE); FileLock held = lockFile.tryLock()) {
+    try (FileChannel lockFile =
+            FileChannel.open(
+                folder.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held = lockFile.tryLock()) {
       if (held == null) {
         throw LakeBatchErrors.clusterStartInProgress(folder);
       }
       Optional<StandaloneCluster> running = attach(folder);
       if (running.isPresent()) {
-        throw LakeBatchErrors.clusterAlreadyRunning(folder, running.get().masterUrl(), running.get().liveProcesses());
+        throw LakeBatchErrors.clusterAlreadyRunning(
+            folder, running.get().masterUrl(), running.get().liveProcesses());
       }
-      stop(folder);  // a stale state (its processes are gone): sweep executors that outlived it, drop it
-      List<Path> entries = options.classpath()
-          .orElseGet(() -> SparkDistribution.jars().orElseGet(ClusterClasspath::ofThisJvm));
+      stop(
+          folder); // a stale state (its processes are gone): sweep executors that outlived it, drop
+      // it
+      List<Path> entries =
+          options
+              .classpath()
+              .orElseGet(() -> SparkDistribution.jars().orElseGet(ClusterClasspath::ofThisJvm));
       Path sparkHome = SparkHomeFolder.prepare(folder, ClusterClasspath.jars(entries), entries);
       StandaloneCluster cluster = new StandaloneCluster(folder);
       try {
@@ -123,23 +139,26 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   /**
-   * The cluster recorded in {@code dir/cluster.json}, if at least one of its processes is still alive
-   * (found by pid and start time). Workers already gone are absent from {@link #workers()}.
+   * The cluster recorded in {@code dir/cluster.json}, if at least one of its processes is still
+   * alive (found by pid and start time). Workers already gone are absent from {@link #workers()}.
    */
   public static Optional<StandaloneCluster> attach(Path dir) {
     Path folder = dir.toAbsolutePath().normalize();
-    return ClusterState.read(folder).map(recorded -> {
-      StandaloneCluster cluster = new StandaloneCluster(folder);
-      cluster.state = recorded;
-      cluster.master = find(recorded.master(), MASTER_CLASS);
-      recorded.workers().forEach(worker -> cluster.workers.add(find(worker, WORKER_CLASS)));
-      return cluster;
-    }).filter(cluster -> cluster.liveProcesses() > 0);
+    return ClusterState.read(folder)
+        .map(
+            recorded -> {
+              StandaloneCluster cluster = new StandaloneCluster(folder);
+              cluster.state = recorded;
+              cluster.master = find(recorded.master(), MASTER_CLASS);
+              recorded.workers().forEach(worker -> cluster.workers.add(find(worker, WORKER_CLASS)));
+              return cluster;
+            })
+        .filter(cluster -> cluster.liveProcesses() > 0);
   }
 
   /**
-   * Stops the cluster recorded in {@code dir} (started by any process): kills its master, workers and
-   * their executors, and removes {@code cluster.json}. Does nothing if there is none.
+   * Stops the cluster recorded in {@code dir} (started by any process): kills its master, workers
+   * and their executors, and removes {@code cluster.json}. Does nothing if there is none.
    */
   public static void stop(Path dir) {
     Path folder = dir.toAbsolutePath().normalize();
@@ -148,12 +167,14 @@ public final class StandaloneCluster implements AutoCloseable {
       running.get().stop();
     } else {
       // every recorded process is gone; executors that outlived their worker are still swept
-      ClusterState.read(folder).ifPresent(recorded -> {
-        StandaloneCluster stale = new StandaloneCluster(folder);
-        stale.state = recorded;
-        recorded.workers().forEach(worker -> stale.workers.add(Optional.empty()));
-        stale.stop();
-      });
+      ClusterState.read(folder)
+          .ifPresent(
+              recorded -> {
+                StandaloneCluster stale = new StandaloneCluster(folder);
+                stale.state = recorded;
+                recorded.workers().forEach(worker -> stale.workers.add(Optional.empty()));
+                stale.stop();
+              });
     }
   }
 
@@ -177,12 +198,18 @@ public final class StandaloneCluster implements AutoCloseable {
     return Path.of(state.master().log());
   }
 
-  /** Worker {@code index}'s standard output and error (its executors log under {@code work/worker-N/}). */
+  /**
+   * Worker {@code index}'s standard output and error (its executors log under {@code
+   * work/worker-N/}).
+   */
   public Path workerLog(int index) {
     return Path.of(state.workers().get(index).log());
   }
 
-  /** The worker processes in start order (index = worker number); for an attached cluster, the live ones. */
+  /**
+   * The worker processes in start order (index = worker number); for an attached cluster, the live
+   * ones.
+   */
   public List<ProcessHandle> workers() {
     synchronized (lock) {
       return workers.stream().flatMap(Optional::stream).toList();
@@ -214,8 +241,10 @@ public final class StandaloneCluster implements AutoCloseable {
   public MasterStatus status() {
     String url = webUiUrl() + "/json/";
     try {
-      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-          .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
         throw new IOException("HTTP " + response.statusCode());
       }
@@ -228,7 +257,10 @@ public final class StandaloneCluster implements AutoCloseable {
     }
   }
 
-  /** Waits until the master counts exactly {@code count} workers alive; false if it does not in time. */
+  /**
+   * Waits until the master counts exactly {@code count} workers alive; false if it does not in
+   * time.
+   */
   public boolean awaitAliveWorkers(int count, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
@@ -268,7 +300,8 @@ public final class StandaloneCluster implements AutoCloseable {
 
   /** The {@code resources} of a job spec that uses the whole cluster: one executor per worker. */
   public ResourceSpec resources() {
-    return new ResourceSpec(masterUrl(), workerCount(), state.workerCores(), state.workerMemory(), 0);
+    return new ResourceSpec(
+        masterUrl(), workerCount(), state.workerCores(), state.workerMemory(), 0);
   }
 
   /**
@@ -286,8 +319,10 @@ public final class StandaloneCluster implements AutoCloseable {
           ProcessTree.killForcibly(workers.get(i), executorsOf(state.workers().get(i)), KILL_WAIT);
         }
         ProcessTree.killForcibly(master, p -> false, KILL_WAIT);
-        // leave a newer cluster's state alone (this one may have been stopped and replaced meanwhile)
-        boolean ours = ClusterState.read(dir).map(s -> s.master().pid() == state.master().pid()).orElse(false);
+        // leave a newer cluster's state alone (this one may have been stopped and replaced
+        // meanwhile)
+        boolean ours =
+            ClusterState.read(dir).map(s -> s.master().pid() == state.master().pid()).orElse(false);
         if (ours) {
           ClusterState.delete(dir);
         }
@@ -312,8 +347,10 @@ public final class StandaloneCluster implements AutoCloseable {
 
   int liveProcesses() {
     synchronized (lock) {
-      return (int) Stream.concat(master.stream(), workers.stream().flatMap(Optional::stream))
-          .filter(ProcessTree::isRunning).count();
+      return (int)
+          Stream.concat(master.stream(), workers.stream().flatMap(Optional::stream))
+              .filter(ProcessTree::isRunning)
+              .count();
     }
   }
 
@@ -321,13 +358,29 @@ public final class StandaloneCluster implements AutoCloseable {
     long deadline = System.nanoTime() + options.startTimeout().toNanos();
     int[] masterPorts = freePorts(LOOPBACK, 2);
     Path masterLog = dir.resolve("master.log");
-    Process masterProcess = startDaemon(sparkHome, masterLog, LOOPBACK, List.of(MASTER_CLASS, "--host", LOOPBACK,
-        "--port", Integer.toString(masterPorts[0]), "--webui-port", Integer.toString(masterPorts[1])));
+    Process masterProcess =
+        startDaemon(
+            sparkHome,
+            masterLog,
+            LOOPBACK,
+            List.of(
+                MASTER_CLASS,
+                "--host",
+                LOOPBACK,
+                "--port",
+                Integer.toString(masterPorts[0]),
+                "--webui-port",
+                Integer.toString(masterPorts[1])));
     synchronized (lock) {
       master = Optional.of(masterProcess.toHandle());
-      state = new ClusterState("spark://" + LOOPBACK + ":" + masterPorts[0], masterPorts[1], options.workerCores(),
-          options.workerMemory(), record("master", masterProcess, masterPorts[0], masterPorts[1], masterLog),
-          List.of());
+      state =
+          new ClusterState(
+              "spark://" + LOOPBACK + ":" + masterPorts[0],
+              masterPorts[1],
+              options.workerCores(),
+              options.workerMemory(),
+              record("master", masterProcess, masterPorts[0], masterPorts[1], masterLog),
+              List.of());
       state.write(dir);
     }
     awaitLogLine(masterProcess, masterLog, LEADER_LINE, "the Spark master", deadline);
@@ -339,10 +392,26 @@ public final class StandaloneCluster implements AutoCloseable {
       Path log = dir.resolve("worker-" + i + ".log");
       Path workDir = dir.resolve("work").resolve("worker-" + i);
       createDirectories(workDir);
-      Process worker = startDaemon(sparkHome, log, host, List.of(WORKER_CLASS, masterUrl(), "--host", host,
-          "--port", Integer.toString(ports[0]), "--webui-port", Integer.toString(ports[1]),
-          "--cores", Integer.toString(options.workerCores()), "--memory", options.workerMemory(),
-          "--work-dir", workDir.toString()));
+      Process worker =
+          startDaemon(
+              sparkHome,
+              log,
+              host,
+              List.of(
+                  WORKER_CLASS,
+                  masterUrl(),
+                  "--host",
+                  host,
+                  "--port",
+                  Integer.toString(ports[0]),
+                  "--webui-port",
+                  Integer.toString(ports[1]),
+                  "--cores",
+                  Integer.toString(options.workerCores()),
+                  "--memory",
+                  options.workerMemory(),
+                  "--work-dir",
+                  workDir.toString()));
       started.add(worker);
       synchronized (lock) {
         workers.add(Optional.of(worker.toHandle()));
@@ -353,11 +422,15 @@ public final class StandaloneCluster implements AutoCloseable {
     while (true) {
       for (int i = 0; i < started.size(); i++) {
         if (!started.get(i).isAlive()) {
-          throw failedToStart("worker " + i + " exited with code " + started.get(i).exitValue(), workerLog(i), null);
+          throw failedToStart(
+              "worker " + i + " exited with code " + started.get(i).exitValue(),
+              workerLog(i),
+              null);
         }
       }
       if (!masterProcess.isAlive()) {
-        throw failedToStart("the Spark master exited with code " + masterProcess.exitValue(), masterLog(), null);
+        throw failedToStart(
+            "the Spark master exited with code " + masterProcess.exitValue(), masterLog(), null);
       }
       try {
         if (aliveWorkers() == options.workers()) {
@@ -365,19 +438,30 @@ public final class StandaloneCluster implements AutoCloseable {
         }
       } catch (LakeBatchException notAnswering) {
         if (System.nanoTime() > deadline) {
-          throw failedToStart("the Spark master's web UI does not answer", masterLog(), notAnswering);
+          throw failedToStart(
+              "the Spark master's web UI does not answer", masterLog(), notAnswering);
         }
       }
       if (System.nanoTime() > deadline) {
-        throw failedToStart("not all " + options.workers() + " workers registered with the master within "
-            + options.startTimeout().toSeconds() + " s", workerLog(0), null);
+        throw failedToStart(
+            "not all "
+                + options.workers()
+                + " workers registered with the master within "
+                + options.startTimeout().toSeconds()
+                + " s",
+            workerLog(0),
+            null);
       }
       sleep(POLL_INTERVAL);
     }
   }
 
-  /** {@code localIp}: the daemon's {@code SPARK_LOCAL_IP}, inherited by the executors a worker launches. */
-  private Process startDaemon(Path sparkHome, Path log, String localIp, List<String> mainClassAndArguments) {
+  /**
+   * {@code localIp}: the daemon's {@code SPARK_LOCAL_IP}, inherited by the executors a worker
+   * launches.
+   */
+  private Process startDaemon(
+      Path sparkHome, Path log, String localIp, List<String> mainClassAndArguments) {
     List<String> command = new ArrayList<>();
     Path setsid = Path.of("/usr/bin/setsid");
     if (Files.isExecutable(setsid)) {
@@ -393,13 +477,18 @@ public final class StandaloneCluster implements AutoCloseable {
     // fail rather than silently bind the next port: cluster.json records the ports asked for
     command.add("-Dspark.port.maxRetries=0");
     command.add("-cp");
-    command.add(SparkHomeFolder.conf(sparkHome) + File.pathSeparator + SparkHomeFolder.jars(sparkHome) + "/*");
+    command.add(
+        SparkHomeFolder.conf(sparkHome)
+            + File.pathSeparator
+            + SparkHomeFolder.jars(sparkHome)
+            + "/*");
     command.addAll(mainClassAndArguments);
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .directory(dir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Map<String, String> env = builder.environment();
     env.put("SPARK_HOME", sparkHome.toString());
     env.put("SPARK_CONF_DIR", SparkHomeFolder.conf(sparkHome).toString());
@@ -408,16 +497,26 @@ public final class StandaloneCluster implements AutoCloseable {
     // the classpath of executors is $SPARK_HOME/jars alone
     env.remove("SPARK_DIST_CLASSPATH");
     try {
-      Files.writeString(log, String.join(" ", command) + System.lineSeparator(), StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+      Files.writeString(
+          log,
+          String.join(" ", command) + System.lineSeparator(),
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.TRUNCATE_EXISTING);
       return builder.start();
     } catch (IOException e) {
       throw LakeBatchErrors.clusterIo("cannot start " + String.join(" ", mainClassAndArguments), e);
     }
   }
 
-  private static DaemonRecord record(String role, Process process, int port, int webUiPort, Path log) {
-    return new DaemonRecord(role, process.pid(), ProcessTree.startedAtMillis(process.toHandle()), port, webUiPort,
+  private static DaemonRecord record(
+      String role, Process process, int port, int webUiPort, Path log) {
+    return new DaemonRecord(
+        role,
+        process.pid(),
+        ProcessTree.startedAtMillis(process.toHandle()),
+        port,
+        webUiPort,
         log.toString());
   }
 
@@ -428,19 +527,22 @@ public final class StandaloneCluster implements AutoCloseable {
   /** Executors a worker launched: their {@code --worker-url} names its address and RPC port. */
   private static java.util.function.Predicate<ProcessHandle> executorsOf(DaemonRecord worker) {
     String workerUrl = "spark://Worker@" + hostOf(worker) + ":" + worker.port();
-    return process -> ProcessTree.arguments(process)
-        .map(args -> args.contains(EXECUTOR_CLASS) && args.contains(workerUrl)).orElse(false);
+    return process ->
+        ProcessTree.arguments(process)
+            .map(args -> args.contains(EXECUTOR_CLASS) && args.contains(workerUrl))
+            .orElse(false);
   }
 
   /**
-   * The address a worker binds ({@code 127.0.0.1}, or {@code 127.0.0.(i+2)} with
-   * {@link ClusterOptions#withDistinctWorkerHosts()}), from the command line {@link #startDaemon} wrote
-   * first in its log (so that another process reading {@code cluster.json} finds it too); 127.0.0.1 if
-   * the log is gone.
+   * The address a worker binds ({@code 127.0.0.1}, or {@code 127.0.0.(i+2)} with {@link
+   * ClusterOptions#withDistinctWorkerHosts()}), from the command line {@link #startDaemon} wrote
+   * first in its log (so that another process reading {@code cluster.json} finds it too); 127.0.0.1
+   * if the log is gone.
    */
   private static String hostOf(DaemonRecord worker) {
     try (Stream<String> lines = Files.lines(Path.of(worker.log()), StandardCharsets.ISO_8859_1)) {
-      List<String> command = lines.findFirst().map(line -> List.of(line.split(" "))).orElse(List.of());
+      List<String> command =
+          lines.findFirst().map(line -> List.of(line.split(" "))).orElse(List.of());
       int flag = command.indexOf("--host");
       return flag >= 0 && flag + 1 < command.size() ? command.get(flag + 1) : LOOPBACK;
     } catch (IOException | UncheckedIOException e) {
@@ -448,7 +550,10 @@ public final class StandaloneCluster implements AutoCloseable {
     }
   }
 
-  /** The address worker {@code index} binds, it and its executors (127.0.0.1 unless distinct worker hosts). */
+  /**
+   * The address worker {@code index} binds, it and its executors (127.0.0.1 unless distinct worker
+   * hosts).
+   */
   public String workerHost(int index) {
     return hostOf(state.workers().get(index));
   }
@@ -459,8 +564,10 @@ public final class StandaloneCluster implements AutoCloseable {
         return;
       }
       if (!process.isAlive()) {
-        throw failedToStart(what + " exited with code " + process.exitValue() + " before logging '" + line + "'",
-            log, null);
+        throw failedToStart(
+            what + " exited with code " + process.exitValue() + " before logging '" + line + "'",
+            log,
+            null);
       }
       if (System.nanoTime() > deadline) {
         throw failedToStart(what + " did not log '" + line + "' in time", log, null);
@@ -471,20 +578,23 @@ public final class StandaloneCluster implements AutoCloseable {
 
   private static boolean logContains(Path log, String line) {
     try {
-      return Files.isRegularFile(log) && Files.readString(log, StandardCharsets.ISO_8859_1).contains(line);
+      return Files.isRegularFile(log)
+          && Files.readString(log, StandardCharsets.ISO_8859_1).contains(line);
     } catch (IOException e) {
       return false;
     }
   }
 
   private static LakeBatchException failedToStart(String what, Path log, Throwable cause) {
-    return LakeBatchErrors.clusterStartFailed("cannot start the cluster: " + what, log, tail(log, 30), cause);
+    return LakeBatchErrors.clusterStartFailed(
+        "cannot start the cluster: " + what, log, tail(log, 30), cause);
   }
 
   private static String tail(Path log, int lines) {
     try {
       List<String> all = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
-      return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
+      return String.join(
+          System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
     } catch (IOException | UncheckedIOException e) {
       return "(unreadable: " + e.getMessage() + ")";
     }
@@ -496,7 +606,9 @@ public final class StandaloneCluster implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
-  /** Distinct free ports on {@code host} (a loopback address), all held open until each is known. */
+  /**
+   * Distinct free ports on {@code host} (a loopback address), all held open until each is known.
+   */
   private static int[] freePorts(String host, int count) {
     List<ServerSocket> sockets = new ArrayList<>();
     try {

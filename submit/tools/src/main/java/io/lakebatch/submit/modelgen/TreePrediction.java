@@ -8,12 +8,12 @@ package io.lakebatch.submit.modelgen;
  */
 public record TreePrediction(long label, float[] probabilities) {
 
-    public TreePrediction {
-        probabilities = probabilities.clone();
-    }
+  public TreePrediction {
+    probabilities = probabilities.clone();
+  }
 
-    @Override
-    public float[] probabilities() {
-        return probabilities.clone();
-    }
+  @Override
+  public float[] probabilities() {
+    return probabilities.clone();
+  }
 }
