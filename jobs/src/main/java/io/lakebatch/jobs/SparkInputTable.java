@@ -429,21 +429,25 @@ public final class SparkInputTable {
   public List<InternalRow> sample(FileSplit split, List<String> columns, int limit) {
     ScanReader scan = scanReader(columns);
     PartitionedFile file = SplitReader.partitionedFile(split, partitionValues.get(split.path()));
-    FileChainIterator<InternalRow> rows = new FileChainIterator<>(List.of(file), scan.reader());
     StructField[] fields = scan.schema().fields();
     int[] ordinals = columns.stream().mapToInt(scan.schema()::fieldIndex).toArray();
     List<InternalRow> sample = new ArrayList<>();
-    while (sample.size() < limit && rows.hasNext()) {
-      InternalRow row = rows.next();
-      Object[] values = new Object[ordinals.length];
-      for (int i = 0; i < ordinals.length; i++) {
-        int ordinal = ordinals[i];
-        values[i] =
-            row.isNullAt(ordinal)
-                ? null
-                : InternalRow.copyValue(row.get(ordinal, fields[ordinal].dataType()));
+    // On the driver no task closes the reader, and a sample stops before the file's end: close it
+    // here.
+    try (FileChainIterator<InternalRow> rows =
+        new FileChainIterator<>(List.of(file), scan.reader())) {
+      while (sample.size() < limit && rows.hasNext()) {
+        InternalRow row = rows.next();
+        Object[] values = new Object[ordinals.length];
+        for (int i = 0; i < ordinals.length; i++) {
+          int ordinal = ordinals[i];
+          values[i] =
+              row.isNullAt(ordinal)
+                  ? null
+                  : InternalRow.copyValue(row.get(ordinal, fields[ordinal].dataType()));
+        }
+        sample.add(new GenericInternalRow(values));
       }
-      sample.add(new GenericInternalRow(values));
     }
     return sample;
   }
@@ -554,7 +558,7 @@ public final class SparkInputTable {
    * InternalRow}, or {@link ColumnarBatch} when the reader returns batches (through the same
    * row-typed iterator: no cast here, so both pass).
    */
-  private static final class FileChainIterator<T> implements java.util.Iterator<T> {
+  private static final class FileChainIterator<T> implements java.util.Iterator<T>, AutoCloseable {
     private final java.util.Iterator<PartitionedFile> files;
     private final Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader;
     private scala.collection.Iterator<?> current;
@@ -574,6 +578,7 @@ public final class SparkInputTable {
           if (!files.hasNext()) {
             return false;
           }
+          closeCurrent();
           currentFile = files.next();
           current = reader.apply(currentFile);
         }
@@ -591,6 +596,23 @@ public final class SparkInputTable {
       } catch (Exception e) {
         throw readFailure(e);
       }
+    }
+
+    /** Closes the open file's reader (Spark's readers are {@link java.io.Closeable}), if any. */
+    @Override
+    public void close() {
+      closeCurrent();
+    }
+
+    private void closeCurrent() {
+      if (current instanceof java.io.Closeable closeable) {
+        try {
+          closeable.close();
+        } catch (java.io.IOException e) {
+          throw readFailure(e);
+        }
+      }
+      current = null;
     }
 
     private RuntimeException readFailure(Exception e) {

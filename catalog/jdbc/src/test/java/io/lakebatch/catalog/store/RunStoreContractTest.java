@@ -47,6 +47,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -85,6 +86,15 @@ abstract class RunStoreContractTest {
     config = config();
     database = CatalogDatabase.open(config);
     store = new RunStore(database, clock);
+  }
+
+  /**
+   * Closes the pooled connections, so an embedded database releases its files before its folder
+   * goes.
+   */
+  @AfterEach
+  void closeStore() {
+    database.close();
   }
 
   // ---------------------------------------------------------------- helpers
