@@ -22,6 +22,9 @@ import io.lakebatch.tests.LocalSpark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -612,28 +615,40 @@ class DriverFencingTest {
   private static void awaitReady(Path barrier, List<Process> drivers, List<Path> logs)
       throws Exception {
     long deadline = System.nanoTime() + DRIVER_TIMEOUT.toNanos();
-    while (!drivers.stream().allMatch(d -> Files.exists(barrier.resolve(d.pid() + ".ready")))) {
-      for (int i = 0; i < drivers.size(); i++) {
-        if (!drivers.get(i).isAlive()) {
-          throw new AssertionError(
-              "driver "
-                  + drivers.get(i).pid()
-                  + " exited ("
-                  + drivers.get(i).exitValue()
-                  + ") before reaching the take barrier; its output:\n"
-                  + Files.readString(logs.get(i)));
+    Files.createDirectories(barrier);
+    // Woken by the file system (inotify) as each driver writes its .ready file, or by a driver
+    // exit.
+    try (WatchService watcher = barrier.getFileSystem().newWatchService()) {
+      barrier.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+      drivers.forEach(
+          d -> d.onExit().thenRun(() -> barrier.resolve("exited-" + d.pid()).toFile().mkdir()));
+      while (!drivers.stream().allMatch(d -> Files.exists(barrier.resolve(d.pid() + ".ready")))) {
+        for (int i = 0; i < drivers.size(); i++) {
+          if (!drivers.get(i).isAlive()) {
+            throw new AssertionError(
+                "driver "
+                    + drivers.get(i).pid()
+                    + " exited ("
+                    + drivers.get(i).exitValue()
+                    + ") before reaching the take barrier; its output:\n"
+                    + Files.readString(logs.get(i)));
+          }
         }
+        long left = deadline - System.nanoTime();
+        WatchKey key = left > 0 ? watcher.poll(left, TimeUnit.NANOSECONDS) : null;
+        if (key == null) {
+          throw new AssertionError(
+              "drivers did not both reach the take barrier within " + DRIVER_TIMEOUT);
+        }
+        key.pollEvents();
+        key.reset();
       }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "drivers did not both reach the take barrier within " + DRIVER_TIMEOUT);
-      }
-      Thread.sleep(20); // polls the barrier folder
     }
   }
 
   /**
-   * Polls {@code /proc/<pid>/stat} until the process is stopped (state T), where there is a /proc.
+   * Waits until {@code /proc/<pid>/stat} says the process is stopped (state T), where there is a
+   * /proc. The kernel stops it as it delivers SIGSTOP, so this spins for microseconds, not a poll.
    */
   private static void awaitStopped(Process process) throws Exception {
     Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
@@ -651,28 +666,29 @@ class DriverFencingTest {
         throw new AssertionError(
             "process " + process.pid() + " not stopped 30 s after SIGSTOP (state " + state + ")");
       }
-      Thread.sleep(10); // polls the process state
+      Thread.onSpinWait();
     }
   }
 
   /**
-   * Polls the catalog until the run's heartbeat has not moved and is older than {@code age} by this
-   * JVM's clock (the embedded database's: this JVM serves it); returns that heartbeat.
+   * Waits until the run's heartbeat (stamped by the database, whose clock is this JVM's: this JVM
+   * serves the embedded catalog) is older than {@code age}: each wait ends exactly when the latest
+   * heartbeat would turn {@code age} old, so it returns after at most one wait once the driver is
+   * stopped, and fails if the heartbeat moved meanwhile. Returns that heartbeat.
    */
   private static Instant awaitStaleHeartbeat(String runId, Duration age) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
     Instant first = catalog.runs().get(runId).heartbeatAt().orElseThrow();
+    Object timer = new Object();
     while (true) {
       Instant heartbeat = catalog.runs().get(runId).heartbeatAt().orElseThrow();
       assertThat(heartbeat).as("heartbeat of a stopped driver does not move").isEqualTo(first);
-      if (Duration.between(heartbeat, Instant.now()).compareTo(age) > 0) {
+      Duration left = Duration.between(Instant.now(), heartbeat.plus(age));
+      if (left.isNegative()) {
         return heartbeat;
       }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "heartbeat " + heartbeat + " of run " + runId + " not " + age + " old within 1 min");
+      synchronized (timer) {
+        timer.wait(Math.max(1, left.toMillis() + 1)); // the liveness timeout itself must elapse
       }
-      Thread.sleep(100); // polls the catalog
     }
   }
 
