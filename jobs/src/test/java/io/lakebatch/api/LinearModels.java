@@ -1,16 +1,12 @@
 package io.lakebatch.api;
 
-import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import io.lakebatch.submit.modelgen.OnnxGraphBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Small ONNX models built by hand: input {@code features} float [N, 4]; {@code score} float [N, 1]
@@ -32,78 +28,27 @@ final class LinearModels {
     return write(file, graph(true));
   }
 
-  private static Path write(Path file, GraphProto graph) throws IOException {
-    byte[] bytes =
-        ModelProto.newBuilder()
-            .setIrVersion(8)
-            .setProducerName("lakebatch-api-tests")
-            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
-            .setGraph(graph)
-            .build()
-            .toByteArray();
+  private static Path write(Path file, OnnxGraphBuilder graph) throws IOException {
     Files.createDirectories(file.getParent());
-    return Files.write(file, bytes);
+    return Files.write(file, graph.build("linear test model", false).toByteArray());
   }
 
-  private static GraphProto graph(boolean pair) {
-    GraphProto.Builder graph =
-        GraphProto.newBuilder()
-            .setName(pair ? "score-and-pair" : "score")
-            .addInput(value("features", "N", 4))
-            .addInitializer(weights("w", SCORE_WEIGHTS, 4, 1))
-            .addNode(
-                NodeProto.newBuilder()
-                    .setName("score")
-                    .setOpType("MatMul")
-                    .addInput("features")
-                    .addInput("w")
-                    .addOutput("score"))
-            .addOutput(value("score", "N", 1));
+  private static OnnxGraphBuilder graph(boolean pair) {
+    OnnxGraphBuilder graph = new OnnxGraphBuilder(pair ? "score-and-pair" : "score");
+    String w = graph.floatInitializer("w", SCORE_WEIGHTS, 4, 1);
+    graph
+        .input("features", floats(4))
+        .node("MatMul", List.of("features", w), List.of("score"))
+        .output("score", floats(1));
     if (pair) {
-      graph
-          .addInitializer(weights("w2", PAIR_WEIGHTS, 4, 2))
-          .addNode(
-              NodeProto.newBuilder()
-                  .setName("pair")
-                  .setOpType("MatMul")
-                  .addInput("features")
-                  .addInput("w2")
-                  .addOutput("pair"))
-          .addOutput(value("pair", "N", 2));
+      String w2 = graph.floatInitializer("w2", PAIR_WEIGHTS, 4, 2);
+      graph.node("MatMul", List.of("features", w2), List.of("pair")).output("pair", floats(2));
     }
-    return graph.build();
+    return graph;
   }
 
-  private static TensorProto weights(String name, float[] values, long rows, long columns) {
-    TensorProto.Builder tensor =
-        TensorProto.newBuilder()
-            .setName(name)
-            .setDataType(TensorProto.DataType.FLOAT.getNumber())
-            .addDims(rows)
-            .addDims(columns);
-    for (float v : values) {
-      tensor.addFloatData(v);
-    }
-    return tensor.build();
-  }
-
-  /** A float tensor value; each dimension a symbol (String) or a size (Number). */
-  private static ValueInfoProto value(String name, Object... dims) {
-    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-    for (Object dim : dims) {
-      shape.addDim(
-          dim instanceof String symbol
-              ? TensorShapeProto.Dimension.newBuilder().setDimParam(symbol)
-              : TensorShapeProto.Dimension.newBuilder().setDimValue(((Number) dim).longValue()));
-    }
-    return ValueInfoProto.newBuilder()
-        .setName(name)
-        .setType(
-            TypeProto.newBuilder()
-                .setTensorType(
-                    TypeProto.Tensor.newBuilder()
-                        .setElemType(TensorProto.DataType.FLOAT.getNumber())
-                        .setShape(shape)))
-        .build();
+  private static TypeProto floats(long columns) {
+    return OnnxGraphBuilder.tensorType(
+        TensorProto.DataType.FLOAT, OnnxGraphBuilder.BATCH_DIMENSION, columns);
   }
 }

@@ -21,28 +21,28 @@ import java.util.Map;
  * Accumulates nodes, initializers, inputs and outputs of one ONNX graph and wraps them in a model
  * with IR version 8, opset {@code ai.onnx} 13 and, when requested, {@code ai.onnx.ml} 3.
  */
-final class OnnxGraphBuilder {
+public final class OnnxGraphBuilder {
 
   static final long IR_VERSION = 8L;
   static final long DEFAULT_DOMAIN_OPSET = 13L;
   static final String ML_DOMAIN = "ai.onnx.ml";
   static final long ML_DOMAIN_OPSET = 3L;
-  static final String BATCH_DIMENSION = "N";
+  public static final String BATCH_DIMENSION = "N";
 
   private final GraphProto.Builder graph;
   private final Map<String, String> metadata = new LinkedHashMap<>();
   private int nodeCount;
 
-  OnnxGraphBuilder(String graphName) {
+  public OnnxGraphBuilder(String graphName) {
     this.graph = GraphProto.newBuilder().setName(graphName);
   }
 
-  OnnxGraphBuilder input(String name, TypeProto type) {
+  public OnnxGraphBuilder input(String name, TypeProto type) {
     graph.addInput(valueInfo(name, type));
     return this;
   }
 
-  OnnxGraphBuilder output(String name, TypeProto type) {
+  public OnnxGraphBuilder output(String name, TypeProto type) {
     graph.addOutput(valueInfo(name, type));
     return this;
   }
@@ -55,7 +55,7 @@ final class OnnxGraphBuilder {
     return this;
   }
 
-  String floatInitializer(String name, float[] values, long... dimensions) {
+  public String floatInitializer(String name, float[] values, long... dimensions) {
     requireElementCount(name, values.length, dimensions);
     ByteBuffer buffer =
         ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -74,7 +74,7 @@ final class OnnxGraphBuilder {
   }
 
   /** Adds a node in the default {@code ai.onnx} domain. */
-  OnnxGraphBuilder node(
+  public OnnxGraphBuilder node(
       String opType, List<String> inputs, List<String> outputs, AttributeProto... attributes) {
     return node("", opType, inputs, outputs, attributes);
   }
@@ -99,7 +99,7 @@ final class OnnxGraphBuilder {
     return this;
   }
 
-  ModelProto build(String docString, boolean usesMlDomain) {
+  public ModelProto build(String docString, boolean usesMlDomain) {
     ModelProto.Builder model =
         ModelProto.newBuilder()
             .setIrVersion(IR_VERSION)
@@ -126,7 +126,7 @@ final class OnnxGraphBuilder {
    * A tensor type; each dimension is either a {@link String} (symbolic) or a {@link Number}
    * (fixed).
    */
-  static TypeProto tensorType(TensorProto.DataType elementType, Object... dimensions) {
+  public static TypeProto tensorType(TensorProto.DataType elementType, Object... dimensions) {
     TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
     for (Object dimension : dimensions) {
       if (dimension instanceof String symbol) {
