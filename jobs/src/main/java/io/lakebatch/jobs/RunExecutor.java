@@ -79,12 +79,11 @@ final class RunExecutor {
         throw LakeBatchErrors.internal("cannot create run folder " + logFile.getParent(), e);
       }
       try (RunLog log = RunLog.open(logFile, runId)) {
+        FaultInjection faults =
+            FaultInjection.fromConf(k -> Optional.ofNullable(spark.conf().get(k, null)));
         RunLease lease =
             runs.take(
-                runId,
-                owner,
-                InferenceJob.livenessTimeout(spark),
-                TakeBarrier.fromConf(spark.conf()::getOption));
+                runId, owner, InferenceJob.livenessTimeout(spark), () -> faults.beforeTake(runId));
         LongAccumulator scoredRows =
             spark.sparkContext().longAccumulator("lakebatch scored rows " + runId);
         try (Heartbeat heartbeat = Heartbeat.start(runs, lease, scoredRows)) {
@@ -95,7 +94,8 @@ final class RunExecutor {
                 .save(
                     prepared.pinnedInput(
                         new DeltaChunkTable(spark, prepared.spec().output().path()).version()));
-            RunSummary summary = runChunks(prepared, runs, lease, heartbeat, scoredRows, cancelled);
+            RunSummary summary =
+                runChunks(prepared, runs, lease, heartbeat, scoredRows, faults, cancelled);
             LOG.info("run {} ended {}:\n{}", runId, summary.state(), summary.render());
             events.emit(new RunEvent.RunEnded(runId, Optional.of(summary), Optional.empty()));
             return summary;
@@ -136,6 +136,7 @@ final class RunExecutor {
       RunLease lease,
       Heartbeat heartbeat,
       LongAccumulator scoredRows,
+      FaultInjection faults,
       BooleanSupplier cancelled) {
     long start = System.nanoTime();
     JobSpec spec = prepared.spec();
@@ -221,7 +222,7 @@ final class RunExecutor {
             output,
             deadLetter.path(),
             scoredRows,
-            FaultInjection.fromConf(k -> Optional.ofNullable(spark.conf().get(k, null))),
+            faults,
             prepared.columnar()
                 && LakeBatchSettings.READ_COLUMNAR.valueFrom(
                     conf -> Optional.ofNullable(spark.conf().get(conf, null))));

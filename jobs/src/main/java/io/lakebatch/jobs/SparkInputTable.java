@@ -77,16 +77,8 @@ public final class SparkInputTable {
     this.version = version;
     this.table = table;
     this.relation = relation;
-    int footerFailures = Integer.parseInt(spark.conf().get(FOOTER_FAILURES_CONF, "0"));
-    this.footers =
-        new ParquetFooterReader(spark.sparkContext().hadoopConfiguration(), footerFailures);
+    this.footers = new ParquetFooterReader(spark.sparkContext().hadoopConfiguration());
   }
-
-  /**
-   * Test hook: the first this many Parquet footer reads of the planner fail (see {@link
-   * ParquetFooterReader}).
-   */
-  public static final String FOOTER_FAILURES_CONF = "spark.lakebatch.faults.footer-failures";
 
   /**
    * Opens the input for a new run, pinning a Delta table to {@code input.version} or to its latest

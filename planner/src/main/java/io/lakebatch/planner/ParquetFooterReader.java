@@ -4,7 +4,6 @@ import io.lakebatch.catalog.error.LakeBatchErrors;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -25,19 +24,9 @@ public final class ParquetFooterReader implements RowGroupSource {
   private static final long RETRY_PAUSE_MILLIS = 200;
 
   private final Configuration conf;
-  private final AtomicInteger injectedFailures;
 
   public ParquetFooterReader(Configuration conf) {
-    this(conf, 0);
-  }
-
-  /**
-   * @param injectedFailures test hook ({@code spark.lakebatch.faults.footer-failures}): the first
-   *     this many footer reads fail with an {@link IOException}, as a storage hiccup would
-   */
-  public ParquetFooterReader(Configuration conf, int injectedFailures) {
     this.conf = conf;
-    this.injectedFailures = new AtomicInteger(injectedFailures);
   }
 
   @Override
@@ -99,10 +88,6 @@ public final class ParquetFooterReader implements RowGroupSource {
   }
 
   private ParquetMetadata readFooter(String path) throws IOException {
-    if (injectedFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-      throw new IOException(
-          "injected footer read failure (test hook spark.lakebatch.faults.footer-failures)");
-    }
     try (ParquetFileReader reader =
         ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path), conf))) {
       return reader.getFooter();

@@ -269,21 +269,25 @@ class ParquetFooterReaderTest {
   @Test
   void aFooterReadThatFailsOnceIsRetriedAndGivesTheSameRowGroups() {
     List<RowGroup> clean = new ParquetFooterReader(conf).rowGroups(parquetPath);
+    FailingOpensFileSystem.failNext(ParquetFooterReader.ATTEMPTS - 1);
     assertThat(
-            new ParquetFooterReader(conf, ParquetFooterReader.ATTEMPTS - 1).rowGroups(parquetPath))
+            new ParquetFooterReader(FailingOpensFileSystem.configuration(conf))
+                .rowGroups(parquetPath))
         .as("no silent one-split fallback: the retried read gives the real layout")
         .isEqualTo(clean);
   }
 
   @Test
   void aFooterThatStaysUnreadableFailsThePlanNamingTheFile() {
+    FailingOpensFileSystem.failNext(ParquetFooterReader.ATTEMPTS);
     assertThatThrownBy(
             () ->
-                new ParquetFooterReader(conf, ParquetFooterReader.ATTEMPTS).rowGroups(parquetPath))
+                new ParquetFooterReader(FailingOpensFileSystem.configuration(conf))
+                    .rowGroups(parquetPath))
         .isInstanceOfSatisfying(
             LakeBatchException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.DATA))
         .hasMessageContaining(parquetPath)
         .hasMessageContaining(ParquetFooterReader.ATTEMPTS + " attempts")
-        .hasMessageContaining("injected footer read failure");
+        .hasMessageContaining(FailingOpensFileSystem.INJECTED);
   }
 }
