@@ -147,6 +147,27 @@ public final class LakeBatchErrors {
         masked);
   }
 
+  /**
+   * No catalog implementation on the class path opens {@code url}: none at all (the JDBC catalog's
+   * jar is missing), or none that accepts this kind of URL ({@code available} names those found).
+   */
+  public static LakeBatchException noCatalogImplementation(
+      String url, java.util.List<String> available) {
+    String redacted = io.lakebatch.catalog.store.JdbcUrls.redact(url);
+    String message =
+        available.isEmpty()
+            ? "catalog database "
+                + redacted
+                + ": no catalog implementation on the class path; add"
+                + " io.lakebatch:lakebatch-catalog-jdbc (H2, PostgreSQL) to it"
+            : "catalog database "
+                + redacted
+                + ": no catalog implementation on the class path opens this URL (found: "
+                + String.join(", ", available)
+                + "); check catalog.url in lakebatch.yaml or LAKEBATCH_CATALOG_URL";
+    return new LakeBatchException(ErrorCategory.USER, message, null);
+  }
+
   public static LakeBatchException modelNotRegistered(String name, java.util.List<String> known) {
     return new LakeBatchException(
         ErrorCategory.USER,

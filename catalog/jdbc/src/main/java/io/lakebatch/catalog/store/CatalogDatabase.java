@@ -1,42 +1,62 @@
 package io.lakebatch.catalog.store;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import io.lakebatch.catalog.error.LakeBatchErrors;
+import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.List;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * A connection factory for the catalog database, migrated to the current schema on open.
+ * The catalog database: a small HikariCP pool of its connections, migrated to the current schema on
+ * open.
  *
- * <p>Every unit of work runs in its own short transaction ({@link #inTransaction}). Connections are
- * reused while they stay valid (an embedded database closes when its last connection does, and
- * opening it again costs far more than the work), and replaced when they break, so a restarted
- * PostgreSQL server is picked up again.
+ * <p>Every unit of work runs in its own short transaction ({@link #inTransaction}). The pool keeps
+ * at least one connection open and never retires a working one (an embedded database closes when
+ * its last connection does, and opening it again costs far more than the work); it checks an idle
+ * connection before lending it and replaces broken ones, so a restarted PostgreSQL server is picked
+ * up again.
  */
 public final class CatalogDatabase implements AutoCloseable {
   private static final String SERIALIZATION_FAILURE = "40001";
   private static final String DEADLOCK = "40P01";
   private static final int MAX_TRANSACTION_ATTEMPTS = 5;
 
-  private static final int MAX_IDLE = 4;
+  /** Transactions are short: a few connections serve a driver's threads. */
+  private static final int MAX_CONNECTIONS = 4;
+
+  private static final Duration VALID_TIMEOUT = Duration.ofSeconds(2);
 
   /** H2's "database may be already in use" (90020) and "lock file recently modified" (8000). */
-  private static final java.util.Set<Integer> H2_LOCK_ERRORS = java.util.Set.of(90020, 8000);
+  private static final Set<Integer> H2_LOCK_ERRORS = Set.of(90020, 8000);
 
-  private static final long H2_LOCK_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
-  private static final int VALID_TIMEOUT_SECONDS = 2;
+  private static final Duration H2_LOCK_WAIT = Duration.ofSeconds(15);
+
+  /**
+   * How long work waits for a connection before it fails: longer than a new connection may spend in
+   * an embedded database's lock race.
+   */
+  private static final Duration CONNECTION_WAIT = H2_LOCK_WAIT.plusSeconds(5);
+
+  /** Numbers the pools of this JVM, so their names and threads tell them apart. */
+  private static final AtomicInteger POOLS = new AtomicInteger();
 
   private final CatalogConfig config;
-  private final Deque<Connection> idle = new ArrayDeque<>();
-  private boolean closed;
+  private final HikariDataSource pool;
 
-  private CatalogDatabase(CatalogConfig config) {
+  private CatalogDatabase(CatalogConfig config, HikariDataSource pool) {
     this.config = config;
+    this.pool = pool;
   }
 
   /**
@@ -46,13 +66,27 @@ public final class CatalogDatabase implements AutoCloseable {
    *     reached
    */
   public static CatalogDatabase open(CatalogConfig config) {
-    CatalogDatabase database = new CatalogDatabase(config);
+    HikariConfig settings = new HikariConfig();
+    settings.setPoolName(
+        "lakebatch-catalog-" + POOLS.incrementAndGet() + " " + JdbcUrls.redact(config.url()));
+    settings.setDataSource(new DriverConnections(config));
+    settings.setMaximumPoolSize(MAX_CONNECTIONS);
+    settings.setMinimumIdle(1);
+    settings.setMaxLifetime(0);
+    settings.setConnectionTimeout(CONNECTION_WAIT.toMillis());
+    settings.setValidationTimeout(VALID_TIMEOUT.toMillis());
+    settings.setAutoCommit(false);
+    // One attempt to connect, on this thread: an unreachable database fails the open.
+    settings.setInitializationFailTimeout(1);
+    HikariDataSource pool;
     try {
-      // Kept open (pooled) while Flyway runs: an embedded database would otherwise close and
-      // reopen.
-      database.giveBack(database.connect());
-    } catch (SQLException e) {
-      throw LakeBatchErrors.catalogUnavailable(config.url(), JdbcUrls.redact(e, config.secrets()));
+      // Its first connection stays open while Flyway runs: an embedded database would otherwise
+      // close and reopen.
+      pool = new HikariDataSource(settings);
+    } catch (HikariPool.PoolInitializationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw LakeBatchErrors.catalogUnavailable(
+          config.url(), JdbcUrls.redact(cause, config.secrets()));
     }
     try {
       Flyway.configure(CatalogDatabase.class.getClassLoader())
@@ -62,6 +96,7 @@ public final class CatalogDatabase implements AutoCloseable {
           .load()
           .migrate();
     } catch (RuntimeException e) {
+      pool.close();
       Throwable masked = JdbcUrls.redact(e, config.secrets());
       throw LakeBatchErrors.internal(
           "catalog database "
@@ -71,7 +106,7 @@ public final class CatalogDatabase implements AutoCloseable {
               + ")",
           masked);
     }
-    return database;
+    return new CatalogDatabase(config, pool);
   }
 
   public CatalogConfig config() {
@@ -88,13 +123,14 @@ public final class CatalogDatabase implements AutoCloseable {
    * Runs {@code work} in one transaction and commits it; rolls back on any failure. A serialization
    * failure or deadlock reported by the database is retried a few times, since the work is then
    * known not to have happened.
+   *
+   * @throws IllegalStateException when the database is closed
    */
   public <T> T inTransaction(Work<T> work) {
     for (int attempt = 1; ; attempt++) {
       Connection connection = null;
       try {
         connection = borrow();
-        connection.setAutoCommit(false);
         T result;
         try {
           result = work.run(connection);
@@ -102,7 +138,7 @@ public final class CatalogDatabase implements AutoCloseable {
           if (attempt < MAX_TRANSACTION_ATTEMPTS && isBroken(connection)) {
             // The connection died under the work (e.g. the process serving an embedded database
             // exited): nothing was committed, so the work can run again on a fresh connection.
-            closeQuietly(connection);
+            discard(connection);
             connection = null;
             continue;
           }
@@ -117,7 +153,7 @@ public final class CatalogDatabase implements AutoCloseable {
         connection = null;
         return result;
       } catch (SQLException e) {
-        closeQuietly(connection);
+        discard(connection);
         connection = null;
         boolean retryable =
             SERIALIZATION_FAILURE.equals(e.getSQLState()) || DEADLOCK.equals(e.getSQLState());
@@ -139,90 +175,141 @@ public final class CatalogDatabase implements AutoCloseable {
   }
 
   /**
-   * Closes the pooled connections; work started afterwards fails. Connections lent out when it is
-   * called are closed as they come back. Idempotent.
+   * Closes the pool and its connections; work started afterwards fails. Connections lent out when
+   * it is called are aborted. Idempotent.
    */
   @Override
   public void close() {
-    List<Connection> pooled;
-    synchronized (idle) {
-      closed = true;
-      pooled = List.copyOf(idle);
-      idle.clear();
-    }
-    pooled.forEach(CatalogDatabase::closeQuietly);
+    pool.close();
   }
 
   private Connection borrow() throws SQLException {
-    while (true) {
-      Connection connection;
-      synchronized (idle) {
-        if (closed) {
-          throw new IllegalStateException(
-              "the catalog " + JdbcUrls.redact(config.url()) + " is closed");
-        }
-        connection = idle.poll();
-      }
-      if (connection == null) {
-        return connect();
-      }
-      if (connection.isValid(VALID_TIMEOUT_SECONDS)) {
-        return connection;
-      }
-      closeQuietly(connection);
+    if (pool.isClosed()) {
+      throw closed();
     }
+    try {
+      return pool.getConnection();
+    } catch (SQLException e) {
+      if (pool.isClosed()) {
+        throw closed();
+      }
+      throw e;
+    }
+  }
+
+  private IllegalStateException closed() {
+    return new IllegalStateException("the catalog " + JdbcUrls.redact(config.url()) + " is closed");
   }
 
   private static boolean isBroken(Connection connection) {
     try {
-      return connection.isClosed() || !connection.isValid(VALID_TIMEOUT_SECONDS);
+      return connection.isClosed() || !connection.isValid((int) VALID_TIMEOUT.toSeconds());
     } catch (SQLException e) {
       return true;
     }
   }
 
-  private void giveBack(Connection connection) {
-    synchronized (idle) {
-      if (!closed && idle.size() < MAX_IDLE) {
-        idle.push(connection);
-        return;
-      }
-    }
-    closeQuietly(connection);
-  }
-
-  private static void closeQuietly(Connection connection) {
-    if (connection == null) {
-      return;
-    }
+  /** Returns a connection to the pool. */
+  private static void giveBack(Connection connection) {
     try {
       connection.close();
     } catch (SQLException ignored) {
-      // already broken
+      // the pool has dropped it
+    }
+  }
+
+  /** Closes a connection that failed, rather than lending it again. */
+  private void discard(Connection connection) {
+    if (connection == null) {
+      return;
+    }
+    if (pool.isClosed()) {
+      giveBack(connection);
+    } else {
+      pool.evictConnection(connection);
     }
   }
 
   /**
-   * A new connection. Processes opening an embedded H2 file at the same moment race for its lock
-   * file, and the losers get "locked by another process" until the winner serves it; they retry.
+   * The pool's source of new connections: {@link DriverManager} with the configured credentials.
+   * Processes opening an embedded H2 file at the same moment race for its lock file, and the losers
+   * get "locked by another process" until the winner serves it; they retry. A driver's error leaves
+   * with the configuration's passwords masked, so the pool never holds (or logs) them.
    */
-  private Connection connect() throws SQLException {
-    long deadline = System.nanoTime() + H2_LOCK_WAIT_NANOS;
-    while (true) {
-      try {
-        return DriverManager.getConnection(config.url(), config.user(), config.password());
-      } catch (SQLException e) {
-        boolean lockRace = config.isEmbedded() && H2_LOCK_ERRORS.contains(e.getErrorCode());
-        if (!lockRace || System.nanoTime() > deadline) {
-          throw e;
-        }
+  private static final class DriverConnections implements DataSource {
+    private final CatalogConfig config;
+    private volatile int loginTimeoutSeconds;
+
+    DriverConnections(CatalogConfig config) {
+      this.config = config;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+      long deadline = System.nanoTime() + H2_LOCK_WAIT.toNanos();
+      while (true) {
         try {
-          Thread.sleep(ThreadLocalRandom.current().nextLong(50, 200));
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw e;
+          return DriverManager.getConnection(config.url(), config.user(), config.password());
+        } catch (SQLException e) {
+          boolean lockRace = config.isEmbedded() && H2_LOCK_ERRORS.contains(e.getErrorCode());
+          if (!lockRace || System.nanoTime() > deadline) {
+            throw (SQLException) JdbcUrls.redact(e, config.secrets());
+          }
+          try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(50, 200));
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw (SQLException) JdbcUrls.redact(e, config.secrets());
+          }
         }
       }
+    }
+
+    @Override
+    public Connection getConnection(String user, String password) throws SQLException {
+      throw new SQLFeatureNotSupportedException("the catalog's credentials come from its config");
+    }
+
+    /**
+     * Kept, not applied: {@link DriverManager#setLoginTimeout} would change it for every driver in
+     * the JVM. The drivers' own connect timeouts apply.
+     */
+    @Override
+    public void setLoginTimeout(int seconds) {
+      loginTimeoutSeconds = seconds;
+    }
+
+    @Override
+    public int getLoginTimeout() {
+      return loginTimeoutSeconds;
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+      return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+      // DriverManager's log writer is JVM-wide; not ours to set
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+      throw new SQLFeatureNotSupportedException("no java.util.logging parent logger");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+      if (type.isInstance(this)) {
+        return type.cast(this);
+      }
+      throw new SQLException("not a wrapper of " + type.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) {
+      return type.isInstance(this);
     }
   }
 }

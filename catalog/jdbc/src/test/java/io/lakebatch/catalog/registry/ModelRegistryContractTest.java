@@ -44,7 +44,7 @@ abstract class ModelRegistryContractTest {
   @BeforeEach
   void openRegistry() {
     clock = new MutableClock(T0);
-    registry = new ModelRegistry(CatalogDatabase.open(config()), clock);
+    registry = new JdbcModelRegistry(CatalogDatabase.open(config()), clock);
   }
 
   static String sha(char c) {

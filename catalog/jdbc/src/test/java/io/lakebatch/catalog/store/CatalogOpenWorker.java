@@ -21,7 +21,7 @@ public final class CatalogOpenWorker {
         Thread.sleep(wait);
       }
       RunStore store =
-          new RunStore(
+          RunStoreContractTest.newStore(
               CatalogDatabase.open(new CatalogConfig(args[0], args[1], args[2])),
               Clock.systemUTC());
       store.register(RunStoreContractTest.newRun(args[4], "startup-race", List.of(1L, 2L)));

@@ -56,7 +56,7 @@ class H2RunStoreTest extends RunStoreContractTest {
     for (Worker worker : workers) {
       assertThat(worker.exitCode()).as(report).isZero();
     }
-    RunStore store = new RunStore(CatalogDatabase.open(fresh), Clock.systemUTC());
+    RunStore store = newStore(CatalogDatabase.open(fresh), Clock.systemUTC());
     assertThat(store.list(RunFilter.recent()))
         .extracting(RunRecord::runId)
         .containsExactlyInAnyOrder("startup-0", "startup-1", "startup-2");

@@ -56,7 +56,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The behaviour every catalog database must give {@link RunStore}: run by {@link H2RunStoreTest}
- * against the embedded default and by {@link PostgresRunStoreTest} against a real PostgreSQL.
+ * against the embedded default and by {@link PostgresRunStoreTest} against a real PostgreSQL. The
+ * tests see the store through its interface only; {@link #newStore} makes the implementation.
  */
 @Timeout(60)
 abstract class RunStoreContractTest {
@@ -85,7 +86,12 @@ abstract class RunStoreContractTest {
     clock = new MutableClock(T0);
     config = config();
     database = CatalogDatabase.open(config);
-    store = new RunStore(database, clock);
+    store = newStore(database, clock);
+  }
+
+  /** The run store under test, on {@code database}, stamping times with {@code clock}. */
+  static RunStore newStore(CatalogDatabase database, Clock clock) {
+    return new JdbcRunStore(database, clock);
   }
 
   /**
@@ -1060,7 +1066,7 @@ abstract class RunStoreContractTest {
   @Timeout(30)
   void livenessIsJudgedByTheDatabaseClockWhateverThisHostsClockSays(long skewSeconds) {
     RunStore skewed =
-        new RunStore(database, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(skewSeconds)));
+        newStore(database, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(skewSeconds)));
     store.register(newRun("r1", "job", rows(10)));
     RunOwner remote = new RunOwner(7001, "host-a.invalid", Optional.empty());
     RunLease lease = skewed.take("r1", remote, LIVENESS, () -> {});
@@ -1278,7 +1284,7 @@ abstract class RunStoreContractTest {
   void twoProcessesJudgingADeadDriverFromTheSameReadTakeTheRunOnce() throws Exception {
     String runId = "shared-run";
     List<Long> planned = IntStream.range(0, CROSS_CHUNKS).mapToObj(i -> 1000L + i).toList();
-    RunStore real = new RunStore(CatalogDatabase.open(config), java.time.Clock.systemUTC());
+    RunStore real = newStore(CatalogDatabase.open(config), java.time.Clock.systemUTC());
     real.register(newRun(runId, "cross-process", planned));
     RunOwner dead = exitedProcess();
     RunLease deadLease = real.take(runId, dead, LIVENESS, () -> {});

@@ -44,7 +44,7 @@ public final class RunStoreWorker {
   private static int run(String[] args) {
     String runId = args[3];
     RunStore store =
-        new RunStore(
+        RunStoreContractTest.newStore(
             CatalogDatabase.open(new CatalogConfig(args[0], args[1], args[2])), Clock.systemUTC());
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

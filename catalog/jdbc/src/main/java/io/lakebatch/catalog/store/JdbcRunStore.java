@@ -20,37 +20,25 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Runs, their chunk ledger and their state history in the catalog database.
- *
- * <p>Drivers are fenced. A driver gets the run by {@link #take}, one compare-and-set on what it
- * read, which raises the run's epoch and returns a {@link RunLease}. Every later write of the
- * driver (state moves, ledger, heartbeat) takes the lease and checks its epoch in the same
- * transaction, so a driver that another one took the run from changes nothing: its writes throw
- * {@code runFenced}. Liveness is judged on the catalog database's clock (heartbeats are stamped and
- * aged by it), never by comparing two hosts' clocks. Every state change checks {@link
- * RunState#canMoveTo} and is recorded in the history with the owner and epoch it was made under.
- * Progress is derived from the ledger (one row per chunk), so concurrent chunk updates never
- * overwrite each other's counts.
- *
- * <p>The store's {@link Clock} stamps creation, update, attempt and finish times shown to users; it
- * never decides whether a driver is alive.
+ * The run store on the catalog database: runs, chunks and run_transitions rows, each call one short
+ * transaction ({@link CatalogDatabase#inTransaction}). A take or a cancel is a compare-and-set on
+ * the run's row version and heartbeat as read; a write under a lease first locks the run's row for
+ * its epoch ({@code UPDATE ... WHERE epoch = ?}), so a take cannot commit in between. Heartbeats
+ * are stamped with the database's {@code CURRENT_TIMESTAMP}.
  */
-public final class RunStore {
+public final class JdbcRunStore implements RunStore {
   private static final int MAX_CAS_ATTEMPTS = 20;
   private static final int MAX_TEXT = 4000;
 
   private final CatalogDatabase database;
   private final Clock clock;
 
-  public RunStore(CatalogDatabase database, Clock clock) {
+  public JdbcRunStore(CatalogDatabase database, Clock clock) {
     this.database = database;
     this.clock = clock;
   }
 
-  /**
-   * Records a run as QUEUED (epoch 0, no owner) with a PENDING ledger row per planned chunk, or
-   * returns the existing record when the run id is already known (a rerun of the same spec).
-   */
+  @Override
   public RunRecord register(NewRun run) {
     return database.inTransaction(
         c -> {
@@ -110,25 +98,7 @@ public final class RunStore {
 
   // ---------------------------------------------------------------- taking a run
 
-  /**
-   * Takes a run for {@code owner}: reads it once, judges whether it may be taken, and moves it to
-   * PLANNING with one compare-and-set on what it read. A QUEUED or ended run may be taken (an ended
-   * one is a rerun); a PLANNING or RUNNING one only when its driver is gone (see {@link
-   * RunOwner#goneReason}). The take raises the epoch, sets the owner, counts an attempt, stamps the
-   * heartbeat with the database's time and clears the cancel flag, error summary and finish time.
-   * The history gets the moves that really happened, by {@code owner} under the new epoch, e.g.
-   * {@code RUNNING -> QUEUED} ("driver ... is gone (...); resuming") then {@code QUEUED ->
-   * PLANNING}. When another process changed the run in between, it is read and judged again.
-   *
-   * @param livenessTimeout how old, by the database's clock, the holder's heartbeat must be before
-   *     it counts as gone: {@link RunOwner#HEARTBEAT_TIMEOUT}, or less for drivers that heartbeat
-   *     often
-   * @param beforeSwap runs after each judgement, right before its compare-and-set (a test hook to
-   *     hold two takers at this point); {@code () -> {}} otherwise
-   * @return the lease every later write of this driver passes
-   * @throws LakeBatchException {@code runBusy} (USER) when a live driver holds the run, including
-   *     one that took it between this read and the swap; {@code runNotFound} for an unknown run
-   */
+  @Override
   public RunLease take(
       String runId, RunOwner owner, Duration livenessTimeout, Runnable beforeSwap) {
     for (int attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
@@ -210,18 +180,7 @@ public final class RunStore {
   // ---------------------------------------------------------------- writes of the driver holding a
   // lease
 
-  /**
-   * Moves the run of {@code lease} to {@code next}, if the lease still holds it and its state
-   * allows the move. RUNNING stamps the heartbeat; an end state records {@code detail} as the error
-   * summary (except SUCCEEDED) and the finish time; QUEUED gives the run back: the owner is cleared
-   * and the epoch raised, so the lease ends.
-   *
-   * @param detail why: an error summary for FAILED/PARTIAL/CANCELLED, a note otherwise (may be
-   *     null)
-   * @throws IllegalArgumentException for PLANNING, which only {@link #take} moves to
-   * @throws LakeBatchException {@code runFenced} (CONFLICT) when another process took the run;
-   *     {@code illegalTransition} (USER) when the move is not legal from the current state
-   */
+  @Override
   public RunRecord transition(RunLease lease, RunState next, String detail) {
     if (next == RunState.PLANNING) {
       throw new IllegalArgumentException(
@@ -271,12 +230,7 @@ public final class RunStore {
         });
   }
 
-  /**
-   * Records, stamped with the database's time, that the driver is alive and how many rows it has
-   * scored in uncommitted chunks.
-   *
-   * @throws LakeBatchException {@code runFenced} (CONFLICT) when another process took the run
-   */
+  @Override
   public void heartbeat(RunLease lease, long rowsInFlight) {
     database.inTransaction(
         c -> {
@@ -294,12 +248,7 @@ public final class RunStore {
         });
   }
 
-  /**
-   * Throws unless {@code lease} still holds its run. The driver calls it right before each Delta
-   * commit, so a driver that lost its run does not write to the output table.
-   *
-   * @throws LakeBatchException {@code runFenced} (CONFLICT) when another process took the run
-   */
+  @Override
   public void checkLease(RunLease lease) {
     database.inTransaction(
         c -> {
@@ -312,7 +261,7 @@ public final class RunStore {
         });
   }
 
-  /** Records where the driver of {@code lease} writes its log. */
+  @Override
   public void setLogPath(RunLease lease, String logPath) {
     database.inTransaction(
         c -> {
@@ -329,7 +278,7 @@ public final class RunStore {
         });
   }
 
-  /** Marks a chunk RUNNING and counts an attempt. */
+  @Override
   public void chunkStarted(RunLease lease, int chunk) {
     holding(
         lease,
@@ -338,12 +287,12 @@ public final class RunStore {
                 c, lease.runId(), chunk, "state = 'RUNNING', attempts = attempts + 1", ps -> 1));
   }
 
-  /** Marks a chunk COMMITTED at a table version, with its row counts. */
+  @Override
   public void chunkCommitted(RunLease lease, ChunkCommit commit) {
     holding(lease, c -> commitChunk(c, lease.runId(), commit));
   }
 
-  /** Marks a chunk FAILED with its error. */
+  @Override
   public void chunkFailed(RunLease lease, int chunk, String error) {
     holding(
         lease,
@@ -359,15 +308,7 @@ public final class RunStore {
                 }));
   }
 
-  /**
-   * Makes the ledger agree with the output table's Delta log, the source of truth, in one
-   * transaction: chunks found in the log become COMMITTED with their table version; ledger rows
-   * claiming a commit the log does not have, and rows left RUNNING or FAILED by an earlier attempt,
-   * go back to PENDING.
-   *
-   * @return how many ledger rows changed
-   * @throws LakeBatchException {@code runFenced} (CONFLICT) when another process took the run
-   */
+  @Override
   public int reconcile(RunLease lease, Collection<ChunkCommit> inDeltaLog) {
     Map<Integer, ChunkCommit> committed = new HashMap<>();
     inDeltaLog.forEach(c -> committed.put(c.chunk(), c));
@@ -400,11 +341,7 @@ public final class RunStore {
         });
   }
 
-  /**
-   * Re-creates missing ledger rows as PENDING, with their planned rows; returns how many it added.
-   *
-   * @throws LakeBatchException {@code runFenced} (CONFLICT) when another process took the run
-   */
+  @Override
   public int restoreLedger(RunLease lease, List<Long> chunkRows) {
     return holding(
         lease,
@@ -441,15 +378,7 @@ public final class RunStore {
 
   // ---------------------------------------------------------------- writes of other processes
 
-  /**
-   * Asks a run to stop: a QUEUED one, or one whose driver is gone, is cancelled at once (its epoch
-   * is raised and its owner cleared, so a driver that wakes up later is fenced); a run held by a
-   * live driver is flagged and stops at its next chunk boundary. Like {@link #take}, the decision
-   * is carried by a compare-and-set on what was read.
-   *
-   * @param livenessTimeout as for {@link #take}
-   * @throws LakeBatchException {@code illegalTransition} (USER) for an ended run
-   */
+  @Override
   public RunRecord requestCancel(String runId, Duration livenessTimeout) {
     for (int attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       Observed seen = observe(runId);
@@ -518,10 +447,7 @@ public final class RunStore {
     }
   }
 
-  /**
-   * Deletes a run's ledger rows, for repair and tests (a driver rebuilds them with {@link
-   * #restoreLedger} and {@link #reconcile}).
-   */
+  @Override
   public int deleteLedger(String runId) {
     return database.inTransaction(
         c -> {
@@ -535,10 +461,7 @@ public final class RunStore {
 
   // ---------------------------------------------------------------- reads
 
-  /**
-   * Whether a run in the catalog writes its output or dead letters at {@code location} (as
-   * qualified).
-   */
+  @Override
   public boolean knowsTable(String location) {
     return database.inTransaction(
         c -> {
@@ -554,15 +477,17 @@ public final class RunStore {
         });
   }
 
+  @Override
   public Optional<RunRecord> find(String runId) {
     return database.inTransaction(c -> find(c, runId));
   }
 
+  @Override
   public RunRecord get(String runId) {
     return find(runId).orElseThrow(() -> LakeBatchErrors.runNotFound(runId));
   }
 
-  /** Runs, newest first. */
+  @Override
   public List<RunRecord> list(RunFilter filter) {
     return database.inTransaction(
         c -> {
@@ -597,15 +522,12 @@ public final class RunStore {
         });
   }
 
-  /** The ledger of a run, by chunk index. */
+  @Override
   public List<ChunkRecord> chunks(String runId) {
     return database.inTransaction(c -> chunks(c, runId));
   }
 
-  /**
-   * The state changes of a run, oldest first, as {@code AT FROM -> TO[ by OWNER][ epoch N][:
-   * detail]}.
-   */
+  @Override
   public List<String> history(String runId) {
     return database.inTransaction(
         c -> {
@@ -633,6 +555,7 @@ public final class RunStore {
         });
   }
 
+  @Override
   public RunProgress progress(String runId) {
     return RunProgress.of(get(runId), chunks(runId), clock.instant());
   }

@@ -16,24 +16,22 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Registered models: {@code name@version} to file URI, sha256 and signature. Versions count up from
- * 1 per name and are never reused or changed.
+ * The model registry on the catalog database's {@code models} table. A registration takes the next
+ * version in one transaction; one that loses a race for it (a unique violation) tries again.
  */
-public final class ModelRegistry {
+public final class JdbcModelRegistry implements ModelRegistry {
   private static final String UNIQUE_VIOLATION = "23505";
   private static final int MAX_REGISTER_ATTEMPTS = 10;
 
   private final CatalogDatabase database;
   private final Clock clock;
 
-  public ModelRegistry(CatalogDatabase database, Clock clock) {
+  public JdbcModelRegistry(CatalogDatabase database, Clock clock) {
     this.database = database;
     this.clock = clock;
   }
 
-  /**
-   * Registers the next version of {@code name}; two concurrent registrations get distinct versions.
-   */
+  @Override
   public ModelVersion register(
       String name,
       String uri,
@@ -79,7 +77,7 @@ public final class ModelRegistry {
     }
   }
 
-  /** The version a reference names; a clear error when the name or the version is unknown. */
+  @Override
   public ModelVersion resolve(ModelRef ref) {
     List<ModelVersion> versions = versions(ref.name());
     if (versions.isEmpty()) {
@@ -98,7 +96,7 @@ public final class ModelRegistry {
                     ref.name(), ref.version().getAsInt(), latest.version()));
   }
 
-  /** The newest registered version whose file had this digest, if any. */
+  @Override
   public Optional<ModelVersion> findBySha256(String sha256) {
     List<ModelVersion> found =
         query(
@@ -107,18 +105,19 @@ public final class ModelRegistry {
     return found.stream().findFirst();
   }
 
-  /** Every version of {@code name}, oldest first. */
+  @Override
   public List<ModelVersion> versions(String name) {
     return query("SELECT * FROM models WHERE name = ? ORDER BY version", name);
   }
 
-  /** The newest version of every model, by name. */
+  @Override
   public List<ModelVersion> latestVersions() {
     return query(
         "SELECT m.* FROM models m WHERE m.version = (SELECT MAX(version) FROM models x WHERE x.name = m.name)"
             + " ORDER BY m.name");
   }
 
+  @Override
   public List<String> names() {
     return latestVersions().stream().map(ModelVersion::name).toList();
   }

@@ -1,7 +1,5 @@
 package io.lakebatch.catalog.store;
 
-import static java.util.Objects.requireNonNull;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,46 +10,19 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What each run pinned at its first attempt (input version, file fingerprint, plan), and the staged
- * chunks of overwrite runs. A rerun finds its job's unfinished run here and resumes it exactly as
- * planned, whatever happened to the input since.
+ * Pinned inputs and staged chunks on the catalog database ({@code run_inputs}, {@code
+ * staged_chunks}); staging checks the run's epoch in the same transaction.
  */
-public final class PinnedInputs {
+public final class JdbcPinnedInputs implements PinnedInputs {
   private final CatalogDatabase database;
   private final Clock clock;
 
-  public PinnedInputs(CatalogDatabase database, Clock clock) {
+  public JdbcPinnedInputs(CatalogDatabase database, Clock clock) {
     this.database = database;
     this.clock = clock;
   }
 
-  /**
-   * A run's pinned input.
-   *
-   * @param jobKey the run identity without the input ({@code RunIdentity.jobKey()})
-   * @param planJson the stored plan ({@code StoredPlan.toJson()})
-   * @param outputBaseVersion the output table's version when the run first started ({@code -1}: no
-   *     table)
-   */
-  public record PinnedInput(
-      String runId,
-      String jobKey,
-      long inputVersion,
-      String inputSha256,
-      String planJson,
-      long outputBaseVersion) {
-    public PinnedInput {
-      requireNonNull(runId, "runId is null");
-      requireNonNull(jobKey, "jobKey is null");
-      requireNonNull(inputSha256, "inputSha256 is null");
-      requireNonNull(planJson, "planJson is null");
-    }
-  }
-
-  /**
-   * Records what a run pinned unless it is already recorded (a run's pin never changes); returns
-   * the stored one.
-   */
+  @Override
   public PinnedInput save(PinnedInput pinned) {
     return database.inTransaction(
         c -> {
@@ -70,22 +41,19 @@ public final class PinnedInputs {
             insert.setString(4, pinned.inputSha256());
             insert.setString(5, pinned.planJson());
             insert.setLong(6, pinned.outputBaseVersion());
-            insert.setObject(7, RunStore.timestamp(clock.instant()));
+            insert.setObject(7, JdbcRunStore.timestamp(clock.instant()));
             insert.executeUpdate();
           }
           return pinned;
         });
   }
 
+  @Override
   public Optional<PinnedInput> find(String runId) {
     return database.inTransaction(c -> find(c, runId));
   }
 
-  /**
-   * The job's newest run when it has not SUCCEEDED (queued, running, failed, partial or cancelled):
-   * the one a rerun of the job resumes. Empty when the job has no run or its newest run succeeded —
-   * an older unfinished run superseded by a {@code --new-run} is never resumed.
-   */
+  @Override
   public Optional<PinnedInput> unfinishedRun(String jobKey) {
     return database.inTransaction(
         c -> {
@@ -104,23 +72,7 @@ public final class PinnedInputs {
         });
   }
 
-  /**
-   * A chunk of an overwrite run, written but not yet in the table.
-   *
-   * @param filesJson the chunk's Delta {@code AddFile} actions, as JSON
-   */
-  public record StagedChunk(int chunk, long rowsOut, long deadLetterRows, String filesJson) {
-    public StagedChunk {
-      requireNonNull(filesJson, "filesJson is null");
-    }
-  }
-
-  /**
-   * Records a staged chunk for the driver holding {@code epoch}, in one transaction with the
-   * fencing check: a driver that lost the run stages nothing.
-   *
-   * @return whether it was recorded ({@code false}: the run moved to another epoch)
-   */
+  @Override
   public boolean stage(String runId, long epoch, StagedChunk staged) {
     return database.inTransaction(
         c -> {
@@ -143,14 +95,14 @@ public final class PinnedInputs {
             insert.setLong(3, staged.rowsOut());
             insert.setLong(4, staged.deadLetterRows());
             insert.setString(5, staged.filesJson());
-            insert.setObject(6, RunStore.timestamp(clock.instant()));
+            insert.setObject(6, JdbcRunStore.timestamp(clock.instant()));
             insert.executeUpdate();
           }
           return true;
         });
   }
 
-  /** Staged chunks of a run, by chunk index. */
+  @Override
   public List<StagedChunk> staged(String runId) {
     return database.inTransaction(
         c -> {
@@ -173,7 +125,7 @@ public final class PinnedInputs {
         });
   }
 
-  /** Forgets staged chunks whose files are gone (they run again). */
+  @Override
   public void unstage(String runId, List<Integer> chunks) {
     database.inTransaction(
         c -> {
