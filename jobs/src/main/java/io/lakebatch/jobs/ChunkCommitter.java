@@ -16,7 +16,8 @@ import java.util.Optional;
  * the output commit marks the chunk complete (a crash between the two reruns the chunk, and Delta
  * skips the dead-letter commit whose id is recorded). Every commit checks the driver's lease first.
  * In an {@code overwrite} run, the output files are staged in the catalog instead, and {@link
- * #publish()} replaces the table with every staged chunk in one commit.
+ * #publish()} replaces the table with every staged chunk in one commit. Commits of chunks in flight
+ * together are made one at a time (the first dead-letter commit creates its table).
  */
 final class ChunkCommitter {
   private final PreparedRun prepared;
@@ -48,7 +49,7 @@ final class ChunkCommitter {
    * Commits (or, overwriting, stages) a scored chunk: {@link ChunkOutcome.Committed} or {@link
    * ChunkOutcome.Staged}.
    */
-  ChunkOutcome commit(ChunkScorer.ScoredChunk scored) {
+  synchronized ChunkOutcome commit(ChunkScorer.ScoredChunk scored) {
     Chunk chunk = scored.chunk();
     long rejected = scored.deadLetters().rows();
     runs.checkLease(lease);

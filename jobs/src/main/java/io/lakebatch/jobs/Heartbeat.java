@@ -13,11 +13,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tells the run store every few seconds that the driver is alive and how many rows of the current
- * chunk are scored (from the tasks finished so far), so {@code lakebatch status} moves between
- * chunk commits. It runs from the moment the driver takes the run, so a long planning phase does
- * not look like a dead driver. When the store refuses a beat because another driver took the run
- * over (fenced), the heartbeat stops and {@link #throwIfFenced()} makes the driver stop at its next
- * check.
+ * chunks in flight are scored (from the tasks finished so far), so {@code lakebatch status} moves
+ * between chunk commits. It runs from the moment the driver takes the run, so a long planning phase
+ * does not look like a dead driver. When the store refuses a beat because another driver took the
+ * run over (fenced), the heartbeat stops and {@link #throwIfFenced()} makes the driver stop at its
+ * next check.
  */
 final class Heartbeat implements AutoCloseable {
   static final long INTERVAL_MILLIS = 2_000;
@@ -29,8 +29,8 @@ final class Heartbeat implements AutoCloseable {
   private volatile LakeBatchException fenced;
   private final LongAccumulator scoredRows;
   private final ScheduledExecutorService timer;
-  private volatile long chunkBase;
-  private volatile long chunkRows;
+  private long chunkBase; // scored rows that no chunk in flight accounts for
+  private long chunkRows; // planned rows of the chunks in flight
 
   private Heartbeat(RunStore runs, RunLease lease, LongAccumulator scoredRows) {
     this.runs = runs;
@@ -60,24 +60,33 @@ final class Heartbeat implements AutoCloseable {
     return heartbeat;
   }
 
-  void chunkStarted(long plannedRows) {
-    chunkBase = scoredRows.value();
-    chunkRows = plannedRows;
+  /** A chunk of {@code plannedRows} starts; several may be in flight. */
+  synchronized void chunkStarted(long plannedRows) {
+    if (chunkRows == 0) {
+      chunkBase = scoredRows.value();
+    }
+    chunkRows += plannedRows;
   }
 
-  /** The chunk is committed: its rows now count through the ledger, none are in flight. */
-  void chunkEnded() {
-    chunkRows = 0;
-    chunkBase = scoredRows.value();
-    beat();
+  /**
+   * A chunk of {@code plannedRows} ended (committed or failed): a committed chunk's rows now count
+   * through the ledger.
+   */
+  synchronized void chunkEnded(long plannedRows) {
+    chunkRows = Math.max(0, chunkRows - plannedRows);
+    chunkBase = chunkRows == 0 ? scoredRows.value() : chunkBase + plannedRows;
   }
 
-  private void beat() {
+  /** Stores a beat now (besides the timer's). */
+  void beat() {
     if (fenced != null) {
       return;
     }
     try {
-      long inFlight = Math.max(0, Math.min(chunkRows, scoredRows.value() - chunkBase));
+      long inFlight;
+      synchronized (this) {
+        inFlight = Math.max(0, Math.min(chunkRows, scoredRows.value() - chunkBase));
+      }
       runs.heartbeat(lease, inFlight);
     } catch (LakeBatchException e) {
       if (e.category() == ErrorCategory.CONFLICT) {

@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands each event of a run to its listeners in order: first the {@link LoggingRunListener} (so the
- * driver log gets every line), then the caller's. A listener's exception is logged, never thrown.
+ * driver log gets every line), then the caller's, one event at a time (chunks in flight together
+ * emit from their own threads). A listener's exception is logged, never thrown.
  */
 final class RunEvents {
   private static final Logger LOG = LoggerFactory.getLogger(RunEvents.class);
@@ -35,7 +36,7 @@ final class RunEvents {
     return new RunEvents(all);
   }
 
-  void emit(RunEvent event) {
+  synchronized void emit(RunEvent event) {
     for (RunListener listener : listeners) {
       try {
         listener.on(event);

@@ -239,39 +239,61 @@ final class RunExecutor {
             RetryPolicy.of(spec.execution().retries()),
             events);
     List<ChunkOutcome> outcomes = new ArrayList<>();
+    List<Chunk> toRun = new ArrayList<>();
     for (Chunk chunk : plan.chunks()) {
       if (done.contains(chunk.index())) {
         outcomes.add(new ChunkOutcome.AlreadyCommitted(chunk.index()));
-        continue;
+      } else {
+        toRun.add(chunk);
       }
-      heartbeat.throwIfFenced();
-      if (cancelled.getAsBoolean() || runs.get(runId).cancelRequested()) {
-        events.emit(
-            new RunEvent.RunNote(
-                runId,
-                RunEvent.NoteKind.CANCEL,
-                String.format(
-                    "run %s: cancel requested; stopping before chunk %d", runId, chunk.index())));
-        outcomes.add(new ChunkOutcome.Cancelled(chunk.index()));
-        break;
-      }
-      heartbeat.chunkStarted(chunk.rows());
-      ChunkOutcome outcome = attempts.run(chunk);
-      outcomes.add(outcome);
-      if (outcome instanceof ChunkOutcome.Failed failed) {
-        runs.chunkFailed(lease, chunk.index(), failed.describe());
-        continue;
-      }
-      recordDone(runs, lease, outcome);
-      heartbeat.chunkEnded();
-      announceDone(runId, runs, outcome, plan.chunks().size());
-      if (outcome instanceof ChunkOutcome.Committed c) {
-        badRowBudget = badRowBudget.plus(c.rowsIn(), c.deadLetterRows());
-      } else if (outcome instanceof ChunkOutcome.Staged s) {
-        badRowBudget = badRowBudget.plus(s.rowsIn(), s.deadLetterRows());
-      }
-      badRowBudget.check();
     }
+    Map<Integer, Chunk> byIndex = new TreeMap<>();
+    toRun.forEach(chunk -> byIndex.put(chunk.index(), chunk));
+    BadRowBudget[] budget = {badRowBudget};
+    int inFlight =
+        LakeBatchSettings.CHUNKS_IN_FLIGHT.valueFrom(
+            conf -> Optional.ofNullable(spark.conf().get(conf, null)));
+    boolean[] outputExists = {publication.isPresent() || output.exists()};
+    new ChunkPipeline(spark, runId, inFlight)
+        .run(
+            toRun,
+            attempts::run,
+            // the first commit creates the output table: chunks overlap once it exists
+            () -> outputExists[0] || (outputExists[0] = output.exists()),
+            chunk -> {
+              heartbeat.throwIfFenced();
+              if (cancelled.getAsBoolean() || runs.get(runId).cancelRequested()) {
+                events.emit(
+                    new RunEvent.RunNote(
+                        runId,
+                        RunEvent.NoteKind.CANCEL,
+                        String.format(
+                            "run %s: cancel requested; stopping before chunk %d",
+                            runId, chunk.index())));
+                outcomes.add(new ChunkOutcome.Cancelled(chunk.index()));
+                return false;
+              }
+              heartbeat.chunkStarted(chunk.rows());
+              return true;
+            },
+            outcome -> {
+              outcomes.add(outcome);
+              heartbeat.chunkEnded(byIndex.get(outcome.chunk()).rows());
+              if (outcome instanceof ChunkOutcome.Failed failed) {
+                runs.chunkFailed(lease, failed.chunk(), failed.describe());
+                return;
+              }
+              recordDone(runs, lease, outcome);
+              heartbeat.beat();
+              announceDone(runId, runs, outcome, plan.chunks().size());
+              if (outcome instanceof ChunkOutcome.Committed c) {
+                budget[0] = budget[0].plus(c.rowsIn(), c.deadLetterRows());
+              } else if (outcome instanceof ChunkOutcome.Staged s) {
+                budget[0] = budget[0].plus(s.rowsIn(), s.deadLetterRows());
+              }
+              budget[0].check();
+            });
+    outcomes.sort(java.util.Comparator.comparingInt(ChunkOutcome::chunk));
     RunOutcomes result = new RunOutcomes(outcomes);
     if (publication.isPresent()
         && !published

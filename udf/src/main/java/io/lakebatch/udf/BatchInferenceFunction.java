@@ -68,6 +68,7 @@ public final class BatchInferenceFunction
 
   @Override
   public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+    PageSizedSnappyCodec.install(); // before the lazy input iterator reads its first page
     faults.beforeTask(org.apache.spark.TaskContext.get());
     return new BatchIterator(new RowFiller(rows));
   }
@@ -106,6 +107,7 @@ public final class BatchInferenceFunction
    * per value. Only for bindings {@link TensorBatch#supportsColumnar} accepts.
    */
   public Iterator<InternalRow> callColumnar(Iterator<ColumnarBatch> batches) {
+    PageSizedSnappyCodec.install(); // before the lazy input iterator reads its first page
     faults.beforeTask(org.apache.spark.TaskContext.get());
     return new BatchIterator(new ColumnarFiller(batches));
   }

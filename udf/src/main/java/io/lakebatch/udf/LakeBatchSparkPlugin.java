@@ -12,7 +12,8 @@ import org.apache.spark.api.plugin.SparkPlugin;
  * through {@code spark.plugins}, it closes the sessions when an executor shuts down, and on the
  * driver (whose preflight scores a sample) when the SparkContext stops. A long-lived JVM that
  * starts and stops many SparkContexts thus never keeps sessions past its context. A GPU executor
- * will pick its device here.
+ * will pick its device here. It also installs {@link PageSizedSnappyCodec} in every JVM before the
+ * first Parquet read.
  */
 public final class LakeBatchSparkPlugin implements SparkPlugin {
   @Override
@@ -20,6 +21,7 @@ public final class LakeBatchSparkPlugin implements SparkPlugin {
     return new DriverPlugin() {
       @Override
       public Map<String, String> init(SparkContext context, PluginContext plugin) {
+        PageSizedSnappyCodec.install();
         return Map.of();
       }
 
@@ -40,6 +42,7 @@ public final class LakeBatchSparkPlugin implements SparkPlugin {
     @Override
     public void init(PluginContext context, Map<String, String> extraConf) {
       // sessions load lazily, on the first task that needs one
+      PageSizedSnappyCodec.install();
     }
 
     @Override

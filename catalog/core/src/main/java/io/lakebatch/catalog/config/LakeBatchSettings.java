@@ -124,6 +124,15 @@ public final class LakeBatchSettings {
           "true",
           LakeBatchSettings::parseBoolean,
           "copy numeric inputs from the Parquet reader's column vectors (`false`: read rows, for comparison)");
+  public static final Setting<Integer> CHUNKS_IN_FLIGHT =
+      sparkConf(
+          "spark.lakebatch.chunks-in-flight",
+          "int",
+          Optional.of(2),
+          "2",
+          LakeBatchSettings::parseChunksInFlight,
+          "chunks scored at the same time (each still commits alone, in any order): one chunk's last"
+              + " tasks and commit overlap the next one's tasks; `1` scores them one after another");
   public static final Setting<Duration> LIVENESS_TIMEOUT =
       sparkConf(
           "spark.lakebatch.driver.liveness-timeout",
@@ -261,6 +270,7 @@ public final class LakeBatchSettings {
         EXECUTOR_MEMORY,
         GPUS_PER_EXECUTOR,
         READ_COLUMNAR,
+        CHUNKS_IN_FLIGHT,
         LIVENESS_TIMEOUT,
         SQL_CATALOG_URL,
         SQL_CATALOG_USER,
@@ -313,6 +323,14 @@ public final class LakeBatchSettings {
       case "false" -> false;
       default -> throw new IllegalArgumentException(value);
     };
+  }
+
+  static int parseChunksInFlight(String value) {
+    int chunks = Integer.parseInt(value.trim());
+    if (chunks < 1 || chunks > 16) {
+      throw new IllegalArgumentException(value + " (give 1 to 16)");
+    }
+    return chunks;
   }
 
   /**

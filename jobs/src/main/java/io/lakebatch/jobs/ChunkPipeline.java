@@ -1,0 +1,159 @@
+package io.lakebatch.jobs;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakebatch.catalog.error.LakeBatchErrors;
+import io.lakebatch.planner.Chunk;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Keeps up to {@code inFlight} chunks of a run going at once, each in its own Spark job started
+ * from its own driver thread, so the last tasks and the commit of one chunk overlap the tasks of
+ * the next (Spark's scheduler gives the later job the cores the earlier one no longer uses). Chunks
+ * start in plan order and end in any order; each still commits alone under its own transaction id.
+ * Outcomes are handed over on the calling thread, one at a time, as chunks end. When a chunk, or
+ * the handling of an outcome, fails, the chunks still running are cancelled (their Spark jobs;
+ * nothing of theirs is committed unless their commit had already begun) and awaited before the
+ * failure is thrown, so nothing of the run is left running behind it.
+ */
+final class ChunkPipeline {
+  private static final AtomicInteger POOLS = new AtomicInteger();
+
+  private final SparkSession spark;
+  private final String runId;
+  private final int inFlight;
+
+  ChunkPipeline(SparkSession spark, String runId, int inFlight) {
+    this.spark = requireNonNull(spark, "spark is null");
+    this.runId = requireNonNull(runId, "runId is null");
+    if (inFlight < 1) {
+      throw new IllegalArgumentException("inFlight must be at least 1: " + inFlight);
+    }
+    this.inFlight = inFlight;
+  }
+
+  /**
+   * Runs {@code chunks} in order through {@code attempt}.
+   *
+   * @param mayOverlap whether another chunk may start while one runs (checked before each start;
+   *     false while the output table does not exist yet, since the first commit creates it)
+   * @param beforeStart called on the calling thread before a chunk starts; false stops starting
+   *     chunks (those running still end)
+   * @param onOutcome called on the calling thread with each ended chunk's outcome
+   */
+  void run(
+      List<Chunk> chunks,
+      Function<Chunk, ChunkOutcome> attempt,
+      BooleanSupplier mayOverlap,
+      Predicate<Chunk> beforeStart,
+      Consumer<ChunkOutcome> onOutcome) {
+    ExecutorService threads = Executors.newFixedThreadPool(inFlight, threadFactory());
+    CompletionService<ChunkOutcome> ended = new ExecutorCompletionService<>(threads);
+    Map<Future<ChunkOutcome>, String> running = new java.util.HashMap<>();
+    try {
+      int next = 0;
+      boolean starting = true;
+      while (true) {
+        while (starting
+            && next < chunks.size()
+            && running.size() < (mayOverlap.getAsBoolean() ? inFlight : 1)) {
+          Chunk chunk = chunks.get(next++);
+          if (!beforeStart.test(chunk)) {
+            starting = false;
+            break;
+          }
+          String group = "lakebatch-" + runId + "-chunk-" + chunk.index();
+          running.put(ended.submit(() -> attemptInGroup(chunk, group, attempt)), group);
+        }
+        if (running.isEmpty()) {
+          return;
+        }
+        Future<ChunkOutcome> done = ended.take();
+        running.remove(done);
+        onOutcome.accept(outcome(done));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop(running);
+      throw LakeBatchErrors.internal("interrupted while run " + runId + " scored its chunks", e);
+    } catch (RuntimeException | Error e) {
+      stop(running);
+      throw e;
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  private ChunkOutcome attemptInGroup(
+      Chunk chunk, String group, Function<Chunk, ChunkOutcome> attempt) {
+    try (RunLog.Tag ignored = RunLog.tag(spark, runId)) {
+      spark
+          .sparkContext()
+          .setJobGroup(group, "lakebatch " + runId + " chunk " + chunk.index(), false);
+      try {
+        return attempt.apply(chunk);
+      } finally {
+        spark.sparkContext().clearJobGroup();
+      }
+    }
+  }
+
+  private static ChunkOutcome outcome(Future<ChunkOutcome> done) throws InterruptedException {
+    try {
+      return done.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw LakeBatchErrors.internal("chunk failed: " + LakeBatchErrors.rootMessage(cause), cause);
+    }
+  }
+
+  /** Cancels the running chunks' Spark jobs and waits until their threads are done. */
+  private void stop(Map<Future<ChunkOutcome>, String> running) {
+    for (String group : running.values()) {
+      spark.sparkContext().cancelJobGroup(group);
+    }
+    List<Future<ChunkOutcome>> left = new ArrayList<>(running.keySet());
+    for (Future<ChunkOutcome> future : left) {
+      try {
+        future.get();
+      } catch (ExecutionException expected) {
+        // the cancelled chunk's own failure; the first failure is the one thrown
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private ThreadFactory threadFactory() {
+    int pool = POOLS.incrementAndGet();
+    AtomicInteger count = new AtomicInteger();
+    return r -> {
+      Thread thread =
+          new Thread(r, "lakebatch-chunks-" + pool + "-" + count.incrementAndGet() + "-" + runId);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}
