@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     sortOptions = false,
     description = {
-      "Benchmark suite over model profiles (mlp, linear, conv, encoder): each profile's rows scored in one JVM on"
+      "Benchmark suite over model profiles (mlp, linear, conv, image, encoder): each profile's rows scored in one JVM on"
           + " the same cores by (a) LakeBatch Delta -> Delta, (b) raw ONNX Runtime in a Java loop over rows in"
           + " memory, (c) a naive per-row Spark UDF; prints rows/s, a/b and a/c against their targets and what"
           + " batch-size: auto chooses. Skew section: mlp on uniform, 80%%-in-one-file and tiny-file inputs."
@@ -39,7 +39,7 @@ final class BenchCommand implements Callable<Integer> {
       names = "--profile",
       paramLabel = "NAME",
       description =
-          "mlp, linear, conv, encoder or all (repeatable); default all, unless only --skew/--scaling given")
+          "mlp, linear, conv, image, encoder or all (repeatable); default all, unless only --skew/--scaling given")
   List<String> profiles = List.of();
 
   @Option(
@@ -47,7 +47,8 @@ final class BenchCommand implements Callable<Integer> {
       paramLabel = "N",
       description =
           "rows of the chosen profiles' tables (and of the skew inputs when mlp is chosen or with --skew);"
-              + " default per profile: mlp 1,000,000, linear 1,000,000, conv 2,000, encoder 20,000")
+              + " default per profile: mlp 1,000,000, linear 1,000,000, conv 2,000, image 500,"
+              + " encoder 20,000")
   Long rows;
 
   @Option(

@@ -14,12 +14,12 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "make-model",
     description =
-        "Write a generated ONNX model: mlp, linear (trained with Tribuo), trees (ai.onnx.ml ensemble + ZipMap), conv, tokens, encoder (transformer over token ids).")
+        "Write a generated ONNX model: mlp, linear (trained with Tribuo), trees (ai.onnx.ml ensemble + ZipMap), conv, mobilenet (depthwise-separable CNN), tokens, encoder (transformer over token ids).")
 final class MakeModelCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "KIND",
-      description = "mlp | linear | trees | conv | tokens | encoder")
+      description = "mlp | linear | trees | conv | mobilenet | tokens | encoder")
   String kind;
 
   @Option(names = "--out", required = true, description = "where to write the .onnx file")
@@ -43,22 +43,30 @@ final class MakeModelCommand implements Callable<Integer> {
   @Option(names = "--trees", description = "trees (trees); default ${DEFAULT-VALUE}")
   int trees = ModelOptions.defaults().trees();
 
-  @Option(names = "--classes", description = "classes (trees, conv); default ${DEFAULT-VALUE}")
-  int classes = ModelOptions.defaults().classes();
+  // The next four default per kind (ModelOptions.defaultsFor): null means "not given".
+  @Option(
+      names = "--classes",
+      description = "classes (trees, conv, mobilenet); default 3, mobilenet 1000")
+  Integer classes;
 
-  @Option(names = "--image-size", description = "image side (conv); default ${DEFAULT-VALUE}")
-  int imageSize = ModelOptions.defaults().imageSize();
+  @Option(
+      names = "--image-size",
+      description = "image side (conv, mobilenet); default 16, mobilenet 224")
+  Integer imageSize;
 
   @Option(
       names = "--conv-blocks",
-      description = "convolution blocks, each halving the image (conv); default ${DEFAULT-VALUE}")
-  int convolutionBlocks = ModelOptions.defaults().convolutionBlocks();
+      description =
+          "convolution blocks, each halving the image (conv); stages after the stem, each halving the"
+              + " image and doubling the channels (mobilenet); default 3, mobilenet 4")
+  Integer convolutionBlocks;
 
   @Option(
       names = "--conv-channels",
       description =
-          "channels of the first block, doubled per block (conv); default ${DEFAULT-VALUE}")
-  int convolutionChannels = ModelOptions.defaults().convolutionChannels();
+          "channels of the first block, doubled per block (conv); of the stem (mobilenet); default 32,"
+              + " mobilenet 64")
+  Integer convolutionChannels;
 
   @Option(
       names = "--sequence-length",
@@ -97,16 +105,17 @@ final class MakeModelCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw io.lakebatch.catalog.error.LakeBatchErrors.usage(e.getMessage());
     }
+    ModelOptions kindDefaults = ModelOptions.defaultsFor(modelKind);
     ModelOptions options =
-        ModelOptions.defaults()
+        kindDefaults
             .withFeatures(features)
             .withHidden(hidden)
             .withDepth(depth)
             .withTrees(trees)
-            .withClasses(classes)
-            .withImageSize(imageSize)
-            .withConvolutionBlocks(convolutionBlocks)
-            .withConvolutionChannels(convolutionChannels)
+            .withClasses(given(classes, kindDefaults.classes()))
+            .withImageSize(given(imageSize, kindDefaults.imageSize()))
+            .withConvolutionBlocks(given(convolutionBlocks, kindDefaults.convolutionBlocks()))
+            .withConvolutionChannels(given(convolutionChannels, kindDefaults.convolutionChannels()))
             .withSequenceLength(sequenceLength)
             .withVocabulary(vocabulary)
             .withAttentionHeads(attentionHeads)
@@ -118,5 +127,9 @@ final class MakeModelCommand implements Callable<Integer> {
         "wrote %s: %s%n  inputs %s, outputs %s%n",
         info.path(), info.description(), info.inputNames(), info.outputNames());
     return 0;
+  }
+
+  private static int given(Integer value, int kindDefault) {
+    return value == null ? kindDefault : value;
   }
 }

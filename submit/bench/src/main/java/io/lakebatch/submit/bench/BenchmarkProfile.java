@@ -4,6 +4,7 @@ import io.lakebatch.catalog.spec.InputBinding;
 import io.lakebatch.catalog.spec.TableFormat;
 import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.submit.modelgen.ConvolutionalModel;
+import io.lakebatch.submit.modelgen.DepthwiseSeparableModel;
 import io.lakebatch.submit.modelgen.EncoderModel;
 import io.lakebatch.submit.modelgen.ModelKind;
 import io.lakebatch.submit.modelgen.ModelOptions;
@@ -16,15 +17,16 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.parquet.hadoop.ParquetWriter;
 
 /**
  * The model profiles {@code lakebatch bench} times: each a generated, seeded model, the table it
  * scores, the spec binding LakeBatch uses, the quick default size and the targets LakeBatch should
  * meet.
  *
- * <p>Dense profiles ({@link #MLP}, {@link #LINEAR}, {@link #CONV}) feed one float tensor built from
- * float columns or one {@code array<float>} column; {@link #ENCODER} feeds token ids and their mask
- * tokenized from a text column.
+ * <p>Dense profiles ({@link #MLP}, {@link #LINEAR}, {@link #CONV}, {@link #IMAGE}) feed one float
+ * tensor built from float columns or one {@code array<float>} column; {@link #ENCODER} feeds token
+ * ids and their mask tokenized from a text column.
  */
 public enum BenchmarkProfile {
   /** MLP 64 float features, hidden 256, depth 3: light per row, so the row pipeline shows. */
@@ -64,6 +66,25 @@ public enum BenchmarkProfile {
       4_000,
       Optional.of(Target.atLeast(0.90))),
   /**
+   * MobileNet-style depthwise-separable network on ImageNet-size 3 x 224 x 224 images (about 5 ms
+   * per row per core), 1,000 classes. Its table keeps Spark's default Parquet settings, as real
+   * image tables do: the writer checks sizes only every 100 rows or more, so with these 150 KB
+   * (dictionary-encoded) rows a page holds 100 rows, 15 MB, and a row group up to about 690 rows.
+   * Quick size 500 rows: at 2,000 (two files of about 1,000 rows) Spark's vectorized reader, which
+   * decodes up to 4,096 rows of a row group per batch, ran a 6 GB driver out of heap. (b) holds at
+   * most 800 rows (0.5 GB).
+   */
+  IMAGE(
+      "image",
+      ModelKind.MOBILENET,
+      ModelOptions.defaultsFor(ModelKind.MOBILENET),
+      500,
+      64,
+      32,
+      800,
+      2_000,
+      Optional.of(Target.atLeast(0.85))),
+  /**
    * Transformer encoder over text of about 20 words, tokenized by the model's hashing tokenizer.
    */
   ENCODER(
@@ -82,6 +103,13 @@ public enum BenchmarkProfile {
 
   /** Float features of {@link #MLP} and {@link #LINEAR}. */
   public static final int FEATURES = 64;
+
+  /**
+   * Row-group size of the {@link #IMAGE} table: parquet-java's own default, which Spark leaves in
+   * place. The table generator always sets one (8 MB for the other profiles, on the session's
+   * Hadoop configuration, where it stays), so this profile sets the default back.
+   */
+  static final long DEFAULT_PARQUET_ROW_GROUP_BYTES = ParquetWriter.DEFAULT_BLOCK_SIZE;
 
   /** Mean words per row of the {@link #ENCODER} table's {@code text} column. */
   public static final int TEXT_WORDS = 20;
@@ -183,6 +211,11 @@ public enum BenchmarkProfile {
       case CONV ->
           SyntheticTableOptions.of(rows, 1, TableFormat.DELTA)
               .withImageSize(modelOptions.imageSize());
+      // no page size, compression or dictionary options: SyntheticTables sets none
+      case IMAGE ->
+          SyntheticTableOptions.of(rows, 1, TableFormat.DELTA)
+              .withImageSize(modelOptions.imageSize())
+              .withRowGroupBytes(DEFAULT_PARQUET_ROW_GROUP_BYTES);
       case ENCODER -> SyntheticTableOptions.of(rows, 1, TableFormat.DELTA).withText(TEXT_WORDS);
     };
   }
@@ -193,6 +226,7 @@ public enum BenchmarkProfile {
       case MLP -> "features";
       case LINEAR -> "input";
       case CONV -> ConvolutionalModel.INPUT_NAME;
+      case IMAGE -> DepthwiseSeparableModel.INPUT_NAME;
       case ENCODER -> EncoderModel.INPUT_IDS_NAME;
     };
   }
@@ -203,19 +237,20 @@ public enum BenchmarkProfile {
       case MLP, ENCODER -> "score";
       case LINEAR -> "output";
       case CONV -> ConvolutionalModel.OUTPUT_NAME;
+      case IMAGE -> DepthwiseSeparableModel.OUTPUT_NAME;
     };
   }
 
   /** Values of {@link #modelOutput()} per row. */
   public int outputWidth() {
-    return this == CONV ? modelOptions.classes() : 1;
+    return this == CONV || this == IMAGE ? modelOptions.classes() : 1;
   }
 
   /** Columns read by every path: {@code f0..f63}, {@code image} or {@code text}. */
   public List<String> inputColumns() {
     return switch (this) {
       case MLP, LINEAR -> IntStream.range(0, FEATURES).mapToObj(i -> "f" + i).toList();
-      case CONV -> List.of("image");
+      case CONV, IMAGE -> List.of("image");
       case ENCODER -> List.of("text");
     };
   }
@@ -226,6 +261,7 @@ public enum BenchmarkProfile {
     return switch (this) {
       case MLP, LINEAR -> new long[] {FEATURES};
       case CONV -> new long[] {ConvolutionalModel.INPUT_CHANNELS, side, side};
+      case IMAGE -> new long[] {DepthwiseSeparableModel.INPUT_CHANNELS, side, side};
       case ENCODER -> new long[0];
     };
   }
@@ -235,7 +271,7 @@ public enum BenchmarkProfile {
     Map<String, InputBinding> inputs = new LinkedHashMap<>();
     switch (this) {
       case MLP, LINEAR -> inputs.put(modelInput(), new InputBinding.ColumnList(inputColumns()));
-      case CONV ->
+      case CONV, IMAGE ->
           inputs.put(
               modelInput(),
               new InputBinding.ArrayColumn("image", Arrays.stream(rowShape()).boxed().toList()));

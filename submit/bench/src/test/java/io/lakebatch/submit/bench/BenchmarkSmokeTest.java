@@ -27,6 +27,7 @@ class BenchmarkSmokeTest {
           BenchmarkProfile.MLP, 20_000L,
           BenchmarkProfile.LINEAR, 20_000L,
           BenchmarkProfile.CONV, 32L,
+          BenchmarkProfile.IMAGE, 32L,
           BenchmarkProfile.ENCODER, 500L);
   private static final int TINY_FILES = 64;
 
@@ -103,9 +104,11 @@ class BenchmarkSmokeTest {
             "| mlp     | 20,000 / 20,000 / 20,000",
             "| linear  |",
             "| conv    | 32 / 32 / 32",
+            "| image   | 32 / 32 / 32",
             "| encoder | 500 / 500 / 500",
             ">= 0.70",
             ">= 0.90",
+            ">= 0.85",
             ">= 5")
         .contains(
             "skew: mlp profile, 20,000 rows",

@@ -48,6 +48,12 @@ public final class ModelGenerator {
               ConvolutionalModel.build(options),
               ConvolutionalModel.description(options),
               out);
+      case MOBILENET ->
+          save(
+              kind,
+              DepthwiseSeparableModel.build(options),
+              DepthwiseSeparableModel.description(options),
+              out);
       case TOKENS ->
           save(
               kind,

@@ -26,6 +26,11 @@ public enum ModelKind {
    */
   CONV("conv"),
   /**
+   * MobileNet v1-style network of depthwise-separable convolutions: {@code image} float [N, 3,
+   * size, size] to {@code logits} float [N, classes]; see {@link DepthwiseSeparableModel}.
+   */
+  MOBILENET("mobilenet"),
+  /**
    * Mean-pooled token embedding: {@code input_ids} int64 [N, length] to {@code embedding} and
    * {@code score}.
    */

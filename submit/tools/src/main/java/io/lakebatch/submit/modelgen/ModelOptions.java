@@ -11,11 +11,13 @@ package io.lakebatch.submit.modelgen;
  * @param trees number of trees ({@code trees})
  * @param treeDepth depth of every tree, counted in branch levels ({@code trees})
  * @param classes number of classes ({@code trees}, {@code conv})
- * @param imageSize image height and width ({@code conv}); must be at least {@code
- *     2^convolutionBlocks} for that kind
- * @param convolutionBlocks number of convolution blocks, each halving the image side ({@code conv})
+ * @param imageSize image height and width ({@code conv}, {@code mobilenet}); must be at least
+ *     {@code 2^convolutionBlocks} for {@code conv}
+ * @param convolutionBlocks number of convolution blocks, each halving the image side ({@code
+ *     conv}); number of stages after the stem, each halving the side and doubling the channels
+ *     ({@code mobilenet})
  * @param convolutionChannels output channels of the first convolution block, doubled by every
- *     further block ({@code conv})
+ *     further block ({@code conv}); output channels of the stem ({@code mobilenet})
  * @param sequenceLength number of token ids per row ({@code tokens})
  * @param vocabulary number of embedding rows; valid token ids are {@code [0, vocabulary)} ({@code
  *     tokens}, {@code encoder})
@@ -66,6 +68,25 @@ public record ModelOptions(
    */
   public static ModelOptions defaults() {
     return new ModelOptions(32, 64, 2, 20, 4, 3, 16, 3, 32, 16, 8192, 4, 256, 128, 42L);
+  }
+
+  /**
+   * The {@link #defaults()} with a kind's own sizes where it has them: {@code mobilenet} is shaped
+   * for ImageNet, imageSize {@value DepthwiseSeparableModel#DEFAULT_IMAGE_SIZE}, classes {@value
+   * DepthwiseSeparableModel#DEFAULT_CLASSES}, convolutionChannels {@value
+   * DepthwiseSeparableModel#DEFAULT_STEM_CHANNELS} and convolutionBlocks {@value
+   * DepthwiseSeparableModel#DEFAULT_STAGES}.
+   */
+  public static ModelOptions defaultsFor(ModelKind kind) {
+    return switch (kind) {
+      case MOBILENET ->
+          defaults()
+              .withImageSize(DepthwiseSeparableModel.DEFAULT_IMAGE_SIZE)
+              .withClasses(DepthwiseSeparableModel.DEFAULT_CLASSES)
+              .withConvolutionChannels(DepthwiseSeparableModel.DEFAULT_STEM_CHANNELS)
+              .withConvolutionBlocks(DepthwiseSeparableModel.DEFAULT_STAGES);
+      case MLP, LINEAR, TREES, CONV, TOKENS, ENCODER -> defaults();
+    };
   }
 
   public ModelOptions withFeatures(int value) {

@@ -13,6 +13,7 @@ class ModelKindTest {
     assertThat(ModelKind.parse("linear")).isEqualTo(ModelKind.LINEAR);
     assertThat(ModelKind.parse("trees")).isEqualTo(ModelKind.TREES);
     assertThat(ModelKind.parse("conv")).isEqualTo(ModelKind.CONV);
+    assertThat(ModelKind.parse("mobilenet")).isEqualTo(ModelKind.MOBILENET);
     assertThat(ModelKind.parse("tokens")).isEqualTo(ModelKind.TOKENS);
     assertThat(ModelKind.parse("encoder")).isEqualTo(ModelKind.ENCODER);
   }
@@ -22,7 +23,7 @@ class ModelKindTest {
     assertThatThrownBy(() -> ModelKind.parse("forest"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("forest")
-        .hasMessageContaining("mlp, linear, trees, conv, tokens, encoder");
+        .hasMessageContaining("mlp, linear, trees, conv, mobilenet, tokens, encoder");
     assertThatThrownBy(() -> ModelKind.parse(null)).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -16,6 +16,20 @@ class ModelOptionsTest {
   }
 
   @Test
+  void kindDefaultsDifferOnlyWhereAKindHasItsOwnSizes() {
+    assertThat(ModelOptions.defaultsFor(ModelKind.MOBILENET))
+        .isEqualTo(
+            new ModelOptions(32, 64, 2, 20, 4, 1000, 224, 4, 64, 16, 8192, 4, 256, 128, 42L));
+    for (ModelKind kind : ModelKind.values()) {
+      if (kind != ModelKind.MOBILENET) {
+        assertThat(ModelOptions.defaultsFor(kind))
+            .as("%s", kind)
+            .isEqualTo(ModelOptions.defaults());
+      }
+    }
+  }
+
+  @Test
   void withMethodsChangeOnlyTheirField() {
     ModelOptions changed =
         ModelOptions.defaults()

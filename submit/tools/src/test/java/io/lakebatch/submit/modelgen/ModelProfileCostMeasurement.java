@@ -28,6 +28,7 @@ class ModelProfileCostMeasurement {
   private static final int MLP_BATCH = 1024;
   private static final int CONV_BATCH = 64;
   private static final int ENCODER_BATCH = 64;
+  private static final int MOBILENET_BATCH = 32;
   private static final long MINIMUM_NANOS = 3_000_000_000L;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -53,6 +54,22 @@ class ModelProfileCostMeasurement {
         "mlp 64-256x3: %.3f us/row; conv 64x64: %.1f us/row; ratio %.0f%n",
         mlpNanos / 1e3, convNanos / 1e3, convNanos / mlpNanos);
     assertThat(convNanos).isPositive();
+  }
+
+  @Test
+  void mobileNetCostAtImageNetSize() throws Exception {
+    ModelOptions options = ModelOptions.defaultsFor(ModelKind.MOBILENET);
+    int side = options.imageSize();
+    double nanos =
+        perRowNanos(
+            ModelGenerator.write(ModelKind.MOBILENET, options, directory.resolve("mobilenet.onnx")),
+            "image",
+            floats(MOBILENET_BATCH, 3, side, side),
+            MOBILENET_BATCH);
+    System.out.printf(
+        "mobilenet %dx%d: %.2f ms/row (%.0f rows/s per core)%n",
+        side, side, nanos / 1e6, 1e9 / nanos);
+    assertThat(nanos).isPositive();
   }
 
   @Test
