@@ -78,7 +78,7 @@ final class ChunkPipeline {
             break;
           }
           String group = "lakebatch-" + runId + "-chunk-" + chunk.index();
-          running.put(ended.submit(() -> attemptInGroup(chunk, group, attempt)), group);
+          running.put(ended.submit(() -> attemptTagged(chunk, group, attempt)), group);
         }
         if (running.isEmpty()) {
           return;
@@ -99,16 +99,15 @@ final class ChunkPipeline {
     }
   }
 
-  private ChunkOutcome attemptInGroup(
+  private ChunkOutcome attemptTagged(
       Chunk chunk, String group, Function<Chunk, ChunkOutcome> attempt) {
     try (RunLog.Tag ignored = RunLog.tag(spark, runId)) {
-      spark
-          .sparkContext()
-          .setJobGroup(group, "lakebatch " + runId + " chunk " + chunk.index(), false);
+      // a tag, not a job group: the thread keeps the run's own group (inherited from the caller)
+      spark.sparkContext().addJobTag(group);
       try {
         return attempt.apply(chunk);
       } finally {
-        spark.sparkContext().clearJobGroup();
+        spark.sparkContext().removeJobTag(group);
       }
     }
   }
@@ -128,10 +127,10 @@ final class ChunkPipeline {
     }
   }
 
-  /** Cancels the running chunks' Spark jobs and waits until their threads are done. */
+  /** Cancels the running chunks' Spark jobs (by their tags) and waits until their threads end. */
   private void stop(Map<Future<ChunkOutcome>, String> running) {
     for (String group : running.values()) {
-      spark.sparkContext().cancelJobGroup(group);
+      spark.sparkContext().cancelJobsWithTag(group);
     }
     List<Future<ChunkOutcome>> left = new ArrayList<>(running.keySet());
     for (Future<ChunkOutcome> future : left) {
