@@ -12,7 +12,8 @@ import java.util.PriorityQueue;
  *   <li>Files are taken in path order so the same input always gives the same plan.
  *   <li>A file with more rows than a piece's target ({@link PlanningOptions#pieceRows()}) is cut
  *       into runs of whole row groups of about that many rows; smaller files stay whole.
- *   <li>These pieces fill chunks in order up to the rows-per-chunk target.
+ *   <li>These pieces fill chunks in order, never past the rows-per-chunk target, each chunk aiming
+ *       at an even share of the rows (the fewest chunks that hold them, equally filled).
  *   <li>Inside a chunk, pieces are bin-packed into tasks, largest first onto the least-loaded task,
  *       so small files are packed together and tasks carry similar loads. The load is the pieces'
  *       estimated cost under {@link PlanningOptions#rowCost()}: rows by default, or rows weighted
@@ -34,21 +35,60 @@ public final class ChunkPlanner {
         .forEach(f -> pieces.addAll(split(f, rowGroups, options.pieceRows(), options.rowCost())));
 
     List<Chunk> chunks = new ArrayList<>();
-    List<FileSplit> current = new ArrayList<>();
-    long currentRows = 0;
-    for (FileSplit piece : pieces) {
-      if (!current.isEmpty() && currentRows + piece.rows() > options.rowsPerChunk()) {
-        chunks.add(pack(chunks.size(), current, options));
-        current = new ArrayList<>();
-        currentRows = 0;
-      }
-      current.add(piece);
-      currentRows += piece.rows();
-    }
-    if (!current.isEmpty()) {
-      chunks.add(pack(chunks.size(), current, options));
+    int first = 0;
+    for (int end : chunkEnds(pieces, options.rowsPerChunk())) {
+      chunks.add(pack(chunks.size(), pieces.subList(first, end), options));
+      first = end;
     }
     return new InferencePlan(chunks, rowsPerTask);
+  }
+
+  /**
+   * Where each chunk ends (exclusive piece indices): the fewest chunks {@code n} whose cuts, each
+   * at the piece boundary nearest to {@code k/n} of the rows, keep every chunk within {@code
+   * rowsPerChunk} (a single larger piece is a chunk of its own). So 6M rows at 2M per chunk make
+   * three chunks of about 2M, not three just under 2M and a fourth of the remainder.
+   */
+  static int[] chunkEnds(List<FileSplit> pieces, long rowsPerChunk) {
+    int count = pieces.size();
+    if (count == 0) {
+      return new int[0];
+    }
+    long[] prefix = new long[count + 1];
+    for (int i = 0; i < count; i++) {
+      prefix[i + 1] = prefix[i] + pieces.get(i).rows();
+    }
+    long total = prefix[count];
+    for (long n = Math.max(1, (total + rowsPerChunk - 1) / rowsPerChunk); ; n++) {
+      int[] ends = new int[(int) Math.min(n, count)];
+      int previous = 0;
+      boolean fits = true;
+      for (int k = 1; k <= ends.length && fits; k++) {
+        int end =
+            k == ends.length
+                ? count
+                : Math.max(previous + 1, nearestBoundary(prefix, total * k / ends.length));
+        end = Math.min(end, count - (ends.length - k));
+        ends[k - 1] = end;
+        fits = end - previous == 1 || prefix[end] - prefix[previous] <= rowsPerChunk;
+        previous = end;
+      }
+      if (fits) {
+        return ends;
+      }
+    }
+  }
+
+  /**
+   * The index {@code i} whose {@code prefix[i]} is nearest to {@code rows} (the earlier on a tie).
+   */
+  private static int nearestBoundary(long[] prefix, long rows) {
+    int at = java.util.Arrays.binarySearch(prefix, rows);
+    if (at >= 0) {
+      return at;
+    }
+    int above = -at - 1;
+    return rows - prefix[above - 1] <= prefix[above] - rows ? above - 1 : above;
   }
 
   static List<FileSplit> split(

@@ -136,6 +136,13 @@ class ChunkPlannerTest {
     }
 
     // Chunks: indices 0..n-1, sizes within rowsPerChunk unless a single oversized piece.
+    long totalRows = plan.chunks().stream().mapToLong(Chunk::rows).sum();
+    long largestPieceRows = splits.stream().mapToLong(FileSplit::rows).max().orElse(0);
+    assertThat((long) plan.chunks().size())
+        .as(ctx + ": no fewer chunks than the rows need")
+        .isGreaterThanOrEqualTo(
+            Math.min(
+                splits.size(), (totalRows + options.rowsPerChunk() - 1) / options.rowsPerChunk()));
     for (int i = 0; i < plan.chunks().size(); i++) {
       Chunk chunk = plan.chunks().get(i);
       String cctx = ctx + ", chunk " + i;
@@ -144,14 +151,13 @@ class ChunkPlannerTest {
       if (chunk.splits().size() > 1) {
         assertThat(chunk.rows()).as(cctx).isLessThanOrEqualTo(options.rowsPerChunk());
       }
-      // Chunks are filled greedily: the next chunk's first piece would not have fit.
-      if (i + 1 < plan.chunks().size()) {
-        long nextFirst =
-            plan.chunks().get(i + 1).splits().stream()
-                .min(Comparator.comparing(FileSplit::path).thenComparingLong(FileSplit::start))
-                .orElseThrow()
-                .rows();
-        assertThat(chunk.rows() + nextFirst).as(cctx).isGreaterThan(options.rowsPerChunk());
+      // Chunks share the rows evenly: each within one piece of the mean.
+      if (plan.chunks().size() > 1) {
+        assertThat((double) chunk.rows())
+            .as(cctx)
+            .isCloseTo(
+                (double) totalRows / plan.chunks().size(),
+                org.assertj.core.data.Offset.offset((double) largestPieceRows));
       }
       // Tasks: indices 0..k-1, none empty, their costs balanced within the costliest piece.
       long largestPiece = chunk.splits().stream().mapToLong(FileSplit::cost).max().orElseThrow();
@@ -383,6 +389,35 @@ class ChunkPlannerTest {
 
   @Nested
   class Packing {
+    @Test
+    void chunksShareTheRowsEvenlyInsteadOfLeavingASmallRemainder() {
+      FakeRowGroupSource source = new FakeRowGroupSource();
+      List<InputFile> files = new ArrayList<>();
+      for (int i = 0; i < 48; i++) {
+        files.add(source.add(String.format("part-%03d", i), 125_000));
+      }
+      InferencePlan plan = ChunkPlanner.plan(files, source, perCore(2_000_000, 2, 4));
+
+      assertThat(plan.chunks())
+          .extracting(Chunk::rows)
+          .containsExactly(2_000_000L, 2_000_000L, 2_000_000L);
+    }
+
+    @Test
+    void coarsePiecesThatCannotMakeThreeFullChunksMakeFourEvenOnes() {
+      FakeRowGroupSource source = new FakeRowGroupSource();
+      List<InputFile> files = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        files.add(source.add(String.format("part-%03d", i), 60_000));
+      }
+      // 33 pieces fit in 2M, so 3 chunks cannot hold 6M: 4 of 1.5M, not 3 of 1.98M and one of 60k.
+      InferencePlan plan = ChunkPlanner.plan(files, source, perCore(2_000_000, 2, 4));
+
+      assertThat(plan.chunks())
+          .extracting(Chunk::rows)
+          .containsExactly(1_500_000L, 1_500_000L, 1_500_000L, 1_500_000L);
+    }
+
     @Test
     void smallFilesArePackedIntoFewTasks() {
       FakeRowGroupSource source = new FakeRowGroupSource();
