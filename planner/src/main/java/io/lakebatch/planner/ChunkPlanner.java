@@ -59,6 +59,7 @@ public final class ChunkPlanner {
       prefix[i + 1] = prefix[i] + pieces.get(i).rows();
     }
     long total = prefix[count];
+    long limit = rowsPerChunk + overshoot(rowsPerChunk);
     for (long n = Math.max(1, (total + rowsPerChunk - 1) / rowsPerChunk); ; n++) {
       int[] ends = new int[(int) Math.min(n, count)];
       int previous = 0;
@@ -70,13 +71,21 @@ public final class ChunkPlanner {
                 : Math.max(previous + 1, nearestBoundary(prefix, total * k / ends.length));
         end = Math.min(end, count - (ends.length - k));
         ends[k - 1] = end;
-        fits = end - previous == 1 || prefix[end] - prefix[previous] <= rowsPerChunk;
+        fits = end - previous == 1 || prefix[end] - prefix[previous] <= limit;
         previous = end;
       }
       if (fits) {
         return ends;
       }
     }
+  }
+
+  /**
+   * How far past its target a chunk may go: a cut lands on a piece boundary, so exactly 6M rows at
+   * 2M per chunk make three chunks of about 2M, one of them a few rows over, rather than four.
+   */
+  static long overshoot(long rowsPerChunk) {
+    return Math.max(1, rowsPerChunk / PlanningOptions.PIECES_PER_CHUNK);
   }
 
   /**

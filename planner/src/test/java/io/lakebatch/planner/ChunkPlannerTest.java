@@ -149,7 +149,10 @@ class ChunkPlannerTest {
       assertThat(chunk.index()).as(cctx).isEqualTo(i);
       assertThat(chunk.tasks()).as(cctx).isNotEmpty();
       if (chunk.splits().size() > 1) {
-        assertThat(chunk.rows()).as(cctx).isLessThanOrEqualTo(options.rowsPerChunk());
+        assertThat(chunk.rows())
+            .as(cctx)
+            .isLessThanOrEqualTo(
+                options.rowsPerChunk() + ChunkPlanner.overshoot(options.rowsPerChunk()));
       }
       // Chunks share the rows evenly: each within one piece of the mean.
       if (plan.chunks().size() > 1) {
@@ -401,6 +404,27 @@ class ChunkPlannerTest {
       assertThat(plan.chunks())
           .extracting(Chunk::rows)
           .containsExactly(2_000_000L, 2_000_000L, 2_000_000L);
+    }
+
+    @Test
+    void rowGroupBoundariesNearTheTargetDoNotAddAChunk() {
+      FakeRowGroupSource source = new FakeRowGroupSource();
+      List<InputFile> files = new ArrayList<>();
+      for (int i = 0; i < 24; i++) {
+        // 250,000 rows in row groups of 5,003 (and one of 4,853): no cut lands exactly on 2M
+        long[] groups = new long[50];
+        java.util.Arrays.fill(groups, 5_003);
+        groups[49] = 4_853;
+        files.add(source.add(String.format("part-%03d", i), groups));
+      }
+      InferencePlan plan = ChunkPlanner.plan(files, source, perCore(2_000_000, 2, 4));
+
+      assertThat(plan.chunks()).hasSize(3);
+      assertThat(plan.chunks())
+          .allSatisfy(
+              c ->
+                  assertThat(c.rows())
+                      .isCloseTo(2_000_000L, org.assertj.core.data.Offset.offset(5_003L)));
     }
 
     @Test

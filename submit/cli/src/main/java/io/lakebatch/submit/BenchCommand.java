@@ -4,6 +4,7 @@ import io.lakebatch.submit.bench.Benchmark;
 import io.lakebatch.submit.bench.BenchmarkOptions;
 import io.lakebatch.submit.bench.BenchmarkProfile;
 import io.lakebatch.submit.bench.BenchmarkSection;
+import io.lakebatch.submit.bench.CliLauncher;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -70,6 +71,12 @@ final class BenchCommand implements Callable<Integer> {
   boolean scaling;
 
   @Option(
+      names = "--no-end-to-end",
+      description =
+          "skip path (e), each profile's job run by `lakebatch run` in a new JVM (launch to exit)")
+  boolean noEndToEnd;
+
+  @Option(
       names = "--cores",
       description = "cores (local[N], raw-ORT threads); default ${DEFAULT-VALUE}")
   int cores = BenchmarkOptions.DEFAULT_CORES;
@@ -101,6 +108,9 @@ final class BenchCommand implements Callable<Integer> {
       sections.add(BenchmarkSection.SCALING);
     }
     options = options.withProfiles(chosen).withSections(sections);
+    if (!noEndToEnd) {
+      options = options.withEndToEnd(CliLauncher.fromThisJvm(LakeBatchCli.class.getName()));
+    }
     if (rows != null) {
       for (BenchmarkProfile profile : chosen) {
         options = options.withRows(profile, rows);

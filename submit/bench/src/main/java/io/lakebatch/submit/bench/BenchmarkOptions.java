@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -28,6 +29,8 @@ import java.util.Set;
  * @param tinyFiles files of the skew section's many-tiny-files input
  * @param skewRounds rounds of the skew section: each runs every layout once, and each layout
  *     reports its median
+ * @param endToEnd how to start {@code lakebatch} in a new JVM for path (e), {@code lakebatch run}
+ *     launch to exit; empty = path (e) is not measured
  */
 public record BenchmarkOptions(
     List<BenchmarkProfile> profiles,
@@ -38,7 +41,8 @@ public record BenchmarkOptions(
     Path out,
     WarmUp warmUp,
     int tinyFiles,
-    int skewRounds) {
+    int skewRounds,
+    Optional<CliLauncher> endToEnd) {
   public static final long MIN_ROWS = 1;
 
   /**
@@ -60,6 +64,7 @@ public record BenchmarkOptions(
   public static final int DEFAULT_SKEW_ROUNDS = 3;
 
   public BenchmarkOptions {
+    requireNonNull(endToEnd, "endToEnd is null");
     profiles = List.copyOf(profiles);
     sections = sections.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(sections));
     rows = Map.copyOf(rows);
@@ -98,7 +103,8 @@ public record BenchmarkOptions(
   }
 
   /**
-   * Every profile at its quick size, the skew section, {@value #DEFAULT_CORES} cores, warm-up on.
+   * Every profile at its quick size, the skew section, {@value #DEFAULT_CORES} cores, warm-up on,
+   * no path (e).
    */
   public static BenchmarkOptions quick(Path out) {
     Map<BenchmarkProfile, Long> rows = new EnumMap<>(BenchmarkProfile.class);
@@ -114,7 +120,8 @@ public record BenchmarkOptions(
         out,
         WarmUp.RUN,
         SkewLayout.TINY_FILES_COUNT,
-        DEFAULT_SKEW_ROUNDS);
+        DEFAULT_SKEW_ROUNDS,
+        Optional.empty());
   }
 
   /**
@@ -127,17 +134,26 @@ public record BenchmarkOptions(
     Set<BenchmarkSection> more = EnumSet.of(BenchmarkSection.SCALING);
     more.addAll(sections);
     return new BenchmarkOptions(
-        profiles, more, larger, LARGE_SCALING_ROWS, cores, out, warmUp, tinyFiles, skewRounds);
+        profiles,
+        more,
+        larger,
+        LARGE_SCALING_ROWS,
+        cores,
+        out,
+        warmUp,
+        tinyFiles,
+        skewRounds,
+        endToEnd);
   }
 
   public BenchmarkOptions withProfiles(List<BenchmarkProfile> value) {
     return new BenchmarkOptions(
-        value, sections, rows, scalingRows, cores, out, warmUp, tinyFiles, skewRounds);
+        value, sections, rows, scalingRows, cores, out, warmUp, tinyFiles, skewRounds, endToEnd);
   }
 
   public BenchmarkOptions withSections(Set<BenchmarkSection> value) {
     return new BenchmarkOptions(
-        profiles, value, rows, scalingRows, cores, out, warmUp, tinyFiles, skewRounds);
+        profiles, value, rows, scalingRows, cores, out, warmUp, tinyFiles, skewRounds, endToEnd);
   }
 
   /** Sets the rows of one profile. */
@@ -145,22 +161,31 @@ public record BenchmarkOptions(
     Map<BenchmarkProfile, Long> changed = new EnumMap<>(rows);
     changed.put(profile, value);
     return new BenchmarkOptions(
-        profiles, sections, changed, scalingRows, cores, out, warmUp, tinyFiles, skewRounds);
+        profiles,
+        sections,
+        changed,
+        scalingRows,
+        cores,
+        out,
+        warmUp,
+        tinyFiles,
+        skewRounds,
+        endToEnd);
   }
 
   public BenchmarkOptions withScalingRows(List<Long> value) {
     return new BenchmarkOptions(
-        profiles, sections, rows, value, cores, out, warmUp, tinyFiles, skewRounds);
+        profiles, sections, rows, value, cores, out, warmUp, tinyFiles, skewRounds, endToEnd);
   }
 
   public BenchmarkOptions withCores(int value) {
     return new BenchmarkOptions(
-        profiles, sections, rows, scalingRows, value, out, warmUp, tinyFiles, skewRounds);
+        profiles, sections, rows, scalingRows, value, out, warmUp, tinyFiles, skewRounds, endToEnd);
   }
 
   public BenchmarkOptions withWarmUp(WarmUp value) {
     return new BenchmarkOptions(
-        profiles, sections, rows, scalingRows, cores, out, value, tinyFiles, skewRounds);
+        profiles, sections, rows, scalingRows, cores, out, value, tinyFiles, skewRounds, endToEnd);
   }
 
   /**
@@ -169,12 +194,19 @@ public record BenchmarkOptions(
    */
   public BenchmarkOptions withTinyFiles(int value) {
     return new BenchmarkOptions(
-        profiles, sections, rows, scalingRows, cores, out, warmUp, value, skewRounds);
+        profiles, sections, rows, scalingRows, cores, out, warmUp, value, skewRounds, endToEnd);
+  }
+
+  /** Measures path (e) with {@code launcher}: every profile's spec run by a new CLI JVM. */
+  public BenchmarkOptions withEndToEnd(CliLauncher launcher) {
+    Optional<CliLauncher> endToEnd = Optional.of(launcher);
+    return new BenchmarkOptions(
+        profiles, sections, rows, scalingRows, cores, out, warmUp, tinyFiles, skewRounds, endToEnd);
   }
 
   public BenchmarkOptions withSkewRounds(int value) {
     return new BenchmarkOptions(
-        profiles, sections, rows, scalingRows, cores, out, warmUp, tinyFiles, value);
+        profiles, sections, rows, scalingRows, cores, out, warmUp, tinyFiles, value, endToEnd);
   }
 
   public long rowsOf(BenchmarkProfile profile) {

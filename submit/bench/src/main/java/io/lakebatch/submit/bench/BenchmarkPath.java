@@ -1,6 +1,6 @@
 package io.lakebatch.submit.bench;
 
-/** The four ways the benchmark scores the same rows. */
+/** The ways the benchmark scores the same rows. */
 public enum BenchmarkPath {
   /** The LakeBatch job: Delta in, batched {@code mapPartitions}, chunked Delta commits out. */
   LAKEBATCH("a", "lakebatch", "LakeBatch Delta -> Delta"),
@@ -14,7 +14,12 @@ public enum BenchmarkPath {
    * The library's DataFrame transformation, {@code score(df)}, written to Delta in one job: no
    * chunks, no catalog.
    */
-  SCORE_FRAME("d", "score_df", "score(df) Delta -> Delta");
+  SCORE_FRAME("d", "score_df", "score(df) Delta -> Delta"),
+  /**
+   * Path (a)'s job as a user runs it: {@code lakebatch run spec.yaml} in a new JVM, launch to exit
+   * (JVM and Spark start-up, catalog, plan, chunks, shutdown).
+   */
+  END_TO_END("e", "end_to_end", "lakebatch run in a new JVM, launch to exit");
 
   private final String letter;
   private final String id;
@@ -26,7 +31,7 @@ public enum BenchmarkPath {
     this.description = description;
   }
 
-  /** {@code a} … {@code d}, as in the ratios {@code a/b}, {@code a/c} and {@code d/a}. */
+  /** {@code a} … {@code e}, as in the ratios {@code a/b}, {@code a/c}, {@code d/a}, {@code e/b}. */
   public String letter() {
     return letter;
   }

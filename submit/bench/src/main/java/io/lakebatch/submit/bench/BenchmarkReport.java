@@ -90,7 +90,8 @@ public record BenchmarkReport(
 
   private void profileTable(StringBuilder out) {
     String row =
-        "| %-7s | %-31s | %5s | %5s | %13s | %13s | %13s | %13s | %5s | %-15s | %6s | %-12s | %5s |%n";
+        "| %-7s | %-31s | %5s | %5s | %13s | %13s | %13s | %13s | %5s | %-15s | %6s | %-12s | %5s"
+            + " | %13s | %5s | %7s |%n";
     out.append(
         format(
             row,
@@ -106,7 +107,10 @@ public record BenchmarkReport(
             "a/b target",
             "a/c",
             "a/c target",
-            "d/a"));
+            "d/a",
+            "(e) new JVM",
+            "e/b",
+            "e-a s"));
     out.append(
         format(
             row,
@@ -122,7 +126,10 @@ public record BenchmarkReport(
             dashes(15),
             dashes(6),
             dashes(12),
-            dashes(5)));
+            dashes(5),
+            dashes(13),
+            dashes(5),
+            dashes(7)));
     for (ProfileResult result : profiles) {
       double ab = result.lakeBatchOverRawOrt();
       double ac = result.lakeBatchOverNaiveUdf();
@@ -148,12 +155,17 @@ public record BenchmarkReport(
               result.lakeBatchOverNaiveUdfTarget().describe()
                   + " "
                   + result.lakeBatchOverNaiveUdfTarget().mark(ac),
-              format("%.2f", result.scoreFrameOverLakeBatch())));
+              format("%.2f", result.scoreFrameOverLakeBatch()),
+              result.endToEnd().map(BenchmarkReport::rate).orElse("-"),
+              result.endToEndOverRawOrt().map(v -> format("%.2f", v)).orElse("-"),
+              result.endToEndOverheadSeconds().map(v -> format("%.1f", v)).orElse("-")));
     }
     out.append(
         "rates in rows/s; (b) and (c) score the first rows by id when a profile caps them; (d) scores all"
             + " of (a)'s rows in one Spark job, no chunks or catalog; batch = the timed runs' batch size, auto = what"
-            + " execution.batch-size: auto chooses (probed, not timed)\n");
+            + " execution.batch-size: auto chooses (probed, not timed); (a) is the run in this warm JVM"
+            + " (prepare + chunks), (e) the same job by `lakebatch run` in a new JVM, launch to exit, and"
+            + " e-a the seconds a new JVM adds (- = not measured)\n");
     for (ProfileResult result : profiles) {
       out.append(format("  %-7s %s%n", result.profile().cliName(), result.model()));
       result
@@ -332,6 +344,19 @@ public record BenchmarkReport(
               "d_over_a",
               result.scoreFrameOverLakeBatch(),
               Optional.empty()));
+      result
+          .endToEndOverRawOrt()
+          .ifPresent(
+              v ->
+                  out.append(
+                      csvLine("profiles", profile, "ratio", "e_over_b", v, Optional.empty())));
+      result
+          .endToEndOverheadSeconds()
+          .ifPresent(
+              v ->
+                  out.append(
+                      csvLine(
+                          "profiles", profile, "ratio", "e_minus_a_seconds", v, Optional.empty())));
       out.append(
           csvLine(
               "profiles", profile, "batch_size", "fixed", result.batchSize(), Optional.empty()));
@@ -490,6 +515,10 @@ public record BenchmarkReport(
           result.lakeBatchOverNaiveUdf(),
           Optional.of(result.lakeBatchOverNaiveUdfTarget()));
       ratio(ratios, "d_over_a", result.scoreFrameOverLakeBatch(), Optional.empty());
+      result.endToEndOverRawOrt().ifPresent(v -> ratio(ratios, "e_over_b", v, Optional.empty()));
+      result
+          .endToEndOverheadSeconds()
+          .ifPresent(v -> ratio(ratios, "e_minus_a_seconds", v, Optional.empty()));
     }
     if (!skew.isEmpty()) {
       ArrayNode skewNodes = root.putObject("skew").put("profile", "mlp").putArray("inputs");

@@ -49,6 +49,11 @@ public record BenchmarkWorkspace(Path out) {
     return new CaseFolder(root().resolve("scaling").resolve(Long.toString(rows)));
   }
 
+  /** The home (catalog, run folders) of path (e)'s CLI runs, apart from the benchmark's own. */
+  public Path endToEndHome() {
+    return root().resolve("end-to-end-home");
+  }
+
   public Path resultsCsv() {
     return out.resolve("results.csv");
   }
@@ -108,6 +113,11 @@ public record BenchmarkWorkspace(Path out) {
 
     public Path warmUpLakeBatchOutput() {
       return folder.resolve("warm-up-lakebatch-output");
+    }
+
+    /** The Delta table path (e) writes. */
+    public Path endToEndOutput() {
+      return folder.resolve("end-to-end-output");
     }
 
     /** The Delta table path (c) writes. */

@@ -33,10 +33,11 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 
 /**
- * Times one {@link BenchmarkProfile} three ways on the same table, cores and batch size — (a)
- * LakeBatch Delta to Delta, (b) raw ONNX Runtime over rows in memory, (c) a naive per-row UDF — and
- * asks {@code batch-size: auto} what it would choose. Paths (b) and (c) score the first rows by
- * {@code id} up to the profile's limits.
+ * Times one {@link BenchmarkProfile} several ways on the same table, cores and batch size — (a)
+ * LakeBatch Delta to Delta, (b) raw ONNX Runtime over rows in memory, (c) a naive per-row UDF, (d)
+ * {@code score(df)}, and (e) when configured, {@code lakebatch run} in a new JVM — and asks {@code
+ * batch-size: auto} what it would choose. Paths (b) and (c) score the first rows by {@code id} up
+ * to the profile's limits.
  */
 final class ProfileBenchmark {
   private static final PrintStream DISCARD = new PrintStream(OutputStream.nullOutputStream());
@@ -88,6 +89,8 @@ final class ProfileBenchmark {
     PathTiming b = timeRawOrt(profile, files, rows, warmUpRows, encoding, out);
     PathTiming c = timeNaiveUdf(profile, files, rows, warmUpRows, encoding, out);
     PathTiming d = timeScoreFrame(profile, files, rows, warmUpRows, out);
+    Optional<PathTiming> e =
+        options.endToEnd().map(launcher -> timeEndToEnd(launcher, profile, files, rows, out));
     return new ProfileResult(
         profile,
         model.description(),
@@ -97,7 +100,8 @@ final class ProfileBenchmark {
         a,
         b,
         c,
-        d);
+        d,
+        e);
   }
 
   private long warmUpRows(BenchmarkProfile profile, long rows) {
@@ -317,6 +321,44 @@ final class ProfileBenchmark {
     }
     out.printf("[%s] (d) score(df): %,d rows in %.2f s%n", profile, written, wall.toNanos() / 1e9);
     return new PathTiming(BenchmarkPath.SCORE_FRAME, written, wall);
+  }
+
+  /**
+   * (e): (a)'s spec, into its own output, run by {@code lakebatch run} in a new JVM with its own
+   * home (catalog), timed from launch to exit.
+   */
+  private PathTiming timeEndToEnd(
+      CliLauncher launcher,
+      BenchmarkProfile profile,
+      CaseFolder files,
+      long rows,
+      PrintStream out) {
+    Path spec =
+        lakeBatch.writeSpec(
+            files.spec("end-to-end"),
+            "bench-" + profile + "-e2e",
+            profile,
+            files.input(),
+            files.endToEndOutput(),
+            LakeBatchRunner.fixedBatch(profile));
+    Path log = files.folder().resolve("end-to-end.log");
+    out.printf(
+        "[%s] (e) lakebatch run in a new JVM (class-data sharing %s), output in %s%n",
+        profile, launcher.classDataSharing() ? "on" : "off", log);
+    out.flush();
+    Duration wall = EndToEndRun.time(launcher, workspace.endToEndHome(), spec, log);
+    long written = spark.read().format("delta").load(location(files.endToEndOutput())).count();
+    if (written != rows) {
+      throw LakeBatchErrors.internal(
+          String.format(
+              "lakebatch run wrote %,d rows to %s, expected %,d (log %s)",
+              written, files.endToEndOutput(), rows, log),
+          null);
+    }
+    out.printf(
+        "[%s] (e) lakebatch run: %,d rows, launch to exit %.2f s%n",
+        profile, written, wall.toNanos() / 1e9);
+    return new PathTiming(BenchmarkPath.END_TO_END, written, wall);
   }
 
   private void writeScored(

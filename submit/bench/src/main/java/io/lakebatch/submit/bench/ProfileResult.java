@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param autoBatchSize the batch size {@code execution.batch-size: auto} chose on this profile's
  *     table (not timed)
  * @param autoBatchChoice the probe's own account of that choice
+ * @param endToEnd path (e), when measured
  */
 public record ProfileResult(
     BenchmarkProfile profile,
@@ -23,7 +24,8 @@ public record ProfileResult(
     PathTiming lakeBatch,
     PathTiming rawOrt,
     PathTiming naiveUdf,
-    PathTiming scoreFrame) {
+    PathTiming scoreFrame,
+    Optional<PathTiming> endToEnd) {
   public ProfileResult {
     requireNonNull(profile, "profile is null");
     requireNonNull(model, "model is null");
@@ -32,13 +34,18 @@ public record ProfileResult(
     requireNonNull(rawOrt, "rawOrt is null");
     requireNonNull(naiveUdf, "naiveUdf is null");
     requireNonNull(scoreFrame, "scoreFrame is null");
+    requireNonNull(endToEnd, "endToEnd is null");
   }
 
+  /** The measured paths, (a) to (d) and (e) when measured. */
   public List<PathTiming> paths() {
-    return List.of(lakeBatch, rawOrt, naiveUdf, scoreFrame);
+    List<PathTiming> paths =
+        new java.util.ArrayList<>(List.of(lakeBatch, rawOrt, naiveUdf, scoreFrame));
+    endToEnd.ifPresent(paths::add);
+    return List.copyOf(paths);
   }
 
-  /** {@code a/b}: the share of raw ONNX Runtime throughput LakeBatch keeps end to end. */
+  /** {@code a/b}: the share of raw ONNX Runtime throughput the LakeBatch run keeps (in-run). */
   public double lakeBatchOverRawOrt() {
     return lakeBatch.rowsPerSecond() / rawOrt.rowsPerSecond();
   }
@@ -54,6 +61,19 @@ public record ProfileResult(
    */
   public double scoreFrameOverLakeBatch() {
     return scoreFrame.rowsPerSecond() / lakeBatch.rowsPerSecond();
+  }
+
+  /**
+   * {@code e/b}: the share of raw ONNX Runtime throughput {@code lakebatch run} keeps from launch
+   * to exit.
+   */
+  public Optional<Double> endToEndOverRawOrt() {
+    return endToEnd.map(e -> e.rowsPerSecond() / rawOrt.rowsPerSecond());
+  }
+
+  /** {@code e - a}: seconds the new JVM adds to the run (start-up and shutdown). */
+  public Optional<Double> endToEndOverheadSeconds() {
+    return endToEnd.map(e -> e.seconds() - lakeBatch.seconds());
   }
 
   public Optional<Target> lakeBatchOverRawOrtTarget() {
