@@ -25,7 +25,8 @@ public final class ModelBindingResolver {
 
   /**
    * @param modelMetadata the model's custom metadata; a text input needs the tokenizer declared
-   *     there (see {@link TextEncoding#fromMetadata})
+   *     there (see {@link TextEncoding#fromMetadata}), and a variable-length array input takes its
+   *     maximum length from {@value TextEncoding#MAX_LENGTH_KEY} (no limit without it)
    */
   public static ModelBinding resolve(
       JobSpec spec,
