@@ -22,8 +22,9 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
  * instead of a dead-letter table: their outputs null and the rejection reason in {@link
  * #ERROR_COLUMN}.
  *
- * <p>Rows come out in input order except that a batch's rejected rows come out just before that
- * batch's scored rows.
+ * <p>Rows come out in input order except that a rejected row comes out as soon as it is found:
+ * before its batch's scored rows (and, for length-sorted padded inputs, before the scored rows of
+ * its sort window).
  */
 final class ErrorColumnScoring implements Serializable {
   /**

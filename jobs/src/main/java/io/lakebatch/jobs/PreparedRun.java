@@ -108,7 +108,7 @@ public record PreparedRun(
 
   static java.util.List<String> costColumns(io.lakebatch.catalog.model.ModelBinding binding) {
     return binding.feeds().stream()
-        .filter(io.lakebatch.catalog.model.TensorFeed::isText)
+        .filter(f -> f.isPadded() && !f.padding().isMask()) // text or variable-length arrays
         .map(f -> f.columns().get(0))
         .distinct()
         .toList();

@@ -5,7 +5,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.lakebatch.catalog.error.LakeBatchErrors;
-import io.lakebatch.catalog.model.TensorFeed;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -38,8 +37,8 @@ public final class BatchInferenceFunction
   private transient int[] carryOrdinals;
 
   /**
-   * Text rows are sorted by length within windows of this many batches (see {@link
-   * LengthSortedRows}).
+   * Rows of padded inputs (text, variable-length arrays) are sorted by length within windows of
+   * this many batches (see {@link LengthSortedRows}); results keep the input order.
    */
   static final int LENGTH_SORT_BATCHES = 16;
 
@@ -146,26 +145,80 @@ public final class BatchInferenceFunction
     int fill(TensorBatch batch, Object[][] carried);
 
     int rowsRead();
+
+    /** Passes the scored row of {@code slot} on to {@code out}, now or later. */
+    default void emit(int slot, InternalRow scored, List<InternalRow> out) {
+      out.add(scored);
+    }
+
+    /** After a batch: passes on held rows that may go now. */
+    default void release(List<InternalRow> out) {}
+
+    /** At the end of the rows: passes on every held row. */
+    default void releaseAll(List<InternalRow> out) {}
+
+    /** The input row in {@code slot} of the last batch, or null when the filler keeps none. */
+    default InternalRow row(int slot) {
+      return null;
+    }
   }
 
-  /** Rows one by one; a rejected row takes no slot. Text inputs come length-sorted. */
+  /**
+   * Rows one by one; a rejected row takes no slot. Padded inputs (text, variable-length arrays)
+   * come length-sorted, and their results go out in input order.
+   */
   private final class RowFiller implements Filler {
     private final Iterator<InternalRow> input;
+    private final LengthSortedRows sorted;
+    private final InputOrder order = new InputOrder();
+    private final InternalRow[] slotRows;
+    private final long[] slotPositions;
     private int read;
 
     RowFiller(Iterator<InternalRow> rows) {
-      this.input =
+      this.sorted =
           config.binding().feeds().stream()
-              .filter(TensorFeed::isText)
+              .filter(f -> f.isPadded() && !f.padding().isMask())
               .findFirst()
               .map(
-                  text ->
-                      (Iterator<InternalRow>)
-                          new LengthSortedRows(
-                              rows,
-                              config.inputSchema().fieldIndex(text.columns().get(0)),
-                              config.batchSize() * LENGTH_SORT_BATCHES))
-              .orElse(rows);
+                  padded -> {
+                    int ordinal = config.inputSchema().fieldIndex(padded.columns().get(0));
+                    return new LengthSortedRows(
+                        rows,
+                        ordinal,
+                        config.inputSchema().fields()[ordinal].dataType(),
+                        config.batchSize() * LENGTH_SORT_BATCHES);
+                  })
+              .orElse(null);
+      this.input = sorted == null ? rows : sorted;
+      this.slotRows = sorted == null ? null : new InternalRow[config.batchSize()];
+      this.slotPositions = sorted == null ? null : new long[config.batchSize()];
+    }
+
+    @Override
+    public void emit(int slot, InternalRow scored, List<InternalRow> out) {
+      if (sorted == null) {
+        out.add(scored);
+      } else {
+        order.add(slotPositions[slot], scored);
+      }
+    }
+
+    @Override
+    public void release(List<InternalRow> out) {
+      if (sorted != null) {
+        order.releaseBelow(sorted.returnedBelow(), out);
+      }
+    }
+
+    @Override
+    public void releaseAll(List<InternalRow> out) {
+      order.releaseAll(out);
+    }
+
+    @Override
+    public InternalRow row(int slot) {
+      return slotRows == null ? null : slotRows[slot];
     }
 
     @Override
@@ -183,6 +236,10 @@ public final class BatchInferenceFunction
         read++;
         String reason = batch.write(row, filled);
         if (reason == null) {
+          if (sorted != null) {
+            slotRows[filled] = row; // a copy: the sorter copies every row it holds
+            slotPositions[filled] = sorted.position();
+          }
           carried[filled++] = carried(row, width);
         } else {
           deadLetters.add(rejected(row, reason));
@@ -273,6 +330,9 @@ public final class BatchInferenceFunction
     private final List<InternalRow> pending = new ArrayList<>();
     private int next;
 
+    /** Whether the model has scored a batch, or a row, in this task. */
+    private boolean scoredAny;
+
     BatchIterator(Filler filler) {
       this.filler = filler;
       this.lease = OrtSessionCache.shared().acquire(config.model());
@@ -291,13 +351,17 @@ public final class BatchInferenceFunction
     public boolean hasNext() {
       try {
         while (next >= pending.size()) {
+          pending.clear();
+          next = 0;
           if (!filler.hasMore()) {
+            filler.releaseAll(pending);
+            if (!pending.isEmpty()) {
+              return true;
+            }
             lease.close();
             deadLetters.finish();
             return false;
           }
-          pending.clear();
-          next = 0;
           scoreNextBatch();
           if (scoredRows != null) {
             scoredRows.add(filler.rowsRead());
@@ -324,32 +388,87 @@ public final class BatchInferenceFunction
       for (int r = 0; r < filled && !anyValid; r++) {
         anyValid = carried[r] != null;
       }
-      if (!anyValid) {
-        return;
-      }
-      Object[][] outputs = run(filled);
-      for (int r = 0; r < filled; r++) {
-        Object[] values = carried[r];
-        if (values == null) {
-          continue;
+      if (anyValid) {
+        Object[][] outputs = run(filled);
+        for (int r = 0; r < filled; r++) {
+          Object[] values = carried[r];
+          if (values == null) {
+            continue;
+          }
+          for (int o = 0; o < outputCount; o++) {
+            values[carryCount + o] = outputs[o][r];
+          }
+          filler.emit(r, new GenericInternalRow(values), pending);
+          carried[r] = null;
         }
-        for (int o = 0; o < outputCount; o++) {
-          values[carryCount + o] = outputs[o][r];
-        }
-        pending.add(new GenericInternalRow(values));
-        carried[r] = null;
       }
+      filler.release(pending);
     }
 
     private Object[][] run(int rows) {
+      try {
+        Object[][] outputs = run(0, rows);
+        scoredAny = true;
+        return outputs;
+      } catch (OrtException e) {
+        if (!batch.hasUnlimitedLength() || filler.row(0) == null) {
+          throw LakeBatchErrors.modelFailed(
+              config.model().uri(), "a batch of " + rows + " rows", e);
+        }
+        return runEachAlone(rows, e);
+      }
+    }
+
+    /**
+     * A batch of padded rows with no declared maximum length that the model refused, row by row: a
+     * row the model refuses alone goes to the dead letters, once the model has scored some row of
+     * this task (else the model itself fails, and so does the task). Rows are length-sorted, so the
+     * shortest go first.
+     */
+    private Object[][] runEachAlone(int rows, OrtException batchError) {
+      Object[][] outputs = new Object[outputCount][rows];
+      for (int r = 0; r < rows; r++) {
+        if (carried[r] == null) {
+          continue;
+        }
+        try {
+          Object[][] alone = run(r, 1);
+          for (int o = 0; o < outputCount; o++) {
+            outputs[o][r] = alone[o][0];
+          }
+          scoredAny = true;
+        } catch (OrtException e) {
+          if (!scoredAny) {
+            throw LakeBatchErrors.modelFailed(
+                config.model().uri(), "a batch of " + rows + " rows", batchError);
+          }
+          deadLetters.add(rejected(filler.row(r), refusedAlone(r, e)));
+          carried[r] = null;
+        }
+      }
+      return outputs;
+    }
+
+    private String refusedAlone(int slot, OrtException e) {
+      String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+      if (message.length() > 300) {
+        message = message.substring(0, 300) + "...";
+      }
+      return "the model failed on this row alone ("
+          + batch.lengths(slot)
+          + "; it declares no "
+          + io.lakebatch.catalog.model.TextEncoding.MAX_LENGTH_KEY
+          + ", and it scored other rows of this task): "
+          + message;
+    }
+
+    private Object[][] run(int from, int rows) throws OrtException {
       Map<String, OnnxTensor> tensors = null;
       try {
-        tensors = batch.tensors(env, rows);
+        tensors = batch.tensors(env, from, rows);
         try (OrtSession.Result result = session.run(tensors)) {
           return decoder.decode(result, rows);
         }
-      } catch (OrtException e) {
-        throw LakeBatchErrors.modelFailed(config.model().uri(), "a batch of " + rows + " rows", e);
       } finally {
         if (tensors != null) {
           tensors.values().forEach(OnnxTensor::close);

@@ -53,7 +53,12 @@ public final class OrtSignatureReader {
       for (long d : tensor.getShape()) {
         dims.add(d);
       }
-      return ValueSignature.tensor(node.getName(), elementType(tensor.type), dims);
+      String[] names = tensor.getDimensionNames();
+      List<String> dimNames =
+          names == null || names.length != dims.size()
+              ? List.of()
+              : java.util.Arrays.stream(names).map(n -> n == null ? "" : n).toList();
+      return ValueSignature.tensor(node.getName(), elementType(tensor.type), dims, dimNames);
     }
     if (node.getInfo() instanceof SequenceInfo sequence && sequence.isSequenceOfMaps()) {
       MapInfo map = sequence.mapInfo;

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import io.lakebatch.catalog.model.ElementType;
+import io.lakebatch.catalog.model.Padding;
 import io.lakebatch.catalog.model.TensorFeed;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -31,7 +32,19 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
  * ONNX Runtime wrap these buffers without a copy.
  */
 final class TensorBatch {
+  /** Positions per row a padded array input's buffer starts with; it grows to the longest row. */
+  static final int INITIAL_POSITIONS = 64;
+
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 16);
+
   private final List<FeedBuffer> feeds = new ArrayList<>();
+
+  /** Feeds in write order: a mask after the input whose positions it marks. */
+  private final List<FeedBuffer> writeOrder = new ArrayList<>();
+
+  /** Padded feeds by dimension name: each batch pads them to one length, a row has one length. */
+  private final Map<String, List<FeedBuffer>> dimensions = new LinkedHashMap<>();
+
   private final int capacity;
 
   TensorBatch(List<TensorFeed> tensorFeeds, StructType schema, int capacity) {
@@ -39,6 +52,22 @@ final class TensorBatch {
     for (TensorFeed feed : tensorFeeds) {
       feeds.add(new FeedBuffer(feed, schema, capacity));
     }
+    for (FeedBuffer feed : feeds) {
+      if (feed.padding != null) {
+        dimensions.computeIfAbsent(feed.padding.dimension(), d -> new ArrayList<>()).add(feed);
+        if (feed.padding.isMask()) {
+          feed.source =
+              feeds.stream()
+                  .filter(f -> f.feed.inputName().equals(feed.padding.maskOf()))
+                  .findFirst()
+                  .orElseThrow(
+                      () -> new IllegalArgumentException("no input " + feed.padding.maskOf()));
+          continue;
+        }
+      }
+      writeOrder.add(feed);
+    }
+    feeds.stream().filter(f -> f.source != null).forEach(writeOrder::add);
   }
 
   int capacity() {
@@ -51,13 +80,53 @@ final class TensorBatch {
    * @return null when the row was written, else why it cannot be scored
    */
   String write(InternalRow row, int slot) {
-    for (FeedBuffer feed : feeds) {
+    for (FeedBuffer feed : writeOrder) {
       String reason = feed.write(row, slot);
       if (reason != null) {
         return reason;
       }
     }
+    for (Map.Entry<String, List<FeedBuffer>> dimension : dimensions.entrySet()) {
+      List<FeedBuffer> shared = dimension.getValue();
+      FeedBuffer first = shared.get(0);
+      for (FeedBuffer other : shared.subList(1, shared.size())) {
+        if (other.lengths[slot] != first.lengths[slot]) {
+          return other.describeRow(slot)
+              + " but "
+              + first.describeRow(slot)
+              + "; model inputs '"
+              + other.feed.inputName()
+              + "' and '"
+              + first.feed.inputName()
+              + "' share "
+              + (dimension.getKey().isEmpty()
+                  ? "their dynamic sequence dimension (unnamed in the model; unnamed ones count"
+                      + " as one)"
+                  : "dimension '" + dimension.getKey() + "'")
+              + ", so a row needs the same length in both";
+        }
+      }
+    }
     return null;
+  }
+
+  /** Whether some input is padded per batch without a declared maximum length. */
+  boolean hasUnlimitedLength() {
+    return feeds.stream().anyMatch(f -> f.padding != null && !f.padding.limited());
+  }
+
+  /** How long the row in {@code slot} is in each padded input, e.g. {@code input_ids: 70}. */
+  String lengths(int slot) {
+    StringBuilder out = new StringBuilder();
+    for (FeedBuffer feed : feeds) {
+      if (feed.padding != null && !feed.padding.isMask()) {
+        out.append(out.length() == 0 ? "" : ", ")
+            .append(feed.feed.inputName())
+            .append(": ")
+            .append(feed.lengths[slot]);
+      }
+    }
+    return out.toString();
   }
 
   /**
@@ -67,7 +136,7 @@ final class TensorBatch {
    */
   static boolean supportsColumnar(List<TensorFeed> feeds, StructType schema) {
     for (TensorFeed feed : feeds) {
-      if (feed.isText()) {
+      if (feed.isPadded()) {
         return false;
       }
       for (String column : feed.columns()) {
@@ -96,18 +165,30 @@ final class TensorBatch {
   }
 
   /**
-   * Tensors over the first {@code rows} slots; the caller closes them before the next write. Text
-   * inputs are padded to the longest row among these slots, not to their maximum length.
+   * Tensors over the first {@code rows} slots; the caller closes them before the next write. Padded
+   * inputs (text, variable-length arrays) are padded to the longest row among these slots, not to
+   * their maximum length; inputs sharing a dimension to the same length.
    */
   Map<String, OnnxTensor> tensors(OrtEnvironment env, int rows) throws OrtException {
-    int tokens = 0;
-    for (FeedBuffer feed : feeds) {
-      tokens = Math.max(tokens, feed.longestText(rows));
-    }
+    return tensors(env, 0, rows);
+  }
+
+  /** Tensors over slots {@code [from, from + rows)}, as {@link #tensors(OrtEnvironment, int)}. */
+  Map<String, OnnxTensor> tensors(OrtEnvironment env, int from, int rows) throws OrtException {
+    Map<String, Integer> longest = new LinkedHashMap<>();
+    dimensions.forEach(
+        (dimension, shared) -> {
+          int length = 0;
+          for (FeedBuffer feed : shared) {
+            length = Math.max(length, feed.longest(from, rows));
+          }
+          longest.put(dimension, length);
+        });
     Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
     try {
       for (FeedBuffer feed : feeds) {
-        tensors.put(feed.feed.inputName(), feed.tensor(env, rows, tokens));
+        int length = feed.padding == null ? 0 : longest.get(feed.padding.dimension());
+        tensors.put(feed.feed.inputName(), feed.tensor(env, from, rows, length));
       }
     } catch (OrtException | RuntimeException e) {
       tensors.values().forEach(OnnxTensor::close);
@@ -121,17 +202,33 @@ final class TensorBatch {
     private final int[] ordinals;
     private final String[] names;
     private final DataType sourceType;
-    private final int elements;
-    private final ByteBuffer bytes;
+    private final int capacity;
+    private final int width;
+
+    /** Elements a slot holds: a row, or {@code room} positions of a padded input. */
+    private int elements;
+
+    private ByteBuffer bytes;
 
     private final HashingTokenizer tokenizer;
     private final long[] tokens;
+
+    /** Padded inputs: the padding, elements per position, positions per slot, each slot's. */
+    private final Padding padding;
+
+    private final int inner;
+    private int room;
     private final int[] lengths;
-    private final ByteBuffer packed;
-    private final FloatBuffer floats;
-    private final DoubleBuffer doubles;
-    private final LongBuffer longs;
-    private final IntBuffer ints;
+    private ByteBuffer packed;
+
+    /** A mask's input, whose positions it marks. */
+    private FeedBuffer source;
+
+    private FloatBuffer floats;
+    private DoubleBuffer doubles;
+    private LongBuffer longs;
+    private IntBuffer ints;
+
     // the columnar fill's heap copy of the tensor, of the feed's element type only (else null)
     private final float[] stagedFloats;
     private final double[] stagedDoubles;
@@ -147,23 +244,32 @@ final class TensorBatch {
       }
       DataType first = schema.fields()[ordinals[0]].dataType();
       this.sourceType = feed.arrayColumn() ? ((ArrayType) first).elementType() : first;
-      this.elements = feed.elementsPerRow();
-      int width =
+      this.capacity = capacity;
+      this.width =
           switch (feed.tensorType()) {
             case DOUBLE, INT64 -> 8;
             case FLOAT, INT32 -> 4;
             case INT16 -> 2;
             default -> 1;
           };
-      this.bytes =
-          ByteBuffer.allocateDirect(Math.multiplyExact(capacity, elements * width))
-              .order(ByteOrder.nativeOrder());
-      this.floats = bytes.asFloatBuffer();
-      this.doubles = bytes.asDoubleBuffer();
-      this.longs = bytes.asLongBuffer();
-      this.ints = bytes.asIntBuffer();
-      boolean columnar = !feed.isText() && !feed.arrayColumn();
-      int slots = capacity * elements;
+      this.padding = feed.padding();
+      this.inner = feed.elementsPerPosition();
+      if (padding != null) {
+        this.room =
+            feed.isText()
+                ? padding.maxLength()
+                : padding.limited()
+                    ? Math.min(padding.maxLength(), INITIAL_POSITIONS)
+                    : INITIAL_POSITIONS;
+        this.elements = Math.multiplyExact(room, inner);
+        this.lengths = new int[capacity];
+      } else {
+        this.elements = feed.elementsPerRow();
+        this.lengths = null;
+      }
+      allocate(Math.multiplyExact(capacity, elements * width));
+      boolean columnar = padding == null && !feed.arrayColumn();
+      int slots = columnar ? capacity * elements : 0;
       ElementType tensorType = feed.tensorType();
       this.stagedFloats = columnar && tensorType == ElementType.FLOAT ? new float[slots] : null;
       this.stagedDoubles = columnar && tensorType == ElementType.DOUBLE ? new double[slots] : null;
@@ -171,17 +277,80 @@ final class TensorBatch {
       this.stagedInts = columnar && tensorType == ElementType.INT32 ? new int[slots] : null;
       this.tokenizer = feed.isText() ? new HashingTokenizer(feed.text()) : null;
       this.tokens = feed.isText() ? new long[elements] : null;
-      this.lengths = feed.isText() ? new int[capacity] : null;
-      this.packed =
-          feed.isText()
-              ? ByteBuffer.allocateDirect(bytes.capacity()).order(ByteOrder.nativeOrder())
-              : null;
+      this.packed = padding != null ? ByteBuffer.allocateDirect(0) : null;
+    }
+
+    private void allocate(int byteCount) {
+      this.bytes = ByteBuffer.allocateDirect(byteCount).order(ByteOrder.nativeOrder());
+      this.floats = bytes.asFloatBuffer();
+      this.doubles = bytes.asDoubleBuffer();
+      this.longs = bytes.asLongBuffer();
+      this.ints = bytes.asIntBuffer();
+    }
+
+    /**
+     * Makes room for {@code positions} in each slot, keeping slots {@code [0, slot)}; null when it
+     * fits, else why the row cannot be fed.
+     */
+    private String ensureRoom(int positions, int slot) {
+      if (positions <= room) {
+        return null;
+      }
+      long grown = Math.max(positions, 2L * room);
+      if (padding.limited()) {
+        grown = Math.min(grown, padding.maxLength());
+      }
+      long byteCount = grown * inner * width * capacity;
+      if (byteCount > Integer.MAX_VALUE - 64) {
+        return describeLength(positions)
+            + "; a batch of "
+            + capacity
+            + " rows that long would need more than 2 GiB for model input '"
+            + feed.inputName()
+            + "' (lower execution.batch-size)";
+      }
+      ByteBuffer old = bytes;
+      int oldSlotBytes = elements * width;
+      room = (int) grown;
+      elements = room * inner;
+      allocate((int) byteCount);
+      for (int s = 0; s < slot; s++) {
+        bytes.put(s * elements * width, old, s * oldSlotBytes, lengths[s] * inner * width);
+      }
+      return null;
+    }
+
+    /** The length of the row in {@code slot}, in words, e.g. "column 'ids' has 7 elements". */
+    String describeRow(int slot) {
+      if (feed.isText()) {
+        return "column '" + names[0] + "' has " + lengths[slot] + " tokens";
+      }
+      return describeLength(lengths[slot]);
+    }
+
+    private String describeLength(int positions) {
+      String column = padding.isMask() ? source.names[0] : names[0];
+      if (inner == 1) {
+        return "column '" + column + "' has " + positions + " elements";
+      }
+      return "column '"
+          + column
+          + "' has "
+          + (long) positions * inner
+          + " elements ("
+          + positions
+          + " positions of "
+          + feed.rowShape().subList(1, feed.rowShape().size())
+          + ")";
     }
 
     String write(InternalRow row, int slot) {
       int base = slot * elements;
       if (feed.isText()) {
         return writeText(row, slot, base);
+      }
+      if (padding != null) {
+        return writePadded(row, slot);
       }
       if (!feed.arrayColumn()) {
         for (int j = 0; j < ordinals.length; j++) {
@@ -237,8 +406,8 @@ final class TensorBatch {
       }
       boolean mask = feed.text().mask();
       boolean int64 = feed.tensorType() == ElementType.INT64;
-      for (int i = 0; i < elements; i++) {
-        long value = i >= count ? 0 : mask ? 1 : tokens[i];
+      for (int i = 0; i < count; i++) {
+        long value = mask ? 1 : tokens[i];
         if (int64) {
           bytes.putLong((base + i) * 8, value);
         } else {
@@ -246,6 +415,81 @@ final class TensorBatch {
         }
       }
       lengths[slot] = count;
+      return null;
+    }
+
+    /**
+     * A variable-length array row, or the mask of one: its values, unpadded, at the start of the
+     * slot; padding is added when the batch's tensor is built.
+     */
+    private String writePadded(InternalRow row, int slot) {
+      if (padding.isMask()) {
+        int positions = source.lengths[slot];
+        String reason = ensureRoom(positions, slot);
+        if (reason != null) {
+          return reason;
+        }
+        int base = slot * elements;
+        for (int i = 0; i < positions * inner; i++) {
+          if (feed.tensorType() == ElementType.INT64) {
+            bytes.putLong((base + i) * 8, 1);
+          } else {
+            bytes.putInt((base + i) * 4, 1);
+          }
+        }
+        lengths[slot] = positions;
+        return null;
+      }
+      if (row.isNullAt(ordinals[0])) {
+        return "null in column '" + names[0] + "'";
+      }
+      ArrayData array = row.getArray(ordinals[0]);
+      int count = array.numElements();
+      if (count == 0) {
+        return "column '"
+            + names[0]
+            + "' is empty; model input '"
+            + feed.inputName()
+            + "' needs at least one element";
+      }
+      if (count % inner != 0) {
+        return "column '"
+            + names[0]
+            + "' has "
+            + count
+            + " elements, not a whole number of positions of "
+            + feed.rowShape().subList(1, feed.rowShape().size())
+            + " (model input '"
+            + feed.inputName()
+            + "')";
+      }
+      int positions = count / inner;
+      if (padding.limited() && positions > padding.maxLength()) {
+        return describeLength(positions)
+            + "; model input '"
+            + feed.inputName()
+            + "' takes at most "
+            + padding.maxLength()
+            + (inner == 1 ? "" : " positions")
+            + " (model metadata "
+            + io.lakebatch.catalog.model.TextEncoding.MAX_LENGTH_KEY
+            + ")";
+      }
+      String reason = ensureRoom(positions, slot);
+      if (reason != null) {
+        return reason;
+      }
+      int base = slot * elements;
+      for (int i = 0; i < count; i++) {
+        if (array.isNullAt(i)) {
+          return "null at index " + i + " of column '" + names[0] + "'";
+        }
+        reason = put(base + i, array, i, names[0]);
+        if (reason != null) {
+          return reason;
+        }
+      }
+      lengths[slot] = positions;
       return null;
     }
 
@@ -406,10 +650,10 @@ final class TensorBatch {
       }
     }
 
-    /** Tokens of the longest text among the first {@code rows} slots (0 for other inputs). */
-    int longestText(int rows) {
+    /** Positions of the longest row in slots {@code [from, from + rows)} (0 if not padded). */
+    int longest(int from, int rows) {
       int longest = 0;
-      for (int r = 0; lengths != null && r < rows; r++) {
+      for (int r = from; lengths != null && r < from + rows; r++) {
         longest = Math.max(longest, lengths[r]);
       }
       return longest;
@@ -476,30 +720,47 @@ final class TensorBatch {
           "column type " + sourceType + " cannot feed " + feed.tensorType());
     }
 
-    OnnxTensor tensor(OrtEnvironment env, int rows, int textTokens) throws OrtException {
-      if (feed.isText()) {
-        return textTensor(env, rows, textTokens);
-      }
+    OnnxTensor tensor(OrtEnvironment env, int from, int rows, int length) throws OrtException {
       long[] shape = new long[feed.rowShape().size() + 1];
       shape[0] = rows;
       for (int i = 0; i < feed.rowShape().size(); i++) {
         shape[i + 1] = feed.rowShape().get(i);
       }
-      return tensor(env, bytes, rows * elements, shape);
-    }
-
-    /** Rows packed to {@code [rows, tokens]}: each row's first {@code tokens} positions. */
-    private OnnxTensor textTensor(OrtEnvironment env, int rows, int tokens) throws OrtException {
-      int width = feed.tensorType() == ElementType.INT64 ? 8 : 4;
-      for (int r = 0; r < rows; r++) {
-        packed.put(r * tokens * width, bytes, r * elements * width, tokens * width);
+      if (padding != null) {
+        shape[1] = length;
+        return paddedTensor(env, from, rows, length, shape);
       }
-      return tensor(env, packed, rows * tokens, new long[] {rows, tokens});
+      return tensor(env, bytes, from * elements * width, rows * elements, shape);
     }
 
-    private OnnxTensor tensor(OrtEnvironment env, ByteBuffer source, int count, long[] shape)
+    /**
+     * Slots {@code [from, from + rows)} packed to {@code [rows, length, d...]}: each row's values,
+     * then zeros.
+     */
+    private OnnxTensor paddedTensor(
+        OrtEnvironment env, int from, int rows, int length, long[] shape) throws OrtException {
+      int rowBytes = length * inner * width;
+      if (packed.capacity() < rows * rowBytes) {
+        packed = ByteBuffer.allocateDirect(rows * rowBytes).order(ByteOrder.nativeOrder());
+      }
+      for (int r = 0; r < rows; r++) {
+        int s = from + r;
+        int valueBytes = lengths[s] * inner * width;
+        packed.put(r * rowBytes, bytes, s * elements * width, valueBytes);
+        for (int at = r * rowBytes + valueBytes; at < (r + 1) * rowBytes; ) {
+          int n = Math.min(ZEROS.capacity(), (r + 1) * rowBytes - at);
+          packed.put(at, ZEROS, 0, n);
+          at += n;
+        }
+      }
+      return tensor(env, packed, 0, rows * length * inner, shape);
+    }
+
+    private OnnxTensor tensor(
+        OrtEnvironment env, ByteBuffer source, int offsetBytes, int count, long[] shape)
         throws OrtException {
-      ByteBuffer view = source.duplicate().order(ByteOrder.nativeOrder());
+      ByteBuffer view =
+          source.duplicate().position(offsetBytes).slice().order(ByteOrder.nativeOrder());
       ElementType type = feed.tensorType();
       return switch (type) {
         case FLOAT ->

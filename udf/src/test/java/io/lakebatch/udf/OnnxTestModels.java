@@ -61,6 +61,84 @@ final class OnnxTestModels {
     return model(graph);
   }
 
+  /**
+   * A masked mean, as a transformer pools its tokens: inputs {@code input_ids} and {@code
+   * attention_mask}, int64 {@code [batch, seq]} (named dims), output {@code score} float {@code
+   * [batch]} = sum(ids * mask) / sum(mask). Padding with mask 0 leaves a row's score unchanged.
+   */
+  static byte[] maskedMean() {
+    Proto graph =
+        new Proto()
+            .message(1, cast("input_ids", "ids_f", FLOAT))
+            .message(1, cast("attention_mask", "mask_f", FLOAT))
+            .message(1, named(node("Mul", "", strings("ids_f", "mask_f"), strings("masked")), "m"))
+            .message(1, reduceMean("masked", "sum_ids"))
+            .message(1, reduceMean("mask_f", "sum_mask"))
+            .message(
+                1, named(node("Div", "", strings("sum_ids", "sum_mask"), strings("score")), "d"))
+            .string(2, "masked_mean")
+            .message(11, valueInfo("input_ids", namedTensorType(INT64, "batch", "seq")))
+            .message(11, valueInfo("attention_mask", namedTensorType(INT64, "batch", "seq")))
+            .message(12, valueInfo("score", namedTensorType(FLOAT, "batch")));
+    return model(graph);
+  }
+
+  /**
+   * {@code score = ReduceMean(Gather(table, input_ids), axis 1)}: {@code input_ids} int64 {@code
+   * [batch, seq]}, a table of {@code vocabulary} floats {@code 0.5 * id}; ONNX Runtime refuses an
+   * id outside {@code [0, vocabulary)}. No mask: padding (id 0) counts.
+   */
+  static byte[] embeddingMean(int vocabulary) {
+    Proto table = new Proto().varint(1, vocabulary).varint(2, FLOAT).string(8, "table");
+    java.nio.ByteBuffer raw =
+        java.nio.ByteBuffer.allocate(4 * vocabulary).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < vocabulary; i++) {
+      raw.putFloat(0.5f * i);
+    }
+    table.delimited(9, raw.array()); // raw_data
+    Proto graph =
+        new Proto()
+            .message(
+                1, named(node("Gather", "", strings("table", "input_ids"), strings("rows")), "g"))
+            .message(1, reduceMean("rows", "score"))
+            .string(2, "embedding_mean")
+            .message(5, table)
+            .message(11, valueInfo("input_ids", namedTensorType(INT64, "batch", "seq")))
+            .message(12, valueInfo("score", namedTensorType(FLOAT, "batch")));
+    return model(graph);
+  }
+
+  private static String[] strings(String... values) {
+    return values;
+  }
+
+  private static Proto named(Proto node, String suffix) {
+    return node.string(3, "node_" + suffix);
+  }
+
+  private static Proto cast(String input, String output, int to) {
+    Proto attribute = new Proto().string(1, "to").varint(3, to).varint(20, 2); // AttributeType.INT
+    return named(node("Cast", "", strings(input), strings(output)), output).message(5, attribute);
+  }
+
+  /** ReduceMean over axis 1 without keeping it (opset 13 still takes axes as an attribute). */
+  private static Proto reduceMean(String input, String output) {
+    Proto axes = new Proto().string(1, "axes").varint(8, 1).varint(20, 7); // AttributeType.INTS
+    Proto keep = new Proto().string(1, "keepdims").varint(3, 0).varint(20, 2);
+    return named(node("ReduceMean", "", strings(input), strings(output)), output)
+        .message(5, axes)
+        .message(5, keep);
+  }
+
+  /** {@code TypeProto} of a tensor whose dims are all symbolic, named {@code dims}. */
+  private static Proto namedTensorType(int type, String... dims) {
+    Proto shape = new Proto();
+    for (String d : dims) {
+      shape.message(1, new Proto().string(2, d));
+    }
+    return new Proto().message(1, new Proto().varint(1, type).message(2, shape));
+  }
+
   private static byte[] model(Proto graph) {
     return new Proto()
         .varint(1, 8) // ir_version
@@ -121,7 +199,7 @@ final class OnnxTestModels {
       return out.toByteArray();
     }
 
-    private Proto delimited(int field, byte[] value) {
+    Proto delimited(int field, byte[] value) {
       raw(((long) field << 3) | 2);
       raw(value.length);
       out.writeBytes(value);

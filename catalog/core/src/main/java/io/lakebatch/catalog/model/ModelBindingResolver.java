@@ -25,7 +25,8 @@ public final class ModelBindingResolver {
 
   /**
    * @param modelMetadata the model's custom metadata; a text input needs the tokenizer declared
-   *     there (see {@link TextEncoding#fromMetadata})
+   *     there (see {@link TextEncoding#fromMetadata}), and a variable-length array input takes its
+   *     maximum length from {@value TextEncoding#MAX_LENGTH_KEY} (no limit without it)
    */
   public static ModelBinding resolve(
       JobSpec spec,
@@ -124,7 +125,8 @@ public final class ModelBindingResolver {
       // Resolved once every input is: it takes its text column and tokenizer from its ids input.
       return new TensorFeed(input.name(), input.element(), modelRowShape, List.of(), false);
     }
-    return arrayFeed(field, input, (InputBinding.ArrayColumn) binding, columns, modelRowShape);
+    return arrayFeed(
+        field, input, (InputBinding.ArrayColumn) binding, columns, modelRowShape, modelMetadata);
   }
 
   private static TensorFeed columnListFeed(
@@ -161,7 +163,8 @@ public final class ModelBindingResolver {
       ValueSignature input,
       InputBinding.ArrayColumn array,
       Map<String, ColumnType> columns,
-      List<Long> modelRowShape) {
+      List<Long> modelRowShape,
+      Map<String, String> modelMetadata) {
     ColumnType type = columns.get(array.column());
     if (!type.array()) {
       throw invalidSpec(
@@ -175,14 +178,28 @@ public final class ModelBindingResolver {
     checkConvertible(field, array.column(), type, input);
     List<Long> shape = array.shape();
     if (shape.isEmpty()) {
-      if (modelRowShape.stream().anyMatch(d -> d <= 0)) {
+      long dynamic = modelRowShape.stream().filter(d -> d <= 0).count();
+      if (dynamic == 1 && modelRowShape.get(0) <= 0) {
+        // [N, S, d...]: rows of any whole number of positions, each batch padded to its longest
+        return TensorFeed.paddedArray(
+            input.name(),
+            input.element(),
+            modelRowShape.subList(1, modelRowShape.size()),
+            array.column(),
+            Padding.of(input.dimName(1), declaredMaxLength(field, modelMetadata)));
+      }
+      if (dynamic > 0) {
         throw modelMismatch(
-            field,
+            field + ".shape",
             "model input is "
                 + input.describe()
-                + " with dynamic dimensions; give "
+                + (dynamic > 1
+                    ? " with " + dynamic + " dynamic dimensions after the batch dimension"
+                    : " with a dynamic dimension that is not the first after the batch dimension")
+                + "; give "
                 + field
-                + ".shape");
+                + ".shape (without one, only a single dynamic dimension, the first after the"
+                + " batch dimension, is padded per batch)");
       }
       shape = modelRowShape;
     } else {
@@ -255,7 +272,34 @@ public final class ModelBindingResolver {
           "model input " + input.describe() + " has a fixed length " + fixed);
     }
     return TensorFeed.text(
-        input.name(), input.element(), text.column(), encoding.withMaxTokens(maxTokens));
+        input.name(),
+        input.element(),
+        text.column(),
+        encoding.withMaxTokens(maxTokens),
+        input.dimName(1));
+  }
+
+  /** The model's {@value TextEncoding#MAX_LENGTH_KEY}, or 0 (no limit) when it declares none. */
+  private static int declaredMaxLength(String field, Map<String, String> modelMetadata) {
+    String value = modelMetadata.get(TextEncoding.MAX_LENGTH_KEY);
+    if (value == null) {
+      return 0;
+    }
+    try {
+      int maxLength = Integer.parseInt(value.strip());
+      if (maxLength > 0) {
+        return maxLength;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw modelMismatch(
+        field,
+        "model metadata "
+            + TextEncoding.MAX_LENGTH_KEY
+            + " must be a positive whole number, got '"
+            + value
+            + "'");
   }
 
   private static TensorFeed maskFeed(
@@ -269,19 +313,41 @@ public final class ModelBindingResolver {
                     invalidSpec(
                         field + ".mask-of",
                         "'" + mask.idsInput() + "' is not a model input bound here"));
-    if (!ids.isText() || ids.text().mask()) {
+    if (!ids.isPadded() || ids.padding().isMask() || (ids.isText() && ids.text().mask())) {
       throw invalidSpec(
           field + ".mask-of",
           "model input '"
               + mask.idsInput()
               + "' is not bound to a text column"
-              + " ({text: COLUMN})");
+              + " ({text: COLUMN}) or to an array column of variable length"
+              + " ({column: NAME} into a model input whose first dimension after the batch is"
+              + " dynamic)");
     }
-    return TensorFeed.text(
+    if (ids.isText()) {
+      return TensorFeed.text(
+          placeholder.inputName(),
+          placeholder.tensorType(),
+          ids.columns().get(0),
+          ids.text().asMask(),
+          ids.padding().dimension());
+    }
+    if (placeholder.rowShape().get(0) > 0) {
+      throw modelMismatch(
+          field,
+          "model input '"
+              + placeholder.inputName()
+              + "' has a fixed length "
+              + placeholder.rowShape().get(0)
+              + " but '"
+              + mask.idsInput()
+              + "' varies per row; export the mask with a dynamic sequence dimension");
+    }
+    return TensorFeed.paddedArray(
         placeholder.inputName(),
         placeholder.tensorType(),
+        List.of(),
         ids.columns().get(0),
-        ids.text().asMask());
+        ids.padding().asMaskOf(ids.inputName()));
   }
 
   private static void checkTokenInput(

@@ -27,9 +27,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ModelBindingResolverTest {
 
   private static final long N = -1L;
@@ -238,13 +241,171 @@ class ModelBindingResolverTest {
   }
 
   @Test
-  void dynamicInnerDimsWithoutShapeAskForAShape() {
+  void twoDynamicInnerDimsWithoutShapeAskForAShape() {
     assertFails(
         spec(inputs("image", array("pixels"))),
         List.of(arrayOf("pixels", FLOAT)),
         model(tensor("image", FLOAT, N, 3L, N, N)),
         ErrorCategory.DATA,
-        "model.inputs.image: model input is float[N,3,N,N] with dynamic dimensions; give model.inputs.image.shape");
+        "model.inputs.image.shape: model input is float[N,3,N,N] with 2 dynamic dimensions after"
+            + " the batch dimension; give model.inputs.image.shape (without one, only a single"
+            + " dynamic dimension, the first after the batch dimension, is padded per batch)");
+  }
+
+  @Test
+  void aDynamicDimThatIsNotTheFirstAsksForAShape() {
+    assertFails(
+        spec(inputs("x", array("v"))),
+        List.of(arrayOf("v", FLOAT)),
+        model(tensor("x", FLOAT, N, 4L, N)),
+        ErrorCategory.DATA,
+        "model.inputs.x.shape: model input is float[N,4,N] with a dynamic dimension that is not"
+            + " the first after the batch dimension; give model.inputs.x.shape (without one,");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Variable-length array inputs
+
+  private static ValueSignature named(String name, ElementType element, List<Long> dims) {
+    List<String> names = new ArrayList<>();
+    names.add("batch");
+    for (int i = 1; i < dims.size(); i++) {
+      names.add(dims.get(i) < 0 ? "seq" : "");
+    }
+    return ValueSignature.tensor(name, element, dims, names);
+  }
+
+  private static ModelSignature tokenModel(ValueSignature... inputs) {
+    return new ModelSignature(List.of(inputs), List.of(SCORE));
+  }
+
+  private static ModelBinding resolve(
+      Map<String, InputBinding> inputs,
+      List<TableColumn> schema,
+      ModelSignature model,
+      Map<String, String> metadata) {
+    return ModelBindingResolver.resolve(spec(inputs), schema, model, metadata);
+  }
+
+  @Test
+  void anArrayIntoADynamicFirstDimNeedsNoShapeAndIsPadded() {
+    ModelBinding binding =
+        resolve(
+            inputs("input_ids", array("ids")),
+            List.of(arrayOf("ids", INT64)),
+            tokenModel(named("input_ids", INT64, List.of(N, N))),
+            Map.of());
+
+    TensorFeed feed = binding.feeds().get(0);
+    assertThat(feed)
+        .isEqualTo(
+            TensorFeed.paddedArray("input_ids", INT64, List.of(), "ids", Padding.of("seq", 0)));
+    assertThat(feed.rowShape()).containsExactly(-1L);
+    assertThat(feed.isPadded()).isTrue();
+    assertThat(feed.padding().limited()).isFalse();
+    assertThat(feed.elementsPerPosition()).isEqualTo(1);
+  }
+
+  @Test
+  void aSequenceOfFixedVectorsIsPaddedByPositionsUpToTheDeclaredMaxLength() {
+    ModelBinding binding =
+        resolve(
+            inputs("frames", array("v")),
+            List.of(arrayOf("v", FLOAT)),
+            tokenModel(named("frames", FLOAT, List.of(N, N, 4L))),
+            Map.of(TextEncoding.MAX_LENGTH_KEY, "32"));
+
+    TensorFeed feed = binding.feeds().get(0);
+    assertThat(feed.rowShape()).containsExactly(32L, 4L);
+    assertThat(feed.padding()).isEqualTo(Padding.of("seq", 32));
+    assertThat(feed.elementsPerPosition()).isEqualTo(4);
+    assertThat(feed.elementsPerRow()).isEqualTo(128);
+  }
+
+  @Test
+  void inputsSharingANamedDimArePaddedTogetherAndAMaskColumnIsOneOfThem() {
+    ModelBinding binding =
+        resolve(
+            inputs("input_ids", array("ids"), "attention_mask", array("mask")),
+            List.of(arrayOf("ids", INT64), arrayOf("mask", INT32)),
+            tokenModel(
+                named("input_ids", INT64, List.of(N, N)),
+                named("attention_mask", INT64, List.of(N, N))),
+            Map.of());
+
+    assertThat(binding.feeds())
+        .extracting(f -> f.padding().dimension())
+        .containsExactly("seq", "seq");
+    assertThat(binding.feeds()).noneMatch(f -> f.padding().isMask());
+    assertThat(binding.featureColumns()).containsExactly("ids", "mask");
+  }
+
+  @Test
+  void maskOfAnArrayInputMarksItsPositionsInTheSameDim() {
+    ModelBinding binding =
+        resolve(
+            inputs(
+                "input_ids",
+                array("ids"),
+                "attention_mask",
+                new InputBinding.TokenMask("input_ids")),
+            List.of(arrayOf("ids", INT64)),
+            tokenModel(
+                named("input_ids", INT64, List.of(N, N)),
+                ValueSignature.tensor("attention_mask", INT32, List.of(N, N), List.of("b", "m"))),
+            Map.of(TextEncoding.MAX_LENGTH_KEY, "64"));
+
+    TensorFeed mask = binding.feeds().get(1);
+    assertThat(mask)
+        .isEqualTo(
+            TensorFeed.paddedArray(
+                "attention_mask", INT32, List.of(), "ids", new Padding("seq", 64, "input_ids")));
+    assertThat(binding.featureColumns()).containsExactly("ids");
+  }
+
+  @Test
+  void maskOfAFixedLengthArrayIsRejected() {
+    assertThatThrownBy(
+            () ->
+                resolve(
+                    inputs(
+                        "input_ids",
+                        array("ids"),
+                        "attention_mask",
+                        new InputBinding.TokenMask("input_ids")),
+                    List.of(arrayOf("ids", INT64)),
+                    tokenModel(
+                        tensor("input_ids", INT64, N, 8L), tensor("attention_mask", INT64, N, N)),
+                    Map.of()))
+        .hasMessageContaining("model.inputs.attention_mask.mask-of")
+        .hasMessageContaining("or to an array column of variable length");
+  }
+
+  @Test
+  void aFixedLengthModelKeepsItsExactLength() {
+    ModelBinding binding =
+        resolve(
+            inputs("input_ids", array("ids")),
+            List.of(arrayOf("ids", INT64)),
+            tokenModel(named("input_ids", INT64, List.of(N, 128L))),
+            Map.of(TextEncoding.MAX_LENGTH_KEY, "128"));
+
+    assertThat(binding.feeds().get(0))
+        .isEqualTo(new TensorFeed("input_ids", INT64, List.of(128L), List.of("ids"), true));
+  }
+
+  @Test
+  void anUnusableDeclaredMaxLengthIsAModelMismatch() {
+    assertThatThrownBy(
+            () ->
+                resolve(
+                    inputs("input_ids", array("ids")),
+                    List.of(arrayOf("ids", INT64)),
+                    tokenModel(named("input_ids", INT64, List.of(N, N))),
+                    Map.of(TextEncoding.MAX_LENGTH_KEY, "lots")))
+        .isInstanceOf(LakeBatchException.class)
+        .hasMessageContaining("model.inputs.input_ids")
+        .hasMessageContaining("lakebatch.max-length must be a positive whole number, got 'lots'");
   }
 
   @Test
