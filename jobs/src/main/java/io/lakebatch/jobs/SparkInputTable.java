@@ -9,6 +9,7 @@ import io.lakebatch.planner.InputFingerprint;
 import io.lakebatch.planner.ParquetFooterReader;
 import io.lakebatch.planner.PinnedFile;
 import io.lakebatch.planner.PlannedTask;
+import io.lakebatch.planner.ReaderBatchSize;
 import io.lakebatch.planner.RowGroup;
 import io.lakebatch.planner.RowGroupSource;
 import java.io.Serializable;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.fs.Path;
@@ -41,6 +43,7 @@ import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
 import org.apache.spark.sql.execution.datasources.LogicalRelation;
 import org.apache.spark.sql.execution.datasources.PartitionDirectory;
 import org.apache.spark.sql.execution.datasources.PartitionedFile;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.sources.Filter;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -65,6 +68,7 @@ public final class SparkInputTable {
 
   private final ParquetFooterReader footers;
   private final Map<String, List<RowGroup>> footerCache = new ConcurrentHashMap<>();
+  private final Map<Integer, SparkSession> readerSessions = new ConcurrentHashMap<>();
 
   private SparkInputTable(
       SparkSession spark,
@@ -473,7 +477,7 @@ public final class SparkInputTable {
         relation
             .fileFormat()
             .buildReaderWithPartitionValues(
-                spark,
+                readerSession(new LinkedHashSet<>(List.of(requiredData.fieldNames()))),
                 relation.dataSchema(),
                 partitionSchema,
                 requiredData,
@@ -485,6 +489,36 @@ public final class SparkInputTable {
       readSchema = readSchema.add(field);
     }
     return new ScanReader(reader, readSchema);
+  }
+
+  /**
+   * The session whose SQL conf the reader of {@code columns} is built with: this one, or for wide
+   * rows (images, embeddings) a clone whose vectorized reader decodes fewer rows per batch ({@link
+   * ReaderBatchSize}, from the decoded row width in the first file's footer), so that one batch of
+   * a large row group does not take hundreds of MB per task. A clone, not a conf change, so other
+   * jobs of a shared session keep theirs.
+   */
+  private SparkSession readerSession(Set<String> columns) {
+    Optional<InputFile> first = files().stream().filter(f -> f.rows() > 0).findFirst();
+    if (first.isEmpty()) {
+      return spark;
+    }
+    long rowBytes =
+        new ParquetFooterReader(spark.sessionState().newHadoopConfWithOptions(relation.options()))
+            .decodedRowBytes(first.get().path(), List.copyOf(columns));
+    int wanted = ReaderBatchSize.rowsFor(rowBytes);
+    if (wanted >= spark.sessionState().conf().parquetVectorizedReaderBatchSize()) {
+      return spark;
+    }
+    return readerSessions.computeIfAbsent(
+        wanted,
+        rows -> {
+          SparkSession clone = spark.cloneSession();
+          clone
+              .conf()
+              .set(SQLConf.PARQUET_VECTORIZED_READER_BATCH_SIZE().key(), Integer.toString(rows));
+          return clone;
+        });
   }
 
   private List<String> filterColumns(String filter) {

@@ -12,6 +12,7 @@ import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 
 /**
@@ -66,6 +67,39 @@ public final class ParquetFooterReader implements RowGroupSource {
     }
     Set<String> columns = Set.copyOf(costColumns);
     return footer.getBlocks().stream().map(block -> toRowGroup(block, columns)).toList();
+  }
+
+  /**
+   * Bytes one row of {@code columns} (top-level names, every leaf) takes once decoded, on average
+   * over the file: values per row times their width (the stored bytes for binary values), 0 for an
+   * empty file. Unlike the file's size it counts dictionary-encoded or compressed values at their
+   * decoded width, which is what a reader's column vectors hold.
+   */
+  public long decodedRowBytes(String path, List<String> columns) {
+    ParquetMetadata footer = footer(path);
+    Set<String> wanted = Set.copyOf(columns);
+    long rows = 0;
+    long bytes = 0;
+    for (BlockMetaData block : footer.getBlocks()) {
+      rows += block.getRowCount();
+      for (ColumnChunkMetaData chunk : block.getColumns()) {
+        if (wanted.contains(chunk.getPath().toArray()[0])) {
+          int width = valueWidth(chunk.getPrimitiveType().getPrimitiveTypeName());
+          bytes += width > 0 ? chunk.getValueCount() * width : chunk.getTotalUncompressedSize();
+        }
+      }
+    }
+    return rows == 0 ? 0 : bytes / rows;
+  }
+
+  private static int valueWidth(PrimitiveType.PrimitiveTypeName type) {
+    return switch (type) {
+      case BOOLEAN -> 1;
+      case INT32, FLOAT -> 4;
+      case INT64, DOUBLE -> 8;
+      case INT96 -> 12;
+      default -> 0; // binary and fixed-length binary: their stored size stands in
+    };
   }
 
   /** An input file whose row count comes from its footer (Parquet inputs carry no table log). */

@@ -11,6 +11,8 @@ import io.lakebatch.catalog.store.Catalog;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,8 +37,34 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JobSpec spec = JobSpecParser.parse(specFile);
-    Catalog catalog = LakeBatchHome.catalog();
-    return runJob(spec, newRun.start(), catalog, spark.session(spec), System.out);
+    // The catalog (database, pool, schema check) opens while Spark starts: both are mostly class
+    // loading and start-up of their own, and a cold CLI spends seconds on each.
+    CompletableFuture<Catalog> catalog =
+        CompletableFuture.supplyAsync(LakeBatchHome::catalog, CATALOG_OPENER);
+    SparkSession session = spark.session(spec);
+    return runJob(spec, newRun.start(), opened(catalog), session, System.out);
+  }
+
+  private static final java.util.concurrent.Executor CATALOG_OPENER =
+      task -> {
+        Thread thread = new Thread(task, "lakebatch-catalog-open");
+        thread.setDaemon(true);
+        thread.start();
+      };
+
+  /** The opened catalog, or what opening it threw (a catalog error keeps its exit code). */
+  private static Catalog opened(CompletableFuture<Catalog> catalog) {
+    try {
+      return catalog.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
   }
 
   /**

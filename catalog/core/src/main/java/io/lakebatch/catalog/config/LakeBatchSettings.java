@@ -128,8 +128,8 @@ public final class LakeBatchSettings {
       sparkConf(
           "spark.lakebatch.chunks-in-flight",
           "int",
-          Optional.of(1),
-          "1",
+          Optional.of(2),
+          "2",
           LakeBatchSettings::parseChunksInFlight,
           "chunks scored at the same time (each still commits alone, in any order): one chunk's last"
               + " tasks and commit overlap the next one's tasks; `1` scores them one after another");
