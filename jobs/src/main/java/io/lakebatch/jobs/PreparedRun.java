@@ -167,7 +167,10 @@ public record PreparedRun(
         String.format(
             "  read path    %s%n",
             columnar()
-                ? "columnar (Parquet batches copied column by column into the tensors)"
+                ? "columnar (Parquet batches copied column by column into the tensors"
+                    + (input.readsBatchesPerTask(List.of(inference.inputSchema().fieldNames()))
+                        ? "; files opened with one reader set-up per task)"
+                        : ")")
                 : "row by row"));
     for (Chunk chunk : plan().chunks()) {
       out.append(

@@ -1,5 +1,6 @@
 package io.lakebatch.jobs;
 
+import io.lakebatch.catalog.config.LakeBatchSettings;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.spec.InputSpec;
 import io.lakebatch.catalog.spec.TableFormat;
@@ -406,6 +407,15 @@ public final class SparkInputTable {
     return batches;
   }
 
+  /**
+   * Whether {@link #batches} opens the files of a task with one reader set-up per task ({@link
+   * SparkParquetTaskReader}) rather than Spark's per-file one.
+   */
+  public boolean readsBatchesPerTask(List<String> columns) {
+    return canReadBatches(columns)
+        && scanReader(columns, true).files() instanceof SparkParquetTaskReader;
+  }
+
   private JavaRDD<InternalRow> splitRows(ScanReader scan, List<PlannedTask> tasks) {
     List<SplitRead> reads = new ArrayList<>();
     for (PlannedTask task : tasks) {
@@ -415,7 +425,7 @@ public final class SparkInputTable {
     }
     return JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(reads, Math.max(1, reads.size()))
-        .mapPartitions(new SplitReader(scan.reader()));
+        .mapPartitions(new SplitReader(scan.files()));
   }
 
   /**
@@ -431,7 +441,7 @@ public final class SparkInputTable {
     // On the driver no task closes the reader, and a sample stops before the file's end: close it
     // here.
     try (FileChainIterator<InternalRow> rows =
-        new FileChainIterator<>(List.of(file), scan.reader())) {
+        new FileChainIterator<>(List.of(file), scan.files().forTask())) {
       while (sample.size() < limit && rows.hasNext()) {
         InternalRow row = rows.next();
         Object[] values = new Object[ordinals.length];
@@ -452,9 +462,29 @@ public final class SparkInputTable {
    * The table's reader for the data columns {@code columns} (and the filter) need, and what it
    * returns.
    */
-  private record ScanReader(
-      Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader,
-      StructType schema) {}
+  private record ScanReader(TaskFileReader files, StructType schema) {}
+
+  /** Opens the input files of one Spark task; made on the driver, used in the task. */
+  interface TaskFileReader extends Serializable {
+    /** The opener of this task's files; called in the task, once. */
+    FileOpener forTask();
+  }
+
+  /** Opens one file: its rows, or its batches through the same row-typed iterator. */
+  @FunctionalInterface
+  interface FileOpener {
+    scala.collection.Iterator<?> open(PartitionedFile file) throws Exception;
+  }
+
+  /** Spark's reader of the table's file format, which sets up each file on its own. */
+  private record SparkFileReader(
+      Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader)
+      implements TaskFileReader {
+    @Override
+    public FileOpener forTask() {
+      return reader::apply;
+    }
+  }
 
   private ScanReader scanReader(List<String> columns) {
     return scanReader(columns, false);
@@ -473,22 +503,38 @@ public final class SparkInputTable {
     }
     Map<String, String> options = new HashMap<>(ScalaInterop.map(relation.options()));
     options.put(FileFormat.OPTION_RETURNING_BATCH(), Boolean.toString(batches));
+    org.apache.hadoop.conf.Configuration hadoopConf =
+        spark.sessionState().newHadoopConfWithOptions(relation.options());
+    // Spark's reader sets its read schema and flags in hadoopConf: the task reader reads with them
+    SparkSession session = readerSession(new LinkedHashSet<>(List.of(requiredData.fieldNames())));
     Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader =
         relation
             .fileFormat()
             .buildReaderWithPartitionValues(
-                readerSession(new LinkedHashSet<>(List.of(requiredData.fieldNames()))),
+                session,
                 relation.dataSchema(),
                 partitionSchema,
                 requiredData,
                 ScalaInterop.<Filter>seq(List.of()),
                 ScalaInterop.immutableMap(options),
-                spark.sessionState().newHadoopConfWithOptions(relation.options()));
+                hadoopConf);
     StructType readSchema = requiredData;
     for (StructField field : partitionSchema.fields()) {
       readSchema = readSchema.add(field);
     }
-    return new ScanReader(reader, readSchema);
+    TaskFileReader files = new SparkFileReader(reader);
+    if (batches && taskReaderEnabled()) {
+      files =
+          SparkParquetTaskReader.of(session, relation, requiredData, partitionSchema, hadoopConf)
+              .<TaskFileReader>map(r -> r)
+              .orElse(files);
+    }
+    return new ScanReader(files, readSchema);
+  }
+
+  private boolean taskReaderEnabled() {
+    return LakeBatchSettings.READ_TASK_READER.valueFrom(
+        key -> java.util.Optional.ofNullable(spark.conf().get(key, null)));
   }
 
   /**
@@ -548,22 +594,30 @@ public final class SparkInputTable {
   private static final class SplitReader
       implements org.apache.spark.api.java.function.FlatMapFunction<
           java.util.Iterator<SplitRead>, InternalRow> {
-    private final Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader;
+    private final TaskFileReader files;
 
-    SplitReader(Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader) {
-      this.reader = reader;
+    SplitReader(TaskFileReader files) {
+      this.files = files;
     }
 
     @Override
     public java.util.Iterator<InternalRow> call(java.util.Iterator<SplitRead> tasks) {
-      List<PartitionedFile> files = new ArrayList<>();
+      List<PartitionedFile> splits = new ArrayList<>();
       while (tasks.hasNext()) {
         SplitRead task = tasks.next();
         for (int i = 0; i < task.splits().size(); i++) {
-          files.add(partitionedFile(task.splits().get(i), task.partitionValues().get(i)));
+          splits.add(partitionedFile(task.splits().get(i), task.partitionValues().get(i)));
         }
       }
-      return new FileChainIterator<InternalRow>(files, reader);
+      FileChainIterator<InternalRow> rows =
+          new FileChainIterator<InternalRow>(splits, this.files.forTask());
+      // A consumer that stops early (a failed task, a limit) leaves the open file to the task's end
+      org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+      if (task != null) {
+        task.addTaskCompletionListener(
+            (org.apache.spark.util.TaskCompletionListener) context -> rows.close());
+      }
+      return rows;
     }
 
     static PartitionedFile partitionedFile(FileSplit split, InternalRow partitionValues) {
@@ -586,13 +640,11 @@ public final class SparkInputTable {
    */
   private static final class FileChainIterator<T> implements java.util.Iterator<T>, AutoCloseable {
     private final java.util.Iterator<PartitionedFile> files;
-    private final Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader;
+    private final FileOpener reader;
     private scala.collection.Iterator<?> current;
     private PartitionedFile currentFile;
 
-    FileChainIterator(
-        List<PartitionedFile> files,
-        Function1<PartitionedFile, scala.collection.Iterator<InternalRow>> reader) {
+    FileChainIterator(List<PartitionedFile> files, FileOpener reader) {
       this.files = files.iterator();
       this.reader = reader;
     }
@@ -606,7 +658,7 @@ public final class SparkInputTable {
           }
           closeCurrent();
           currentFile = files.next();
-          current = reader.apply(currentFile);
+          current = reader.open(currentFile);
         }
         return true;
       } catch (Exception e) { // Hadoop's IOExceptions come through Scala undeclared

@@ -124,6 +124,15 @@ public final class LakeBatchSettings {
           "true",
           LakeBatchSettings::parseBoolean,
           "copy numeric inputs from the Parquet reader's column vectors (`false`: read rows, for comparison)");
+  public static final Setting<Boolean> READ_TASK_READER =
+      sparkConf(
+          "spark.lakebatch.read.task-reader",
+          "boolean",
+          Optional.of(true),
+          "true",
+          LakeBatchSettings::parseBoolean,
+          "columnar reads of numeric columns open a task's files with one Hadoop context per task and"
+              + " one footer read per file (`false`: Spark's per-file reader, for comparison)");
   public static final Setting<Integer> CHUNKS_IN_FLIGHT =
       sparkConf(
           "spark.lakebatch.chunks-in-flight",
@@ -270,6 +279,7 @@ public final class LakeBatchSettings {
         EXECUTOR_MEMORY,
         GPUS_PER_EXECUTOR,
         READ_COLUMNAR,
+        READ_TASK_READER,
         CHUNKS_IN_FLIGHT,
         LIVENESS_TIMEOUT,
         SQL_CATALOG_URL,

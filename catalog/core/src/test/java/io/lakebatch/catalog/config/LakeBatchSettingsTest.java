@@ -44,6 +44,7 @@ class LakeBatchSettingsTest {
     assertThat(LakeBatchSettings.ROWS_PER_CHUNK.defaultValue()).contains(2_000_000L);
     assertThat(LakeBatchSettings.MAX_BAD_ROW_FRACTION.defaultValue()).contains(0.01);
     assertThat(LakeBatchSettings.READ_COLUMNAR.valueFrom(key -> Optional.empty())).isTrue();
+    assertThat(LakeBatchSettings.READ_TASK_READER.valueFrom(key -> Optional.empty())).isTrue();
     assertThat(LakeBatchSettings.LIVENESS_TIMEOUT.valueFrom(key -> Optional.empty()))
         .isEqualTo(Duration.ofSeconds(60));
     assertThat(LakeBatchSettings.SQL_CATALOG_URL.from(key -> Optional.empty())).isEmpty();
