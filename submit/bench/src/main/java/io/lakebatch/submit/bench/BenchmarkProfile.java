@@ -70,15 +70,15 @@ public enum BenchmarkProfile {
    * per row per core), 1,000 classes. Its table keeps Spark's default Parquet settings, as real
    * image tables do: the writer checks sizes only every 100 rows or more, so with these 150 KB
    * (dictionary-encoded) rows a page holds 100 rows, 15 MB, and a row group up to about 690 rows.
-   * Quick size 500 rows: at 2,000 (two files of about 1,000 rows) Spark's vectorized reader, which
-   * decodes up to 4,096 rows of a row group per batch, ran a 6 GB driver out of heap. (b) holds at
-   * most 800 rows (0.5 GB).
+   * Quick size 2,000 rows (two files of about 1,000): Spark's vectorized reader would decode up to
+   * 4,096 rows of a row group per batch and run a 6 GB driver out of heap; LakeBatch reads such
+   * rows in batches of ~32 MB ({@code ReaderBatchSize}). (b) holds at most 800 rows (0.5 GB).
    */
   IMAGE(
       "image",
       ModelKind.MOBILENET,
       ModelOptions.defaultsFor(ModelKind.MOBILENET),
-      500,
+      2_000,
       64,
       32,
       800,
