@@ -9,6 +9,7 @@ import io.lakebatch.api.RunPlan;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.model.TextEncoding;
 import io.lakebatch.jobs.SyntheticTables;
+import io.lakebatch.planner.ReaderBatchSize;
 import io.lakebatch.submit.bench.BenchmarkWorkspace.CaseFolder;
 import io.lakebatch.submit.modelgen.EncoderModel;
 import io.lakebatch.submit.modelgen.ModelGenerator;
@@ -31,6 +32,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.internal.SQLConf;
 
 /**
  * Times one {@link BenchmarkProfile} several ways on the same table, cores and batch size — (a)
@@ -86,9 +88,22 @@ final class ProfileBenchmark {
         "[%s] batch-size auto chooses %d (%s)%n",
         profile, auto.batchSize(), auto.batchSizeChoice().orElse("no probe"));
     Optional<TextEncoding> encoding = textEncoding(profile);
-    PathTiming b = timeRawOrt(profile, files, rows, warmUpRows, encoding, out);
-    PathTiming c = timeNaiveUdf(profile, files, rows, warmUpRows, encoding, out);
-    PathTiming d = timeScoreFrame(profile, files, rows, warmUpRows, out);
+    // Paths (b) to (d) read the table with Spark's own scan: for image rows its 4,096-row batches
+    // run the heap out, so they get the batch size LakeBatch's reader picks for itself (a user of
+    // score(df) sets the same conf).
+    String batchKey = SQLConf.PARQUET_VECTORIZED_READER_BATCH_SIZE().key();
+    String sparkBatch = spark.conf().get(batchKey);
+    spark.conf().set(batchKey, Integer.toString(ReaderBatchSize.rowsFor(decodedRowBytes(profile))));
+    PathTiming b;
+    PathTiming c;
+    PathTiming d;
+    try {
+      b = timeRawOrt(profile, files, rows, warmUpRows, encoding, out);
+      c = timeNaiveUdf(profile, files, rows, warmUpRows, encoding, out);
+      d = timeScoreFrame(profile, files, rows, warmUpRows, out);
+    } finally {
+      spark.conf().set(batchKey, sparkBatch);
+    }
     Optional<PathTiming> e =
         options.endToEnd().map(launcher -> timeEndToEnd(launcher, profile, files, rows, out));
     return new ProfileResult(
@@ -102,6 +117,12 @@ final class ProfileBenchmark {
         c,
         d,
         e);
+  }
+
+  /** A dense profile's float tensor row plus its id (0, unknown, for text). */
+  private static long decodedRowBytes(BenchmarkProfile profile) {
+    long[] shape = profile.rowShape();
+    return shape.length == 0 ? 0 : Arrays.stream(shape).reduce(1, Math::multiplyExact) * 4 + 8;
   }
 
   private long warmUpRows(BenchmarkProfile profile, long rows) {
