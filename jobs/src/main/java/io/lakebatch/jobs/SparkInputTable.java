@@ -70,6 +70,8 @@ public final class SparkInputTable {
   private final ParquetFooterReader footers;
   private final Map<String, List<RowGroup>> footerCache = new ConcurrentHashMap<>();
   private final Map<Integer, SparkSession> readerSessions = new ConcurrentHashMap<>();
+  // the footer read behind a column set's reader batch size happens once, not per chunk
+  private final Map<Set<String>, Integer> readerBatchRows = new ConcurrentHashMap<>();
 
   private SparkInputTable(
       SparkSession spark,
@@ -545,14 +547,7 @@ public final class SparkInputTable {
    * jobs of a shared session keep theirs.
    */
   private SparkSession readerSession(Set<String> columns) {
-    Optional<InputFile> first = files().stream().filter(f -> f.rows() > 0).findFirst();
-    if (first.isEmpty()) {
-      return spark;
-    }
-    long rowBytes =
-        new ParquetFooterReader(spark.sessionState().newHadoopConfWithOptions(relation.options()))
-            .decodedRowBytes(first.get().path(), List.copyOf(columns));
-    int wanted = ReaderBatchSize.rowsFor(rowBytes);
+    int wanted = readerBatchRows.computeIfAbsent(Set.copyOf(columns), this::readerBatchRows);
     if (wanted >= spark.sessionState().conf().parquetVectorizedReaderBatchSize()) {
       return spark;
     }
@@ -565,6 +560,17 @@ public final class SparkInputTable {
               .set(SQLConf.PARQUET_VECTORIZED_READER_BATCH_SIZE().key(), Integer.toString(rows));
           return clone;
         });
+  }
+
+  /** Rows per reader batch for {@code columns}, from the first non-empty file's footer. */
+  private int readerBatchRows(Set<String> columns) {
+    Optional<InputFile> first = files().stream().filter(f -> f.rows() > 0).findFirst();
+    if (first.isEmpty()) {
+      return ReaderBatchSize.SPARK_DEFAULT;
+    }
+    return ReaderBatchSize.rowsFor(
+        new ParquetFooterReader(spark.sessionState().newHadoopConfWithOptions(relation.options()))
+            .decodedRowBytes(first.get().path(), List.copyOf(columns)));
   }
 
   private List<String> filterColumns(String filter) {
