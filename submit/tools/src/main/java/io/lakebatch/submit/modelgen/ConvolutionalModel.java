@@ -88,23 +88,7 @@ public final class ConvolutionalModel {
         OnnxGraphBuilder.intAttribute("axis", 1));
 
     int flattened = flattenedWidth(options);
-    String weights =
-        graph.floatInitializer(
-            "classifier_weight",
-            SeededValues.uniform(
-                random, options.classes() * flattened, SeededValues.heScale(flattened)),
-            options.classes(),
-            flattened);
-    String bias =
-        graph.floatInitializer(
-            "classifier_bias",
-            SeededValues.uniform(random, options.classes(), 0.1),
-            options.classes());
-    graph.node(
-        "Gemm",
-        List.of("flattened", weights, bias),
-        List.of(OUTPUT_NAME),
-        OnnxGraphBuilder.intAttribute("transB", 1));
+    ClassifierHead.add(graph, random, "flattened", flattened, options.classes(), OUTPUT_NAME);
     return graph.build(description(options), false);
   }
 

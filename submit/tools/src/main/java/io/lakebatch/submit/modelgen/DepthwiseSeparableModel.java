@@ -110,23 +110,7 @@ public final class DepthwiseSeparableModel {
         List.of("features"),
         OnnxGraphBuilder.intAttribute("axis", 1));
 
-    String weights =
-        graph.floatInitializer(
-            "classifier_weight",
-            SeededValues.uniform(
-                random, options.classes() * channels, SeededValues.heScale(channels)),
-            options.classes(),
-            channels);
-    String bias =
-        graph.floatInitializer(
-            "classifier_bias",
-            SeededValues.uniform(random, options.classes(), 0.1),
-            options.classes());
-    graph.node(
-        "Gemm",
-        List.of("features", weights, bias),
-        List.of(OUTPUT_NAME),
-        OnnxGraphBuilder.intAttribute("transB", 1));
+    ClassifierHead.add(graph, random, "features", channels, options.classes(), OUTPUT_NAME);
     return graph.build(description(options), false);
   }
 
