@@ -38,6 +38,7 @@ import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
 import org.apache.spark.sql.delta.actions.AddFile;
+import org.apache.spark.sql.delta.files.TahoeFileIndex;
 import org.apache.spark.sql.execution.datasources.FileFormat;
 import org.apache.spark.sql.execution.datasources.FileStatusWithMetadata;
 import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
@@ -57,6 +58,8 @@ import scala.Function1;
  * column mapping and partition values work) with one Spark partition per planned task.
  */
 public final class SparkInputTable {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(SparkInputTable.class);
   private final SparkSession spark;
   private final InputSpec spec;
   private final long version;
@@ -66,6 +69,7 @@ public final class SparkInputTable {
   private final Map<String, Long> sizes = new HashMap<>();
   private final Map<String, Long> modificationTimes = new HashMap<>();
   private final Map<String, Long> deltaRows = new HashMap<>();
+  private boolean listedFromDeltaLog;
 
   private final ParquetFooterReader footers;
   private final Map<String, List<RowGroup>> footerCache = new ConcurrentHashMap<>();
@@ -198,9 +202,11 @@ public final class SparkInputTable {
             : spark.read().parquet(spec.path());
     SparkInputTable input =
         new SparkInputTable(spark, spec, version, table, relationOf(table, spec.path()));
-    input.listFiles();
-    if (spec.format() == TableFormat.DELTA) {
-      input.readDeltaStatistics();
+    if (spec.format() != TableFormat.DELTA || !input.listDeltaLog()) {
+      input.listFiles();
+      if (spec.format() == TableFormat.DELTA) {
+        input.readDeltaStatistics();
+      }
     }
     return input;
   }
@@ -233,6 +239,56 @@ public final class SparkInputTable {
     }
   }
 
+  /**
+   * Lists the pinned version's files from its Delta log with {@link DeltaLogFiles}: what {@link
+   * #listFiles} and {@link #readDeltaStatistics} find, without a Spark job.
+   *
+   * @return false when Kernel cannot read the table: Spark lists it instead
+   */
+  private boolean listDeltaLog() {
+    if (!setting(LakeBatchSettings.READ_DELTA_LOG)) {
+      return false;
+    }
+    List<DeltaLogFiles.DeltaFile> files;
+    try {
+      files =
+          DeltaLogFiles.list(
+              spark.sessionState().newHadoopConfWithOptions(relation.options()),
+              spec.path(),
+              version);
+    } catch (io.delta.kernel.exceptions.KernelException e) {
+      LOG.info(
+          "Delta Kernel does not read {} ({}); Spark lists its files",
+          spec.path(),
+          LakeBatchErrors.rootMessage(e));
+      return false;
+    }
+    TahoeFileIndex index = (TahoeFileIndex) relation.location();
+    for (DeltaLogFiles.DeltaFile file : files) {
+      if (file.hasDeletionVector()) {
+        throw deletionVectorsUnsupported(file.path());
+      }
+      partitionValues.put(
+          file.path(),
+          index.getPartitionValuesRow(ScalaInterop.immutableMap(file.partitionValues())));
+      sizes.put(file.path(), file.sizeBytes());
+      modificationTimes.put(file.path(), file.modificationTime());
+      file.rows().ifPresent(rows -> deltaRows.put(file.path(), rows));
+    }
+    listedFromDeltaLog = true;
+    return true;
+  }
+
+  private RuntimeException deletionVectorsUnsupported(String file) {
+    return LakeBatchErrors.unsupportedInput(
+        spec.path(),
+        "version "
+            + version
+            + " has deletion vectors (file "
+            + file
+            + "); run REORG TABLE ... APPLY (PURGE) first");
+  }
+
   private void readDeltaStatistics() {
     DeltaLog log = DeltaLog.forTable(spark, spec.path());
     Snapshot snapshot = log.getSnapshotAt(version, ScalaInterop.none(), ScalaInterop.none());
@@ -240,13 +296,7 @@ public final class SparkInputTable {
     sizes.keySet().forEach(p -> byRelativePath.put(new Path(p).toUri().getPath(), p));
     for (AddFile add : snapshot.allFiles().collectAsList()) {
       if (add.deletionVector() != null) {
-        throw LakeBatchErrors.unsupportedInput(
-            spec.path(),
-            "version "
-                + version
-                + " has deletion vectors (file "
-                + add.path()
-                + "); run REORG TABLE ... APPLY (PURGE) first");
+        throw deletionVectorsUnsupported(add.path());
       }
       String absolute = add.absolutePath(log).toUri().getPath();
       String listed = byRelativePath.get(absolute);
@@ -257,6 +307,11 @@ public final class SparkInputTable {
         modificationTimes.put(listed, add.modificationTime());
       }
     }
+  }
+
+  /** Whether the files were listed from the Delta log by Kernel (not by Spark's Delta). */
+  boolean listedFromDeltaLog() {
+    return listedFromDeltaLog;
   }
 
   public long version() {
@@ -525,7 +580,7 @@ public final class SparkInputTable {
       readSchema = readSchema.add(field);
     }
     TaskFileReader files = new SparkFileReader(reader);
-    if (batches && taskReaderEnabled()) {
+    if (batches && setting(LakeBatchSettings.READ_TASK_READER)) {
       files =
           SparkParquetTaskReader.of(session, relation, requiredData, partitionSchema, hadoopConf)
               .<TaskFileReader>map(r -> r)
@@ -534,9 +589,8 @@ public final class SparkInputTable {
     return new ScanReader(files, readSchema);
   }
 
-  private boolean taskReaderEnabled() {
-    return LakeBatchSettings.READ_TASK_READER.valueFrom(
-        key -> java.util.Optional.ofNullable(spark.conf().get(key, null)));
+  private boolean setting(io.lakebatch.catalog.config.Setting<Boolean> setting) {
+    return setting.valueFrom(key -> java.util.Optional.ofNullable(spark.conf().get(key, null)));
   }
 
   /**

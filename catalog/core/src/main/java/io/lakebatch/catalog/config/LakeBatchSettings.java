@@ -133,6 +133,16 @@ public final class LakeBatchSettings {
           LakeBatchSettings::parseBoolean,
           "columnar reads of numeric columns open a task's files with one Hadoop context per task and"
               + " one footer read per file (`false`: Spark's per-file reader, for comparison)");
+  public static final Setting<Boolean> READ_DELTA_LOG =
+      sparkConf(
+          "spark.lakebatch.read.delta-log",
+          "boolean",
+          Optional.of(true),
+          "true",
+          LakeBatchSettings::parseBoolean,
+          "a Delta input's files, sizes and row counts are read from its log by Delta Kernel on the"
+              + " driver, without Spark's state-reconstruction jobs (~5 s of a fresh JVM's start;"
+              + " `false`: Spark's Delta lists them)");
   public static final Setting<Integer> CHUNKS_IN_FLIGHT =
       sparkConf(
           "spark.lakebatch.chunks-in-flight",
@@ -280,6 +290,7 @@ public final class LakeBatchSettings {
         GPUS_PER_EXECUTOR,
         READ_COLUMNAR,
         READ_TASK_READER,
+        READ_DELTA_LOG,
         CHUNKS_IN_FLIGHT,
         LIVENESS_TIMEOUT,
         SQL_CATALOG_URL,
