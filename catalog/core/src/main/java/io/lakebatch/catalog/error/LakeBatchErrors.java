@@ -219,6 +219,33 @@ public final class LakeBatchErrors {
         ErrorCategory.USER, "no run '" + runId + "' in the catalog; see `lakebatch list`", null);
   }
 
+  public static LakeBatchException jobNotFound(String jobId) {
+    return new LakeBatchException(ErrorCategory.USER, "no job '" + jobId + "'", null);
+  }
+
+  /** An {@code Idempotency-Key} sent again with another body. */
+  public static LakeBatchException idempotencyKeyReused(String key, String jobId) {
+    return new LakeBatchException(
+        ErrorCategory.CONFLICT,
+        "Idempotency-Key '"
+            + key
+            + "' was used for job "
+            + jobId
+            + " with another body; send the same body to get that job, or use a new key",
+        null);
+  }
+
+  public static LakeBatchException jobNotRetryable(String jobId, Object state) {
+    return new LakeBatchException(
+        ErrorCategory.CONFLICT,
+        "job "
+            + jobId
+            + " is "
+            + state
+            + "; only a FAILED, PARTIAL or CANCELLED job can be retried",
+        null);
+  }
+
   public static LakeBatchException illegalTransition(String runId, Object from, Object to) {
     return new LakeBatchException(
         ErrorCategory.USER, "run " + runId + " is " + from + " and cannot move to " + to, null);
