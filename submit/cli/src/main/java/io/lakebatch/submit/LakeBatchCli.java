@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
       io.lakebatch.submit.catalog.ModelsCommand.class,
       LineageCommand.class,
       io.lakebatch.submit.cluster.ClusterCommand.class,
+      ServerCommand.class,
+      io.lakebatch.submit.catalog.TokensCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class LakeBatchCli implements Runnable {

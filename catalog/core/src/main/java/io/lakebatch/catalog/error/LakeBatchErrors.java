@@ -13,7 +13,7 @@ public final class LakeBatchErrors {
    * A spec field breaks a rule: {@code model.inputs.features: column 'f65' not in input schema}.
    */
   public static LakeBatchException invalidSpec(String fieldPath, String rule) {
-    return new LakeBatchException(ErrorCategory.USER, fieldPath + ": " + rule, null);
+    return new LakeBatchException(ErrorCategory.USER, fieldPath + ": " + rule, null, fieldPath);
   }
 
   public static LakeBatchException unreadableSpec(String file, String detail, Throwable cause) {
