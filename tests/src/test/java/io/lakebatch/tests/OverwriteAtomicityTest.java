@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -229,19 +230,43 @@ class OverwriteAtomicityTest {
         .isEqualTo(RunState.SUCCEEDED);
     Path specNew = spec("ow-reader-new", input("in-reader-new", A_ROWS), output);
     slowTasks();
+    // The run holds its first staged chunk until the reader has read the table once after it: a
+    // read while chunks are staged is then certain, however fast the machine.
+    CountDownLatch staged = new CountDownLatch(1);
+    CountDownLatch readWhileStaged = new CountDownLatch(1);
+    RunListener holdFirstStaged =
+        new RunListener() {
+          @Override
+          public void chunkStaged(RunEvent.ChunkStaged event) {
+            staged.countDown();
+            try {
+              readWhileStaged.await(2, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
     AtomicBoolean done = new AtomicBoolean();
     CompletableFuture<RunSummary> run =
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                return job().run(job().prepare(JobSpecParser.parse(specNew)));
+                InferenceJob job = job().withListeners(List.of(holdFirstStaged));
+                return job.run(job.prepare(JobSpecParser.parse(specNew)));
               } finally {
                 done.set(true);
               }
             });
     List<List<Long>> seen = new ArrayList<>();
+    List<List<Long>> seenWhileStaged = new ArrayList<>();
     while (!done.get()) {
-      seen.add(observe(output));
+      boolean afterStaging = staged.getCount() == 0;
+      List<Long> view = observe(output);
+      seen.add(view);
+      if (afterStaging && readWhileStaged.getCount() > 0) {
+        seenWhileStaged.add(view);
+        readWhileStaged.countDown();
+      }
     }
     RunSummary summary = run.get(3, TimeUnit.MINUTES);
     seen.add(observe(output));
@@ -250,9 +275,9 @@ class OverwriteAtomicityTest {
     assertThat(seen)
         .as("every read during the run")
         .allSatisfy(view -> assertThat(view).isIn(whole(OLD_ROWS), whole(A_ROWS)));
-    assertThat(seen.stream().filter(whole(OLD_ROWS)::equals).count())
-        .as("reads while chunks were staged")
-        .isGreaterThan(1);
+    assertThat(seenWhileStaged)
+        .as("the read made while a chunk was staged")
+        .containsExactly(whole(OLD_ROWS));
     assertThat(seen.get(seen.size() - 1)).isEqualTo(whole(A_ROWS));
     FaultSummary.record(
         "overwrite: reader polling during the run",
