@@ -218,6 +218,16 @@ public final class LakeBatchServer implements AutoCloseable {
     return http.port();
   }
 
+  /** The catalog its queue, tokens and runs are in. */
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  /** The session its jobs run in. */
+  public SparkSession spark() {
+    return spark;
+  }
+
   /** The routes this server answers (what the OpenAPI document must describe). */
   public List<Route> routeTable() {
     return routes;
