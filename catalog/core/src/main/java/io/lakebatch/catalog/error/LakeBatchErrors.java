@@ -219,6 +219,27 @@ public final class LakeBatchErrors {
         ErrorCategory.USER, "no run '" + runId + "' in the catalog; see `lakebatch list`", null);
   }
 
+  /** The job server at {@code url} cannot be reached: nothing was sent. */
+  public static LakeBatchException serverUnreachable(String url, Throwable cause) {
+    return new LakeBatchException(
+        ErrorCategory.UNAVAILABLE,
+        "cannot reach the LakeBatch server at "
+            + url
+            + ": "
+            + rootMessage(cause)
+            + "; is it running?",
+        cause);
+  }
+
+  /** The job server refused a request; the category follows the HTTP status. */
+  public static LakeBatchException serverRefused(String url, int status, String detail) {
+    ErrorCategory category =
+        status == 409
+            ? ErrorCategory.CONFLICT
+            : status >= 500 ? ErrorCategory.UNAVAILABLE : ErrorCategory.USER;
+    return new LakeBatchException(category, url + " answered " + status + ": " + detail, null);
+  }
+
   public static LakeBatchException jobNotFound(String jobId) {
     return new LakeBatchException(ErrorCategory.USER, "no job '" + jobId + "'", null);
   }
