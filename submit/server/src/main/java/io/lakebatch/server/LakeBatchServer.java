@@ -58,6 +58,7 @@ import org.slf4j.LoggerFactory;
 public final class LakeBatchServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LakeBatchServer.class);
   private static final String PRINCIPAL = "lakebatch.principal";
+  private static final String PROBLEM = "lakebatch.problem";
   private static final int MAX_LIST = 500;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -133,8 +134,11 @@ public final class LakeBatchServer implements AutoCloseable {
     http.error(
         404,
         ctx -> {
-          if (ctx.result() == null || ctx.result().isEmpty()) {
-            problem(ctx, new ApiProblem(404, "Not Found", "no route " + ctx.path(), List.of()));
+          if (ctx.attribute(PROBLEM) == null) { // Javalin's own 404: no route matched
+            problem(
+                ctx,
+                new ApiProblem(
+                    404, "Not Found", "no route " + ctx.method() + " " + ctx.path(), List.of()));
           }
         });
     http.error(
@@ -542,6 +546,7 @@ public final class LakeBatchServer implements AutoCloseable {
   }
 
   private static void problem(Context ctx, ApiProblem problem) {
+    ctx.attribute(PROBLEM, true);
     problem.retryAfterSeconds().ifPresent(s -> ctx.header("Retry-After", String.valueOf(s)));
     try {
       ctx.status(problem.status())
