@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 public final class ServerOption {
   public static final String SERVER_ENV = "LAKEBATCH_SERVER";
   public static final String TOKEN_ENV = "LAKEBATCH_TOKEN";
+  public static final String TOKEN_PROPERTY = "lakebatch.token";
 
   @Option(
       names = "--server",
@@ -26,6 +27,9 @@ public final class ServerOption {
       return Optional.empty();
     }
     String token = System.getenv(TOKEN_ENV);
+    if (token == null) {
+      token = System.getProperty(TOKEN_PROPERTY); // a CLI embedded in another JVM (tests)
+    }
     if (token == null || token.isBlank()) {
       throw LakeBatchErrors.usage(
           "--server "
