@@ -322,6 +322,12 @@ final class RunPreparer {
 
   private static JobSpec withModel(JobSpec spec, ModelSpec model) {
     return new JobSpec(
-        spec.name(), model, spec.input(), spec.output(), spec.execution(), spec.resources());
+        spec.name(),
+        model,
+        spec.input(),
+        spec.output(),
+        spec.execution(),
+        spec.resources(),
+        spec.priority());
   }
 }

@@ -26,6 +26,9 @@ import picocli.CommandLine.Command;
       io.lakebatch.submit.catalog.ModelsCommand.class,
       LineageCommand.class,
       io.lakebatch.submit.cluster.ClusterCommand.class,
+      ServerCommand.class,
+      LoadTestCommand.class,
+      io.lakebatch.submit.catalog.TokensCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class LakeBatchCli implements Runnable {

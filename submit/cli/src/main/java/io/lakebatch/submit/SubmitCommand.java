@@ -2,9 +2,13 @@ package io.lakebatch.submit;
 
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.JobSpecParser;
+import io.lakebatch.submit.remote.RemoteJobs;
+import io.lakebatch.submit.remote.ServerOption;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +21,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "submit",
-    description = "Submit a job through spark-submit (client deploy mode) and wait for it.")
+    description =
+        "Submit a job through spark-submit (client deploy mode) and wait for it; with --server, to a"
+            + " job server's queue (returns at once with the job id).")
 final class SubmitCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SPEC", description = "job spec, YAML or JSON")
   Path specFile;
@@ -29,8 +35,29 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--conf", description = "extra Spark configuration key=value (repeatable)")
   List<String> conf = new ArrayList<>();
 
+  @Mixin ServerOption remote;
+
+  @Option(
+      names = "--idempotency-key",
+      paramLabel = "KEY",
+      description = "with --server: a retried submission with this key gets the same job")
+  String idempotencyKey;
+
   @Override
   public Integer call() throws Exception {
+    var server = remote.client();
+    if (server.isPresent()) {
+      JobSpecParser.parse(specFile); // a spec error is reported here, with its field, exit 2
+      RemoteJobs.print(
+          server
+              .get()
+              .submit(
+                  Files.readString(specFile),
+                  specFile.getFileName().toString().endsWith(".json"),
+                  Optional.ofNullable(idempotencyKey)),
+          System.out);
+      return 0;
+    }
     JobSpec spec = JobSpecParser.parse(specFile);
     List<String> command =
         SparkSubmitCommand.build(

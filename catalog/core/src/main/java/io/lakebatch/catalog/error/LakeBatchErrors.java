@@ -13,7 +13,7 @@ public final class LakeBatchErrors {
    * A spec field breaks a rule: {@code model.inputs.features: column 'f65' not in input schema}.
    */
   public static LakeBatchException invalidSpec(String fieldPath, String rule) {
-    return new LakeBatchException(ErrorCategory.USER, fieldPath + ": " + rule, null);
+    return new LakeBatchException(ErrorCategory.USER, fieldPath + ": " + rule, null, fieldPath);
   }
 
   public static LakeBatchException unreadableSpec(String file, String detail, Throwable cause) {
@@ -217,6 +217,54 @@ public final class LakeBatchErrors {
   public static LakeBatchException runNotFound(String runId) {
     return new LakeBatchException(
         ErrorCategory.USER, "no run '" + runId + "' in the catalog; see `lakebatch list`", null);
+  }
+
+  /** The job server at {@code url} cannot be reached: nothing was sent. */
+  public static LakeBatchException serverUnreachable(String url, Throwable cause) {
+    return new LakeBatchException(
+        ErrorCategory.UNAVAILABLE,
+        "cannot reach the LakeBatch server at "
+            + url
+            + ": "
+            + rootMessage(cause)
+            + "; is it running?",
+        cause);
+  }
+
+  /** The job server refused a request; the category follows the HTTP status. */
+  public static LakeBatchException serverRefused(String url, int status, String detail) {
+    ErrorCategory category =
+        status == 409
+            ? ErrorCategory.CONFLICT
+            : status >= 500 ? ErrorCategory.UNAVAILABLE : ErrorCategory.USER;
+    return new LakeBatchException(category, url + " answered " + status + ": " + detail, null);
+  }
+
+  public static LakeBatchException jobNotFound(String jobId) {
+    return new LakeBatchException(ErrorCategory.USER, "no job '" + jobId + "'", null);
+  }
+
+  /** An {@code Idempotency-Key} sent again with another body. */
+  public static LakeBatchException idempotencyKeyReused(String key, String jobId) {
+    return new LakeBatchException(
+        ErrorCategory.CONFLICT,
+        "Idempotency-Key '"
+            + key
+            + "' was used for job "
+            + jobId
+            + " with another body; send the same body to get that job, or use a new key",
+        null);
+  }
+
+  public static LakeBatchException jobNotRetryable(String jobId, Object state) {
+    return new LakeBatchException(
+        ErrorCategory.CONFLICT,
+        "job "
+            + jobId
+            + " is "
+            + state
+            + "; only a FAILED, PARTIAL or CANCELLED job can be retried",
+        null);
   }
 
   public static LakeBatchException illegalTransition(String runId, Object from, Object to) {

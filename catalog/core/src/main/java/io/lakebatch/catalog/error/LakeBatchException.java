@@ -6,13 +6,25 @@ import static java.util.Objects.requireNonNull;
 public final class LakeBatchException extends RuntimeException {
   private final ErrorCategory category;
 
+  private final String field;
+
   LakeBatchException(ErrorCategory category, String message, Throwable cause) {
+    this(category, message, cause, null);
+  }
+
+  LakeBatchException(ErrorCategory category, String message, Throwable cause, String field) {
     super(message, cause);
     this.category = requireNonNull(category, "category is null");
+    this.field = field;
   }
 
   public ErrorCategory category() {
     return category;
+  }
+
+  /** The spec field path the error is about ({@code model.inputs.features}), when it is one. */
+  public java.util.Optional<String> field() {
+    return java.util.Optional.ofNullable(field);
   }
 
   /** Finds the first {@link LakeBatchException} in a cause chain (Spark wraps task failures). */

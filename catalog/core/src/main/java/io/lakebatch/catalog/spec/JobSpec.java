@@ -12,7 +12,8 @@ public record JobSpec(
     InputSpec input,
     OutputSpec output,
     ExecutionSpec execution,
-    ResourceSpec resources) {
+    ResourceSpec resources,
+    Priority priority) {
   public JobSpec {
     requireNonNull(name, "name is null");
     requireNonNull(model, "model is null");
@@ -20,6 +21,18 @@ public record JobSpec(
     requireNonNull(output, "output is null");
     requireNonNull(execution, "execution is null");
     requireNonNull(resources, "resources is null");
+    requireNonNull(priority, "priority is null");
+  }
+
+  /** A spec of the default priority ({@code normal}). */
+  public JobSpec(
+      String name,
+      ModelSpec model,
+      InputSpec input,
+      OutputSpec output,
+      ExecutionSpec execution,
+      ResourceSpec resources) {
+    this(name, model, input, output, execution, resources, Priority.NORMAL);
   }
 
   /**

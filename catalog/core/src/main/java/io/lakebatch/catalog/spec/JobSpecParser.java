@@ -91,7 +91,7 @@ public final class JobSpecParser {
   }
 
   private static JobSpec fromTree(SpecNode root) {
-    root.onlyKeys(Set.of("name", "model", "input", "output", "execution", "resources"));
+    root.onlyKeys(Set.of("name", "model", "input", "output", "execution", "resources", "priority"));
     String name = root.requiredString("name");
     if (!NAME.matcher(name).matches()) {
       throw invalidSpec(
@@ -111,7 +111,19 @@ public final class JobSpecParser {
         input,
         output,
         execution(root.object("execution")),
-        resources(root.object("resources")));
+        resources(root.object("resources")),
+        priority(root));
+  }
+
+  private static Priority priority(SpecNode root) {
+    Optional<String> value = root.string("priority");
+    if (value.isEmpty()) {
+      return Priority.NORMAL;
+    }
+    return Priority.parse(value.get())
+        .orElseThrow(
+            () ->
+                invalidSpec("priority", "must be high, normal or low, got '" + value.get() + "'"));
   }
 
   private static String normalize(String path) {

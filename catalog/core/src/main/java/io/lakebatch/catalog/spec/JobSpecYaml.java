@@ -75,6 +75,9 @@ public final class JobSpecYaml {
     retries.put("chunk", execution.retries().chunk());
     retries.put("job", execution.retries().job());
     exec.put("speculation", execution.speculation());
+    if (spec.priority() != Priority.NORMAL) {
+      root.put("priority", spec.priority().spelling());
+    }
     ResourceSpec resources = spec.resources();
     ObjectNode res = root.putObject("resources");
     res.put("master", resources.master());

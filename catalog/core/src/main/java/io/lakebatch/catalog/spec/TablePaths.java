@@ -77,7 +77,8 @@ public record TablePaths(String input, String output, String deadLetter) {
         new InputSpec(in.format(), input, in.version(), in.filter(), in.carry()),
         new OutputSpec(output, out.mode(), deadLetter),
         spec.execution(),
-        spec.resources());
+        spec.resources(),
+        spec.priority());
   }
 
   private static void refuseOverlap(

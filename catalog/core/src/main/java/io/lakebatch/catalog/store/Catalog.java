@@ -45,6 +45,12 @@ public interface Catalog extends AutoCloseable {
   /** What each run pinned at its first attempt; the staged chunks of overwrite runs. */
   PinnedInputs pinnedInputs();
 
+  /** The job server's durable queue. */
+  io.lakebatch.catalog.jobs.JobStore jobs();
+
+  /** The job server's API tokens. */
+  io.lakebatch.catalog.jobs.TokenStore tokens();
+
   /** Where this catalog's store is. */
   CatalogConfig config();
 

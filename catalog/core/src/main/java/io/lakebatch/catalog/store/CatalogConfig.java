@@ -54,7 +54,10 @@ public record CatalogConfig(String url, String user, String password) {
     return config;
   }
 
-  private static CatalogConfig fromFile(Path file, CatalogConfig fallback) {
+  /**
+   * The {@code catalog:} section of the YAML file {@code file}, or {@code fallback} without one.
+   */
+  public static CatalogConfig fromFile(Path file, CatalogConfig fallback) {
     JsonNode catalog;
     try {
       catalog = new YAMLMapper().readTree(file.toFile()).path("catalog");

@@ -524,7 +524,7 @@ class JobSpecParserTest {
         Arguments.of(
             "unknown top-level key",
             MINIMAL_YAML + "owner: me\n",
-            "owner: unknown key; allowed keys here are [execution, input, model, name, output, resources]"),
+            "owner: unknown key; allowed keys here are [execution, input, model, name, output, priority, resources]"),
         Arguments.of(
             "unknown nested key",
             MINIMAL_YAML + "execution:\n  batchsize: 10\n",
@@ -738,7 +738,28 @@ class JobSpecParserTest {
         Arguments.of(
             "top level is a list",
             "- name: eta-scoring\n",
-            "(top level): must be a mapping of keys to values"));
+            "(top level): must be a mapping of keys to values"),
+        Arguments.of(
+            "unknown priority class",
+            MINIMAL_YAML + "priority: urgent\n",
+            "priority: must be high, normal or low, got 'urgent'"));
+  }
+
+  @Test
+  void priorityIsNormalUnlessTheSpecSaysAndSurvivesTheYamlWriter() {
+    assertThat(yaml(MINIMAL_YAML).priority()).isEqualTo(Priority.NORMAL);
+    JobSpec low = yaml(MINIMAL_YAML + "priority: low\n");
+    assertThat(low.priority()).isEqualTo(Priority.LOW);
+    assertThat(JobSpecParser.parse(JobSpecYaml.write(low), "written", false)).isEqualTo(low);
+    assertThat(JobSpecYaml.write(yaml(MINIMAL_YAML))).doesNotContain("priority");
+  }
+
+  @Test
+  void aSpecErrorCarriesItsFieldPath() {
+    assertThatThrownBy(() -> yaml(MINIMAL_YAML + "priority: 3\n"))
+        .isInstanceOfSatisfying(
+            io.lakebatch.catalog.error.LakeBatchException.class,
+            e -> assertThat(e.field()).hasValue("priority"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,5 +1,7 @@
 package io.lakebatch.catalog.store;
 
+import io.lakebatch.catalog.jobs.JobStore;
+import io.lakebatch.catalog.jobs.TokenStore;
 import io.lakebatch.catalog.registry.JdbcModelRegistry;
 import io.lakebatch.catalog.registry.ModelRegistry;
 import java.time.Clock;
@@ -13,12 +15,16 @@ final class JdbcCatalog implements Catalog {
   private final ModelRegistry models;
   private final RunStore runs;
   private final PinnedInputs pinnedInputs;
+  private final JobStore jobs;
+  private final TokenStore tokens;
 
   private JdbcCatalog(CatalogDatabase database, Clock clock) {
     this.database = database;
     this.models = new JdbcModelRegistry(database, clock);
     this.runs = new JdbcRunStore(database, clock);
     this.pinnedInputs = new JdbcPinnedInputs(database, clock);
+    this.jobs = new JdbcJobStore(database, clock);
+    this.tokens = new JdbcTokenStore(database, clock);
   }
 
   /** Opens (and migrates) the catalog database described by {@code config}. */
@@ -39,6 +45,16 @@ final class JdbcCatalog implements Catalog {
   @Override
   public PinnedInputs pinnedInputs() {
     return pinnedInputs;
+  }
+
+  @Override
+  public JobStore jobs() {
+    return jobs;
+  }
+
+  @Override
+  public TokenStore tokens() {
+    return tokens;
   }
 
   @Override

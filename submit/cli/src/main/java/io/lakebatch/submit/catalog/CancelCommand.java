@@ -3,6 +3,8 @@ package io.lakebatch.submit.catalog;
 import io.lakebatch.catalog.store.RunRecord;
 import io.lakebatch.catalog.store.RunState;
 import io.lakebatch.submit.LakeBatchHome;
+import io.lakebatch.submit.remote.RemoteJobs;
+import io.lakebatch.submit.remote.ServerOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,8 +27,15 @@ public final class CancelCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "RUN", description = "run id (see lakebatch list)")
   String runId;
 
+  @Mixin ServerOption remote;
+
   @Override
   public Integer call() {
+    var server = remote.client();
+    if (server.isPresent()) {
+      RemoteJobs.print(server.get().cancel(runId), System.out);
+      return 0;
+    }
     RunRecord run =
         LakeBatchHome.catalog()
             .runs()

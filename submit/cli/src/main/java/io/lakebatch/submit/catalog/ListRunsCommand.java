@@ -7,10 +7,14 @@ import io.lakebatch.catalog.store.RunRecord;
 import io.lakebatch.catalog.store.RunState;
 import io.lakebatch.catalog.store.RunStore;
 import io.lakebatch.submit.LakeBatchHome;
+import io.lakebatch.submit.remote.RemoteJobs;
+import io.lakebatch.submit.remote.ServerOption;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,8 +45,19 @@ public final class ListRunsCommand implements Callable<Integer> {
       description = "at most N runs; default ${DEFAULT-VALUE}")
   int limit = RunFilter.DEFAULT_LIMIT;
 
+  @Mixin ServerOption remote;
+
   @Override
   public Integer call() {
+    var server = remote.client();
+    if (server.isPresent()) {
+      Map<String, String> query = new LinkedHashMap<>();
+      query.put("limit", Integer.toString(limit));
+      Optional.ofNullable(state).ifPresent(s -> query.put("state", s));
+      Optional.ofNullable(name).ifPresent(n -> query.put("name", n));
+      RemoteJobs.printList(server.get().list(query), System.out);
+      return 0;
+    }
     Optional<RunState> wanted = Optional.ofNullable(state).map(ListRunsCommand::parseState);
     if (limit < 1) {
       throw LakeBatchErrors.usage("--limit must be at least 1, not " + limit);

@@ -4,6 +4,7 @@ import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.store.RunRecord;
 import io.lakebatch.catalog.store.RunStore;
 import io.lakebatch.submit.LakeBatchHome;
+import io.lakebatch.submit.remote.ServerOption;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -39,11 +40,18 @@ public final class LogsCommand implements Callable<Integer> {
       description = "follow the log until the run ends")
   boolean follow;
 
+  @Mixin ServerOption remote;
+
   @Option(names = "--poll-millis", hidden = true, description = "how often -f looks for new bytes")
   long pollMillis = 250;
 
   @Override
   public Integer call() {
+    var server = remote.client();
+    if (server.isPresent()) {
+      server.get().logs(runId, follow, System.out);
+      return 0;
+    }
     RunStore runs = LakeBatchHome.catalog().runs();
     RunRecord run = runs.get(runId);
     PrintStream out = System.out;

@@ -8,6 +8,8 @@ import io.lakebatch.catalog.store.RunState;
 import io.lakebatch.catalog.store.RunStore;
 import io.lakebatch.submit.ExitCodes;
 import io.lakebatch.submit.LakeBatchHome;
+import io.lakebatch.submit.remote.RemoteJobs;
+import io.lakebatch.submit.remote.ServerOption;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.List;
@@ -57,11 +59,18 @@ public final class StatusCommand implements Callable<Integer> {
       description = "seconds between polls with --watch; default ${DEFAULT-VALUE}")
   double intervalSeconds = 1;
 
+  @Mixin ServerOption remote;
+
   @Option(names = "--chunks", description = "also print the chunk ledger")
   boolean chunks;
 
   @Override
   public Integer call() {
+    var server = remote.client();
+    if (server.isPresent()) {
+      RemoteJobs.print(server.get().job(runId), System.out);
+      return 0;
+    }
     if (!(intervalSeconds > 0) || intervalSeconds > 3600) {
       throw LakeBatchErrors.usage(
           "--interval must be between 0 and 3600 seconds, not " + intervalSeconds);

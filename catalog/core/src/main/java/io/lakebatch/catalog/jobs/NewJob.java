@@ -1,0 +1,37 @@
+package io.lakebatch.catalog.jobs;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+
+/**
+ * A job submitted to the server, validated, before it is stored.
+ *
+ * @param tenant the submitting token's tenant
+ * @param name the spec's {@code name}
+ * @param idempotencyKey the submission's {@code Idempotency-Key}, unique per tenant
+ * @param bodySha256 hex digest of the submitted body: the same key with another body is refused
+ * @param specText the spec as submitted (YAML or JSON)
+ * @param priority the spec's priority class ({@code high}, {@code normal}, {@code low})
+ * @param cores the cores the job asks for (its executors times executor cores), for admission
+ */
+public record NewJob(
+    String tenant,
+    String name,
+    Optional<String> idempotencyKey,
+    String bodySha256,
+    String specText,
+    String priority,
+    int cores) {
+  public NewJob {
+    requireNonNull(tenant, "tenant is null");
+    requireNonNull(name, "name is null");
+    requireNonNull(idempotencyKey, "idempotencyKey is null");
+    requireNonNull(bodySha256, "bodySha256 is null");
+    requireNonNull(specText, "specText is null");
+    requireNonNull(priority, "priority is null");
+    if (cores < 1) {
+      throw new IllegalArgumentException("cores must be >= 1: " + cores);
+    }
+  }
+}

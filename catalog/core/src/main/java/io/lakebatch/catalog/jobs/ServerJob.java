@@ -1,0 +1,34 @@
+package io.lakebatch.catalog.jobs;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A job as the job store holds it.
+ *
+ * @param id the job's id ({@code job-} and 16 hex digits), what the API names it by
+ * @param sequence submission order, increasing; the list cursor
+ * @param runId the engine run the job's latest start prepared (its progress, chunks and log)
+ * @param owner the server instance running it (RUNNING only)
+ * @param attempts how many times a server started it
+ * @param message why it ended as it did (failure message, cancel)
+ */
+public record ServerJob(
+    String id,
+    long sequence,
+    String tenant,
+    String name,
+    Optional<String> idempotencyKey,
+    String bodySha256,
+    String specText,
+    String priority,
+    int cores,
+    JobState state,
+    Optional<String> runId,
+    Optional<String> owner,
+    int attempts,
+    boolean cancelRequested,
+    Optional<String> message,
+    Instant submittedAt,
+    Optional<Instant> startedAt,
+    Optional<Instant> endedAt) {}

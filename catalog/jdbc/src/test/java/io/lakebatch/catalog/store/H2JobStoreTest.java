@@ -1,0 +1,14 @@
+package io.lakebatch.catalog.store;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The job store contract on the embedded default, a fresh H2 database per test. */
+class H2JobStoreTest extends JobStoreContractTest {
+  @TempDir Path home;
+
+  @Override
+  protected CatalogConfig config() {
+    return CatalogConfig.embedded(home);
+  }
+}

@@ -1,0 +1,257 @@
+package io.lakebatch.server;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.lakebatch.catalog.error.LakeBatchErrors;
+import io.lakebatch.catalog.store.CatalogConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a server runs with; every default is here. Read from the {@code server:} section of a {@code
+ * lakebatch.yaml} (whose {@code catalog:} section names the database):
+ *
+ * <pre>{@code
+ * server:
+ *   host: 127.0.0.1
+ *   port: 8420                 # 0: any free port
+ *   master: local[4]           # the shared SparkSession's master
+ *   cores: 4                   # capacity: jobs start while their cores fit
+ *   spark-conf: {spark.executor.memory: 4g}
+ *   lease-timeout: 30s         # a RUNNING job whose server has not renewed it this long is requeued
+ *   poll-interval: 1s
+ *   max-body-bytes: 1048576
+ *   tenants:
+ *     analytics: {allowed-prefixes: [/data/analytics/], requests-per-minute: 600}
+ * }</pre>
+ *
+ * @param tenants per-tenant limits; a tenant not listed has no path restriction and the default
+ *     rate
+ */
+public record ServerConfig(
+    CatalogConfig catalog,
+    Path home,
+    String host,
+    int port,
+    String master,
+    int cores,
+    Map<String, String> sparkConf,
+    Duration leaseTimeout,
+    Duration pollInterval,
+    long maxBodyBytes,
+    int requestsPerMinute,
+    Map<String, TenantPolicy> tenants) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8420;
+  public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+  public static final long DEFAULT_MAX_BODY_BYTES = 1 << 20;
+  public static final int DEFAULT_REQUESTS_PER_MINUTE = 600;
+
+  private static final Set<String> KEYS =
+      Set.of(
+          "host",
+          "port",
+          "master",
+          "cores",
+          "spark-conf",
+          "lease-timeout",
+          "poll-interval",
+          "max-body-bytes",
+          "requests-per-minute",
+          "tenants");
+
+  /**
+   * What one tenant may do.
+   *
+   * @param allowedPrefixes model, input and output paths must lie under one of these (empty: any)
+   */
+  public record TenantPolicy(List<String> allowedPrefixes, int requestsPerMinute) {
+    public TenantPolicy {
+      allowedPrefixes = List.copyOf(allowedPrefixes);
+    }
+  }
+
+  public ServerConfig {
+    requireNonNull(catalog, "catalog is null");
+    requireNonNull(home, "home is null");
+    requireNonNull(host, "host is null");
+    requireNonNull(master, "master is null");
+    sparkConf = Map.copyOf(sparkConf);
+    requireNonNull(leaseTimeout, "leaseTimeout is null");
+    requireNonNull(pollInterval, "pollInterval is null");
+    tenants = Map.copyOf(tenants);
+    if (cores < 1) {
+      throw LakeBatchErrors.usage("server.cores must be >= 1, got " + cores);
+    }
+  }
+
+  /** The embedded defaults for LakeBatch home {@code home}: local Spark on every core. */
+  public static ServerConfig defaults(CatalogConfig catalog, Path home) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    return new ServerConfig(
+        catalog,
+        home,
+        DEFAULT_HOST,
+        DEFAULT_PORT,
+        "local[" + cores + "]",
+        cores,
+        Map.of(),
+        DEFAULT_LEASE_TIMEOUT,
+        DEFAULT_POLL_INTERVAL,
+        DEFAULT_MAX_BODY_BYTES,
+        DEFAULT_REQUESTS_PER_MINUTE,
+        Map.of());
+  }
+
+  /** The {@code server:} section of {@code file} over the defaults; its catalog from the file. */
+  public static ServerConfig load(Path file, CatalogConfig fallbackCatalog, Path home) {
+    JsonNode server;
+    try {
+      server = new YAMLMapper().readTree(file.toFile()).path("server");
+    } catch (IOException e) {
+      throw LakeBatchErrors.unreadableSpec(file.toString(), LakeBatchErrors.rootMessage(e), e);
+    }
+    ServerConfig d = defaults(CatalogConfig.fromFile(file, fallbackCatalog), home);
+    if (server.isMissingNode()) {
+      return d;
+    }
+    server
+        .fieldNames()
+        .forEachRemaining(
+            key -> {
+              if (!KEYS.contains(key)) {
+                throw LakeBatchErrors.usage(
+                    file + ": server." + key + " is not a setting; allowed: " + KEYS);
+              }
+            });
+    int cores = server.path("cores").asInt(d.cores());
+    Map<String, String> conf = new LinkedHashMap<>();
+    server
+        .path("spark-conf")
+        .fields()
+        .forEachRemaining(e -> conf.put(e.getKey(), e.getValue().asText()));
+    int rate = server.path("requests-per-minute").asInt(d.requestsPerMinute());
+    Map<String, TenantPolicy> tenants = new HashMap<>();
+    server
+        .path("tenants")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              List<String> prefixes = new java.util.ArrayList<>();
+              e.getValue().path("allowed-prefixes").forEach(p -> prefixes.add(p.asText()));
+              tenants.put(
+                  e.getKey(),
+                  new TenantPolicy(prefixes, e.getValue().path("requests-per-minute").asInt(rate)));
+            });
+    return new ServerConfig(
+        d.catalog(),
+        home,
+        server.path("host").asText(d.host()),
+        server.path("port").asInt(d.port()),
+        server.path("master").asText("local[" + cores + "]"),
+        cores,
+        conf,
+        duration(server, "lease-timeout", d.leaseTimeout(), file),
+        duration(server, "poll-interval", d.pollInterval(), file),
+        server.path("max-body-bytes").asLong(d.maxBodyBytes()),
+        rate,
+        tenants);
+  }
+
+  /** This config on another port (0: any free one). */
+  public ServerConfig withPort(int port) {
+    return new ServerConfig(
+        catalog,
+        home,
+        host,
+        port,
+        master,
+        cores,
+        sparkConf,
+        leaseTimeout,
+        pollInterval,
+        maxBodyBytes,
+        requestsPerMinute,
+        tenants);
+  }
+
+  /** This config with {@code tenant}'s policy set. */
+  public ServerConfig withTenant(String tenant, TenantPolicy policy) {
+    Map<String, TenantPolicy> all = new HashMap<>(tenants);
+    all.put(tenant, policy);
+    return new ServerConfig(
+        catalog,
+        home,
+        host,
+        port,
+        master,
+        cores,
+        sparkConf,
+        leaseTimeout,
+        pollInterval,
+        maxBodyBytes,
+        requestsPerMinute,
+        all);
+  }
+
+  /** This config with another lease timeout and poll interval. */
+  public ServerConfig withLease(Duration leaseTimeout, Duration pollInterval) {
+    return new ServerConfig(
+        catalog,
+        home,
+        host,
+        port,
+        master,
+        cores,
+        sparkConf,
+        leaseTimeout,
+        pollInterval,
+        maxBodyBytes,
+        requestsPerMinute,
+        tenants);
+  }
+
+  public TenantPolicy tenant(String tenant) {
+    return Optional.ofNullable(tenants.get(tenant))
+        .orElse(new TenantPolicy(List.of(), requestsPerMinute));
+  }
+
+  private static Duration duration(JsonNode node, String key, Duration fallback, Path file) {
+    JsonNode value = node.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    String text = value.asText().trim().toLowerCase(java.util.Locale.ROOT);
+    try {
+      if (text.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+      }
+      if (text.endsWith("s")) {
+        return Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
+      }
+      if (text.endsWith("m")) {
+        return Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
+      }
+      return Duration.ofSeconds(Long.parseLong(text));
+    } catch (NumberFormatException e) {
+      throw LakeBatchErrors.usage(
+          file
+              + ": server."
+              + key
+              + " must be a duration like 30s, 500ms or 2m, got '"
+              + text
+              + "'");
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.lakebatch.server;
+
+import io.lakebatch.catalog.error.LakeBatchException;
+import io.lakebatch.catalog.spec.JobSpec;
+import io.lakebatch.catalog.spec.JobSpecParser;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a submitted spec before it is queued: it parses and validates (the parser's field path and
+ * rule), and every path it names (model, input, output, dead letter) lies under one of the tenant's
+ * allowed prefixes after {@code ..} and {@code .} are resolved, so {@code /data/a/../b} is judged
+ * as {@code /data/b}.
+ */
+final class SubmissionCheck {
+  private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
+
+  private SubmissionCheck() {}
+
+  /** The spec in {@code body}, JSON when {@code json}, else YAML. */
+  static JobSpec parse(String body, boolean json) {
+    try {
+      return JobSpecParser.parse(body, "the request body", json);
+    } catch (LakeBatchException e) {
+      throw ApiProblem.of(e);
+    }
+  }
+
+  /** Refuses (400, every offending field) paths outside {@code allowedPrefixes}. */
+  static void checkPaths(JobSpec spec, List<String> allowedPrefixes, String tenant) {
+    if (allowedPrefixes.isEmpty()) {
+      return;
+    }
+    Map<String, String> paths = new LinkedHashMap<>();
+    spec.model().path().ifPresent(p -> paths.put("model.path", p));
+    paths.put("input.path", spec.input().path());
+    paths.put("output.path", spec.output().path());
+    paths.put("output.dead-letter", spec.output().deadLetterPath());
+    List<String> prefixes = allowedPrefixes.stream().map(SubmissionCheck::asDirectory).toList();
+    List<ApiProblem.FieldError> errors = new ArrayList<>();
+    paths.forEach(
+        (field, path) -> {
+          String normalized = normalize(path);
+          if (prefixes.stream().noneMatch(normalized::startsWith)) {
+            errors.add(
+                new ApiProblem.FieldError(
+                    field,
+                    "'"
+                        + path
+                        + "' is outside the paths tenant "
+                        + tenant
+                        + " may use: "
+                        + allowedPrefixes));
+          }
+        });
+    if (!errors.isEmpty()) {
+      throw ApiProblem.badRequest(
+          errors.size() + " path(s) outside the tenant's allowed prefixes", errors);
+    }
+  }
+
+  /** The cores a job asks for: its executors times executor cores. */
+  static int cores(JobSpec spec) {
+    long cores = (long) spec.resources().executors() * spec.resources().executorCores();
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, cores));
+  }
+
+  static String sha256(String body) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A path with {@code .} and {@code ..} resolved; local paths made absolute. */
+  static String normalize(String path) {
+    if (SCHEME.matcher(path).matches() && !path.startsWith("file:")) {
+      return URI.create(path.replace(" ", "%20")).normalize().toString();
+    }
+    String local = path.startsWith("file:") ? URI.create(path.replace(" ", "%20")).getPath() : path;
+    return Path.of(local).toAbsolutePath().normalize().toString();
+  }
+
+  private static String asDirectory(String prefix) {
+    String normalized = normalize(prefix);
+    return normalized.endsWith("/") ? normalized : normalized + "/";
+  }
+}
