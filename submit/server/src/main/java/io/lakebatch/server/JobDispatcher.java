@@ -170,6 +170,13 @@ final class JobDispatcher implements AutoCloseable {
     } finally {
       spark.setLocalProperty(POOL_PROPERTY, null);
     }
+    if (stopped && end == JobState.FAILED) {
+      // the server is stopping (its SparkSession with it): the job did not fail; its lease lapses
+      // and a server requeues it, and its run resumes from the committed chunks
+      LOG.info("job {}: left RUNNING for a server to requeue ({})", job.id(), message.orElse(""));
+      active.remove(job.id());
+      return;
+    }
     if (!jobs.finish(job.id(), owner, end, message)) {
       LOG.warn(
           "job {}: this server no longer holds it; its end ({}) is not recorded", job.id(), end);

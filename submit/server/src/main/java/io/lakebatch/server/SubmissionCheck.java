@@ -86,11 +86,16 @@ final class SubmissionCheck {
 
   /** A path with {@code .} and {@code ..} resolved; local paths made absolute. */
   static String normalize(String path) {
-    if (SCHEME.matcher(path).matches() && !path.startsWith("file:")) {
-      return URI.create(path.replace(" ", "%20")).normalize().toString();
+    try {
+      if (SCHEME.matcher(path).matches() && !path.startsWith("file:")) {
+        return URI.create(path.replace(" ", "%20")).normalize().toString();
+      }
+      String local =
+          path.startsWith("file:") ? URI.create(path.replace(" ", "%20")).getPath() : path;
+      return Path.of(local).toAbsolutePath().normalize().toString();
+    } catch (IllegalArgumentException e) { // InvalidPathException too
+      return path; // not a path this server can judge: it matches no prefix
     }
-    String local = path.startsWith("file:") ? URI.create(path.replace(" ", "%20")).getPath() : path;
-    return Path.of(local).toAbsolutePath().normalize().toString();
   }
 
   private static String asDirectory(String prefix) {

@@ -240,10 +240,6 @@ public final class LakeBatchErrors {
     return new LakeBatchException(category, url + " answered " + status + ": " + detail, null);
   }
 
-  public static LakeBatchException jobNotFound(String jobId) {
-    return new LakeBatchException(ErrorCategory.USER, "no job '" + jobId + "'", null);
-  }
-
   /** An {@code Idempotency-Key} sent again with another body. */
   public static LakeBatchException idempotencyKeyReused(String key, String jobId) {
     return new LakeBatchException(

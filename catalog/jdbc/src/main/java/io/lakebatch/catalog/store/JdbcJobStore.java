@@ -185,7 +185,8 @@ final class JdbcJobStore implements JobStore {
     }
     return update(
             """
-            UPDATE server_jobs SET state = ?, message = ?, ended_at = ?, cancel_requested = FALSE
+            UPDATE server_jobs SET state = ?, message = ?, ended_at = ?, cancel_requested = FALSE,
+              owner = NULL, lease_at = NULL
             WHERE id = ? AND state = 'RUNNING' AND owner = ?""",
             state.name(),
             message.map(JdbcJobStore::clip).orElse(null),

@@ -69,7 +69,7 @@ final class JdbcTokenStore implements TokenStore {
 
   @Override
   public List<ApiToken> list() {
-    return query("SELECT * FROM api_tokens ORDER BY created_at, id");
+    return query("SELECT * FROM api_tokens ORDER BY seq");
   }
 
   @Override

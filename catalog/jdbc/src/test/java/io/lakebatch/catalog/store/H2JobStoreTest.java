@@ -3,7 +3,7 @@ package io.lakebatch.catalog.store;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The job store contract on the embedded default, a fresh H2 database per test. */
+/** The job store contract on the embedded default: an H2 file database with AUTO_SERVER. */
 class H2JobStoreTest extends JobStoreContractTest {
   @TempDir Path home;
 

@@ -1,241 +1,669 @@
 package io.lakebatch.catalog.store;
 
+import static io.lakebatch.catalog.jobs.JobState.CANCELLED;
+import static io.lakebatch.catalog.jobs.JobState.FAILED;
+import static io.lakebatch.catalog.jobs.JobState.QUEUED;
+import static io.lakebatch.catalog.jobs.JobState.RUNNING;
+import static io.lakebatch.catalog.jobs.JobState.SUCCEEDED;
+import static io.lakebatch.catalog.store.RunStoreContractTest.error;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakebatch.catalog.error.ErrorCategory;
 import io.lakebatch.catalog.error.LakeBatchException;
-import io.lakebatch.catalog.jobs.ApiToken;
 import io.lakebatch.catalog.jobs.JobFilter;
 import io.lakebatch.catalog.jobs.JobState;
 import io.lakebatch.catalog.jobs.JobStore;
 import io.lakebatch.catalog.jobs.NewJob;
 import io.lakebatch.catalog.jobs.ServerJob;
 import io.lakebatch.catalog.jobs.Submission;
-import io.lakebatch.catalog.jobs.TokenStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The job server's queue and tokens on every catalog database: run by {@link H2JobStoreTest} and
- * {@link PostgresJobStoreTest}.
+ * The behaviour every catalog database must give {@link JobStore}: run by {@link H2JobStoreTest}
+ * against the embedded default and by {@link PostgresJobStoreTest} against a real PostgreSQL.
  */
 @Timeout(60)
 abstract class JobStoreContractTest {
+
+  static final Instant T0 = Instant.parse("2026-03-01T08:00:00Z");
+  static final String BODY = "ab".repeat(32);
+  static final String OTHER_BODY = "cd".repeat(32);
+  static final Duration LEASE = Duration.ofSeconds(60);
+  static final int RACERS = 8;
+
+  /** A database no other test uses: a fresh one per call. */
   protected abstract CatalogConfig config();
 
-  private Catalog catalog;
-  private JobStore jobs;
-  private TokenStore tokens;
+  protected MutableClock clock;
+  protected CatalogDatabase database;
+  protected JobStore store;
 
   @BeforeEach
-  void open() {
-    catalog = Catalog.open(config());
-    jobs = catalog.jobs();
-    tokens = catalog.tokens();
+  void openStore() {
+    clock = new MutableClock(T0);
+    database = CatalogDatabase.open(config());
+    store = new JdbcJobStore(database, clock);
   }
 
   @AfterEach
-  void close() {
-    catalog.close();
+  void closeStore() {
+    database.close();
   }
 
-  private static NewJob job(String tenant, String key, String body, String priority) {
-    return new NewJob(
-        tenant, "scores", Optional.ofNullable(key), body, "spec " + body, priority, 2);
+  // ---------------------------------------------------------------- helpers
+
+  static NewJob newJob(String tenant, String name, Optional<String> key, String body) {
+    return new NewJob(tenant, name, key, body, "name: " + name + "\n", "normal", 4);
+  }
+
+  ServerJob submit(String name) {
+    return store.submit(newJob("acme", name, Optional.empty(), BODY)).job();
+  }
+
+  /** A submitted job, claimed by {@code owner}. */
+  ServerJob running(String name, String owner) {
+    ServerJob job = submit(name);
+    assertThat(store.claim(job.id(), owner)).isTrue();
+    return store.get(job.id()).orElseThrow();
+  }
+
+  /** A submitted job driven into {@code state} by server {@code s1}. */
+  ServerJob inState(String name, JobState state) {
+    ServerJob job = submit(name);
+    if (state == QUEUED) {
+      return job;
+    }
+    assertThat(store.claim(job.id(), "s1")).isTrue();
+    if (state != RUNNING) {
+      assertThat(store.finish(job.id(), "s1", state, Optional.of("ended " + state))).isTrue();
+    }
+    return store.get(job.id()).orElseThrow();
+  }
+
+  /** Sets a job's lease {@code seconds} into the database's past. */
+  void ageLease(String id, int seconds) {
+    database.inTransaction(
+        c -> {
+          try (var update =
+              c.prepareStatement(
+                  "UPDATE server_jobs SET lease_at = CURRENT_TIMESTAMP - "
+                      + "CAST(? AS INTEGER) * INTERVAL '1' SECOND WHERE id = ?")) {
+            update.setInt(1, seconds);
+            update.setString(2, id);
+            return update.executeUpdate();
+          }
+        });
+  }
+
+  /** Runs {@code task} on {@link #RACERS} threads released together; returns their results. */
+  static <T> List<T> race(Callable<T> task) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(RACERS);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (int i = 0; i < RACERS; i++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return task.call();
+                }));
+      }
+      start.countDown();
+      List<T> results = new ArrayList<>();
+      for (Future<T> future : futures) {
+        results.add(future.get(30, TimeUnit.SECONDS));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  static List<String> ids(List<ServerJob> jobs) {
+    return jobs.stream().map(ServerJob::id).toList();
+  }
+
+  static LakeBatchException conflict(Runnable action) {
+    return error(ErrorCategory.CONFLICT, action);
+  }
+
+  // ---------------------------------------------------------------- submit
+
+  @Test
+  void submitStoresAQueuedJob() {
+    NewJob job =
+        new NewJob("acme", "nightly-eta", Optional.of("k-1"), BODY, "name: x\n", "high", 12);
+    Submission submission = store.submit(job);
+
+    assertThat(submission.created()).isTrue();
+    ServerJob stored = submission.job();
+    assertThat(stored.id()).matches("job-[0-9a-f]{16}");
+    assertThat(stored.sequence()).isPositive();
+    assertThat(stored.tenant()).isEqualTo("acme");
+    assertThat(stored.name()).isEqualTo("nightly-eta");
+    assertThat(stored.idempotencyKey()).contains("k-1");
+    assertThat(stored.bodySha256()).isEqualTo(BODY);
+    assertThat(stored.specText()).isEqualTo("name: x\n");
+    assertThat(stored.priority()).isEqualTo("high");
+    assertThat(stored.cores()).isEqualTo(12);
+    assertThat(stored.state()).isEqualTo(QUEUED);
+    assertThat(stored.runId()).isEmpty();
+    assertThat(stored.owner()).isEmpty();
+    assertThat(stored.attempts()).isZero();
+    assertThat(stored.cancelRequested()).isFalse();
+    assertThat(stored.message()).isEmpty();
+    assertThat(stored.submittedAt()).isEqualTo(T0);
+    assertThat(stored.startedAt()).isEmpty();
+    assertThat(stored.endedAt()).isEmpty();
+    assertThat(store.get(stored.id())).contains(stored);
+    assertThat(store.get("job-0000000000000000")).isEmpty();
   }
 
   @Test
-  void aSubmissionIsQueuedAndAKeyGivesBackTheSameJobOrAConflict() {
-    Submission first = jobs.submit(job("a", "k1", "sha1", "high"));
-    Submission again = jobs.submit(job("a", "k1", "sha1", "high"));
-    Submission otherTenant = jobs.submit(job("b", "k1", "sha1", "high"));
+  void submissionsWithoutAKeyAreAlwaysNewJobsInIncreasingSequence() {
+    ServerJob first = submit("same");
+    ServerJob second = submit("same");
 
-    assertThat(first.created()).isTrue();
-    assertThat(first.job().state()).isEqualTo(JobState.QUEUED);
-    assertThat(first.job().id()).matches("job-[0-9a-f]{16}");
-    assertThat(first.job().priority()).isEqualTo("high");
+    assertThat(second.id()).isNotEqualTo(first.id());
+    assertThat(second.sequence()).isGreaterThan(first.sequence());
+    assertThat(store.list(JobFilter.all(10))).hasSize(2);
+  }
+
+  @Test
+  void theSameKeyAndBodyReturnTheTenantsEarlierJob() {
+    Submission first = store.submit(newJob("acme", "a", Optional.of("k"), BODY));
+    assertThat(store.claim(first.job().id(), "s1")).isTrue();
+    ServerJob moved = store.get(first.job().id()).orElseThrow();
+
+    Submission again = store.submit(newJob("acme", "a", Optional.of("k"), BODY));
     assertThat(again.created()).isFalse();
-    assertThat(again.job().id()).isEqualTo(first.job().id());
-    assertThat(otherTenant.created()).as("keys are per tenant").isTrue();
-    assertThatThrownBy(() -> jobs.submit(job("a", "k1", "sha2", "high")))
-        .isInstanceOfSatisfying(
-            LakeBatchException.class,
-            e -> {
-              assertThat(e.category()).isEqualTo(ErrorCategory.CONFLICT);
-              assertThat(e.getMessage()).contains("k1").contains(first.job().id());
+    assertThat(again.job()).isEqualTo(moved);
+
+    Submission otherTenant = store.submit(newJob("globex", "a", Optional.of("k"), BODY));
+    assertThat(otherTenant.created()).isTrue();
+    assertThat(otherTenant.job().id()).isNotEqualTo(first.job().id());
+    assertThat(store.list(JobFilter.all(10))).hasSize(2);
+  }
+
+  @Test
+  void theSameKeyWithAnotherBodyIsAConflict() {
+    ServerJob first = store.submit(newJob("acme", "a", Optional.of("k"), BODY)).job();
+
+    LakeBatchException e =
+        conflict(() -> store.submit(newJob("acme", "a", Optional.of("k"), OTHER_BODY)));
+
+    assertThat(e.getMessage()).contains("'k'").contains(first.id());
+    assertThat(ids(store.list(JobFilter.all(10)))).containsExactly(first.id());
+  }
+
+  @Test
+  void concurrentSubmissionsWithTheSameKeyAndBodyMakeOneJob() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      NewJob job = newJob("acme", "racy", Optional.of("key-" + round), BODY);
+
+      List<Submission> submissions = race(() -> store.submit(job));
+
+      assertThat(submissions.stream().map(s -> s.job().id()).distinct()).hasSize(1);
+      assertThat(submissions).filteredOn(Submission::created).hasSize(1);
+    }
+    assertThat(store.list(JobFilter.all(100))).hasSize(3);
+  }
+
+  @Test
+  void concurrentSubmissionsWithTheSameKeyAndOtherBodiesMakeOneJobAndConflicts() throws Exception {
+    AtomicInteger racer = new AtomicInteger();
+    List<Object> outcomes =
+        race(
+            () -> {
+              try {
+                String body = racer.getAndIncrement() % 2 == 0 ? BODY : OTHER_BODY;
+                return store.submit(newJob("acme", "racy", Optional.of("k"), body)).job().id();
+              } catch (LakeBatchException e) {
+                return e.category();
+              }
             });
-    assertThat(jobs.submit(job("a", null, "sha1", "low")).created()).isTrue();
+
+    List<ServerJob> stored = store.list(JobFilter.all(100));
+    assertThat(stored).hasSize(1);
+    assertThat(outcomes).containsOnly(stored.get(0).id(), ErrorCategory.CONFLICT);
+  }
+
+  // ---------------------------------------------------------------- claim and the holder's writes
+
+  @Test
+  void claimStartsAQueuedJobOnce() {
+    ServerJob job = submit("a");
+    Instant startedAt = clock.advanceSeconds(30);
+
+    assertThat(store.claim(job.id(), "s1")).isTrue();
+
+    ServerJob started = store.get(job.id()).orElseThrow();
+    assertThat(started.state()).isEqualTo(RUNNING);
+    assertThat(started.owner()).contains("s1");
+    assertThat(started.attempts()).isEqualTo(1);
+    assertThat(started.startedAt()).contains(startedAt);
+    assertThat(started.submittedAt()).isEqualTo(T0);
+    assertThat(started.endedAt()).isEmpty();
+    assertThat(store.claim(job.id(), "s2")).isFalse();
+    assertThat(store.claim(job.id(), "s1")).isFalse();
+    assertThat(store.get(job.id())).contains(started);
+    assertThat(store.claim("job-unknown", "s1")).isFalse();
   }
 
   @Test
-  void racingSubmissionsWithOneKeyMakeOneJob() throws Exception {
-    int threads = 8;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    CountDownLatch go = new CountDownLatch(1);
-    List<Future<Submission>> results = new ArrayList<>();
-    for (int i = 0; i < threads; i++) {
-      results.add(
-          pool.submit(
+  void concurrentClaimsStartAJobExactlyOnce() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      ServerJob job = submit("racy-" + round);
+
+      List<String> winners =
+          race(
               () -> {
-                go.await();
-                return jobs.submit(job("a", "race", "sha", "normal"));
-              }));
+                String owner = "server-" + Thread.currentThread().getId();
+                return store.claim(job.id(), owner) ? owner : null;
+              });
+
+      List<String> won = winners.stream().filter(w -> w != null).toList();
+      assertThat(won).hasSize(1);
+      ServerJob started = store.get(job.id()).orElseThrow();
+      assertThat(started.owner()).contains(won.get(0));
+      assertThat(started.attempts()).isEqualTo(1);
     }
-    go.countDown();
-    Set<String> ids = new HashSet<>();
-    int created = 0;
-    for (Future<Submission> result : results) {
-      Submission s = result.get(30, TimeUnit.SECONDS);
-      ids.add(s.job().id());
-      created += s.created() ? 1 : 0;
-    }
-    pool.shutdown();
-    assertThat(ids).hasSize(1);
-    assertThat(created).isEqualTo(1);
-    assertThat(jobs.list(JobFilter.all(100))).hasSize(1);
   }
 
   @Test
-  void oneOfTwoClaimersWinsAndOnlyTheOwnerFinishes() {
-    String id = jobs.submit(job("a", null, "s", "normal")).job().id();
+  void attachRunRecordsTheRunOfTheHoldersJobOnly() {
+    ServerJob job = running("a", "s1");
 
-    assertThat(jobs.claim(id, "server-1")).isTrue();
-    assertThat(jobs.claim(id, "server-2")).isFalse();
-    jobs.attachRun(id, "server-2", "run-x");
-    jobs.attachRun(id, "server-1", "run-1");
-    ServerJob running = jobs.get(id).orElseThrow();
-    assertThat(running.state()).isEqualTo(JobState.RUNNING);
-    assertThat(running.owner()).hasValue("server-1");
-    assertThat(running.runId()).hasValue("run-1");
-    assertThat(running.attempts()).isEqualTo(1);
-    assertThat(running.startedAt()).isPresent();
-    assertThat(jobs.running()).extracting(ServerJob::id).containsExactly(id);
-    assertThat(jobs.heartbeat("server-1")).isEqualTo(1);
-    assertThat(jobs.heartbeat("server-2")).isZero();
+    store.attachRun(job.id(), "s2", "run-of-s2");
+    assertThat(store.get(job.id()).orElseThrow().runId()).isEmpty();
 
-    assertThat(jobs.finish(id, "server-2", JobState.SUCCEEDED, Optional.empty())).isFalse();
-    assertThat(jobs.finish(id, "server-1", JobState.FAILED, Optional.of("boom"))).isTrue();
-    ServerJob ended = jobs.get(id).orElseThrow();
-    assertThat(ended.state()).isEqualTo(JobState.FAILED);
-    assertThat(ended.message()).hasValue("boom");
-    assertThat(ended.endedAt()).isPresent();
+    store.attachRun(job.id(), "s1", "run-1");
+    assertThat(store.get(job.id()).orElseThrow().runId()).contains("run-1");
+
+    ServerJob queued = submit("b");
+    store.attachRun(queued.id(), "s1", "run-2");
+    assertThat(store.get(queued.id()).orElseThrow().runId()).isEmpty();
   }
 
   @Test
-  void cancelEndsAQueuedJobAndFlagsARunningOne() {
-    String queued = jobs.submit(job("a", null, "q", "normal")).job().id();
-    String running = jobs.submit(job("a", null, "r", "normal")).job().id();
-    jobs.claim(running, "server-1");
+  void heartbeatRenewsTheLeasesOfTheOwnersRunningJobs() {
+    ServerJob a = running("a", "s1");
+    ServerJob b = running("b", "s1");
+    ServerJob c = running("c", "s2");
+    ServerJob ended = inState("d", FAILED);
+    submit("queued");
+    ageLease(a.id(), 120);
+    ageLease(b.id(), 120);
+    ageLease(c.id(), 120);
 
-    assertThat(jobs.cancel(queued).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
-    ServerJob flagged = jobs.cancel(running).orElseThrow();
-    assertThat(flagged.state()).isEqualTo(JobState.RUNNING);
+    assertThat(store.heartbeat("s1")).isEqualTo(2);
+    assertThat(store.heartbeat("nobody")).isZero();
+
+    assertThat(store.requeueOrphans(LEASE)).containsExactly(c.id());
+    assertThat(store.get(a.id()).orElseThrow().state()).isEqualTo(RUNNING);
+    assertThat(store.get(b.id()).orElseThrow().state()).isEqualTo(RUNNING);
+    assertThat(store.get(ended.id()).orElseThrow().state()).isEqualTo(FAILED);
+    assertThat(store.heartbeat("s2")).isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = JobState.class,
+      names = {"SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED"})
+  void finishEndsTheHoldersJob(JobState state) {
+    ServerJob job = running("a", "s1");
+    Instant endedAt = clock.advanceSeconds(90);
+
+    assertThat(store.finish(job.id(), "s2", state, Optional.of("not mine"))).isFalse();
+    assertThat(store.get(job.id())).contains(job);
+
+    assertThat(store.finish(job.id(), "s1", state, Optional.of("why"))).isTrue();
+    ServerJob ended = store.get(job.id()).orElseThrow();
+    assertThat(ended.state()).isEqualTo(state);
+    assertThat(ended.message()).contains("why");
+    assertThat(ended.endedAt()).contains(endedAt);
+    assertThat(ended.startedAt()).isEqualTo(job.startedAt());
+    assertThat(ended.owner()).as("owner is recorded while RUNNING only").isEmpty();
+    assertThat(ended.attempts()).isEqualTo(1);
+
+    assertThat(store.finish(job.id(), "s1", FAILED, Optional.empty())).isFalse();
+    assertThat(store.get(job.id())).contains(ended);
+    assertThat(store.running()).isEmpty();
+  }
+
+  @Test
+  void finishWithoutAMessageAndOfJobsNotRunningOrIntoAStateNotEnded() {
+    ServerJob queued = submit("q");
+    assertThat(store.finish(queued.id(), "s1", SUCCEEDED, Optional.empty())).isFalse();
+    assertThat(store.get(queued.id())).contains(queued);
+    assertThat(store.finish("job-unknown", "s1", SUCCEEDED, Optional.empty())).isFalse();
+
+    ServerJob job = running("a", "s1");
+    assertThatThrownBy(() -> store.finish(job.id(), "s1", QUEUED, Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.finish(job.id(), "s1", RUNNING, Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(store.finish(job.id(), "s1", SUCCEEDED, Optional.empty())).isTrue();
+    assertThat(store.get(job.id()).orElseThrow().message()).isEmpty();
+  }
+
+  @Test
+  void aLongMessageIsTruncated() {
+    ServerJob job = running("a", "s1");
+    assertThat(store.finish(job.id(), "s1", FAILED, Optional.of("x".repeat(5000)))).isTrue();
+    String message = store.get(job.id()).orElseThrow().message().orElseThrow();
+    assertThat(message).hasSize(4000).endsWith("...");
+  }
+
+  // ---------------------------------------------------------------- cancel
+
+  @Test
+  void cancellingAQueuedJobEndsIt() {
+    ServerJob job = submit("a");
+    Instant at = clock.advanceSeconds(5);
+
+    ServerJob cancelled = store.cancel(job.id()).orElseThrow();
+
+    assertThat(cancelled.state()).isEqualTo(CANCELLED);
+    assertThat(cancelled.message()).contains("cancelled before it started");
+    assertThat(cancelled.endedAt()).contains(at);
+    assertThat(cancelled.attempts()).isZero();
+    assertThat(store.get(job.id())).contains(cancelled);
+    assertThat(store.claim(job.id(), "s1")).isFalse();
+    assertThat(store.queued()).isEmpty();
+  }
+
+  @Test
+  void cancellingARunningJobFlagsItForItsServer() {
+    ServerJob job = running("a", "s1");
+
+    ServerJob flagged = store.cancel(job.id()).orElseThrow();
+
+    assertThat(flagged.state()).isEqualTo(RUNNING);
     assertThat(flagged.cancelRequested()).isTrue();
-    assertThat(jobs.cancel("job-unknown")).isEmpty();
-    assertThat(jobs.queued()).isEmpty();
+    assertThat(flagged.owner()).contains("s1");
+    assertThat(flagged.endedAt()).isEmpty();
+    assertThat(store.cancel(job.id())).contains(flagged);
+
+    assertThat(store.finish(job.id(), "s1", CANCELLED, Optional.of("stopped"))).isTrue();
+    assertThat(store.get(job.id()).orElseThrow().state()).isEqualTo(CANCELLED);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = JobState.class,
+      names = {"SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED"})
+  void cancellingAnEndedJobLeavesItAsItIs(JobState state) {
+    ServerJob job = inState("a", state);
+    clock.advanceSeconds(5);
+
+    assertThat(store.cancel(job.id())).contains(job);
+    assertThat(store.get(job.id())).contains(job);
   }
 
   @Test
-  void retryQueuesAnEndedJobAgainButNotASucceededOne() {
-    String id = jobs.submit(job("a", null, "s", "normal")).job().id();
-    jobs.claim(id, "server-1");
-    jobs.finish(id, "server-1", JobState.PARTIAL, Optional.of("chunk 3 failed"));
-
-    ServerJob retried = jobs.retry(id).orElseThrow();
-    assertThat(retried.state()).isEqualTo(JobState.QUEUED);
-    assertThat(retried.message()).isEmpty();
-    assertThat(jobs.claim(id, "server-2")).isTrue();
-    assertThat(jobs.get(id).orElseThrow().attempts()).isEqualTo(2);
-    assertThatThrownBy(() -> jobs.retry(id))
-        .isInstanceOfSatisfying(
-            LakeBatchException.class,
-            e -> assertThat(e.category()).isEqualTo(ErrorCategory.CONFLICT));
-    jobs.finish(id, "server-2", JobState.SUCCEEDED, Optional.empty());
-    assertThatThrownBy(() -> jobs.retry(id)).hasMessageContaining("SUCCEEDED");
-    assertThat(jobs.retry("job-unknown")).isEmpty();
+  void cancellingAnUnknownJobFindsNothing() {
+    assertThat(store.cancel("job-unknown")).isEmpty();
   }
 
   @Test
-  void aJobWhoseLeaseLapsedIsRequeuedAndItsServerCanNoLongerFinishIt() {
-    String id = jobs.submit(job("a", null, "s", "normal")).job().id();
-    jobs.claim(id, "server-1");
-
-    assertThat(jobs.requeueOrphans(Duration.ofMinutes(5))).as("a fresh lease").isEmpty();
-    assertThat(jobs.requeueOrphans(Duration.ZERO)).containsExactly(id);
-    ServerJob requeued = jobs.get(id).orElseThrow();
-    assertThat(requeued.state()).isEqualTo(JobState.QUEUED);
-    assertThat(requeued.owner()).isEmpty();
-    assertThat(jobs.finish(id, "server-1", JobState.SUCCEEDED, Optional.empty())).isFalse();
-    assertThat(jobs.claim(id, "server-2")).isTrue();
-  }
-
-  @Test
-  void listIsNewestFirstFilteredAndPaged() {
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      ids.add(jobs.submit(job(i % 2 == 0 ? "a" : "b", null, "s" + i, "normal")).job().id());
+  void aCancelRacingAClaimEitherEndsTheJobOrFlagsTheRunningOne() throws Exception {
+    for (int round = 0; round < 5; round++) {
+      ServerJob job = submit("racy-" + round);
+      CountDownLatch start = new CountDownLatch(1);
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        Future<Boolean> claim =
+            pool.submit(
+                () -> {
+                  start.await();
+                  return store.claim(job.id(), "s1");
+                });
+        Future<ServerJob> cancel =
+            pool.submit(
+                () -> {
+                  start.await();
+                  return store.cancel(job.id()).orElseThrow();
+                });
+        start.countDown();
+        boolean claimed = claim.get(30, TimeUnit.SECONDS);
+        ServerJob afterCancel = cancel.get(30, TimeUnit.SECONDS);
+        ServerJob now = store.get(job.id()).orElseThrow();
+        if (claimed) {
+          assertThat(now.state()).isEqualTo(RUNNING);
+          assertThat(now.cancelRequested()).isTrue();
+          assertThat(afterCancel).isEqualTo(now);
+        } else {
+          assertThat(now.state()).isEqualTo(CANCELLED);
+          assertThat(afterCancel).isEqualTo(now);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
     }
-    jobs.cancel(ids.get(4));
+  }
 
-    List<ServerJob> page = jobs.list(JobFilter.all(2));
-    assertThat(page).extracting(ServerJob::id).containsExactly(ids.get(4), ids.get(3));
-    List<ServerJob> next =
-        jobs.list(
-            new JobFilter(
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                2,
-                OptionalLong.of(page.get(1).sequence())));
-    assertThat(next).extracting(ServerJob::id).containsExactly(ids.get(2), ids.get(1));
-    assertThat(
-            jobs.list(
-                new JobFilter(
-                    Optional.of(JobState.QUEUED),
-                    Optional.of("a"),
-                    Optional.of("cor"),
-                    10,
-                    OptionalLong.empty())))
-        .extracting(ServerJob::id)
-        .containsExactly(ids.get(2), ids.get(0));
-    assertThat(jobs.queued())
-        .extracting(ServerJob::id)
-        .containsExactly(ids.subList(0, 4).toArray(String[]::new));
+  // ---------------------------------------------------------------- retry
+
+  @ParameterizedTest
+  @EnumSource(
+      value = JobState.class,
+      names = {"PARTIAL", "FAILED", "CANCELLED"})
+  void retryQueuesAnEndedJobAgain(JobState state) {
+    ServerJob job = running("a", "s1");
+    store.attachRun(job.id(), "s1", "run-1");
+    store.cancel(job.id());
+    assertThat(store.finish(job.id(), "s1", state, Optional.of("went wrong"))).isTrue();
+
+    ServerJob queued = store.retry(job.id()).orElseThrow();
+
+    assertThat(queued.state()).isEqualTo(QUEUED);
+    assertThat(queued.owner()).isEmpty();
+    assertThat(queued.message()).isEmpty();
+    assertThat(queued.endedAt()).isEmpty();
+    assertThat(queued.cancelRequested()).isFalse();
+    assertThat(queued.attempts()).isEqualTo(1);
+    assertThat(queued.runId()).as("the run resumes").contains("run-1");
+    assertThat(queued.sequence()).isEqualTo(job.sequence());
+    assertThat(store.get(job.id())).contains(queued);
+    assertThat(ids(store.queued())).containsExactly(job.id());
+
+    Instant second = clock.advanceSeconds(60);
+    assertThat(store.claim(job.id(), "s2")).isTrue();
+    ServerJob again = store.get(job.id()).orElseThrow();
+    assertThat(again.attempts()).isEqualTo(2);
+    assertThat(again.owner()).contains("s2");
+    assertThat(again.startedAt()).contains(second);
   }
 
   @Test
-  void tokensAreStoredHashedAuthenticateUntilRevoked() {
-    assertThat(tokens.hasAdmin()).isFalse();
-    TokenStore.CreatedToken admin = tokens.create("ops", true);
-    TokenStore.CreatedToken tenant = tokens.create("analytics", false);
+  void retryingACancelledQueuedJobQueuesItAgain() {
+    ServerJob job = submit("a");
+    store.cancel(job.id());
 
-    assertThat(tenant.secret()).matches("lbt_[A-Za-z0-9_-]{43}");
-    assertThat(tokens.hasAdmin()).isTrue();
-    assertThat(tokens.authenticate(tenant.secret())).map(ApiToken::tenant).hasValue("analytics");
-    assertThat(tokens.authenticate(admin.secret())).map(ApiToken::admin).hasValue(true);
-    assertThat(tokens.authenticate(tenant.secret() + "x")).isEmpty();
-    assertThat(tokens.list())
-        .extracting(ApiToken::id)
-        .containsExactlyInAnyOrder(admin.token().id(), tenant.token().id());
+    ServerJob queued = store.retry(job.id()).orElseThrow();
 
-    assertThat(tokens.revoke(admin.token().id())).isTrue();
-    assertThat(tokens.revoke(admin.token().id())).isFalse();
-    assertThat(tokens.authenticate(admin.secret())).isEmpty();
-    assertThat(tokens.hasAdmin()).isFalse();
+    assertThat(queued.state()).isEqualTo(QUEUED);
+    assertThat(queued.message()).isEmpty();
+    assertThat(queued.endedAt()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = JobState.class,
+      names = {"QUEUED", "RUNNING", "SUCCEEDED"})
+  void onlyAFailedPartialOrCancelledJobCanBeRetried(JobState state) {
+    ServerJob job = inState("a", state);
+
+    LakeBatchException e = conflict(() -> store.retry(job.id()));
+
+    assertThat(e.getMessage()).contains(job.id()).contains(state.name());
+    assertThat(store.get(job.id())).contains(job);
+  }
+
+  @Test
+  void retryingAnUnknownJobFindsNothing() {
+    assertThat(store.retry("job-unknown")).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- orphans
+
+  @Test
+  void requeueOrphansQueuesTheRunningJobsWhoseLeaseLapsed() {
+    ServerJob a = running("a", "dead");
+    ServerJob b = running("b", "dead");
+    ServerJob alive = running("c", "alive");
+    ServerJob ended = inState("d", FAILED);
+    ServerJob queued = submit("e");
+    store.cancel(a.id());
+    ageLease(a.id(), 120);
+    ageLease(b.id(), 120);
+    ageLease(alive.id(), 30);
+
+    List<String> requeued = store.requeueOrphans(LEASE);
+
+    assertThat(requeued).containsExactlyInAnyOrder(a.id(), b.id());
+    for (String id : requeued) {
+      ServerJob job = store.get(id).orElseThrow();
+      assertThat(job.state()).isEqualTo(QUEUED);
+      assertThat(job.owner()).isEmpty();
+      assertThat(job.cancelRequested()).isFalse();
+      assertThat(job.attempts()).isEqualTo(1);
+    }
+    assertThat(store.get(alive.id())).contains(alive);
+    assertThat(store.get(ended.id())).contains(ended);
+    assertThat(store.get(queued.id())).contains(queued);
+    assertThat(ids(store.running())).containsExactly(alive.id());
+    assertThat(ids(store.queued())).containsExactly(a.id(), b.id(), queued.id());
+
+    // the dead server's late writes no longer count
+    assertThat(store.heartbeat("dead")).isZero();
+    assertThat(store.finish(a.id(), "dead", SUCCEEDED, Optional.empty())).isFalse();
+    assertThat(store.requeueOrphans(LEASE)).isEmpty();
+    assertThat(store.claim(a.id(), "alive")).isTrue();
+    assertThat(store.get(a.id()).orElseThrow().attempts()).isEqualTo(2);
+  }
+
+  @Test
+  void leasesAreAgedByTheDatabasesClockNotTheStores() {
+    ServerJob job = running("a", "s1");
+
+    clock.set(Instant.parse("2100-01-01T00:00:00Z"));
+    assertThat(store.requeueOrphans(Duration.ofMinutes(10))).isEmpty();
+    clock.set(Instant.parse("2000-01-01T00:00:00Z"));
+    assertThat(store.requeueOrphans(Duration.ofMinutes(10))).isEmpty();
+    assertThat(store.get(job.id()).orElseThrow().state()).isEqualTo(RUNNING);
+
+    ageLease(job.id(), 601);
+    assertThat(store.requeueOrphans(Duration.ofMinutes(10))).containsExactly(job.id());
+  }
+
+  // ---------------------------------------------------------------- lists
+
+  @Test
+  void listIsNewestFirstAndFiltersByStateTenantAndName() {
+    ServerJob a = store.submit(newJob("acme", "nightly-eta", Optional.empty(), BODY)).job();
+    ServerJob b = store.submit(newJob("globex", "nightly_eta", Optional.empty(), BODY)).job();
+    ServerJob c = store.submit(newJob("acme", "hourly-100%", Optional.empty(), BODY)).job();
+    assertThat(store.claim(b.id(), "s1")).isTrue();
+
+    assertThat(ids(store.list(JobFilter.all(10)))).containsExactly(c.id(), b.id(), a.id());
+    assertThat(ids(store.list(filter(Optional.of(QUEUED), null, null, 10, null))))
+        .containsExactly(c.id(), a.id());
+    assertThat(ids(store.list(filter(Optional.of(RUNNING), null, null, 10, null))))
+        .containsExactly(b.id());
+    assertThat(ids(store.list(filter(Optional.of(FAILED), null, null, 10, null)))).isEmpty();
+    assertThat(ids(store.list(filter(null, "acme", null, 10, null))))
+        .containsExactly(c.id(), a.id());
+    assertThat(ids(store.list(filter(null, "acm", null, 10, null)))).isEmpty();
+    assertThat(ids(store.list(filter(null, null, "nightly", 10, null))))
+        .containsExactly(b.id(), a.id());
+    assertThat(ids(store.list(filter(null, null, "_", 10, null)))).containsExactly(b.id());
+    assertThat(ids(store.list(filter(null, null, "%", 10, null)))).containsExactly(c.id());
+    assertThat(ids(store.list(filter(Optional.of(QUEUED), "acme", "eta", 10, null))))
+        .containsExactly(a.id());
+  }
+
+  @Test
+  void listPagesWithTheSequenceCursor() {
+    List<String> submitted = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      submitted.add(submit("job-" + i).id());
+    }
+    List<String> newestFirst = new ArrayList<>(submitted);
+    Collections.reverse(newestFirst);
+
+    List<String> seen = new ArrayList<>();
+    Long cursor = null;
+    int pages = 0;
+    while (true) {
+      List<ServerJob> page = store.list(filter(null, null, null, 3, cursor));
+      if (page.isEmpty()) {
+        break;
+      }
+      assertThat(page.size()).isLessThanOrEqualTo(3);
+      seen.addAll(ids(page));
+      cursor = page.get(page.size() - 1).sequence();
+      pages++;
+    }
+
+    assertThat(pages).isEqualTo(3);
+    assertThat(seen).isEqualTo(newestFirst);
+  }
+
+  @Test
+  void queuedIsOldestFirstAndRunningHoldsEveryServersJobs() {
+    ServerJob a = submit("a");
+    ServerJob b = running("b", "s1");
+    ServerJob c = submit("c");
+    ServerJob d = running("d", "s2");
+    ServerJob e = submit("e");
+    inState("f", SUCCEEDED);
+
+    assertThat(ids(store.queued())).containsExactly(a.id(), c.id(), e.id());
+    assertThat(ids(store.running())).containsExactly(b.id(), d.id());
+  }
+
+  static JobFilter filter(
+      Optional<JobState> state, String tenant, String name, int limit, Long before) {
+    return new JobFilter(
+        state == null ? Optional.empty() : state,
+        Optional.ofNullable(tenant),
+        Optional.ofNullable(name),
+        limit,
+        before == null ? OptionalLong.empty() : OptionalLong.of(before));
+  }
+
+  @Test
+  void everyStateOfAJobCanBeListed() {
+    for (JobState state : JobState.values()) {
+      inState(state.name().toLowerCase(), state);
+    }
+    for (JobState state : JobState.values()) {
+      assertThat(store.list(filter(Optional.of(state), null, null, 10, null)))
+          .singleElement()
+          .satisfies(job -> assertThat(job.name()).isEqualTo(state.name().toLowerCase()));
+    }
   }
 }
