@@ -27,7 +27,7 @@ import picocli.CommandLine.Command;
       LineageCommand.class,
       io.lakebatch.submit.cluster.ClusterCommand.class,
       ServerCommand.class,
-      LoadTestCommand.class,
+      ServerBenchCommand.class,
       io.lakebatch.submit.catalog.TokensCommand.class,
       CommandLine.HelpCommand.class
     })

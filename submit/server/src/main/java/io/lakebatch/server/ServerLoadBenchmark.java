@@ -34,7 +34,7 @@ import org.apache.spark.sql.SparkSession;
  * percentiles, submit-to-first-Spark-job latency, jobs per minute, and the server's heap and
  * threads at the end. A command, not a timed test: numbers differ between machines.
  */
-public final class ServerLoadTest {
+public final class ServerLoadBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What to send: {@code spec.apply(i)} is job {@code i}'s spec text. */
@@ -56,14 +56,14 @@ public final class ServerLoadTest {
       long heapUsedMb,
       int threads) {}
 
-  private ServerLoadTest() {}
+  private ServerLoadBenchmark() {}
 
   /** Runs the load against {@code server} (in this JVM: its catalog and session are observed). */
   public static Result run(LakeBatchServer server, Options options, PrintStream out)
       throws Exception {
     Catalog catalog = server.catalog();
     SparkSession spark = server.spark();
-    String token = catalog.tokens().create("load-test", false).secret();
+    String token = catalog.tokens().create("server-bench", false).secret();
     HttpClient http =
         HttpClient.newBuilder()
             .executor(Executors.newFixedThreadPool(options.clients()))
@@ -194,7 +194,7 @@ public final class ServerLoadTest {
 
   static String render(Result r, String catalogUrl) {
     return String.format(
-        "load test on %s%n"
+        "server benchmark on %s%n"
             + "  jobs submitted / accepted / lost / duplicated  %d / %d / %d / %d%n"
             + "  jobs SUCCEEDED                                 %d%n"
             + "  submit latency p50 / p95 / p99                 %.1f / %.1f / %.1f ms%n"

@@ -6,7 +6,7 @@ import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.jobs.SyntheticTables;
 import io.lakebatch.server.LakeBatchServer;
 import io.lakebatch.server.ServerConfig;
-import io.lakebatch.server.ServerLoadTest;
+import io.lakebatch.server.ServerLoadBenchmark;
 import io.lakebatch.submit.catalog.HelpOption;
 import io.lakebatch.submit.modelgen.ModelGenerator;
 import io.lakebatch.submit.modelgen.ModelKind;
@@ -18,16 +18,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code lakebatch load-test}: a job server in this JVM on the home's catalog (or {@code
+ * {@code lakebatch server-bench}: a job server in this JVM on the home's catalog (or {@code
  * --config}'s, e.g. PostgreSQL) under many small submissions from concurrent clients; prints the
  * numbers.
  */
 @Command(
-    name = "load-test",
+    name = "server-bench",
     description =
         "Start a job server and submit many small jobs from concurrent clients: accepted, lost and"
             + " duplicated counts, submit latency, submit-to-start latency, jobs per minute.")
-public final class LoadTestCommand implements Callable<Integer> {
+public final class ServerBenchCommand implements Callable<Integer> {
   private static final int FEATURES = 4;
 
   @Mixin HelpOption helpOption;
@@ -53,7 +53,7 @@ public final class LoadTestCommand implements Callable<Integer> {
                 ? ServerConfig.defaults(catalog, home)
                 : ServerConfig.load(config, catalog, home))
             .withPort(0);
-    Path dir = home.resolve("load-test").toAbsolutePath();
+    Path dir = home.resolve("server-bench").toAbsolutePath();
     Path model = dir.resolve("mlp.onnx");
     try (LakeBatchServer server = LakeBatchServer.start(settings, System.out)) {
       ModelGenerator.write(ModelKind.MLP, ModelOptions.defaults().withFeatures(FEATURES), model);
@@ -63,14 +63,14 @@ public final class LoadTestCommand implements Callable<Integer> {
           SyntheticTableOptions.of(rows, FEATURES, TableFormat.DELTA),
           input.toString());
       String run = Long.toHexString(System.nanoTime());
-      ServerLoadTest.run(
+      ServerLoadBenchmark.run(
           server,
-          new ServerLoadTest.Options(
+          new ServerLoadBenchmark.Options(
               jobs,
               clients,
               i ->
                   """
-                  name: load-%d
+                  name: bench-%d
                   model:
                     path: %s
                     inputs: {features: [f0, f1, f2, f3]}
