@@ -111,10 +111,11 @@ final class JobDispatcher implements AutoCloseable {
     for (String id : jobs.requeueOrphans(config.leaseTimeout())) {
       LOG.info("job {}: its server stopped renewing its lease; requeued", id);
     }
-    for (Active job : active.values()) {
-      RunHandle run = job.run().get();
-      if (run != null && !run.cancelRequested()) {
-        jobs.get(job.job().id()).filter(ServerJob::cancelRequested).ifPresent(j -> run.cancel());
+    for (ServerJob job : jobs.running()) {
+      Active mine = active.get(job.id());
+      RunHandle run = mine == null ? null : mine.run().get();
+      if (job.cancelRequested() && run != null && !run.cancelRequested()) {
+        run.cancel();
       }
     }
     List<ServerJob> queued = jobs.queued();

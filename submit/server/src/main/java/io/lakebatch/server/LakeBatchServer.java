@@ -18,6 +18,7 @@ import io.lakebatch.catalog.jobs.TokenStore;
 import io.lakebatch.catalog.registry.ModelVersion;
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.ResourceSpec;
+import io.lakebatch.catalog.spec.RunIdentity;
 import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.catalog.store.RunProgress;
 import io.lakebatch.jobs.SparkSessionFactory;
@@ -331,7 +332,7 @@ public final class LakeBatchServer implements AutoCloseable {
                     principal.tenant(),
                     spec.name(),
                     key,
-                    SubmissionCheck.sha256(body),
+                    RunIdentity.sha256(body),
                     body,
                     spec.priority().spelling(),
                     SubmissionCheck.cores(spec)));

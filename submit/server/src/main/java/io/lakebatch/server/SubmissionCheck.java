@@ -4,12 +4,8 @@ import io.lakebatch.catalog.error.LakeBatchException;
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.JobSpecParser;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,16 +68,6 @@ final class SubmissionCheck {
   static int cores(JobSpec spec) {
     long cores = (long) spec.resources().executors() * spec.resources().executorCores();
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, cores));
-  }
-
-  static String sha256(String body) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** A path with {@code .} and {@code ..} resolved; local paths made absolute. */

@@ -78,7 +78,7 @@ class SubmissionCheckTest {
 
   @Test
   void bodyDigestIsStable() {
-    assertThat(SubmissionCheck.sha256("abc"))
+    assertThat(io.lakebatch.catalog.spec.RunIdentity.sha256("abc"))
         .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   }
 }

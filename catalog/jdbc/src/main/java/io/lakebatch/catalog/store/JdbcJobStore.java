@@ -127,8 +127,8 @@ final class JdbcJobStore implements JobStore {
         .nameContains()
         .ifPresent(
             n -> {
-              sql.append(" AND name LIKE ? ESCAPE '!'");
-              args.add("%" + n.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+              sql.append(" AND name LIKE ? ESCAPE '\\'");
+              args.add(JdbcRunStore.containsPattern(n));
             });
     if (filter.before().isPresent()) {
       sql.append(" AND seq < ?");
@@ -189,7 +189,7 @@ final class JdbcJobStore implements JobStore {
               owner = NULL, lease_at = NULL
             WHERE id = ? AND state = 'RUNNING' AND owner = ?""",
             state.name(),
-            message.map(JdbcJobStore::clip).orElse(null),
+            message.map(JdbcRunStore::truncate).orElse(null),
             timestamp(clock.instant()),
             id,
             owner)
@@ -329,10 +329,6 @@ final class JdbcJobStore implements JobStore {
         instant(rs, "submitted_at").orElseThrow(),
         instant(rs, "started_at"),
         instant(rs, "ended_at"));
-  }
-
-  private static String clip(String message) {
-    return message.length() <= 4000 ? message : message.substring(0, 3997) + "...";
   }
 
   static byte[] bytes(int n) {

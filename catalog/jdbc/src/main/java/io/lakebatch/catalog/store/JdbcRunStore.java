@@ -501,14 +501,7 @@ public final class JdbcRunStore implements RunStore {
               query.setString(i++, filter.state().get().name());
             }
             if (filter.nameContains().isPresent()) {
-              String literal =
-                  filter
-                      .nameContains()
-                      .get()
-                      .replace("\\", "\\\\")
-                      .replace("%", "\\%")
-                      .replace("_", "\\_");
-              query.setString(i++, "%" + literal + "%");
+              query.setString(i++, containsPattern(filter.nameContains().get()));
             }
             query.setInt(i, filter.limit());
             List<RunRecord> runs = new ArrayList<>();
@@ -818,7 +811,13 @@ public final class JdbcRunStore implements RunStore {
     }
   }
 
-  private static String truncate(String text) {
+  /** A {@code LIKE ? ESCAPE '\'} pattern matching names that contain {@code text} literally. */
+  static String containsPattern(String text) {
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+  }
+
+  /** Text clipped to what the catalog's message columns hold. */
+  static String truncate(String text) {
     return text == null || text.length() <= MAX_TEXT
         ? text
         : text.substring(0, MAX_TEXT - 3) + "...";

@@ -5,9 +5,7 @@ import static io.lakebatch.catalog.store.JdbcRunStore.timestamp;
 
 import io.lakebatch.catalog.jobs.ApiToken;
 import io.lakebatch.catalog.jobs.TokenStore;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.lakebatch.catalog.spec.RunIdentity;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -49,7 +47,7 @@ final class JdbcTokenStore implements TokenStore {
             insert.setString(1, token.id());
             insert.setString(2, tenant);
             insert.setBoolean(3, admin);
-            insert.setString(4, sha256(secret));
+            insert.setString(4, RunIdentity.sha256(secret));
             insert.setObject(5, timestamp(token.createdAt()));
             insert.executeUpdate();
           }
@@ -63,7 +61,7 @@ final class JdbcTokenStore implements TokenStore {
     List<ApiToken> found =
         query(
             "SELECT * FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL",
-            sha256(secret));
+            RunIdentity.sha256(secret));
     return found.stream().findFirst();
   }
 
@@ -117,15 +115,5 @@ final class JdbcTokenStore implements TokenStore {
         rs.getBoolean("admin"),
         created,
         instant(rs, "revoked_at"));
-  }
-
-  private static String sha256(String secret) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
