@@ -7,9 +7,11 @@ import io.lakebatch.api.RunSummary;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.jobs.JobState;
 import io.lakebatch.catalog.jobs.JobStore;
+import io.lakebatch.catalog.jobs.Leadership;
 import io.lakebatch.catalog.jobs.ServerJob;
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.JobSpecParser;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,8 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts queued jobs in the server's shared SparkSession and follows them to their end. Each tick
- * renews this server's leases, requeues jobs whose server died, passes cancel requests on to the
- * running jobs, and starts what the {@link SchedulingPolicy} picks while cores are free. A job runs
+ * renews the leases of this server's jobs and passes cancel requests on to them; then, if this
+ * server holds the leader lease (one server of those on a catalog does; the others stand by and
+ * take over when it lapses), it requeues jobs whose server died and starts what the {@link
+ * SchedulingPolicy} picks while cores are free, each claim fenced by the leader's epoch. A job runs
  * on a thread of its own in a FAIR scheduler pool of its own ({@code job-<id>}), so jobs share the
  * executors instead of queueing behind each other's tasks.
  */
@@ -40,7 +44,10 @@ final class JobDispatcher implements AutoCloseable {
   private final ServerConfig config;
   private final String owner;
   private final ServerMetrics metrics;
+  private final PrintStream out;
   private final Map<String, Active> active = new ConcurrentHashMap<>();
+  private final AtomicReference<Leadership> leadership =
+      new AtomicReference<>(new Leadership(Optional.empty(), 0));
   private final Object signal = new Object();
   private boolean signalled;
   private volatile boolean stopped;
@@ -56,7 +63,8 @@ final class JobDispatcher implements AutoCloseable {
       SchedulingPolicy policy,
       ServerConfig config,
       String owner,
-      ServerMetrics metrics) {
+      ServerMetrics metrics,
+      PrintStream out) {
     this.jobs = jobs;
     this.lakeBatch = lakeBatch;
     this.spark = spark;
@@ -64,9 +72,12 @@ final class JobDispatcher implements AutoCloseable {
     this.config = config;
     this.owner = owner;
     this.metrics = metrics;
+    this.out = out;
   }
 
+  /** Runs a first tick (so the server knows its role when it starts answering), then the loop. */
   void start() {
+    tickQuietly();
     loop = new Thread(this::loop, "lakebatch-dispatcher");
     loop.setDaemon(true);
     loop.start();
@@ -80,6 +91,11 @@ final class JobDispatcher implements AutoCloseable {
     }
   }
 
+  /** Who led at this server's last tick. */
+  Leadership leadership() {
+    return leadership.get();
+  }
+
   /** How many jobs this server is running. */
   int running() {
     return active.size();
@@ -87,11 +103,7 @@ final class JobDispatcher implements AutoCloseable {
 
   private void loop() {
     while (!stopped) {
-      try {
-        tick();
-      } catch (RuntimeException e) { // the catalog may be away for a while: try again next tick
-        LOG.warn("dispatcher tick failed: {}", LakeBatchErrors.rootMessage(e));
-      }
+      tickQuietly();
       synchronized (signal) {
         if (!signalled && !stopped) {
           try {
@@ -106,11 +118,28 @@ final class JobDispatcher implements AutoCloseable {
     }
   }
 
+  private void tickQuietly() {
+    try {
+      tick();
+    } catch (RuntimeException e) { // the catalog may be away for a while: try again next tick
+      LOG.warn("dispatcher tick failed: {}", LakeBatchErrors.rootMessage(e));
+    }
+  }
+
   private void tick() {
     jobs.heartbeat(owner);
-    for (String id : jobs.requeueOrphans(config.leaseTimeout())) {
-      LOG.info("job {}: its server stopped renewing its lease; requeued", id);
+    Leadership now = jobs.lead(owner, config.leaseTimeout());
+    Leadership before = leadership.getAndSet(now);
+    if (!now.equals(before)) {
+      String role =
+          now.ledBy(owner)
+              ? "this server leads (epoch %d): it starts the queued jobs".formatted(now.epoch())
+              : "standing by (epoch %d): %s starts the queued jobs"
+                  .formatted(now.epoch(), now.leader().orElse("no server"));
+      LOG.info(role);
+      out.println("lakebatch server: " + role);
     }
+    metrics.leading(now.ledBy(owner));
     for (ServerJob job : jobs.running()) {
       Active mine = active.get(job.id());
       RunHandle run = mine == null ? null : mine.run().get();
@@ -120,13 +149,20 @@ final class JobDispatcher implements AutoCloseable {
     }
     List<ServerJob> queued = jobs.queued();
     metrics.queued(queued);
+    if (!now.ledBy(owner)) {
+      return; // a standby: answers the API, runs the jobs it started while it led, starts none
+    }
+    for (String id : jobs.requeueOrphans(config.leaseTimeout())) {
+      LOG.info("job {}: its server stopped renewing its lease; requeued", id);
+      queued = jobs.queued();
+    }
     int free = config.cores() - active.values().stream().mapToInt(Active::cores).sum();
     List<ServerJob> waiting = new ArrayList<>(queued);
     Optional<ServerJob> next;
     while (!stopped && (next = policy.next(waiting, free, config.cores())).isPresent()) {
       ServerJob job = next.get();
       waiting.remove(job);
-      if (jobs.claim(job.id(), owner)) {
+      if (jobs.claim(job.id(), owner, now.epoch())) {
         free -= start(job);
       }
     }
@@ -198,6 +234,11 @@ final class JobDispatcher implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    try {
+      jobs.resign(owner); // a standby takes over at its next tick instead of after the lease
+    } catch (RuntimeException e) {
+      LOG.warn("could not give up the leader lease: {}", LakeBatchErrors.rootMessage(e));
     }
   }
 }

@@ -11,6 +11,7 @@ import io.lakebatch.catalog.error.LakeBatchException;
 import io.lakebatch.catalog.jobs.ApiToken;
 import io.lakebatch.catalog.jobs.JobFilter;
 import io.lakebatch.catalog.jobs.JobState;
+import io.lakebatch.catalog.jobs.Leadership;
 import io.lakebatch.catalog.jobs.NewJob;
 import io.lakebatch.catalog.jobs.ServerJob;
 import io.lakebatch.catalog.jobs.Submission;
@@ -20,6 +21,7 @@ import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.ResourceSpec;
 import io.lakebatch.catalog.spec.RunIdentity;
 import io.lakebatch.catalog.store.Catalog;
+import io.lakebatch.catalog.store.JdbcUrls;
 import io.lakebatch.catalog.store.RunProgress;
 import io.lakebatch.jobs.SparkSessionFactory;
 import java.io.IOException;
@@ -83,7 +85,8 @@ public final class LakeBatchServer implements AutoCloseable {
       Catalog catalog,
       boolean ownsCatalog,
       SparkSession spark,
-      boolean ownsSpark) {
+      boolean ownsSpark,
+      PrintStream out) {
     this.config = config;
     this.catalog = catalog;
     this.ownsCatalog = ownsCatalog;
@@ -104,7 +107,8 @@ public final class LakeBatchServer implements AutoCloseable {
             new PriorityFifoPolicy(),
             config,
             owner,
-            metrics);
+            metrics,
+            out);
     this.routes = routes();
     this.http =
         Javalin.create(
@@ -195,7 +199,8 @@ public final class LakeBatchServer implements AutoCloseable {
       SparkSession spark,
       boolean ownsSpark,
       PrintStream out) {
-    LakeBatchServer server = new LakeBatchServer(config, catalog, ownsCatalog, spark, ownsSpark);
+    LakeBatchServer server =
+        new LakeBatchServer(config, catalog, ownsCatalog, spark, ownsSpark, out);
     TokenStore tokens = catalog.tokens();
     if (!tokens.hasAdmin()) {
       TokenStore.CreatedToken admin = tokens.create("admin", true);
@@ -208,7 +213,7 @@ public final class LakeBatchServer implements AutoCloseable {
         "lakebatch server listening on "
             + server.url()
             + " (catalog "
-            + catalog.config().url()
+            + JdbcUrls.redact(catalog.config().url())
             + ")");
     out.flush();
     return server;
@@ -293,7 +298,19 @@ public final class LakeBatchServer implements AutoCloseable {
     if (spark.sparkContext().isStopped()) {
       throw new ApiProblem(503, "Service Unavailable", "the SparkSession is stopped", List.of());
     }
-    ctx.json(Map.of("status", "ready", "runningJobs", dispatcher.running()));
+    Leadership leadership = dispatcher.leadership();
+    ctx.json(
+        Map.of(
+            "status",
+            "ready",
+            "role",
+            leadership.ledBy(owner) ? "leader" : "standby",
+            "leader",
+            leadership.leader().orElse(""),
+            "epoch",
+            leadership.epoch(),
+            "runningJobs",
+            dispatcher.running()));
   }
 
   private void metrics(Context ctx) {

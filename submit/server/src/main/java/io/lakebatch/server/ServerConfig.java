@@ -27,7 +27,7 @@ import java.util.Set;
  *   master: local[4]           # the shared SparkSession's master
  *   cores: 4                   # capacity: jobs start while their cores fit
  *   spark-conf: {spark.executor.memory: 4g}
- *   lease-timeout: 30s         # a RUNNING job whose server has not renewed it this long is requeued
+ *   lease-timeout: 10s         # leader lease and job leases: a standby takes over, and requeues a dead server's jobs, this long after its last renewal
  *   poll-interval: 1s
  *   max-body-bytes: 1048576
  *   tenants:
@@ -53,7 +53,7 @@ public record ServerConfig(
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8420;
-  public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
   public static final long DEFAULT_MAX_BODY_BYTES = 1 << 20;
   public static final int DEFAULT_REQUESTS_PER_MINUTE = 600;

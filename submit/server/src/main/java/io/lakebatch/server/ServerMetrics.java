@@ -5,6 +5,7 @@ import io.lakebatch.api.RunListener;
 import io.lakebatch.catalog.jobs.JobState;
 import io.lakebatch.catalog.jobs.ServerJob;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -22,14 +23,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
- * The server's Prometheus metrics: queue depth by priority and tenant, running jobs, chunk commits
- * and failures, rows scored, submit-to-start latency, and the JVM's own.
+ * The server's Prometheus metrics: queue depth by priority and tenant, running jobs, leadership,
+ * chunk commits and failures, rows scored, submit-to-start latency, and the JVM's own.
  */
 final class ServerMetrics implements RunListener, AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final MultiGauge queueDepth;
   private final AtomicInteger running = new AtomicInteger();
+  private final AtomicInteger leading = new AtomicInteger();
   private final Counter commits;
   private final Counter failures;
   private final Counter rows;
@@ -48,6 +50,9 @@ final class ServerMetrics implements RunListener, AutoCloseable {
             .description("jobs waiting, by priority and tenant")
             .register(registry);
     registry.gauge("lakebatch.jobs.running", running);
+    Gauge.builder("lakebatch.server.leader", leading, AtomicInteger::get)
+        .description("1 while this server holds the leader lease and starts jobs, 0 on standby")
+        .register(registry);
     commits =
         Counter.builder("lakebatch.chunk.commits")
             .description("chunks committed")
@@ -67,6 +72,11 @@ final class ServerMetrics implements RunListener, AutoCloseable {
             .maximumExpectedValue(Duration.ofHours(1))
             .register(registry);
     queued(List.of());
+  }
+
+  /** Whether this server leads. */
+  void leading(boolean leads) {
+    leading.set(leads ? 1 : 0);
   }
 
   /** Sets the queue-depth gauges from the waiting jobs. */

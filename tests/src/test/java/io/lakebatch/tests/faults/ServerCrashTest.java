@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lakebatch.catalog.jobs.ServerJob;
 import io.lakebatch.catalog.spec.TableFormat;
 import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.catalog.store.CatalogConfig;
+import io.lakebatch.catalog.store.PostgresServer;
 import io.lakebatch.jobs.SyntheticTableOptions;
 import io.lakebatch.jobs.SyntheticTables;
 import io.lakebatch.submit.modelgen.ModelGenerator;
@@ -33,9 +33,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A {@code lakebatch server} SIGKILLed while it runs a job loses nothing: the job is in the
- * database's queue; a new server requeues it once the dead one's lease lapses, and its run resumes
- * from the committed chunks, ending SUCCEEDED with every row exactly once.
+ * Two {@code lakebatch server}s on one PostgreSQL: the leader is SIGKILLed while it runs a job and
+ * loses nothing. The job was submitted to the standby (the queue is the database); the standby
+ * takes the leader lease over once it lapses, requeues the job, and its run resumes from the
+ * committed chunks, ending SUCCEEDED with every row exactly once, never run by two servers at once.
  */
 class ServerCrashTest {
   private static final long ROWS = 60_000;
@@ -47,29 +48,30 @@ class ServerCrashTest {
   private static SparkSession spark;
   private static Path home;
   private static Catalog catalog;
+  private static CatalogConfig database;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @BeforeAll
   static void start() {
     spark = LocalSpark.start();
-    // Not under the @TempDir: the embedded database stays open until the JVM exits. Opened here
-    // first, so this JVM serves it to the servers it starts and kills.
-    home =
-        Path.of(
-            System.getProperty("java.io.tmpdir"),
-            "lakebatch-server-crash-home-" + java.util.UUID.randomUUID());
-    catalog = Catalog.open(CatalogConfig.embedded(home));
+    home = folder.resolve("home");
+    PostgresServer postgres = PostgresServer.shared();
+    database =
+        new CatalogConfig(
+            postgres.createDatabase("server_ha"), postgres.user(), postgres.password());
+    catalog = Catalog.open(database);
   }
 
   @AfterAll
   static void stop() {
+    catalog.close();
     spark.stop();
   }
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
-  void aKilledServersJobIsRequeuedAndEndsWithEveryRowOnce() throws Exception {
+  void theStandbyTakesOverAKilledLeadersJobWhichEndsWithEveryRowOnce() throws Exception {
     Path model = folder.resolve("mlp.onnx");
     ModelGenerator.write(
         ModelKind.MLP, ModelOptions.defaults().withFeatures(FaultFixtures.FEATURES), model);
@@ -92,50 +94,64 @@ class ServerCrashTest {
         Files.writeString(
             folder.resolve("lakebatch.yaml"),
             """
+            catalog: {url: "%s", user: "%s", password: "%s"}
             server:
               port: 0
               cores: 2
               master: local[2]
               lease-timeout: 3s
               poll-interval: 200ms
-            """);
-    CliDriver servers = CliDriver.withHome(home).fastStart();
+            """
+                .formatted(database.url(), database.user(), database.password()));
 
-    Path firstLog = folder.resolve("server-1.log");
-    Process first = servers.slowTasks(400).start(firstLog, "server", "--config", config.toString());
-    String url = await(firstLog, LISTENING, first);
-    String admin = adminToken(firstLog, first);
-    HttpResponse<String> submitted =
-        HTTP.send(
-            request(url + "/v1/jobs", admin)
-                .header("Content-Type", "application/yaml")
-                .POST(HttpRequest.BodyPublishers.ofString(spec))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
-    String id = JSON.readTree(submitted.body()).get("id").asText();
-    CliDriver.waitForCommits(output, 2, first, Duration.ofMinutes(3), firstLog);
-    assertThat(CliDriver.kill(first)).as("SIGKILLed").isEqualTo(137);
-    int committedAtKill = CliDriver.commitFiles(output).size();
-    assertThat(committedAtKill).isLessThan((int) (ROWS / ROWS_PER_CHUNK));
-    ServerJob orphan = catalog.jobs().get(id).orElseThrow();
-    assertThat(orphan.state().name()).isEqualTo("RUNNING");
-
-    Path secondLog = folder.resolve("server-2.log");
-    Process second =
+    Path leaderLog = folder.resolve("server-1.log");
+    Process leader =
         CliDriver.withHome(home)
             .fastStart()
-            .start(secondLog, "server", "--config", config.toString());
+            .slowTasks(400)
+            .start(leaderLog, "server", "--config", config.toString());
+    String leaderUrl = await(leaderLog, LISTENING, leader);
+    String admin = adminToken(leaderLog);
+    assertThat(readiness(leaderUrl).get("role").asText()).isEqualTo("leader");
+    Path standbyLog = folder.resolve("server-2.log");
+    Process standby =
+        CliDriver.withHome(home)
+            .fastStart()
+            .start(standbyLog, "server", "--config", config.toString());
     try {
-      String url2 = await(secondLog, LISTENING, second);
+      String standbyUrl = await(standbyLog, LISTENING, standby);
+      assertThat(readiness(standbyUrl).get("role").asText()).isEqualTo("standby");
+      HttpResponse<String> submitted =
+          HTTP.send(
+              request(standbyUrl + "/v1/jobs", admin)
+                  .header("Content-Type", "application/yaml")
+                  .POST(HttpRequest.BodyPublishers.ofString(spec))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+      String id = JSON.readTree(submitted.body()).get("id").asText();
+      CliDriver.waitForCommits(output, 2, leader, Duration.ofMinutes(3), leaderLog);
+      assertThat(catalog.jobs().get(id).orElseThrow().owner().orElseThrow())
+          .as("the leader runs it")
+          .isEqualTo(readiness(leaderUrl).get("leader").asText());
+      long killedAt = System.nanoTime();
+      assertThat(CliDriver.kill(leader)).as("SIGKILLed").isEqualTo(137);
+      int committedAtKill = CliDriver.commitFiles(output).size();
+      assertThat(committedAtKill).isLessThan((int) (ROWS / ROWS_PER_CHUNK));
+      assertThat(catalog.jobs().get(id).orElseThrow().state().name()).isEqualTo("RUNNING");
+
+      // the standby logs the takeover; the log file is the event
+      CliDriver.waitForOutput(standbyLog, "this server leads", standby, Duration.ofMinutes(1));
+      double takeoverSeconds = (System.nanoTime() - killedAt) / 1e9;
+      assertThat(readiness(standbyUrl).get("role").asText()).isEqualTo("leader");
       // follow=true returns when the job has ended: the server's own event, no polling here
       HTTP.send(
-          request(url2 + "/v1/jobs/" + id + "/logs?follow=true", admin).GET().build(),
+          request(standbyUrl + "/v1/jobs/" + id + "/logs?follow=true", admin).GET().build(),
           HttpResponse.BodyHandlers.ofString());
       JsonNode job =
           JSON.readTree(
               HTTP.send(
-                      request(url2 + "/v1/jobs/" + id, admin).GET().build(),
+                      request(standbyUrl + "/v1/jobs/" + id, admin).GET().build(),
                       HttpResponse.BodyHandlers.ofString())
                   .body());
       assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
@@ -143,8 +159,11 @@ class ServerCrashTest {
       long rowsOut = LocalSpark.count(spark, output.toString());
       long distinct = LocalSpark.distinctIds(spark, output.toString());
       FaultSummary.record(
-          "server SIGKILLed mid-run; a new server requeues and resumes it",
-          "SIGKILL of `lakebatch server` after " + committedAtKill + " chunk commits",
+          "leader server SIGKILLed mid-run; the standby takes over in %.1f s and resumes it"
+              .formatted(takeoverSeconds),
+          "SIGKILL of the leading `lakebatch server` (PostgreSQL, lease 3 s) after "
+              + committedAtKill
+              + " chunk commits",
           ROWS,
           rowsOut,
           0,
@@ -152,9 +171,18 @@ class ServerCrashTest {
           ROWS - distinct);
       assertThat(rowsOut).isEqualTo(ROWS);
       assertThat(distinct).isEqualTo(ROWS);
+      assertThat(takeoverSeconds).as("lease 3 s + a poll").isLessThan(30);
     } finally {
-      CliDriver.kill(second);
+      CliDriver.kill(standby);
     }
+  }
+
+  private static JsonNode readiness(String url) throws Exception {
+    return JSON.readTree(
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(url + "/readyz")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body());
   }
 
   private static HttpRequest.Builder request(String url, String token) {
@@ -163,13 +191,10 @@ class ServerCrashTest {
         .header("Authorization", "Bearer " + token);
   }
 
-  private static String adminToken(Path log, Process server) throws Exception {
+  private static String adminToken(Path log) throws Exception {
     Matcher m = ADMIN.matcher(Files.readString(log));
-    if (m.find()) {
-      return m.group(1);
-    }
-    // a home whose catalog already had an admin: make one for this test
-    return catalog.tokens().create("admin", true).secret();
+    assertThat(m.find()).as("a new catalog's first server prints an admin token").isTrue();
+    return m.group(1);
   }
 
   private static String await(Path log, Pattern pattern, Process server) throws Exception {

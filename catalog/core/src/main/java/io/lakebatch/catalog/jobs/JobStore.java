@@ -6,9 +6,10 @@ import java.util.Optional;
 
 /**
  * The server's durable queue: every accepted job is a row here before the API answers, and a server
- * holds a running job through a lease it renews ({@link #heartbeat}). A server that dies stops
- * renewing; {@link #requeueOrphans} puts its jobs back in the queue, and their runs resume from
- * their committed chunks. Liveness is judged on the database's clock.
+ * holds a running job through a lease it renews ({@link #heartbeat}). One server at a time, the
+ * holder of the leader lease ({@link #lead}), starts jobs; the others stand by. A server that dies
+ * stops renewing; {@link #requeueOrphans} puts its jobs back in the queue, and their runs resume
+ * from their committed chunks. Liveness is judged on the database's clock.
  */
 public interface JobStore {
 
@@ -32,12 +33,25 @@ public interface JobStore {
   List<ServerJob> running();
 
   /**
-   * Starts a QUEUED job for server {@code owner}: QUEUED to RUNNING with one compare-and-set,
-   * stamping the lease and counting an attempt.
+   * Takes or renews the leader lease for server {@code owner}. It gets the lease when no server
+   * holds it, when it holds it already, or when its holder has not renewed it for {@code
+   * leaseTimeout} by the database's clock; a takeover raises the epoch.
    *
-   * @return false when the job is no longer QUEUED (another server started or cancelled it)
+   * @return who leads after the call
    */
-  boolean claim(String id, String owner);
+  Leadership lead(String owner, Duration leaseTimeout);
+
+  /** Gives up {@code owner}'s leader lease, so that a standby takes over at its next tick. */
+  void resign(String owner);
+
+  /**
+   * Starts a QUEUED job for server {@code owner}, leader in {@code epoch}: QUEUED to RUNNING with
+   * one compare-and-set, stamping the lease and counting an attempt.
+   *
+   * @return false when the job is no longer QUEUED (cancelled, or started already) or {@code owner}
+   *     no longer leads in {@code epoch}
+   */
+  boolean claim(String id, String owner, long epoch);
 
   /** Records the engine run a RUNNING job of {@code owner} prepared. */
   void attachRun(String id, String owner, String runId);

@@ -7,6 +7,7 @@ import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.jobs.JobFilter;
 import io.lakebatch.catalog.jobs.JobState;
 import io.lakebatch.catalog.jobs.JobStore;
+import io.lakebatch.catalog.jobs.Leadership;
 import io.lakebatch.catalog.jobs.NewJob;
 import io.lakebatch.catalog.jobs.ServerJob;
 import io.lakebatch.catalog.jobs.Submission;
@@ -149,16 +150,82 @@ final class JdbcJobStore implements JobStore {
   }
 
   @Override
-  public boolean claim(String id, String owner) {
+  public Leadership lead(String owner, Duration leaseTimeout) {
+    if (update(RENEW, owner) == 1) {
+      return leadership();
+    }
+    Optional<Long> lapsedEpoch =
+        database.inTransaction(
+            c -> {
+              try (PreparedStatement query =
+                      c.prepareStatement(
+                          "SELECT owner, epoch, renewed_at, CURRENT_TIMESTAMP AS database_now"
+                              + " FROM server_leader WHERE name = 'dispatcher'");
+                  ResultSet rs = query.executeQuery()) {
+                rs.next();
+                Optional<Instant> renewed = instant(rs, "renewed_at");
+                boolean lapsed =
+                    rs.getString("owner") == null
+                        || renewed.isEmpty()
+                        || Duration.between(
+                                    renewed.get(), instant(rs, "database_now").orElseThrow())
+                                .compareTo(leaseTimeout)
+                            >= 0;
+                return lapsed ? Optional.of(rs.getLong("epoch")) : Optional.<Long>empty();
+              }
+            });
+    if (lapsedEpoch.isPresent()) {
+      // compare-and-set on the epoch read: of two standbys taking over, one wins
+      update(
+          """
+          UPDATE server_leader SET owner = ?, epoch = epoch + 1, renewed_at = CURRENT_TIMESTAMP
+          WHERE name = 'dispatcher' AND epoch = ?""",
+          owner,
+          lapsedEpoch.get());
+    }
+    return leadership();
+  }
+
+  private static final String RENEW =
+      "UPDATE server_leader SET renewed_at = CURRENT_TIMESTAMP"
+          + " WHERE name = 'dispatcher' AND owner = ?";
+
+  private Leadership leadership() {
+    return database.inTransaction(
+        c -> {
+          try (PreparedStatement query =
+                  c.prepareStatement(
+                      "SELECT owner, epoch FROM server_leader WHERE name = 'dispatcher'");
+              ResultSet rs = query.executeQuery()) {
+            rs.next();
+            return new Leadership(Optional.ofNullable(rs.getString("owner")), rs.getLong("epoch"));
+          }
+        });
+  }
+
+  @Override
+  public void resign(String owner) {
+    update(
+        "UPDATE server_leader SET owner = NULL, renewed_at = NULL"
+            + " WHERE name = 'dispatcher' AND owner = ?",
+        owner);
+  }
+
+  @Override
+  public boolean claim(String id, String owner, long epoch) {
     return update(
             """
             UPDATE server_jobs SET state = 'RUNNING', owner = ?, lease_at = CURRENT_TIMESTAMP,
               started_at = ?, ended_at = NULL, message = NULL, cancel_requested = FALSE,
               attempts = attempts + 1
-            WHERE id = ? AND state = 'QUEUED'""",
+            WHERE id = ? AND state = 'QUEUED' AND EXISTS (
+              SELECT 1 FROM server_leader
+              WHERE name = 'dispatcher' AND owner = ? AND epoch = ?)""",
             owner,
             timestamp(clock.instant()),
-            id)
+            id,
+            owner,
+            epoch)
         == 1;
   }
 

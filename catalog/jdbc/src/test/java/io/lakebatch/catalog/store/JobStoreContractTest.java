@@ -14,6 +14,7 @@ import io.lakebatch.catalog.error.LakeBatchException;
 import io.lakebatch.catalog.jobs.JobFilter;
 import io.lakebatch.catalog.jobs.JobState;
 import io.lakebatch.catalog.jobs.JobStore;
+import io.lakebatch.catalog.jobs.Leadership;
 import io.lakebatch.catalog.jobs.NewJob;
 import io.lakebatch.catalog.jobs.ServerJob;
 import io.lakebatch.catalog.jobs.Submission;
@@ -80,10 +81,23 @@ abstract class JobStoreContractTest {
     return store.submit(newJob("acme", name, Optional.empty(), BODY)).job();
   }
 
+  /**
+   * Claims {@code id} as server {@code owner} in the leader's role: it takes the leader lease over
+   * first when another server holds it, as a standby does once the leader's lease lapsed.
+   */
+  boolean claim(String id, String owner) {
+    Leadership now = store.lead(owner, LEASE);
+    if (!now.ledBy(owner)) {
+      store.resign(now.leader().orElseThrow());
+      now = store.lead(owner, LEASE);
+    }
+    return store.claim(id, owner, now.epoch());
+  }
+
   /** A submitted job, claimed by {@code owner}. */
   ServerJob running(String name, String owner) {
     ServerJob job = submit(name);
-    assertThat(store.claim(job.id(), owner)).isTrue();
+    assertThat(claim(job.id(), owner)).isTrue();
     return store.get(job.id()).orElseThrow();
   }
 
@@ -93,7 +107,7 @@ abstract class JobStoreContractTest {
     if (state == QUEUED) {
       return job;
     }
-    assertThat(store.claim(job.id(), "s1")).isTrue();
+    assertThat(claim(job.id(), "s1")).isTrue();
     if (state != RUNNING) {
       assertThat(store.finish(job.id(), "s1", state, Optional.of("ended " + state))).isTrue();
     }
@@ -193,7 +207,7 @@ abstract class JobStoreContractTest {
   @Test
   void theSameKeyAndBodyReturnTheTenantsEarlierJob() {
     Submission first = store.submit(newJob("acme", "a", Optional.of("k"), BODY));
-    assertThat(store.claim(first.job().id(), "s1")).isTrue();
+    assertThat(claim(first.job().id(), "s1")).isTrue();
     ServerJob moved = store.get(first.job().id()).orElseThrow();
 
     Submission again = store.submit(newJob("acme", "a", Optional.of("k"), BODY));
@@ -256,7 +270,7 @@ abstract class JobStoreContractTest {
     ServerJob job = submit("a");
     Instant startedAt = clock.advanceSeconds(30);
 
-    assertThat(store.claim(job.id(), "s1")).isTrue();
+    assertThat(claim(job.id(), "s1")).isTrue();
 
     ServerJob started = store.get(job.id()).orElseThrow();
     assertThat(started.state()).isEqualTo(RUNNING);
@@ -265,10 +279,10 @@ abstract class JobStoreContractTest {
     assertThat(started.startedAt()).contains(startedAt);
     assertThat(started.submittedAt()).isEqualTo(T0);
     assertThat(started.endedAt()).isEmpty();
-    assertThat(store.claim(job.id(), "s2")).isFalse();
-    assertThat(store.claim(job.id(), "s1")).isFalse();
+    assertThat(claim(job.id(), "s2")).isFalse();
+    assertThat(claim(job.id(), "s1")).isFalse();
     assertThat(store.get(job.id())).contains(started);
-    assertThat(store.claim("job-unknown", "s1")).isFalse();
+    assertThat(claim("job-unknown", "s1")).isFalse();
   }
 
   @Test
@@ -276,11 +290,14 @@ abstract class JobStoreContractTest {
     for (int round = 0; round < 3; round++) {
       ServerJob job = submit("racy-" + round);
 
+      store.lead("nobody", LEASE).leader().ifPresent(store::resign);
+      // each racer does what a dispatcher does: take the lease if free, claim if it leads
       List<String> winners =
           race(
               () -> {
                 String owner = "server-" + Thread.currentThread().getId();
-                return store.claim(job.id(), owner) ? owner : null;
+                Leadership now = store.lead(owner, LEASE);
+                return now.ledBy(owner) && store.claim(job.id(), owner, now.epoch()) ? owner : null;
               });
 
       List<String> won = winners.stream().filter(w -> w != null).toList();
@@ -289,6 +306,60 @@ abstract class JobStoreContractTest {
       assertThat(started.owner()).contains(won.get(0));
       assertThat(started.attempts()).isEqualTo(1);
     }
+  }
+
+  // ---------------------------------------------------------------- the leader lease
+
+  @Test
+  void theFirstServerLeadsAndOthersStandBy() {
+    Leadership first = store.lead("s1", LEASE);
+    assertThat(first.leader()).contains("s1");
+    assertThat(store.lead("s2", LEASE)).isEqualTo(first);
+    assertThat(store.lead("s1", LEASE)).as("renewed, same epoch").isEqualTo(first);
+
+    ServerJob job = submit("a");
+    assertThat(store.claim(job.id(), "s2", first.epoch())).as("a standby starts nothing").isFalse();
+    assertThat(store.claim(job.id(), "s1", first.epoch())).isTrue();
+  }
+
+  @Test
+  void aLapsedLeaseIsTakenOverUnderANewEpochThatFencesTheOldLeader() {
+    Leadership old = store.lead("s1", LEASE);
+    // by the database's clock any lease is at least zero old: it has lapsed for a zero timeout
+    Leadership taken = store.lead("s2", Duration.ZERO);
+    assertThat(taken.leader()).contains("s2");
+    assertThat(taken.epoch()).isGreaterThan(old.epoch());
+    assertThat(store.lead("s1", LEASE)).as("the old leader finds it lost").isEqualTo(taken);
+
+    ServerJob job = submit("a");
+    assertThat(store.claim(job.id(), "s1", old.epoch())).as("fenced").isFalse();
+    assertThat(store.claim(job.id(), "s2", old.epoch())).as("stale epoch").isFalse();
+    assertThat(store.claim(job.id(), "s2", taken.epoch())).isTrue();
+  }
+
+  @Test
+  void aResigningLeaderLetsAStandbyLeadAtOnce() {
+    Leadership old = store.lead("s1", LEASE);
+    store.resign("s2"); // not the leader: no effect
+    assertThat(store.lead("s2", LEASE)).isEqualTo(old);
+
+    store.resign("s1");
+    Leadership next = store.lead("s2", LEASE);
+    assertThat(next.leader()).contains("s2");
+    assertThat(next.epoch()).isGreaterThan(old.epoch());
+  }
+
+  @Test
+  void racingServersElectExactlyOneLeader() throws Exception {
+    List<Leadership> seen =
+        race(() -> store.lead("server-" + Thread.currentThread().getId(), LEASE));
+    Leadership now = store.lead("nobody", LEASE);
+    assertThat(now.leader()).isPresent();
+    assertThat(seen).allSatisfy(l -> assertThat(l.epoch()).isLessThanOrEqualTo(now.epoch()));
+    assertThat(seen.stream().filter(l -> l.leader().isPresent()).map(Leadership::leader).distinct())
+        .as("every racer saw the same leader")
+        .containsExactly(now.leader());
+    assertThat(now.epoch()).as("one takeover").isEqualTo(1);
   }
 
   @Test
@@ -390,7 +461,7 @@ abstract class JobStoreContractTest {
     assertThat(cancelled.endedAt()).contains(at);
     assertThat(cancelled.attempts()).isZero();
     assertThat(store.get(job.id())).contains(cancelled);
-    assertThat(store.claim(job.id(), "s1")).isFalse();
+    assertThat(claim(job.id(), "s1")).isFalse();
     assertThat(store.queued()).isEmpty();
   }
 
@@ -438,7 +509,7 @@ abstract class JobStoreContractTest {
             pool.submit(
                 () -> {
                   start.await();
-                  return store.claim(job.id(), "s1");
+                  return claim(job.id(), "s1");
                 });
         Future<ServerJob> cancel =
             pool.submit(
@@ -490,7 +561,7 @@ abstract class JobStoreContractTest {
     assertThat(ids(store.queued())).containsExactly(job.id());
 
     Instant second = clock.advanceSeconds(60);
-    assertThat(store.claim(job.id(), "s2")).isTrue();
+    assertThat(claim(job.id(), "s2")).isTrue();
     ServerJob again = store.get(job.id()).orElseThrow();
     assertThat(again.attempts()).isEqualTo(2);
     assertThat(again.owner()).contains("s2");
@@ -561,7 +632,7 @@ abstract class JobStoreContractTest {
     assertThat(store.heartbeat("dead")).isZero();
     assertThat(store.finish(a.id(), "dead", SUCCEEDED, Optional.empty())).isFalse();
     assertThat(store.requeueOrphans(LEASE)).isEmpty();
-    assertThat(store.claim(a.id(), "alive")).isTrue();
+    assertThat(claim(a.id(), "alive")).isTrue();
     assertThat(store.get(a.id()).orElseThrow().attempts()).isEqualTo(2);
   }
 
@@ -586,7 +657,7 @@ abstract class JobStoreContractTest {
     ServerJob a = store.submit(newJob("acme", "nightly-eta", Optional.empty(), BODY)).job();
     ServerJob b = store.submit(newJob("globex", "nightly_eta", Optional.empty(), BODY)).job();
     ServerJob c = store.submit(newJob("acme", "hourly-100%", Optional.empty(), BODY)).job();
-    assertThat(store.claim(b.id(), "s1")).isTrue();
+    assertThat(claim(b.id(), "s1")).isTrue();
 
     assertThat(ids(store.list(JobFilter.all(10)))).containsExactly(c.id(), b.id(), a.id());
     assertThat(ids(store.list(filter(Optional.of(QUEUED), null, null, 10, null))))
