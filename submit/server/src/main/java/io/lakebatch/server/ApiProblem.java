@@ -68,7 +68,8 @@ public final class ApiProblem extends RuntimeException {
   }
 
   /**
-   * A LakeBatch error as the API answers it: a spec error is 400 with its field, a conflict 409.
+   * A LakeBatch error as the API answers it: a spec error is 400 with an entry in {@code errors}
+   * for each of its field errors, a conflict 409.
    */
   static ApiProblem of(LakeBatchException e) {
     if (e.category() == ErrorCategory.CONFLICT) {
@@ -79,7 +80,7 @@ public final class ApiProblem extends RuntimeException {
     }
     if (e.category() == ErrorCategory.USER || e.category() == ErrorCategory.DATA) {
       List<FieldError> errors =
-          e.field().map(f -> List.of(new FieldError(f, e.getMessage()))).orElse(List.of());
+          e.fieldErrors().stream().map(f -> new FieldError(f.field(), f.message())).toList();
       return badRequest(e.getMessage(), errors);
     }
     return new ApiProblem(500, "Internal Server Error", e.getMessage(), List.of());

@@ -77,6 +77,38 @@ class SubmissionCheckTest {
   }
 
   @Test
+  void aSpecWithSeveralErrorsIsOne400WithAnEntryForEach() {
+    String body =
+        spec("/m.onnx", "/in", "/out")
+                .replace("priority: high", "priority: urgent")
+                .replace("executors: 2", "executors: 0")
+                .replace("input: {path: /in}", "input: {format: csv, path: /in}")
+            + "colour: blue\n";
+
+    assertThatThrownBy(() -> SubmissionCheck.parse(body, false))
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            p -> {
+              assertThat(p.status()).isEqualTo(400);
+              assertThat(p.body().get("detail").toString()).startsWith("job spec has 4 errors:");
+              @SuppressWarnings("unchecked")
+              List<ApiProblem.FieldError> errors =
+                  (List<ApiProblem.FieldError>) p.body().get("errors");
+              assertThat(errors)
+                  .containsExactly(
+                      new ApiProblem.FieldError(
+                          "colour",
+                          "unknown key; allowed keys here are [execution, input, model, name,"
+                              + " output, priority, resources]"),
+                      new ApiProblem.FieldError(
+                          "input.format", "must be one of [delta, parquet], got 'csv'"),
+                      new ApiProblem.FieldError("resources.executors", "must be at least 1, got 0"),
+                      new ApiProblem.FieldError(
+                          "priority", "must be high, normal or low, got 'urgent'"));
+            });
+  }
+
+  @Test
   void bodyDigestIsStable() {
     assertThat(io.lakebatch.catalog.spec.RunIdentity.sha256("abc"))
         .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");

@@ -1,6 +1,7 @@
 package io.lakebatch.catalog.error;
 
 import java.util.Collection;
+import java.util.List;
 
 /**
  * The error catalogue: every error LakeBatch raises on purpose is built here, with its category and
@@ -13,7 +14,24 @@ public final class LakeBatchErrors {
    * A spec field breaks a rule: {@code model.inputs.features: column 'f65' not in input schema}.
    */
   public static LakeBatchException invalidSpec(String fieldPath, String rule) {
-    return new LakeBatchException(ErrorCategory.USER, fieldPath + ": " + rule, null, fieldPath);
+    return invalidSpec(List.of(new FieldError(fieldPath, rule)));
+  }
+
+  /**
+   * A spec with one or more errors, all reported at once. One error reads as {@link
+   * #invalidSpec(String, String)}; several as {@code job spec has 2 errors:} followed by one
+   * indented {@code field: rule} line each.
+   */
+  public static LakeBatchException invalidSpec(List<FieldError> errors) {
+    if (errors.isEmpty()) {
+      throw new IllegalArgumentException("no spec errors to report");
+    }
+    List<String> lines = errors.stream().map(e -> e.field() + ": " + e.message()).toList();
+    String message =
+        lines.size() == 1
+            ? lines.get(0)
+            : "job spec has " + lines.size() + " errors:\n  " + String.join("\n  ", lines);
+    return new LakeBatchException(ErrorCategory.USER, message, null, errors);
   }
 
   public static LakeBatchException unreadableSpec(String file, String detail, Throwable cause) {

@@ -1,13 +1,12 @@
 package io.lakebatch.catalog.spec;
 
-import static io.lakebatch.catalog.error.LakeBatchErrors.invalidSpec;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.lakebatch.catalog.error.LakeBatchErrors;
+import io.lakebatch.catalog.error.LakeBatchException;
 import io.lakebatch.catalog.registry.ModelRef;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,14 +17,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Parses and validates a job spec (YAML or JSON) into a {@link JobSpec}. Every error names the
- * field path and the rule; unknown keys are errors. Checks that need the input schema or the model
- * live in {@link InputBindingResolver}.
+ * Parses and validates a job spec (YAML or JSON) into a {@link JobSpec}. Every error of a spec is
+ * reported at once, each naming its field path and rule; unknown keys are errors. Checks that need
+ * the input schema or the model live in {@link InputBindingResolver}.
  */
 public final class JobSpecParser {
   private static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
@@ -69,7 +69,7 @@ public final class JobSpecParser {
     if (root == null || root.isMissingNode() || root.isNull()) {
       throw LakeBatchErrors.unreadableSpec(source, "the file is empty", null);
     }
-    return fromTree(new SpecNode(root, ""));
+    return fromTree(root);
   }
 
   private static String locationOf(JsonProcessingException e) {
@@ -87,268 +87,360 @@ public final class JobSpecParser {
    * builds).
    */
   static JobSpec fromTree(JsonNode root) {
-    return fromTree(new SpecNode(root, ""));
+    SpecErrors errors = new SpecErrors();
+    Optional<JobSpec> spec = fromTree(new SpecNode(root, "", errors));
+    errors.check();
+    return spec.orElseThrow();
   }
 
-  private static JobSpec fromTree(SpecNode root) {
-    root.onlyKeys(Set.of("name", "model", "input", "output", "execution", "resources", "priority"));
-    String name = root.requiredString("name");
-    if (!NAME.matcher(name).matches()) {
-      throw invalidSpec(
-          "name", "must match [a-z0-9-]+ (lower-case letters, digits, '-'), got '" + name + "'");
+  /**
+   * Every section is checked on its own, so the errors of all of them are reported; a section with
+   * an error yields nothing, and the checks across sections run only between sections without.
+   */
+  private static Optional<JobSpec> fromTree(SpecNode root) {
+    if (!root.onlyKeys(
+        Set.of("name", "model", "input", "output", "execution", "resources", "priority"))) {
+      return Optional.empty();
     }
-    InputSpec input = input(root.requiredChild("input"));
-    OutputSpec output = output(root.requiredChild("output"));
-    if (normalize(output.path()).equals(normalize(input.path()))) {
-      throw invalidSpec("output.path", "must differ from input.path (" + input.path() + ")");
+    SpecErrors errors = root.errors();
+    Optional<String> name = name(root);
+    Optional<ModelSpec> model = root.requiredChild("model").flatMap(JobSpecParser::model);
+    Optional<InputSpec> input = root.requiredChild("input").flatMap(JobSpecParser::input);
+    Optional<OutputSpec> output = root.requiredChild("output").flatMap(JobSpecParser::output);
+    if (input.isPresent() && output.isPresent()) {
+      String inputPath = normalize(input.get().path());
+      if (normalize(output.get().path()).equals(inputPath)) {
+        errors.add("output.path", "must differ from input.path (" + input.get().path() + ")");
+      }
+      if (normalize(output.get().deadLetterPath()).equals(inputPath)) {
+        errors.add(
+            "output.dead-letter", "must differ from input.path (" + input.get().path() + ")");
+      }
     }
-    if (normalize(output.deadLetterPath()).equals(normalize(input.path()))) {
-      throw invalidSpec("output.dead-letter", "must differ from input.path (" + input.path() + ")");
+    Optional<ExecutionSpec> execution = execution(root.child("execution"));
+    Optional<ResourceSpec> resources = resources(root.child("resources"));
+    Optional<Priority> priority = priority(root);
+    if (errors.count() > 0) {
+      return Optional.empty();
     }
-    return new JobSpec(
-        name,
-        model(root.requiredChild("model")),
-        input,
-        output,
-        execution(root.object("execution")),
-        resources(root.object("resources")),
-        priority(root));
+    return Optional.of(
+        new JobSpec(
+            name.orElseThrow(),
+            model.orElseThrow(),
+            input.orElseThrow(),
+            output.orElseThrow(),
+            execution.orElseThrow(),
+            resources.orElseThrow(),
+            priority.orElseThrow()));
   }
 
-  private static Priority priority(SpecNode root) {
-    Optional<String> value = root.string("priority");
-    if (value.isEmpty()) {
-      return Priority.NORMAL;
+  private static Optional<String> name(SpecNode root) {
+    Optional<String> name = root.requiredString("name");
+    if (name.isPresent() && !NAME.matcher(name.get()).matches()) {
+      root.errors()
+          .add(
+              "name",
+              "must match [a-z0-9-]+ (lower-case letters, digits, '-'), got '" + name.get() + "'");
+      return Optional.empty();
     }
-    return Priority.parse(value.get())
-        .orElseThrow(
-            () ->
-                invalidSpec("priority", "must be high, normal or low, got '" + value.get() + "'"));
+    return name;
+  }
+
+  private static Optional<Priority> priority(SpecNode root) {
+    Optional<SpecNode> node = root.child("priority");
+    if (node.isEmpty()) {
+      return Optional.of(Priority.NORMAL);
+    }
+    Optional<String> value = node.get().asString();
+    Optional<Priority> priority = value.flatMap(Priority::parse);
+    if (value.isPresent() && priority.isEmpty()) {
+      node.get().report("must be high, normal or low, got '" + value.get() + "'");
+    }
+    return priority;
   }
 
   private static String normalize(String path) {
     return path.replaceAll("/+$", "");
   }
 
-  private static ModelSpec model(SpecNode node) {
-    node.onlyKeys(Set.of("path", "ref", "inputs", "outputs"));
+  private static Optional<ModelSpec> model(SpecNode node) {
+    if (!node.onlyKeys(Set.of("path", "ref", "inputs", "outputs"))) {
+      return Optional.empty();
+    }
+    SpecErrors errors = node.errors();
+    int mark = errors.count();
     if (node.has("ref") == node.has("path")) {
-      throw invalidSpec(
-          "model", "give exactly one of model.path (an ONNX file) or model.ref (name@version)");
+      node.report("give exactly one of model.path (an ONNX file) or model.ref (name@version)");
     }
-    Optional<String> path =
-        node.has("path") ? Optional.of(node.requiredString("path")) : Optional.empty();
-    Optional<ModelRef> ref =
-        node.has("ref")
-            ? Optional.of(ModelRef.parse(node.requiredString("ref"), "model.ref"))
-            : Optional.empty();
-    SpecNode inputsNode = node.requiredChild("inputs");
+    Optional<String> path = node.string("path");
+    Optional<ModelRef> ref = node.string("ref").flatMap(text -> modelRef(text, errors));
     Map<String, InputBinding> inputs = new LinkedHashMap<>();
-    for (Map.Entry<String, SpecNode> e : inputsNode.entries()) {
-      inputs.put(e.getKey(), binding(e.getValue()));
-    }
-    if (inputs.isEmpty()) {
-      throw invalidSpec("model.inputs", "must name at least one model input");
+    Optional<SpecNode> inputsNode = node.requiredChild("inputs");
+    if (inputsNode.isPresent() && inputsNode.get().isMapping()) {
+      List<Map.Entry<String, SpecNode>> entries = inputsNode.get().entries();
+      for (Map.Entry<String, SpecNode> e : entries) {
+        binding(e.getValue()).ifPresent(b -> inputs.put(e.getKey(), b));
+      }
+      if (entries.isEmpty()) {
+        inputsNode.get().report("must name at least one model input");
+      }
     }
     Map<String, String> outputs = new LinkedHashMap<>();
     Optional<SpecNode> outputsNode = node.child("outputs");
-    if (outputsNode.isPresent()) {
+    if (outputsNode.isPresent() && outputsNode.get().isMapping()) {
       for (Map.Entry<String, SpecNode> e : outputsNode.get().entries()) {
-        String column = e.getValue().asString();
-        if (outputs.containsValue(column)) {
-          throw invalidSpec(e.getValue().path(), "output column '" + column + "' is used twice");
+        Optional<String> column = e.getValue().asString();
+        if (column.isPresent() && outputs.containsValue(column.get())) {
+          e.getValue().report("output column '" + column.get() + "' is used twice");
+        } else {
+          column.ifPresent(c -> outputs.put(e.getKey(), c));
         }
-        outputs.put(e.getKey(), column);
       }
     }
-    return new ModelSpec(path, ref, inputs, outputs);
+    return errors.ifNoneSince(mark, () -> new ModelSpec(path, ref, inputs, outputs));
   }
 
-  private static InputBinding binding(SpecNode node) {
+  private static Optional<ModelRef> modelRef(String text, SpecErrors errors) {
+    try {
+      return Optional.of(ModelRef.parse(text, "model.ref"));
+    } catch (LakeBatchException e) {
+      errors.add(e);
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<InputBinding> binding(SpecNode node) {
+    SpecErrors errors = node.errors();
+    int mark = errors.count();
     if (node.raw().isArray()) {
-      List<String> columns = node.asStringList();
-      if (columns.isEmpty()) {
-        throw invalidSpec(node.path(), "must list at least one column");
+      Optional<List<String>> columns = node.asStringList();
+      if (columns.isPresent() && columns.get().isEmpty()) {
+        node.report("must list at least one column");
+      } else if (columns.isPresent() && Set.copyOf(columns.get()).size() != columns.get().size()) {
+        node.report("lists a column twice: " + columns.get());
       }
-      if (Set.copyOf(columns).size() != columns.size()) {
-        throw invalidSpec(node.path(), "lists a column twice: " + columns);
-      }
-      return new InputBinding.ColumnList(columns);
+      return errors.ifNoneSince(mark, () -> new InputBinding.ColumnList(columns.orElseThrow()));
     }
     if (node.raw().isObject() && node.has("text")) {
       node.onlyKeys(Set.of("text", "max-tokens"));
-      java.util.OptionalInt maxTokens =
-          node.child("max-tokens")
-              .map(n -> java.util.OptionalInt.of(Math.toIntExact(n.asLong(1))))
-              .orElse(java.util.OptionalInt.empty());
-      return new InputBinding.TextColumn(node.requiredString("text"), maxTokens);
+      OptionalInt maxTokens =
+          node.child("max-tokens").map(n -> n.asInt(1)).orElse(OptionalInt.empty());
+      Optional<String> text = node.requiredString("text");
+      return errors.ifNoneSince(
+          mark, () -> new InputBinding.TextColumn(text.orElseThrow(), maxTokens));
     }
     if (node.raw().isObject() && node.has("mask-of")) {
       node.onlyKeys(Set.of("mask-of"));
-      return new InputBinding.TokenMask(node.requiredString("mask-of"));
+      Optional<String> input = node.requiredString("mask-of");
+      return errors.ifNoneSince(mark, () -> new InputBinding.TokenMask(input.orElseThrow()));
     }
     if (node.raw().isObject()) {
       node.onlyKeys(Set.of("column", "shape"));
-      String column = node.requiredString("column");
+      Optional<String> column = node.requiredString("column");
       List<Long> shape = new ArrayList<>();
       Optional<SpecNode> shapeNode = node.child("shape");
       if (shapeNode.isPresent()) {
         if (!shapeNode.get().raw().isArray() || shapeNode.get().raw().isEmpty()) {
-          throw invalidSpec(
-              shapeNode.get().path(), "must be a non-empty list of positive whole numbers");
-        }
-        for (int i = 0; i < shapeNode.get().raw().size(); i++) {
-          shape.add(
-              new SpecNode(shapeNode.get().raw().get(i), shapeNode.get().path() + "[" + i + "]")
-                  .asLong(1));
+          shapeNode.get().report("must be a non-empty list of positive whole numbers");
+        } else {
+          for (int i = 0; i < shapeNode.get().raw().size(); i++) {
+            shapeNode.get().element(i).asLong(1).ifPresent(shape::add);
+          }
         }
       }
-      return new InputBinding.ArrayColumn(column, shape);
+      return errors.ifNoneSince(
+          mark, () -> new InputBinding.ArrayColumn(column.orElseThrow(), shape));
     }
-    throw invalidSpec(
-        node.path(),
+    node.report(
         "must be a list of columns, {column: NAME, shape: [...]}, {text: COLUMN} or {mask-of: INPUT}, got "
             + SpecNode.describe(node.raw()));
+    return Optional.empty();
   }
 
-  private static InputSpec input(SpecNode node) {
-    node.onlyKeys(Set.of("format", "path", "version", "filter", "carry"));
-    TableFormat format =
-        node.string("format")
-            .map(f -> enumValue("input.format", f, TableFormat.class))
-            .orElse(SpecDefaults.INPUT_FORMAT);
+  private static Optional<InputSpec> input(SpecNode node) {
+    if (!node.onlyKeys(Set.of("format", "path", "version", "filter", "carry"))) {
+      return Optional.empty();
+    }
+    SpecErrors errors = node.errors();
+    int mark = errors.count();
+    Optional<TableFormat> format =
+        enumValue(node, "format", TableFormat.class, SpecDefaults.INPUT_FORMAT);
+    Optional<String> path = node.requiredString("path");
     OptionalLong version = node.longValue("version", 0);
-    if (version.isPresent() && format != TableFormat.DELTA) {
-      throw invalidSpec(
+    if (version.isPresent() && format.isPresent() && format.get() != TableFormat.DELTA) {
+      errors.add(
           "input.version", "only Delta inputs have versions; remove it or use format: delta");
     }
+    Optional<String> filter = node.string("filter");
     List<String> carry = node.stringList("carry");
     if (Set.copyOf(carry).size() != carry.size()) {
-      throw invalidSpec("input.carry", "lists a column twice: " + carry);
+      errors.add("input.carry", "lists a column twice: " + carry);
     }
-    return new InputSpec(
-        format, node.requiredString("path"), version, node.string("filter"), carry);
+    return errors.ifNoneSince(
+        mark,
+        () -> new InputSpec(format.orElseThrow(), path.orElseThrow(), version, filter, carry));
   }
 
-  private static OutputSpec output(SpecNode node) {
-    node.onlyKeys(Set.of("path", "mode", "dead-letter"));
-    String path = node.requiredString("path");
-    WriteMode mode =
-        node.string("mode")
-            .map(m -> enumValue("output.mode", m, WriteMode.class))
-            .orElse(SpecDefaults.OUTPUT_MODE);
-    String deadLetter =
-        node.string("dead-letter").orElse(normalize(path) + SpecDefaults.DEAD_LETTER_SUFFIX);
-    if (normalize(deadLetter).equals(normalize(path))) {
-      throw invalidSpec("output.dead-letter", "must differ from output.path");
+  private static Optional<OutputSpec> output(SpecNode node) {
+    if (!node.onlyKeys(Set.of("path", "mode", "dead-letter"))) {
+      return Optional.empty();
     }
-    return new OutputSpec(path, mode, deadLetter);
+    SpecErrors errors = node.errors();
+    int mark = errors.count();
+    Optional<String> path = node.requiredString("path");
+    Optional<WriteMode> mode = enumValue(node, "mode", WriteMode.class, SpecDefaults.OUTPUT_MODE);
+    Optional<String> deadLetter =
+        node.has("dead-letter")
+            ? node.string("dead-letter")
+            : path.map(p -> normalize(p) + SpecDefaults.DEAD_LETTER_SUFFIX);
+    if (path.isPresent()
+        && deadLetter.isPresent()
+        && normalize(deadLetter.get()).equals(normalize(path.get()))) {
+      errors.add("output.dead-letter", "must differ from output.path");
+    }
+    return errors.ifNoneSince(
+        mark,
+        () -> new OutputSpec(path.orElseThrow(), mode.orElseThrow(), deadLetter.orElseThrow()));
   }
 
-  private static ExecutionSpec execution(Optional<SpecNode> maybe) {
+  private static Optional<ExecutionSpec> execution(Optional<SpecNode> maybe) {
     if (maybe.isEmpty()) {
-      return new ExecutionSpec(
-          BatchSize.fixed(SpecDefaults.BATCH_SIZE),
-          OptionalLong.empty(),
-          SpecDefaults.ROWS_PER_CHUNK,
-          SpecDefaults.MAX_BAD_ROW_FRACTION,
-          new RetrySpec(
-              SpecDefaults.TASK_RETRIES, SpecDefaults.CHUNK_RETRIES, SpecDefaults.JOB_RETRIES),
-          SpecDefaults.SPECULATION);
+      return Optional.of(
+          new ExecutionSpec(
+              BatchSize.fixed(SpecDefaults.BATCH_SIZE),
+              OptionalLong.empty(),
+              SpecDefaults.ROWS_PER_CHUNK,
+              SpecDefaults.MAX_BAD_ROW_FRACTION,
+              defaultRetries(),
+              SpecDefaults.SPECULATION));
     }
     SpecNode node = maybe.get();
-    node.onlyKeys(
+    if (!node.onlyKeys(
         Set.of(
             "batch-size",
             "rows-per-task",
             "rows-per-chunk",
             "max-bad-row-fraction",
             "retries",
-            "speculation"));
-    BatchSize batchSize = BatchSize.fixed(SpecDefaults.BATCH_SIZE);
-    Optional<SpecNode> batchNode = node.child("batch-size");
-    if (batchNode.isPresent()) {
-      if (batchNode.get().raw().isTextual() && batchNode.get().raw().asText().equals("auto")) {
-        batchSize = BatchSize.auto();
-      } else if (batchNode.get().raw().isNumber()) {
-        long rows = batchNode.get().asLong(1);
-        if (rows > MAX_BATCH_SIZE) {
-          throw invalidSpec(
-              "execution.batch-size", "must be at most " + MAX_BATCH_SIZE + ", got " + rows);
-        }
-        batchSize = BatchSize.fixed((int) rows);
-      } else {
-        throw invalidSpec(
-            "execution.batch-size",
-            "must be a positive whole number or 'auto', got "
-                + SpecNode.describe(batchNode.get().raw()));
-      }
+            "speculation"))) {
+      return Optional.empty();
     }
-    RetrySpec retries =
-        new RetrySpec(
-            SpecDefaults.TASK_RETRIES, SpecDefaults.CHUNK_RETRIES, SpecDefaults.JOB_RETRIES);
-    Optional<SpecNode> retryNode = node.object("retries");
-    if (retryNode.isPresent()) {
-      retryNode.get().onlyKeys(Set.of("task", "chunk", "job"));
-      retries =
-          new RetrySpec(
-              retryNode.get().intValue("task", 1, SpecDefaults.TASK_RETRIES),
-              retryNode.get().intValue("chunk", 0, SpecDefaults.CHUNK_RETRIES),
-              retryNode.get().intValue("job", 0, SpecDefaults.JOB_RETRIES));
-    }
-    return new ExecutionSpec(
-        batchSize,
-        node.longValue("rows-per-task", 1),
-        node.longValue("rows-per-chunk", 1).orElse(SpecDefaults.ROWS_PER_CHUNK),
-        node.doubleValue("max-bad-row-fraction", 0.0, 1.0, SpecDefaults.MAX_BAD_ROW_FRACTION),
-        retries,
-        node.booleanValue("speculation", SpecDefaults.SPECULATION));
+    SpecErrors errors = node.errors();
+    int mark = errors.count();
+    Optional<BatchSize> batchSize =
+        node.child("batch-size")
+            .map(JobSpecParser::batchSize)
+            .orElse(Optional.of(BatchSize.fixed(SpecDefaults.BATCH_SIZE)));
+    RetrySpec retries = node.child("retries").map(JobSpecParser::retries).orElse(defaultRetries());
+    OptionalLong rowsPerTask = node.longValue("rows-per-task", 1);
+    long rowsPerChunk = node.longValue("rows-per-chunk", 1).orElse(SpecDefaults.ROWS_PER_CHUNK);
+    double maxBadRowFraction =
+        node.doubleValue("max-bad-row-fraction", 0.0, 1.0, SpecDefaults.MAX_BAD_ROW_FRACTION);
+    boolean speculation = node.booleanValue("speculation", SpecDefaults.SPECULATION);
+    return errors.ifNoneSince(
+        mark,
+        () ->
+            new ExecutionSpec(
+                batchSize.orElseThrow(),
+                rowsPerTask,
+                rowsPerChunk,
+                maxBadRowFraction,
+                retries,
+                speculation));
   }
 
-  private static ResourceSpec resources(Optional<SpecNode> maybe) {
+  private static Optional<BatchSize> batchSize(SpecNode node) {
+    if (node.raw().isTextual() && node.raw().asText().equals("auto")) {
+      return Optional.of(BatchSize.auto());
+    }
+    if (!node.raw().isNumber()) {
+      node.report(
+          "must be a positive whole number or 'auto', got " + SpecNode.describe(node.raw()));
+      return Optional.empty();
+    }
+    OptionalLong rows = node.asLong(1);
+    if (rows.isPresent() && rows.getAsLong() > MAX_BATCH_SIZE) {
+      node.report("must be at most " + MAX_BATCH_SIZE + ", got " + rows.getAsLong());
+      return Optional.empty();
+    }
+    return rows.isPresent()
+        ? Optional.of(BatchSize.fixed((int) rows.getAsLong()))
+        : Optional.empty();
+  }
+
+  /** The retry budgets; a reported value keeps its default, the section has an error anyway. */
+  private static RetrySpec retries(SpecNode node) {
+    if (!node.onlyKeys(Set.of("task", "chunk", "job"))) {
+      return defaultRetries();
+    }
+    return new RetrySpec(
+        node.intValue("task", 1, SpecDefaults.TASK_RETRIES),
+        node.intValue("chunk", 0, SpecDefaults.CHUNK_RETRIES),
+        node.intValue("job", 0, SpecDefaults.JOB_RETRIES));
+  }
+
+  private static RetrySpec defaultRetries() {
+    return new RetrySpec(
+        SpecDefaults.TASK_RETRIES, SpecDefaults.CHUNK_RETRIES, SpecDefaults.JOB_RETRIES);
+  }
+
+  private static Optional<ResourceSpec> resources(Optional<SpecNode> maybe) {
     if (maybe.isEmpty()) {
-      return new ResourceSpec(
-          SpecDefaults.MASTER,
-          SpecDefaults.EXECUTORS,
-          SpecDefaults.EXECUTOR_CORES,
-          SpecDefaults.EXECUTOR_MEMORY,
-          SpecDefaults.GPUS_PER_EXECUTOR);
+      return Optional.of(
+          new ResourceSpec(
+              SpecDefaults.MASTER,
+              SpecDefaults.EXECUTORS,
+              SpecDefaults.EXECUTOR_CORES,
+              SpecDefaults.EXECUTOR_MEMORY,
+              SpecDefaults.GPUS_PER_EXECUTOR));
     }
     SpecNode node = maybe.get();
-    node.onlyKeys(
-        Set.of("master", "executors", "executor-cores", "executor-memory", "gpus-per-executor"));
+    if (!node.onlyKeys(
+        Set.of("master", "executors", "executor-cores", "executor-memory", "gpus-per-executor"))) {
+      return Optional.empty();
+    }
+    SpecErrors errors = node.errors();
+    int mark = errors.count();
     String master = node.string("master").orElse(SpecDefaults.MASTER);
     if (!(LOCAL_MASTER.matcher(master).matches()
         || master.startsWith("spark://")
         || master.startsWith("k8s://")
         || master.equals("yarn"))) {
-      throw invalidSpec(
+      errors.add(
           "resources.master",
           "must be local[...], spark://host:port, k8s://... or yarn, got '" + master + "'");
     }
     String memory = node.string("executor-memory").orElse(SpecDefaults.EXECUTOR_MEMORY);
     if (!MEMORY.matcher(memory).matches()) {
-      throw invalidSpec(
-          "resources.executor-memory", "must look like 512m or 8g, got '" + memory + "'");
+      errors.add("resources.executor-memory", "must look like 512m or 8g, got '" + memory + "'");
     }
-    return new ResourceSpec(
-        master,
-        node.intValue("executors", 1, SpecDefaults.EXECUTORS),
-        node.intValue("executor-cores", 1, SpecDefaults.EXECUTOR_CORES),
-        memory,
-        node.intValue("gpus-per-executor", 0, SpecDefaults.GPUS_PER_EXECUTOR));
+    int executors = node.intValue("executors", 1, SpecDefaults.EXECUTORS);
+    int cores = node.intValue("executor-cores", 1, SpecDefaults.EXECUTOR_CORES);
+    int gpus = node.intValue("gpus-per-executor", 0, SpecDefaults.GPUS_PER_EXECUTOR);
+    return errors.ifNoneSince(mark, () -> new ResourceSpec(master, executors, cores, memory, gpus));
   }
 
-  private static <E extends Enum<E>> E enumValue(String path, String value, Class<E> type) {
+  /** The enum {@code key} (any case); {@code defaultValue} when missing, empty when reported. */
+  private static <E extends Enum<E>> Optional<E> enumValue(
+      SpecNode parent, String key, Class<E> type, E defaultValue) {
+    Optional<SpecNode> node = parent.child(key);
+    if (node.isEmpty()) {
+      return Optional.of(defaultValue);
+    }
+    Optional<String> value = node.get().asString();
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
     for (E e : type.getEnumConstants()) {
-      if (e.name().equalsIgnoreCase(value)) {
-        return e;
+      if (e.name().equalsIgnoreCase(value.get())) {
+        return Optional.of(e);
       }
     }
     List<String> allowed = new ArrayList<>();
     for (E e : type.getEnumConstants()) {
       allowed.add(e.name().toLowerCase(java.util.Locale.ROOT));
     }
-    throw invalidSpec(path, "must be one of " + allowed + ", got '" + value + "'");
+    node.get().report("must be one of " + allowed + ", got '" + value.get() + "'");
+    return Optional.empty();
   }
 }

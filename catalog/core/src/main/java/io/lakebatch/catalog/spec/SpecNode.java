@@ -1,6 +1,5 @@
 package io.lakebatch.catalog.spec;
 
-import static io.lakebatch.catalog.error.LakeBatchErrors.invalidSpec;
 import static io.lakebatch.catalog.error.LakeBatchErrors.unknownKey;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,17 +8,24 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 
-/** A node of a parsed spec that knows its field path, so every error names where it is. */
+/**
+ * A node of a parsed spec that knows its field path, so every error names where it is. Readers
+ * report a broken rule to the spec's {@link SpecErrors} and go on: they return empty (or the
+ * default) for a value they reported, and the caller builds nothing from a part with errors.
+ */
 final class SpecNode {
   private final JsonNode node;
   private final String path;
+  private final SpecErrors errors;
 
-  SpecNode(JsonNode node, String path) {
+  SpecNode(JsonNode node, String path, SpecErrors errors) {
     this.node = node;
     this.path = path;
+    this.errors = errors;
   }
 
   String path() {
@@ -30,28 +36,41 @@ final class SpecNode {
     return node;
   }
 
+  SpecErrors errors() {
+    return errors;
+  }
+
   private String childPath(String key) {
     return path.isEmpty() ? key : path + "." + key;
   }
 
-  /** Fails on the first key of this object not in {@code allowed}. */
-  SpecNode onlyKeys(Set<String> allowed) {
-    requireObject();
+  /** Reports every key of this mapping not in {@code allowed}; false if this is no mapping. */
+  boolean onlyKeys(Set<String> allowed) {
+    if (!isMapping()) {
+      return false;
+    }
+    List<String> sorted = allowed.stream().sorted().toList();
     Iterator<String> names = node.fieldNames();
     while (names.hasNext()) {
       String key = names.next();
       if (!allowed.contains(key)) {
-        throw unknownKey(path, key, allowed.stream().sorted().toList());
+        errors.add(unknownKey(path, key, sorted));
       }
     }
-    return this;
+    return true;
   }
 
-  void requireObject() {
+  /** Whether this is a mapping; reported if not. */
+  boolean isMapping() {
     if (!node.isObject()) {
-      throw invalidSpec(
-          path.isEmpty() ? "(top level)" : path, "must be a mapping of keys to values");
+      report("must be a mapping of keys to values");
+      return false;
     }
+    return true;
+  }
+
+  void report(String rule) {
+    errors.add(path.isEmpty() ? "(top level)" : path, rule);
   }
 
   boolean has(String key) {
@@ -60,85 +79,103 @@ final class SpecNode {
   }
 
   Optional<SpecNode> child(String key) {
-    return has(key) ? Optional.of(new SpecNode(node.get(key), childPath(key))) : Optional.empty();
+    return has(key)
+        ? Optional.of(new SpecNode(node.get(key), childPath(key), errors))
+        : Optional.empty();
   }
 
-  SpecNode requiredChild(String key) {
-    return child(key).orElseThrow(() -> invalidSpec(childPath(key), "is required"));
+  /** The element {@code i} of this list. */
+  SpecNode element(int i) {
+    return new SpecNode(node.get(i), path + "[" + i + "]", errors);
   }
 
-  Optional<SpecNode> object(String key) {
+  /** The child {@code key}; reported if it is missing. */
+  Optional<SpecNode> requiredChild(String key) {
     Optional<SpecNode> child = child(key);
-    child.ifPresent(SpecNode::requireObject);
+    if (child.isEmpty()) {
+      errors.add(childPath(key), "is required");
+    }
     return child;
   }
 
-  String requiredString(String key) {
-    return requiredChild(key).asString();
+  Optional<String> requiredString(String key) {
+    return requiredChild(key).flatMap(SpecNode::asString);
   }
 
+  /** The string {@code key}: empty when it is missing or reported. */
   Optional<String> string(String key) {
-    return child(key).map(SpecNode::asString);
+    return child(key).flatMap(SpecNode::asString);
   }
 
-  String asString() {
+  Optional<String> asString() {
     if (!node.isTextual()) {
-      throw invalidSpec(path, "must be a string, got " + describe(node));
+      report("must be a string, got " + describe(node));
+      return Optional.empty();
     }
     String value = node.asText();
     if (value.isBlank()) {
-      throw invalidSpec(path, "must not be empty");
+      report("must not be empty");
+      return Optional.empty();
     }
-    return value;
+    return Optional.of(value);
   }
 
+  /** The whole number {@code key}, at least {@code min}: empty when it is missing or reported. */
   OptionalLong longValue(String key, long min) {
     Optional<SpecNode> child = child(key);
-    if (child.isEmpty()) {
-      return OptionalLong.empty();
-    }
-    return OptionalLong.of(child.get().asLong(min));
+    return child.isEmpty() ? OptionalLong.empty() : child.get().asLong(min);
   }
 
-  long asLong(long min) {
+  OptionalLong asLong(long min) {
     if (!node.canConvertToExactIntegral() || !node.isNumber()) {
-      throw invalidSpec(path, "must be a whole number, got " + describe(node));
+      report("must be a whole number, got " + describe(node));
+      return OptionalLong.empty();
     }
     if (!node.canConvertToLong()) {
-      throw invalidSpec(path, "is too large: " + node.asText());
+      report("is too large: " + node.asText());
+      return OptionalLong.empty();
     }
     long value = node.asLong();
     if (value < min) {
-      throw invalidSpec(path, "must be at least " + min + ", got " + value);
+      report("must be at least " + min + ", got " + value);
+      return OptionalLong.empty();
     }
-    return value;
+    return OptionalLong.of(value);
   }
 
+  OptionalInt asInt(int min) {
+    OptionalLong value = asLong(min);
+    if (value.isEmpty()) {
+      return OptionalInt.empty();
+    }
+    if (value.getAsLong() > Integer.MAX_VALUE) {
+      report("must be at most " + Integer.MAX_VALUE + ", got " + value.getAsLong());
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of((int) value.getAsLong());
+  }
+
+  /** The int {@code key}, at least {@code min}; {@code defaultValue} when missing or reported. */
   int intValue(String key, int min, int defaultValue) {
-    Optional<SpecNode> child = child(key);
-    if (child.isEmpty()) {
-      return defaultValue;
-    }
-    long value = child.get().asLong(min);
-    if (value > Integer.MAX_VALUE) {
-      throw invalidSpec(
-          child.get().path, "must be at most " + Integer.MAX_VALUE + ", got " + value);
-    }
-    return (int) value;
+    return child(key).map(c -> c.asInt(min).orElse(defaultValue)).orElse(defaultValue);
   }
 
+  /** The boolean {@code key}; {@code defaultValue} when missing or reported. */
   boolean booleanValue(String key, boolean defaultValue) {
     Optional<SpecNode> child = child(key);
     if (child.isEmpty()) {
       return defaultValue;
     }
     if (!child.get().node.isBoolean()) {
-      throw invalidSpec(
-          child.get().path, "must be true or false, got " + describe(child.get().node));
+      child.get().report("must be true or false, got " + describe(child.get().node));
+      return defaultValue;
     }
     return child.get().node.asBoolean();
   }
 
+  /**
+   * The number {@code key} in {@code [min, max]}; {@code defaultValue} when missing or reported.
+   */
   double doubleValue(String key, double min, double max, double defaultValue) {
     Optional<SpecNode> child = child(key);
     if (child.isEmpty()) {
@@ -146,42 +183,47 @@ final class SpecNode {
     }
     JsonNode value = child.get().node;
     if (!value.isNumber()) {
-      throw invalidSpec(child.get().path, "must be a number, got " + describe(value));
+      child.get().report("must be a number, got " + describe(value));
+      return defaultValue;
     }
     double d = value.asDouble();
     if (d < min || d > max) {
-      throw invalidSpec(child.get().path, "must be between " + min + " and " + max + ", got " + d);
+      child.get().report("must be between " + min + " and " + max + ", got " + d);
+      return defaultValue;
     }
     return d;
   }
 
+  /** The list of strings {@code key}; empty when it is missing or reported. */
   List<String> stringList(String key) {
-    Optional<SpecNode> child = child(key);
-    if (child.isEmpty()) {
-      return List.of();
-    }
-    return child.get().asStringList();
+    return child(key).flatMap(SpecNode::asStringList).orElse(List.of());
   }
 
-  List<String> asStringList() {
+  /** This list of strings; empty when it or any element is reported (each bad element is). */
+  Optional<List<String>> asStringList() {
     if (!node.isArray()) {
-      throw invalidSpec(path, "must be a list, got " + describe(node));
+      report("must be a list, got " + describe(node));
+      return Optional.empty();
     }
     List<String> values = new ArrayList<>();
+    boolean valid = true;
     for (int i = 0; i < node.size(); i++) {
-      values.add(new SpecNode(node.get(i), path + "[" + i + "]").asString());
+      Optional<String> value = element(i).asString();
+      value.ifPresent(values::add);
+      valid &= value.isPresent();
     }
-    return values;
+    return valid ? Optional.of(values) : Optional.empty();
   }
 
+  /** The entries of this mapping, in spec order; call {@link #isMapping()} first. */
   List<Map.Entry<String, SpecNode>> entries() {
-    requireObject();
     List<Map.Entry<String, SpecNode>> entries = new ArrayList<>();
     node.fields()
         .forEachRemaining(
             e ->
                 entries.add(
-                    Map.entry(e.getKey(), new SpecNode(e.getValue(), childPath(e.getKey())))));
+                    Map.entry(
+                        e.getKey(), new SpecNode(e.getValue(), childPath(e.getKey()), errors))));
     return entries;
   }
 

@@ -53,6 +53,43 @@ class LakeBatchErrorsTest {
   }
 
   @Test
+  @Timeout(5)
+  void severalSpecErrorsAreOneUserErrorWithALineEach() {
+    LakeBatchException e =
+        LakeBatchErrors.invalidSpec(
+            List.of(
+                new FieldError("model.path", "is required"),
+                new FieldError("input.path", "must be a string, got 3"),
+                new FieldError("priority", "must be high, normal or low, got 'x'")));
+
+    assertThat(e.category()).isEqualTo(ErrorCategory.USER);
+    assertThat(e.category().exitCode()).isEqualTo(2);
+    assertThat(e)
+        .hasMessage(
+            "job spec has 3 errors:\n"
+                + "  model.path: is required\n"
+                + "  input.path: must be a string, got 3\n"
+                + "  priority: must be high, normal or low, got 'x'");
+    assertThat(e.field()).hasValue("model.path");
+    assertThat(e.fieldErrors())
+        .extracting(FieldError::field)
+        .containsExactly("model.path", "input.path", "priority");
+  }
+
+  @Test
+  @Timeout(5)
+  void aSingleSpecErrorIsAListOfOneAndOtherErrorsHaveNone() {
+    LakeBatchException one = LakeBatchErrors.invalidSpec("name", "is required");
+
+    assertThat(one).hasMessage("name: is required");
+    assertThat(one.fieldErrors()).containsExactly(new FieldError("name", "is required"));
+    assertThat(LakeBatchErrors.invalidSpec(List.of(new FieldError("name", "is required"))))
+        .hasMessage("name: is required");
+    assertThat(LakeBatchErrors.usage("bad").fieldErrors()).isEmpty();
+    assertThat(LakeBatchErrors.usage("bad").field()).isEmpty();
+  }
+
+  @Test
   void invalidSpecMessageStartsWithTheFieldPath() {
     assertThat(
             LakeBatchErrors.invalidSpec(

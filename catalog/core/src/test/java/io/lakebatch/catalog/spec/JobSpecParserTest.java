@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakebatch.catalog.error.ErrorCategory;
+import io.lakebatch.catalog.error.FieldError;
 import io.lakebatch.catalog.error.LakeBatchException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,15 +14,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class JobSpecParserTest {
 
   /** The SPEC.md example, with model.path instead of model.ref and every key present. */
@@ -740,6 +744,11 @@ class JobSpecParserTest {
             "- name: eta-scoring\n",
             "(top level): must be a mapping of keys to values"),
         Arguments.of(
+            "max-tokens above int range",
+            MINIMAL_YAML.replace(
+                "features: [f0, f1, f2]", "input_ids: {text: review, max-tokens: 3000000000}"),
+            "model.inputs.input_ids.max-tokens: must be at most 2147483647, got 3000000000"),
+        Arguments.of(
             "unknown priority class",
             MINIMAL_YAML + "priority: urgent\n",
             "priority: must be high, normal or low, got 'urgent'"));
@@ -766,6 +775,102 @@ class JobSpecParserTest {
   @MethodSource("invalidSpecs")
   void invalidSpecIsAUserErrorNamingTheField(String description, String yaml, String messageStart) {
     assertYamlError(yaml, messageStart);
+  }
+
+  /** Errors in every section, and several within the model and execution sections. */
+  private static final String MANY_ERRORS_YAML =
+      """
+      name: Bad_Name
+      owner: me
+      model:
+        path: m.onnx
+        colour: red
+        inputs:
+          features: [f0, f1]
+          image: {column: px, dims: [3]}
+      input:
+        format: csv
+      output:
+        path: 12
+      execution:
+        batch-size: -5
+        retries: {task: 0, chunk: 1}
+        rows-per-chunk: lots
+      resources:
+        executors: -1
+        executor-memory: 8g
+      priority: urgent
+      tags: [a]
+      """;
+
+  @Test
+  void everyErrorOfASpecIsReportedWithItsFieldPathInSpecOrder() {
+    LakeBatchException e = parseError(MANY_ERRORS_YAML);
+
+    assertThat(e.category()).isEqualTo(ErrorCategory.USER);
+    assertThat(e.fieldErrors())
+        .extracting(FieldError::field)
+        .containsExactly(
+            "owner",
+            "tags",
+            "name",
+            "model.colour",
+            "model.inputs.image.dims",
+            "input.format",
+            "input.path",
+            "output.path",
+            "execution.batch-size",
+            "execution.retries.task",
+            "execution.rows-per-chunk",
+            "resources.executors",
+            "priority");
+    assertThat(e.field()).hasValue("owner");
+    assertThat(e.fieldErrors())
+        .contains(
+            new FieldError("input.format", "must be one of [delta, parquet], got 'csv'"),
+            new FieldError("input.path", "is required"),
+            new FieldError("output.path", "must be a string, got 12"),
+            new FieldError("execution.batch-size", "must be at least 1, got -5"));
+    assertThat(e.getMessage())
+        .startsWith("job spec has 13 errors:\n  owner: unknown key; allowed keys here are [")
+        .contains("\n  model.inputs.image.dims: unknown key; allowed keys here are [column, shape]")
+        .endsWith("\n  priority: must be high, normal or low, got 'urgent'")
+        .hasLineCount(14);
+    assertThat(parseError(MANY_ERRORS_YAML).fieldErrors()).isEqualTo(e.fieldErrors());
+  }
+
+  @Test
+  void aSingleErrorReadsAsBeforeAndIsAListOfOne() {
+    LakeBatchException e = parseError(MINIMAL_YAML + "priority: urgent\n");
+
+    assertThat(e).hasMessage("priority: must be high, normal or low, got 'urgent'");
+    assertThat(e.fieldErrors())
+        .containsExactly(new FieldError("priority", "must be high, normal or low, got 'urgent'"));
+  }
+
+  @Test
+  void checksAcrossSectionsRunOnlyBetweenSectionsWithoutErrors() {
+    String sameOutputAsInput = MINIMAL_YAML.replace("path: out/eta_scores", "path: data/orders");
+    String badInputFormat =
+        MINIMAL_YAML
+            .replace("  path: data/orders\n", "  path: data/orders\n  format: csv\n")
+            .replace("path: out/eta_scores", "path: data/orders");
+
+    assertThat(parseError(badInputFormat).fieldErrors())
+        .extracting(FieldError::field)
+        .containsExactly("input.format");
+    assertThat(parseError(sameOutputAsInput + "resources: {executors: 0}\n").fieldErrors())
+        .extracting(FieldError::field)
+        .containsExactly("output.path", "resources.executors");
+  }
+
+  private static LakeBatchException parseError(String yaml) {
+    try {
+      yaml(yaml);
+    } catch (LakeBatchException e) {
+      return e;
+    }
+    throw new AssertionError("the spec parsed:\n" + yaml);
   }
 
   @Test
