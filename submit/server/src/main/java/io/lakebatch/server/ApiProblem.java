@@ -1,6 +1,7 @@
 package io.lakebatch.server;
 
 import io.lakebatch.catalog.error.ErrorCategory;
+import io.lakebatch.catalog.error.FieldError;
 import io.lakebatch.catalog.error.LakeBatchException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,9 +13,6 @@ import java.util.Optional;
  * for a bad spec, every error with its field path.
  */
 public final class ApiProblem extends RuntimeException {
-  /** One error of a request body, at a spec field path ({@code input.path}). */
-  public record FieldError(String field, String message) {}
-
   private final int status;
   private final String title;
   private final List<FieldError> errors;
@@ -79,9 +77,12 @@ public final class ApiProblem extends RuntimeException {
       return new ApiProblem(503, "Service Unavailable", e.getMessage(), List.of());
     }
     if (e.category() == ErrorCategory.USER || e.category() == ErrorCategory.DATA) {
-      List<FieldError> errors =
-          e.fieldErrors().stream().map(f -> new FieldError(f.field(), f.message())).toList();
-      return badRequest(e.getMessage(), errors);
+      // several errors: the detail is the count, each error is an entry of errors
+      String detail =
+          e.fieldErrors().size() > 1
+              ? e.getMessage().lines().findFirst().orElse("")
+              : e.getMessage();
+      return badRequest(detail, e.fieldErrors());
     }
     return new ApiProblem(500, "Internal Server Error", e.getMessage(), List.of());
   }

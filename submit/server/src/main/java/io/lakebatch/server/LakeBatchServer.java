@@ -7,6 +7,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
 import io.lakebatch.api.LakeBatch;
+import io.lakebatch.catalog.error.FieldError;
 import io.lakebatch.catalog.error.LakeBatchException;
 import io.lakebatch.catalog.jobs.ApiToken;
 import io.lakebatch.catalog.jobs.JobFilter;
@@ -339,7 +340,7 @@ public final class LakeBatchServer implements AutoCloseable {
     if (key.isPresent() && key.get().length() > 200) {
       throw ApiProblem.badRequest(
           "Idempotency-Key is longer than 200 characters",
-          List.of(new ApiProblem.FieldError("Idempotency-Key", "at most 200 characters")));
+          List.of(new FieldError("Idempotency-Key", "at most 200 characters")));
     }
     Submission submission =
         catalog
@@ -581,7 +582,7 @@ public final class LakeBatchServer implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw ApiProblem.badRequest(
           param + " must be one of " + List.of(JobState.values()),
-          List.of(new ApiProblem.FieldError(param, "unknown state '" + value + "'")));
+          List.of(new FieldError(param, "unknown state '" + value + "'")));
     }
   }
 
@@ -594,7 +595,7 @@ public final class LakeBatchServer implements AutoCloseable {
     if (parsed < min || parsed > max) {
       throw ApiProblem.badRequest(
           name + " must be between " + min + " and " + max,
-          List.of(new ApiProblem.FieldError(name, "out of range: " + value)));
+          List.of(new FieldError(name, "out of range: " + value)));
     }
     return (int) parsed;
   }
@@ -605,7 +606,7 @@ public final class LakeBatchServer implements AutoCloseable {
     } catch (NumberFormatException e) {
       throw ApiProblem.badRequest(
           name + " must be an integer",
-          List.of(new ApiProblem.FieldError(name, "not an integer: '" + value + "'")));
+          List.of(new FieldError(name, "not an integer: '" + value + "'")));
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.lakebatch.server;
 
+import io.lakebatch.catalog.error.FieldError;
 import io.lakebatch.catalog.error.LakeBatchException;
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.JobSpecParser;
@@ -42,13 +43,13 @@ final class SubmissionCheck {
     paths.put("output.path", spec.output().path());
     paths.put("output.dead-letter", spec.output().deadLetterPath());
     List<String> prefixes = allowedPrefixes.stream().map(SubmissionCheck::asDirectory).toList();
-    List<ApiProblem.FieldError> errors = new ArrayList<>();
+    List<FieldError> errors = new ArrayList<>();
     paths.forEach(
         (field, path) -> {
           String normalized = normalize(path);
           if (prefixes.stream().noneMatch(normalized::startsWith)) {
             errors.add(
-                new ApiProblem.FieldError(
+                new FieldError(
                     field,
                     "'"
                         + path

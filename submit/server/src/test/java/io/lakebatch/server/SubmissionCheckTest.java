@@ -3,6 +3,7 @@ package io.lakebatch.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lakebatch.catalog.error.FieldError;
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.Priority;
 import java.util.List;
@@ -48,10 +49,9 @@ class SubmissionCheckTest {
             p -> {
               assertThat(p.status()).isEqualTo(400);
               @SuppressWarnings("unchecked")
-              List<ApiProblem.FieldError> errors =
-                  (List<ApiProblem.FieldError>) p.body().get("errors");
+              List<FieldError> errors = (List<FieldError>) p.body().get("errors");
               assertThat(errors)
-                  .extracting(ApiProblem.FieldError::field)
+                  .extracting(FieldError::field)
                   .containsExactly("model.path", "output.path", "output.dead-letter");
             });
   }
@@ -92,19 +92,16 @@ class SubmissionCheckTest {
               assertThat(p.status()).isEqualTo(400);
               assertThat(p.body().get("detail").toString()).startsWith("job spec has 4 errors:");
               @SuppressWarnings("unchecked")
-              List<ApiProblem.FieldError> errors =
-                  (List<ApiProblem.FieldError>) p.body().get("errors");
+              List<FieldError> errors = (List<FieldError>) p.body().get("errors");
               assertThat(errors)
                   .containsExactly(
-                      new ApiProblem.FieldError(
+                      new FieldError(
                           "colour",
                           "unknown key; allowed keys here are [execution, input, model, name,"
                               + " output, priority, resources]"),
-                      new ApiProblem.FieldError(
-                          "input.format", "must be one of [delta, parquet], got 'csv'"),
-                      new ApiProblem.FieldError("resources.executors", "must be at least 1, got 0"),
-                      new ApiProblem.FieldError(
-                          "priority", "must be high, normal or low, got 'urgent'"));
+                      new FieldError("input.format", "must be one of [delta, parquet], got 'csv'"),
+                      new FieldError("resources.executors", "must be at least 1, got 0"),
+                      new FieldError("priority", "must be high, normal or low, got 'urgent'"));
             });
   }
 
