@@ -152,8 +152,9 @@ final class JobDispatcher implements AutoCloseable {
     if (!now.ledBy(owner)) {
       return; // a standby: answers the API, runs the jobs it started while it led, starts none
     }
-    for (String id : jobs.requeueOrphans(config.leaseTimeout())) {
-      LOG.info("job {}: its server stopped renewing its lease; requeued", id);
+    List<String> requeued = jobs.requeueOrphans(config.leaseTimeout());
+    requeued.forEach(id -> LOG.info("job {}: its server stopped renewing its lease; requeued", id));
+    if (!requeued.isEmpty()) {
       queued = jobs.queued();
     }
     int free = config.cores() - active.values().stream().mapToInt(Active::cores).sum();
