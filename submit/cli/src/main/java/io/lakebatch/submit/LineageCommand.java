@@ -1,5 +1,6 @@
 package io.lakebatch.submit;
 
+import io.lakebatch.catalog.error.ExitCodes;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.spec.ResourceSpec;
 import io.lakebatch.catalog.store.Catalog;

@@ -2,17 +2,21 @@ package io.lakebatch.submit;
 
 import io.lakebatch.api.ConsoleRunListener;
 import io.lakebatch.api.LakeBatch;
+import io.lakebatch.api.RunHandle;
 import io.lakebatch.api.RunOptions;
 import io.lakebatch.api.RunStart;
 import io.lakebatch.api.RunSummary;
+import io.lakebatch.catalog.error.ExitCodes;
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.JobSpecParser;
 import io.lakebatch.catalog.store.Catalog;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,13 +40,22 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Optional<ServerChild> server = ServerChild.of(System.getenv());
+    server.ifPresent(child -> child.stopWithServer(System.err));
     JobSpec spec = JobSpecParser.parse(specFile);
     // The catalog (database, pool, schema check) opens while Spark starts: both are mostly class
     // loading and start-up of their own, and a cold CLI spends seconds on each.
     CompletableFuture<Catalog> catalog =
         CompletableFuture.supplyAsync(LakeBatchHome::catalog, CATALOG_OPENER);
     SparkSession session = spark.session(spec);
-    return runJob(spec, newRun.start(), opened(catalog), session, System.out);
+    Catalog opened = opened(catalog);
+    return runJob(
+        spec,
+        newRun.start(),
+        opened,
+        session,
+        System.out,
+        runId -> server.ifPresent(child -> child.attach(opened, runId)));
   }
 
   private static final java.util.concurrent.Executor CATALOG_OPENER =
@@ -73,13 +86,25 @@ final class RunCommand implements Callable<Integer> {
    */
   static int runJob(
       JobSpec spec, RunStart start, Catalog catalog, SparkSession session, PrintStream out) {
-    RunSummary summary =
+    return runJob(spec, start, catalog, session, out, runId -> {});
+  }
+
+  /** As above; {@code prepared} hears the run's id once the run is prepared, as it starts. */
+  static int runJob(
+      JobSpec spec,
+      RunStart start,
+      Catalog catalog,
+      SparkSession session,
+      PrintStream out,
+      Consumer<String> prepared) {
+    RunHandle run =
         LakeBatch.with(session, catalog)
             .withRunFolders(LakeBatchHome.runFolders())
             .run(
                 spec,
-                RunOptions.defaults().withStart(start).withListener(new ConsoleRunListener(out)))
-            .await();
+                RunOptions.defaults().withStart(start).withListener(new ConsoleRunListener(out)));
+    prepared.accept(run.runId());
+    RunSummary summary = run.await();
     out.print(summary.render());
     out.flush();
     return ExitCodes.of(summary.state());

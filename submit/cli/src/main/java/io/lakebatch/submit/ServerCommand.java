@@ -1,10 +1,14 @@
 package io.lakebatch.submit;
 
+import io.lakebatch.api.RunStart;
+import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.store.CatalogConfig;
 import io.lakebatch.server.LakeBatchServer;
 import io.lakebatch.server.ServerConfig;
 import io.lakebatch.submit.catalog.HelpOption;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code lakebatch server}: the REST job server in the foreground, on the LakeBatch home's catalog
- * (or the one {@code --config} names), running jobs in one long-lived SparkSession.
+ * (or the one {@code --config} names), running shared jobs in one long-lived SparkSession and
+ * isolated ones through spark-submit.
  */
 @Command(
     name = "server",
@@ -45,9 +50,17 @@ public final class ServerCommand implements Callable<Integer> {
     if (port != null) {
       settings = settings.withPort(port);
     }
-    LakeBatchServer server = LakeBatchServer.start(settings, System.out);
+    LakeBatchServer server = LakeBatchServer.start(settings, ServerCommand::isolated, System.out);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "lakebatch-server-stop"));
     server.awaitStop();
     return 0;
+  }
+
+  /** How this installation runs an isolated job: spark-submit of {@code lakebatch run}. */
+  static List<String> isolated(JobSpec spec, Path specFile, Map<String, String> sparkConf) {
+    List<String> conf =
+        sparkConf.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+    return SparkSubmitCommand.build(
+        spec, spec.resources(), specFile, conf, RunStart.RESUME_UNFINISHED);
   }
 }

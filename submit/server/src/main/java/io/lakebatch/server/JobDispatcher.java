@@ -9,8 +9,10 @@ import io.lakebatch.catalog.jobs.JobState;
 import io.lakebatch.catalog.jobs.JobStore;
 import io.lakebatch.catalog.jobs.Leadership;
 import io.lakebatch.catalog.jobs.ServerJob;
+import io.lakebatch.catalog.spec.ExecutionMode;
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.JobSpecParser;
+import io.lakebatch.catalog.store.RunStore;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,20 +27,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts queued jobs in the server's shared SparkSession and follows them to their end. Each tick
- * renews the leases of this server's jobs and passes cancel requests on to them; then, if this
- * server holds the leader lease (one server of those on a catalog does; the others stand by and
- * take over when it lapses), it requeues jobs whose server died and starts what the {@link
- * SchedulingPolicy} picks while cores are free, each claim fenced by the leader's epoch. A job runs
- * on a thread of its own in a FAIR scheduler pool of its own ({@code job-<id>}), so jobs share the
- * executors instead of queueing behind each other's tasks.
+ * Starts queued jobs and follows them to their end: a {@code shared} job in the server's own
+ * SparkSession, an {@code isolated} one as a Spark application of its own ({@link IsolatedJob}),
+ * each mode with a core capacity of its own. Each tick renews the leases of this server's jobs and
+ * passes cancel requests on to them; then, if this server holds the leader lease (one server of
+ * those on a catalog does; the others stand by and take over when it lapses), it requeues jobs
+ * whose server died and starts what the {@link SchedulingPolicy} picks while cores are free, each
+ * claim fenced by the leader's epoch. A job runs on a thread of its own in a FAIR scheduler pool of
+ * its own ({@code job-<id>}), so jobs share the executors instead of queueing behind each other's
+ * tasks.
  */
 final class JobDispatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
   static final String POOL_PROPERTY = "spark.scheduler.pool";
 
   private final JobStore jobs;
+  private final RunStore runs;
   private final LakeBatch lakeBatch;
+  private final Optional<IsolatedLauncher> launcher;
   private final SparkContext spark;
   private final SchedulingPolicy policy;
   private final ServerConfig config;
@@ -53,12 +59,38 @@ final class JobDispatcher implements AutoCloseable {
   private volatile boolean stopped;
   private Thread loop;
 
-  /** A job this server started: its cores and, once prepared, its run. */
-  private record Active(ServerJob job, int cores, AtomicReference<RunHandle> run) {}
+  /**
+   * A job this server started: its cores and, once prepared, its run (shared) or its child process
+   * (isolated).
+   */
+  private record Active(
+      ServerJob job,
+      int cores,
+      AtomicReference<RunHandle> run,
+      AtomicReference<IsolatedJob> child) {
+
+    Active(ServerJob job, int cores) {
+      this(job, cores, new AtomicReference<>(), new AtomicReference<>());
+    }
+
+    /** Passes a cancel request on: the run stops after its current chunk. */
+    void cancel(Optional<String> runId, RunStore runs) {
+      RunHandle handle = run.get();
+      if (handle != null && !handle.cancelRequested()) {
+        handle.cancel();
+      }
+      IsolatedJob isolated = child.get();
+      if (isolated != null) {
+        isolated.cancel(runId, runs);
+      }
+    }
+  }
 
   JobDispatcher(
       JobStore jobs,
+      RunStore runs,
       LakeBatch lakeBatch,
+      Optional<IsolatedLauncher> launcher,
       SparkContext spark,
       SchedulingPolicy policy,
       ServerConfig config,
@@ -66,7 +98,9 @@ final class JobDispatcher implements AutoCloseable {
       ServerMetrics metrics,
       PrintStream out) {
     this.jobs = jobs;
+    this.runs = runs;
     this.lakeBatch = lakeBatch;
+    this.launcher = launcher;
     this.spark = spark;
     this.policy = policy;
     this.config = config;
@@ -142,9 +176,8 @@ final class JobDispatcher implements AutoCloseable {
     metrics.leading(now.ledBy(owner));
     for (ServerJob job : jobs.running()) {
       Active mine = active.get(job.id());
-      RunHandle run = mine == null ? null : mine.run().get();
-      if (job.cancelRequested() && run != null && !run.cancelRequested()) {
-        run.cancel();
+      if (mine != null && job.cancelRequested()) {
+        mine.cancel(job.runId(), runs);
       }
     }
     List<ServerJob> queued = jobs.queued();
@@ -157,21 +190,36 @@ final class JobDispatcher implements AutoCloseable {
     if (!requeued.isEmpty()) {
       queued = jobs.queued();
     }
-    int free = config.cores() - active.values().stream().mapToInt(Active::cores).sum();
-    List<ServerJob> waiting = new ArrayList<>(queued);
+    admit(queued, ExecutionMode.SHARED, config.cores(), now.epoch());
+    admit(queued, ExecutionMode.ISOLATED, config.isolatedCores(), now.epoch());
+  }
+
+  /**
+   * Starts the queued jobs of {@code mode} the policy picks while their cores fit {@code total}.
+   */
+  private void admit(List<ServerJob> queued, ExecutionMode mode, int total, long epoch) {
+    List<ServerJob> waiting =
+        new ArrayList<>(queued.stream().filter(j -> j.executionMode() == mode).toList());
+    int free =
+        total
+            - active.values().stream()
+                .filter(a -> a.job().executionMode() == mode)
+                .mapToInt(Active::cores)
+                .sum();
     Optional<ServerJob> next;
-    while (!stopped && (next = policy.next(waiting, free, config.cores())).isPresent()) {
+    while (!stopped
+        && !waiting.isEmpty()
+        && (next = policy.next(waiting, free, total)).isPresent()) {
       ServerJob job = next.get();
       waiting.remove(job);
-      if (jobs.claim(job.id(), owner, now.epoch())) {
-        free -= start(job);
+      if (jobs.claim(job.id(), owner, epoch)) {
+        free -= start(job, SchedulingPolicy.coresOf(job, total));
       }
     }
   }
 
-  private int start(ServerJob job) {
-    int cores = SchedulingPolicy.coresOf(job, config.cores());
-    Active started = new Active(job, cores, new AtomicReference<>());
+  private int start(ServerJob job, int cores) {
+    Active started = new Active(job, cores);
     active.put(job.id(), started);
     metrics.started(Duration.between(job.submittedAt(), Instant.now()));
     Thread thread = new Thread(() -> execute(started), "lakebatch-job-" + job.id());
@@ -182,31 +230,25 @@ final class JobDispatcher implements AutoCloseable {
 
   private void execute(Active started) {
     ServerJob job = started.job();
-    JobState end;
-    Optional<String> message = Optional.empty();
-    // inherited by the run's own thread, which the engine starts from this one
-    spark.setLocalProperty(POOL_PROPERTY, "job-" + job.id());
+    JobOutcome outcome;
     try {
       JobSpec spec =
           JobSpecParser.parse(
               job.specText(), job.id(), job.specText().stripLeading().startsWith("{"));
-      RunHandle run = lakeBatch.run(spec, RunOptions.defaults().withListener(metrics));
-      started.run().set(run);
-      jobs.attachRun(job.id(), owner, run.runId());
-      if (jobs.get(job.id()).map(ServerJob::cancelRequested).orElse(false)) {
-        run.cancel();
-      }
-      RunSummary summary = run.await();
-      end = JobState.valueOf(summary.state().name());
-      if (!summary.failedChunks().isEmpty()) {
-        message = Optional.of("failed chunks: " + String.join("; ", summary.failedChunks()));
-      }
+      outcome =
+          job.executionMode() == ExecutionMode.ISOLATED
+              ? runIsolated(started, spec)
+              : runShared(started, spec);
     } catch (RuntimeException e) { // the job ends FAILED with the reason; the server goes on
-      end = JobState.FAILED;
-      message = Optional.of(LakeBatchErrors.rootMessage(e));
-      LOG.info("job {} failed: {}", job.id(), message.get());
-    } finally {
-      spark.setLocalProperty(POOL_PROPERTY, null);
+      outcome = JobOutcome.failed(LakeBatchErrors.rootMessage(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      outcome = JobOutcome.failed("the server stopped supervising it");
+    }
+    JobState end = outcome.state();
+    Optional<String> message = outcome.message();
+    if (end == JobState.FAILED) {
+      LOG.info("job {} failed: {}", job.id(), message.orElse(""));
     }
     if (stopped && end == JobState.FAILED) {
       // the server is stopping (its SparkSession with it): the job did not fail; its lease lapses
@@ -224,11 +266,62 @@ final class JobDispatcher implements AutoCloseable {
     wake();
   }
 
-  /** Stops starting jobs; running ones are left to the JVM's end (their runs resume elsewhere). */
+  /** Runs {@code spec} in the shared SparkSession, in the job's own FAIR pool. */
+  private JobOutcome runShared(Active started, JobSpec spec) {
+    ServerJob job = started.job();
+    // inherited by the run's own thread, which the engine starts from this one
+    spark.setLocalProperty(POOL_PROPERTY, "job-" + job.id());
+    try {
+      RunHandle run = lakeBatch.run(spec, RunOptions.defaults().withListener(metrics));
+      started.run().set(run);
+      jobs.attachRun(job.id(), owner, run.runId());
+      if (jobs.get(job.id()).map(ServerJob::cancelRequested).orElse(false)) {
+        run.cancel();
+      }
+      RunSummary summary = run.await();
+      return new JobOutcome(
+          JobState.valueOf(summary.state().name()),
+          summary.failedChunks().isEmpty()
+              ? Optional.empty()
+              : Optional.of("failed chunks: " + String.join("; ", summary.failedChunks())));
+    } finally {
+      spark.setLocalProperty(POOL_PROPERTY, null);
+    }
+  }
+
+  /**
+   * Runs {@code spec} as a Spark application of its own; the child attaches its run to the job, and
+   * a cancel reaches it through the catalog.
+   */
+  private JobOutcome runIsolated(Active started, JobSpec spec) throws InterruptedException {
+    IsolatedLauncher isolated =
+        launcher.orElseThrow(
+            () ->
+                LakeBatchErrors.usage(
+                    "this server cannot start isolated jobs (it was started without a launcher);"
+                        + " start it with ./lakebatch server, or submit the job with"
+                        + " resources.execution-mode: shared"));
+    IsolatedJob child = IsolatedJob.start(started.job(), spec, isolated, config, owner);
+    started.child().set(child);
+    if (stopped) {
+      child.kill(); // close() may have looked at the children before this one was set
+    }
+    return child.await();
+  }
+
+  /**
+   * Stops starting jobs and stops this server's isolated children; shared runs are left to the
+   * JVM's end. Either way their leases lapse and their runs resume elsewhere from their committed
+   * chunks.
+   */
   @Override
   public void close() {
     stopped = true;
     wake();
+    active.values().stream()
+        .map(a -> a.child().get())
+        .filter(java.util.Objects::nonNull)
+        .forEach(IsolatedJob::kill);
     if (loop != null) {
       try {
         loop.join(config.pollInterval().toMillis() + 5_000);

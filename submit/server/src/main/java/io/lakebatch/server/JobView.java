@@ -18,6 +18,7 @@ final class JobView {
     view.put("state", job.state().name());
     view.put("priority", job.priority());
     view.put("cores", job.cores());
+    view.put("executionMode", job.executionMode().spelling());
     view.put("idempotencyKey", job.idempotencyKey().orElse(null));
     view.put("runId", job.runId().orElse(null));
     view.put("attempts", job.attempts());

@@ -18,6 +18,7 @@ import io.lakebatch.catalog.jobs.ServerJob;
 import io.lakebatch.catalog.jobs.Submission;
 import io.lakebatch.catalog.jobs.TokenStore;
 import io.lakebatch.catalog.registry.ModelVersion;
+import io.lakebatch.catalog.spec.ExecutionMode;
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.ResourceSpec;
 import io.lakebatch.catalog.spec.RunIdentity;
@@ -77,6 +78,7 @@ public final class LakeBatchServer implements AutoCloseable {
   private final ServerMetrics metrics = new ServerMetrics();
   private final RateLimiter rates = new RateLimiter(System::nanoTime);
   private final JobDispatcher dispatcher;
+  private final Optional<IsolatedLauncher> launcher;
   private final Javalin http;
   private final List<Route> routes;
   private final String owner;
@@ -87,8 +89,10 @@ public final class LakeBatchServer implements AutoCloseable {
       boolean ownsCatalog,
       SparkSession spark,
       boolean ownsSpark,
+      Optional<IsolatedLauncher> launcher,
       PrintStream out) {
     this.config = config;
+    this.launcher = launcher;
     this.catalog = catalog;
     this.ownsCatalog = ownsCatalog;
     this.spark = spark;
@@ -103,7 +107,9 @@ public final class LakeBatchServer implements AutoCloseable {
     this.dispatcher =
         new JobDispatcher(
             catalog.jobs(),
+            catalog.runs(),
             lakeBatch,
+            launcher,
             spark.sparkContext(),
             new PriorityFifoPolicy(),
             config,
@@ -160,11 +166,25 @@ public final class LakeBatchServer implements AutoCloseable {
   }
 
   /**
-   * Starts a server with its own catalog and SparkSession, as {@code lakebatch server} does. When
+   * Starts a server with its own catalog and SparkSession that runs {@code shared} jobs only. When
    * no admin token exists yet, one is created and its secret printed to {@code out} (once: only its
    * hash is stored).
    */
   public static LakeBatchServer start(ServerConfig config, PrintStream out) {
+    return start(config, Optional.empty(), out);
+  }
+
+  /**
+   * Starts a server with its own catalog and SparkSession, as {@code lakebatch server} does, that
+   * runs {@code isolated} jobs with the commands {@code launcher} builds.
+   */
+  public static LakeBatchServer start(
+      ServerConfig config, IsolatedLauncher launcher, PrintStream out) {
+    return start(config, Optional.of(launcher), out);
+  }
+
+  private static LakeBatchServer start(
+      ServerConfig config, Optional<IsolatedLauncher> launcher, PrintStream out) {
     Catalog catalog = Catalog.open(config.catalog());
     try {
       Map<String, String> conf = new HashMap<>(config.sparkConf());
@@ -176,7 +196,7 @@ public final class LakeBatchServer implements AutoCloseable {
               4,
               false,
               conf);
-      return start(config, catalog, true, spark, true, out);
+      return start(config, catalog, true, spark, true, launcher, out);
     } catch (RuntimeException e) {
       catalog.close();
       throw e;
@@ -190,7 +210,7 @@ public final class LakeBatchServer implements AutoCloseable {
    */
   public static LakeBatchServer start(
       ServerConfig config, Catalog catalog, SparkSession spark, PrintStream out) {
-    return start(config, catalog, false, spark, false, out);
+    return start(config, catalog, false, spark, false, Optional.empty(), out);
   }
 
   private static LakeBatchServer start(
@@ -199,9 +219,10 @@ public final class LakeBatchServer implements AutoCloseable {
       boolean ownsCatalog,
       SparkSession spark,
       boolean ownsSpark,
+      Optional<IsolatedLauncher> launcher,
       PrintStream out) {
     LakeBatchServer server =
-        new LakeBatchServer(config, catalog, ownsCatalog, spark, ownsSpark, out);
+        new LakeBatchServer(config, catalog, ownsCatalog, spark, ownsSpark, launcher, out);
     TokenStore tokens = catalog.tokens();
     if (!tokens.hasAdmin()) {
       TokenStore.CreatedToken admin = tokens.create("admin", true);
@@ -335,6 +356,15 @@ public final class LakeBatchServer implements AutoCloseable {
     JobSpec spec = SubmissionCheck.parse(body, type.contains("json"));
     SubmissionCheck.checkPaths(
         spec, config.tenant(principal.tenant()).allowedPrefixes(), principal.tenant());
+    ExecutionMode mode = spec.resources().executionMode().orElse(config.executionMode());
+    if (mode == ExecutionMode.ISOLATED && launcher.isEmpty()) {
+      throw ApiProblem.badRequest(
+          "this server runs jobs in its shared SparkSession only",
+          List.of(
+              new FieldError(
+                  "resources.execution-mode",
+                  "isolated jobs need a server started by ./lakebatch server; use shared")));
+    }
     Optional<String> key =
         Optional.ofNullable(ctx.header("Idempotency-Key")).filter(k -> !k.isBlank());
     if (key.isPresent() && key.get().length() > 200) {
@@ -353,7 +383,8 @@ public final class LakeBatchServer implements AutoCloseable {
                     RunIdentity.sha256(body),
                     body,
                     spec.priority().spelling(),
-                    SubmissionCheck.cores(spec)));
+                    SubmissionCheck.cores(spec),
+                    mode));
     if (submission.created()) {
       metrics.submitted();
       dispatcher.wake();

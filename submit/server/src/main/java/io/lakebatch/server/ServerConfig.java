@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.lakebatch.catalog.error.LakeBatchErrors;
+import io.lakebatch.catalog.spec.ExecutionMode;
 import io.lakebatch.catalog.store.CatalogConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,11 +26,14 @@ import java.util.Set;
  *   host: 127.0.0.1
  *   port: 8420                 # 0: any free port
  *   master: local[4]           # the shared SparkSession's master
- *   cores: 4                   # capacity: jobs start while their cores fit
- *   spark-conf: {spark.executor.memory: 4g}
+ *   cores: 4                   # capacity of the shared session: jobs start while their cores fit
+ *   execution-mode: shared     # or isolated: a job whose spec names no resources.execution-mode
+ *   isolated-cores: 4          # capacity for isolated jobs (their own Spark applications)
+ *   spark-conf: {spark.executor.memory: 4g}   # the shared session's and each isolated job's
  *   lease-timeout: 10s         # leader lease and job leases: a standby takes over, and requeues a dead server's jobs, this long after its last renewal
  *   poll-interval: 1s
  *   max-body-bytes: 1048576
+ *   tls: {keystore: server.p12, password: changeit}   # HTTPS (PKCS12 or JKS); absent: HTTP
  *   tenants:
  *     analytics: {allowed-prefixes: [/data/analytics/], requests-per-minute: 600}
  * }</pre>
@@ -44,12 +48,15 @@ public record ServerConfig(
     int port,
     String master,
     int cores,
+    ExecutionMode executionMode,
+    int isolatedCores,
     Map<String, String> sparkConf,
     Duration leaseTimeout,
     Duration pollInterval,
     long maxBodyBytes,
     int requestsPerMinute,
-    Map<String, TenantPolicy> tenants) {
+    Map<String, TenantPolicy> tenants,
+    Optional<Tls> tls) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8420;
@@ -64,12 +71,27 @@ public record ServerConfig(
           "port",
           "master",
           "cores",
+          "execution-mode",
+          "isolated-cores",
           "spark-conf",
           "lease-timeout",
           "poll-interval",
           "max-body-bytes",
           "requests-per-minute",
-          "tenants");
+          "tenants",
+          "tls");
+
+  /**
+   * HTTPS: the server's key and certificate.
+   *
+   * @param keystore a PKCS12 (or JKS) key store holding one private key and its certificate chain
+   */
+  public record Tls(Path keystore, String password) {
+    public Tls {
+      requireNonNull(keystore, "keystore is null");
+      requireNonNull(password, "password is null");
+    }
+  }
 
   /**
    * What one tenant may do.
@@ -91,8 +113,13 @@ public record ServerConfig(
     requireNonNull(leaseTimeout, "leaseTimeout is null");
     requireNonNull(pollInterval, "pollInterval is null");
     tenants = Map.copyOf(tenants);
+    requireNonNull(executionMode, "executionMode is null");
+    requireNonNull(tls, "tls is null");
     if (cores < 1) {
       throw LakeBatchErrors.usage("server.cores must be >= 1, got " + cores);
+    }
+    if (isolatedCores < 1) {
+      throw LakeBatchErrors.usage("server.isolated-cores must be >= 1, got " + isolatedCores);
     }
   }
 
@@ -106,12 +133,15 @@ public record ServerConfig(
         DEFAULT_PORT,
         "local[" + cores + "]",
         cores,
+        ExecutionMode.SHARED,
+        cores,
         Map.of(),
         DEFAULT_LEASE_TIMEOUT,
         DEFAULT_POLL_INTERVAL,
         DEFAULT_MAX_BODY_BYTES,
         DEFAULT_REQUESTS_PER_MINUTE,
-        Map.of());
+        Map.of(),
+        Optional.empty());
   }
 
   /** The {@code server:} section of {@code file} over the defaults; its catalog from the file. */
@@ -161,12 +191,15 @@ public record ServerConfig(
         server.path("port").asInt(d.port()),
         server.path("master").asText("local[" + cores + "]"),
         cores,
+        executionMode(server, file),
+        server.path("isolated-cores").asInt(cores),
         conf,
         duration(server, "lease-timeout", d.leaseTimeout(), file),
         duration(server, "poll-interval", d.pollInterval(), file),
         server.path("max-body-bytes").asLong(d.maxBodyBytes()),
         rate,
-        tenants);
+        tenants,
+        tls(server, file));
   }
 
   /** This config on another port (0: any free one). */
@@ -178,12 +211,15 @@ public record ServerConfig(
         port,
         master,
         cores,
+        executionMode,
+        isolatedCores,
         sparkConf,
         leaseTimeout,
         pollInterval,
         maxBodyBytes,
         requestsPerMinute,
-        tenants);
+        tenants,
+        tls);
   }
 
   /** This config with {@code tenant}'s policy set. */
@@ -197,12 +233,15 @@ public record ServerConfig(
         port,
         master,
         cores,
+        executionMode,
+        isolatedCores,
         sparkConf,
         leaseTimeout,
         pollInterval,
         maxBodyBytes,
         requestsPerMinute,
-        all);
+        all,
+        tls);
   }
 
   /** This config with another lease timeout and poll interval. */
@@ -214,17 +253,53 @@ public record ServerConfig(
         port,
         master,
         cores,
+        executionMode,
+        isolatedCores,
         sparkConf,
         leaseTimeout,
         pollInterval,
         maxBodyBytes,
         requestsPerMinute,
-        tenants);
+        tenants,
+        tls);
   }
 
   public TenantPolicy tenant(String tenant) {
     return Optional.ofNullable(tenants.get(tenant))
         .orElse(new TenantPolicy(List.of(), requestsPerMinute));
+  }
+
+  private static ExecutionMode executionMode(JsonNode server, Path file) {
+    JsonNode value = server.get("execution-mode");
+    if (value == null) {
+      return ExecutionMode.SHARED;
+    }
+    return ExecutionMode.parse(value.asText())
+        .orElseThrow(
+            () ->
+                LakeBatchErrors.usage(
+                    file
+                        + ": server.execution-mode must be shared or isolated, got '"
+                        + value.asText()
+                        + "'"));
+  }
+
+  private static Optional<Tls> tls(JsonNode server, Path file) {
+    JsonNode tls = server.get("tls");
+    if (tls == null) {
+      return Optional.empty();
+    }
+    String keystore = tls.path("keystore").asText("");
+    if (keystore.isEmpty() || !tls.has("password")) {
+      throw LakeBatchErrors.usage(
+          file + ": server.tls needs keystore (a PKCS12 or JKS file) and password");
+    }
+    Path store = file.toAbsolutePath().getParent().resolve(keystore);
+    if (!java.nio.file.Files.isReadable(store)) {
+      throw LakeBatchErrors.usage(
+          file + ": server.tls.keystore " + store + " is not a readable file");
+    }
+    return Optional.of(new Tls(store, tls.path("password").asText()));
   }
 
   private static Duration duration(JsonNode node, String key, Duration fallback, Path file) {

@@ -59,6 +59,7 @@ class PriorityFifoPolicyTest {
         "spec",
         priority,
         cores,
+        io.lakebatch.catalog.spec.ExecutionMode.SHARED,
         JobState.QUEUED,
         Optional.empty(),
         Optional.empty(),

@@ -2,6 +2,7 @@ package io.lakebatch.catalog.jobs;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakebatch.catalog.spec.ExecutionMode;
 import java.util.Optional;
 
 /**
@@ -14,6 +15,7 @@ import java.util.Optional;
  * @param specText the spec as submitted (YAML or JSON)
  * @param priority the spec's priority class ({@code high}, {@code normal}, {@code low})
  * @param cores the cores the job asks for (its executors times executor cores), for admission
+ * @param executionMode where the server runs it (the spec's, else the server's default)
  */
 public record NewJob(
     String tenant,
@@ -22,7 +24,8 @@ public record NewJob(
     String bodySha256,
     String specText,
     String priority,
-    int cores) {
+    int cores,
+    ExecutionMode executionMode) {
   public NewJob {
     requireNonNull(tenant, "tenant is null");
     requireNonNull(name, "name is null");
@@ -30,6 +33,7 @@ public record NewJob(
     requireNonNull(bodySha256, "bodySha256 is null");
     requireNonNull(specText, "specText is null");
     requireNonNull(priority, "priority is null");
+    requireNonNull(executionMode, "executionMode is null");
     if (cores < 1) {
       throw new IllegalArgumentException("cores must be >= 1: " + cores);
     }

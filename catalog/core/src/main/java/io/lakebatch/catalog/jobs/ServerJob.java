@@ -1,5 +1,6 @@
 package io.lakebatch.catalog.jobs;
 
+import io.lakebatch.catalog.spec.ExecutionMode;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -10,6 +11,8 @@ import java.util.Optional;
  * @param sequence submission order, increasing; the list cursor
  * @param runId the engine run the job's latest start prepared (its progress, chunks and log)
  * @param owner the server instance running it (RUNNING only)
+ * @param executionMode where a server runs it: in its own SparkSession or a Spark application of
+ *     its own
  * @param attempts how many times a server started it
  * @param message why it ended as it did (failure message, cancel)
  */
@@ -23,6 +26,7 @@ public record ServerJob(
     String specText,
     String priority,
     int cores,
+    ExecutionMode executionMode,
     JobState state,
     Optional<String> runId,
     Optional<String> owner,

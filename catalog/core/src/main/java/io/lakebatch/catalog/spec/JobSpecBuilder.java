@@ -193,6 +193,12 @@ public final class JobSpecBuilder {
     return this;
   }
 
+  /** {@code resources.execution-mode}: how a job server runs it. */
+  public JobSpecBuilder executionMode(ExecutionMode mode) {
+    section("resources").put("execution-mode", requireNonNull(mode, "mode is null").spelling());
+    return this;
+  }
+
   /**
    * The validated spec.
    *

@@ -396,7 +396,13 @@ public final class JobSpecParser {
     }
     SpecNode node = maybe.get();
     if (!node.onlyKeys(
-        Set.of("master", "executors", "executor-cores", "executor-memory", "gpus-per-executor"))) {
+        Set.of(
+            "master",
+            "executors",
+            "executor-cores",
+            "executor-memory",
+            "gpus-per-executor",
+            "execution-mode"))) {
       return Optional.empty();
     }
     SpecErrors errors = node.errors();
@@ -417,7 +423,18 @@ public final class JobSpecParser {
     int executors = node.intValue("executors", 1, SpecDefaults.EXECUTORS);
     int cores = node.intValue("executor-cores", 1, SpecDefaults.EXECUTOR_CORES);
     int gpus = node.intValue("gpus-per-executor", 0, SpecDefaults.GPUS_PER_EXECUTOR);
-    return errors.ifNoneSince(mark, () -> new ResourceSpec(master, executors, cores, memory, gpus));
+    Optional<ExecutionMode> mode = Optional.empty();
+    Optional<String> modeText = node.string("execution-mode");
+    if (modeText.isPresent()) {
+      mode = ExecutionMode.parse(modeText.get());
+      if (mode.isEmpty()) {
+        errors.add(
+            "resources.execution-mode", "must be shared or isolated, got '" + modeText.get() + "'");
+      }
+    }
+    Optional<ExecutionMode> executionMode = mode;
+    return errors.ifNoneSince(
+        mark, () -> new ResourceSpec(master, executors, cores, memory, gpus, executionMode));
   }
 
   /** The enum {@code key} (any case); {@code defaultValue} when missing, empty when reported. */

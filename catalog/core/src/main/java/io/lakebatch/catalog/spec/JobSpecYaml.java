@@ -85,6 +85,7 @@ public final class JobSpecYaml {
     res.put("executor-cores", resources.executorCores());
     res.put("executor-memory", resources.executorMemory());
     res.put("gpus-per-executor", resources.gpusPerExecutor());
+    resources.executionMode().ifPresent(m -> res.put("execution-mode", m.spelling()));
     return root;
   }
 

@@ -55,6 +55,7 @@ class JobSpecBuilderTest {
         executor-cores: 2
         executor-memory: 4g
         gpus-per-executor: 1
+        execution-mode: isolated
       """;
 
   private static JobSpec parse(String yaml) {
@@ -87,7 +88,8 @@ class JobSpecBuilderTest {
         .executors(3)
         .executorCores(2)
         .executorMemory("4g")
-        .gpusPerExecutor(1);
+        .gpusPerExecutor(1)
+        .executionMode(ExecutionMode.ISOLATED);
   }
 
   private static JobSpecBuilder minimal() {

@@ -492,6 +492,19 @@ class JobSpecParserTest {
         .isEqualTo(master);
   }
 
+  @Test
+  void theExecutionModeIsLeftToTheServerUnlessTheSpecNamesOne() {
+    assertThat(yaml(MINIMAL_YAML).resources().executionMode()).isEmpty();
+    assertThat(
+            yaml(MINIMAL_YAML + "resources:\n  execution-mode: Isolated\n")
+                .resources()
+                .executionMode())
+        .contains(ExecutionMode.ISOLATED);
+    assertThatThrownBy(() -> yaml(MINIMAL_YAML + "resources:\n  execution-mode: separate\n"))
+        .hasMessageContaining(
+            "resources.execution-mode: must be shared or isolated, got 'separate'");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"512m", "8g", "8G", "1024", "2t"})
   void acceptedExecutorMemory(String memory) {

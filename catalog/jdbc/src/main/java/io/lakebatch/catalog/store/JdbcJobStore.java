@@ -11,6 +11,7 @@ import io.lakebatch.catalog.jobs.Leadership;
 import io.lakebatch.catalog.jobs.NewJob;
 import io.lakebatch.catalog.jobs.ServerJob;
 import io.lakebatch.catalog.jobs.Submission;
+import io.lakebatch.catalog.spec.ExecutionMode;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -57,8 +58,9 @@ final class JdbcJobStore implements JobStore {
                 c.prepareStatement(
                     """
                     INSERT INTO server_jobs (id, tenant, name, idempotency_key, body_sha256, spec_text,
-                      priority, cores, state, attempts, cancel_requested, submitted_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', 0, FALSE, ?)""")) {
+                      priority, cores, execution_mode, state, attempts, cancel_requested,
+                      submitted_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', 0, FALSE, ?)""")) {
               insert.setString(1, id);
               insert.setString(2, job.tenant());
               insert.setString(3, job.name());
@@ -67,7 +69,8 @@ final class JdbcJobStore implements JobStore {
               insert.setString(6, job.specText());
               insert.setString(7, job.priority());
               insert.setInt(8, job.cores());
-              insert.setObject(9, timestamp(clock.instant()));
+              insert.setString(9, job.executionMode().spelling());
+              insert.setObject(10, timestamp(clock.instant()));
               insert.executeUpdate();
             }
             return null;
@@ -387,6 +390,7 @@ final class JdbcJobStore implements JobStore {
         rs.getString("spec_text"),
         rs.getString("priority"),
         rs.getInt("cores"),
+        ExecutionMode.parse(rs.getString("execution_mode")).orElse(ExecutionMode.SHARED),
         JobState.valueOf(rs.getString("state")),
         Optional.ofNullable(rs.getString("run_id")),
         Optional.ofNullable(rs.getString("owner")),

@@ -18,6 +18,7 @@ import io.lakebatch.catalog.jobs.Leadership;
 import io.lakebatch.catalog.jobs.NewJob;
 import io.lakebatch.catalog.jobs.ServerJob;
 import io.lakebatch.catalog.jobs.Submission;
+import io.lakebatch.catalog.spec.ExecutionMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,7 +75,8 @@ abstract class JobStoreContractTest {
   // ---------------------------------------------------------------- helpers
 
   static NewJob newJob(String tenant, String name, Optional<String> key, String body) {
-    return new NewJob(tenant, name, key, body, "name: " + name + "\n", "normal", 4);
+    return new NewJob(
+        tenant, name, key, body, "name: " + name + "\n", "normal", 4, ExecutionMode.SHARED);
   }
 
   ServerJob submit(String name) {
@@ -167,7 +169,15 @@ abstract class JobStoreContractTest {
   @Test
   void submitStoresAQueuedJob() {
     NewJob job =
-        new NewJob("acme", "nightly-eta", Optional.of("k-1"), BODY, "name: x\n", "high", 12);
+        new NewJob(
+            "acme",
+            "nightly-eta",
+            Optional.of("k-1"),
+            BODY,
+            "name: x\n",
+            "high",
+            12,
+            ExecutionMode.ISOLATED);
     Submission submission = store.submit(job);
 
     assertThat(submission.created()).isTrue();
@@ -178,6 +188,7 @@ abstract class JobStoreContractTest {
     assertThat(stored.name()).isEqualTo("nightly-eta");
     assertThat(stored.idempotencyKey()).contains("k-1");
     assertThat(stored.bodySha256()).isEqualTo(BODY);
+    assertThat(stored.executionMode()).isEqualTo(ExecutionMode.ISOLATED);
     assertThat(stored.specText()).isEqualTo("name: x\n");
     assertThat(stored.priority()).isEqualTo("high");
     assertThat(stored.cores()).isEqualTo(12);

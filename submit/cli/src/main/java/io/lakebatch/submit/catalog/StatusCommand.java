@@ -1,12 +1,12 @@
 package io.lakebatch.submit.catalog;
 
+import io.lakebatch.catalog.error.ExitCodes;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.store.ChunkRecord;
 import io.lakebatch.catalog.store.RunProgress;
 import io.lakebatch.catalog.store.RunRecord;
 import io.lakebatch.catalog.store.RunState;
 import io.lakebatch.catalog.store.RunStore;
-import io.lakebatch.submit.ExitCodes;
 import io.lakebatch.submit.LakeBatchHome;
 import io.lakebatch.submit.remote.RemoteJobs;
 import io.lakebatch.submit.remote.ServerOption;

@@ -1,9 +1,9 @@
 package io.lakebatch.submit.catalog;
 
+import io.lakebatch.catalog.error.ExitCodes;
 import io.lakebatch.catalog.jobs.ApiToken;
 import io.lakebatch.catalog.jobs.TokenStore;
 import io.lakebatch.catalog.store.Catalog;
-import io.lakebatch.submit.ExitCodes;
 import io.lakebatch.submit.LakeBatchHome;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

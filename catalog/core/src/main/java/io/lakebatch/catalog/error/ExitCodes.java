@@ -1,6 +1,5 @@
-package io.lakebatch.submit;
+package io.lakebatch.catalog.error;
 
-import io.lakebatch.catalog.error.ErrorCategory;
 import io.lakebatch.catalog.store.RunState;
 
 /**
