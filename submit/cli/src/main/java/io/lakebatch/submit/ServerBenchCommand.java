@@ -12,6 +12,7 @@ import io.lakebatch.submit.modelgen.ModelGenerator;
 import io.lakebatch.submit.modelgen.ModelKind;
 import io.lakebatch.submit.modelgen.ModelOptions;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,6 +39,12 @@ public final class ServerBenchCommand implements Callable<Integer> {
   @Option(names = "--clients", defaultValue = "8", description = "concurrent clients (default 8)")
   int clients;
 
+  @Option(
+      names = "--idle-jobs",
+      defaultValue = "20",
+      description = "jobs then submitted one at a time to the idle server (default 20)")
+  int idleJobs;
+
   @Option(names = "--rows", defaultValue = "1000", description = "rows each job scores")
   long rows;
 
@@ -52,7 +59,9 @@ public final class ServerBenchCommand implements Callable<Integer> {
         (config == null
                 ? ServerConfig.defaults(catalog, home)
                 : ServerConfig.load(config, catalog, home))
-            .withPort(0);
+            .withPort(0)
+            // the benchmark measures the server, not the default per-tenant request rate
+            .withTenant("server-bench", new ServerConfig.TenantPolicy(List.of(), 1_000_000));
     Path dir = home.resolve("server-bench").toAbsolutePath();
     Path model = dir.resolve("mlp.onnx");
     try (LakeBatchServer server = LakeBatchServer.start(settings, System.out)) {
@@ -68,6 +77,7 @@ public final class ServerBenchCommand implements Callable<Integer> {
           new ServerLoadBenchmark.Options(
               jobs,
               clients,
+              idleJobs,
               i ->
                   """
                   name: bench-%d

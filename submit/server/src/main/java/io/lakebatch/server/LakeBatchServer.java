@@ -123,6 +123,14 @@ public final class LakeBatchServer implements AutoCloseable {
               c.showJavalinBanner = false;
               c.http.maxRequestSize = config.maxBodyBytes();
               c.jsonMapper(new JavalinJackson(JSON, false));
+              config
+                  .tls()
+                  .ifPresent(
+                      tls ->
+                          c.jetty.addConnector(
+                              (jetty, httpConfig) ->
+                                  HttpsConnector.create(
+                                      jetty, httpConfig, tls, config.host(), config.port())));
             });
     for (Route route : routes) {
       http.addHttpHandler(
@@ -241,9 +249,9 @@ public final class LakeBatchServer implements AutoCloseable {
     return server;
   }
 
-  /** Where the API is, e.g. {@code http://127.0.0.1:8420}. */
+  /** Where the API is, e.g. {@code http://127.0.0.1:8420} ({@code https://} with TLS). */
   public String url() {
-    return "http://" + config.host() + ":" + http.port();
+    return (config.tls().isPresent() ? "https://" : "http://") + config.host() + ":" + http.port();
   }
 
   public int port() {

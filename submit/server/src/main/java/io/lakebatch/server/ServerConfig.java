@@ -244,6 +244,26 @@ public record ServerConfig(
         tls);
   }
 
+  /** This config serving HTTPS with {@code tls}'s key. */
+  public ServerConfig withTls(Tls tls) {
+    return new ServerConfig(
+        catalog,
+        home,
+        host,
+        port,
+        master,
+        cores,
+        executionMode,
+        isolatedCores,
+        sparkConf,
+        leaseTimeout,
+        pollInterval,
+        maxBodyBytes,
+        requestsPerMinute,
+        tenants,
+        Optional.of(tls));
+  }
+
   /** This config with another lease timeout and poll interval. */
   public ServerConfig withLease(Duration leaseTimeout, Duration pollInterval) {
     return new ServerConfig(

@@ -32,13 +32,15 @@ import org.apache.spark.sql.SparkSession;
  * every tenth sent twice with its idempotency key (as a client retrying after a timeout would),
  * then every job followed to its end. Prints accepted / lost / duplicated counts, submit latency
  * percentiles, submit-to-first-Spark-job latency, jobs per minute, and the server's heap and
- * threads at the end. A command, not a timed test: numbers differ between machines.
+ * threads at the end; then {@code idleJobs} more, one at a time on the idle server, for the
+ * submit-to-first-Spark-job latency a lone job sees. A command, not a timed test: numbers differ
+ * between machines.
  */
 public final class ServerLoadBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What to send: {@code spec.apply(i)} is job {@code i}'s spec text. */
-  public record Options(int jobs, int clients, IntFunction<String> spec) {}
+  public record Options(int jobs, int clients, int idleJobs, IntFunction<String> spec) {}
 
   /** What was measured. */
   public record Result(
@@ -52,6 +54,8 @@ public final class ServerLoadBenchmark {
       double submitP99Ms,
       double startP50Ms,
       double startP95Ms,
+      double idleStartP50Ms,
+      double idleStartP95Ms,
       double jobsPerMinute,
       long heapUsedMb,
       int threads) {}
@@ -104,15 +108,7 @@ public final class ServerLoadBenchmark {
                   int sends = i % 10 == 0 ? 2 : 1;
                   for (int s = 0; s < sends; s++) {
                     long t0 = System.nanoTime();
-                    HttpResponse<String> response =
-                        http.send(
-                            HttpRequest.newBuilder(URI.create(server.url() + "/v1/jobs"))
-                                .header("Authorization", "Bearer " + token)
-                                .header("Idempotency-Key", key + i)
-                                .header("Content-Type", "application/yaml")
-                                .POST(HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                            HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> response = submit(http, server, token, key + i, body);
                     long wallMillis = System.currentTimeMillis();
                     submitMs.add((System.nanoTime() - t0) / 1e6);
                     sent.incrementAndGet();
@@ -139,18 +135,34 @@ public final class ServerLoadBenchmark {
         "submitted %d requests for %d jobs; following them to their end...%n",
         sent.get(), options.jobs());
     for (String id : ids) {
-      http.send(
-          HttpRequest.newBuilder(URI.create(server.url() + "/v1/jobs/" + id + "/logs?follow=true"))
-              .header("Authorization", "Bearer " + token)
-              .GET()
-              .build(),
-          HttpResponse.BodyHandlers.discarding());
+      follow(http, server, token, id);
     }
     double minutes = (System.nanoTime() - start) / 60e9;
+    List<Double> idleStartMs = new ArrayList<>();
+    for (int i = 0; i < options.idleJobs(); i++) {
+      String idleKey = key + "idle-" + i;
+      long at = System.currentTimeMillis();
+      HttpResponse<String> response =
+          submit(http, server, token, idleKey, options.spec().apply(options.jobs() + i));
+      if (response.statusCode() != 202) {
+        out.println("idle submission " + i + ": " + response.statusCode() + " " + response.body());
+        continue;
+      }
+      String id = JSON.readTree(response.body()).get("id").asText();
+      follow(http, server, token, id);
+      Long first = firstSparkJob.get(id);
+      if (first != null) {
+        idleStartMs.add((double) (first - at));
+      }
+    }
     spark.sparkContext().removeSparkListener(listener);
     List<ServerJob> stored =
         catalog.jobs().list(JobFilter.all(Integer.MAX_VALUE)).stream()
-            .filter(j -> j.idempotencyKey().map(k -> k.startsWith(key)).orElse(false))
+            .filter(
+                j ->
+                    j.idempotencyKey()
+                        .map(k -> k.startsWith(key) && !k.startsWith(key + "idle-"))
+                        .orElse(false))
             .toList();
     Set<String> keys = new HashSet<>();
     int duplicated = 0;
@@ -185,11 +197,37 @@ public final class ServerLoadBenchmark {
             percentile(submitMs, 99),
             percentile(startMs, 50),
             percentile(startMs, 95),
+            percentile(idleStartMs, 50),
+            percentile(idleStartMs, 95),
             succeeded / minutes,
             (runtime.totalMemory() - runtime.freeMemory()) >> 20,
             ManagementFactory.getThreadMXBean().getThreadCount());
     out.println(render(result, catalog.config().url()));
     return result;
+  }
+
+  private static HttpResponse<String> submit(
+      HttpClient http, LakeBatchServer server, String token, String key, String body)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(server.url() + "/v1/jobs"))
+            .header("Authorization", "Bearer " + token)
+            .header("Idempotency-Key", key)
+            .header("Content-Type", "application/yaml")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Returns when the job has ended: the server ends a followed log then. */
+  private static void follow(HttpClient http, LakeBatchServer server, String token, String id)
+      throws Exception {
+    http.send(
+        HttpRequest.newBuilder(URI.create(server.url() + "/v1/jobs/" + id + "/logs?follow=true"))
+            .header("Authorization", "Bearer " + token)
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.discarding());
   }
 
   static String render(Result r, String catalogUrl) {
@@ -198,7 +236,8 @@ public final class ServerLoadBenchmark {
             + "  jobs submitted / accepted / lost / duplicated  %d / %d / %d / %d%n"
             + "  jobs SUCCEEDED                                 %d%n"
             + "  submit latency p50 / p95 / p99                 %.1f / %.1f / %.1f ms%n"
-            + "  submit -> first Spark job p50 / p95            %.0f / %.0f ms%n"
+            + "  submit -> first Spark job p50 / p95 (burst)    %.0f / %.0f ms%n"
+            + "  submit -> first Spark job p50 / p95 (idle)     %.0f / %.0f ms%n"
             + "  jobs completed per minute                      %.1f%n"
             + "  server heap used / threads at the end          %d MB / %d%n",
         catalogUrl.replaceAll("password=[^;&]*", "password=***"),
@@ -212,6 +251,8 @@ public final class ServerLoadBenchmark {
         r.submitP99Ms(),
         r.startP50Ms(),
         r.startP95Ms(),
+        r.idleStartP50Ms(),
+        r.idleStartP95Ms(),
         r.jobsPerMinute(),
         r.heapUsedMb(),
         r.threads());

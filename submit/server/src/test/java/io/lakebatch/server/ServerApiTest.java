@@ -1,6 +1,7 @@
 package io.lakebatch.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,13 +17,19 @@ import io.lakebatch.submit.modelgen.ModelKind;
 import io.lakebatch.submit.modelgen.ModelOptions;
 import io.lakebatch.udf.FaultInjection;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,6 +41,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -323,6 +332,122 @@ class ServerApiTest {
     }
     assertThat(get("/v1/nothing-here", admin).statusCode()).isEqualTo(404);
     assertThat(get("/v1/nothing-here", admin).body()).contains("no route");
+  }
+
+  @Test
+  void aServerWithTlsServesTheApiOverHttpsOnlyAndItsJobsRun() throws Exception {
+    Path keystore = folder.resolve("server.p12");
+    Path certificate = folder.resolve("server.crt");
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "lakebatch",
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-validity",
+        "2",
+        "-dname",
+        "CN=localhost",
+        "-ext",
+        "SAN=ip:127.0.0.1,dns:localhost",
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        "changeit");
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "lakebatch",
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        "changeit",
+        "-file",
+        certificate.toString());
+    KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+    trusted.load(null, null);
+    try (InputStream in = Files.newInputStream(certificate)) {
+      trusted.setCertificateEntry(
+          "lakebatch", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory trust =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(trusted);
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(null, trust.getTrustManagers(), null);
+    HttpClient https = HttpClient.newBuilder().sslContext(tls).build();
+
+    // a second server on the same catalog: a standby, which answers and accepts like the leader
+    ServerConfig config =
+        ServerConfig.defaults(catalog.config(), folder.resolve("home"))
+            .withPort(0)
+            .withLease(Duration.ofSeconds(5), Duration.ofMillis(200))
+            .withTls(new ServerConfig.Tls(keystore, "changeit"));
+    try (LakeBatchServer secure =
+        LakeBatchServer.start(
+            config, catalog, spark, new PrintStream(OutputStream.nullOutputStream()))) {
+      assertThat(secure.url()).startsWith("https://127.0.0.1:");
+      HttpResponse<String> health =
+          https.send(
+              HttpRequest.newBuilder(URI.create(secure.url() + "/healthz")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).isEqualTo(200);
+
+      Path output = alphaDir.resolve("out-tls");
+      HttpResponse<String> submitted =
+          https.send(
+              HttpRequest.newBuilder(URI.create(secure.url() + "/v1/jobs"))
+                  .header("Authorization", "Bearer " + alpha)
+                  .header("Content-Type", "application/yaml")
+                  .POST(HttpRequest.BodyPublishers.ofString(spec("tls", output, 6_000)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+      String id = json(submitted).get("id").asText();
+      get("/v1/jobs/" + id + "/logs?follow=true", alpha);
+      HttpResponse<String> job =
+          https.send(
+              HttpRequest.newBuilder(URI.create(secure.url() + "/v1/jobs/" + id))
+                  .header("Authorization", "Bearer " + alpha)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(json(job).get("state").asText()).as(job.body()).isEqualTo("SUCCEEDED");
+      assertThat(idsOnce(output)).hasSize((int) ROWS);
+
+      URI plain = URI.create(secure.url().replace("https://", "http://") + "/healthz");
+      assertThatThrownBy(
+              () -> {
+                HttpResponse<String> r =
+                    http.send(
+                        HttpRequest.newBuilder(plain).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as("plain HTTP is not served").isNotEqualTo(200);
+                throw new IOException("answered " + r.statusCode());
+              })
+          .isInstanceOf(IOException.class);
+      assertThatThrownBy(
+              () ->
+                  http.send(
+                      HttpRequest.newBuilder(URI.create(secure.url() + "/healthz")).build(),
+                      HttpResponse.BodyHandlers.ofString()))
+          .as("a client that does not trust the certificate")
+          .isInstanceOf(IOException.class);
+    }
+  }
+
+  private static void keytool(String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
   }
 
   // ------------------------------------------------------------------------------- helpers

@@ -107,6 +107,13 @@ public final class LakeBatchSettings {
           "size",
           SpecDefaults.EXECUTOR_MEMORY,
           "`spark.executor.memory`");
+  public static final Setting<String> EXECUTION_MODE =
+      specText(
+          "resources.execution-mode",
+          "shared | isolated",
+          "the server's `execution-mode`",
+          "on `lakebatch server`: `shared` runs the job in the server's SparkSession, `isolated` as a"
+              + " Spark application of its own (spark-submit); ignored by `lakebatch run`");
   public static final Setting<Integer> GPUS_PER_EXECUTOR =
       spec(
           "resources.gpus-per-executor",
@@ -287,6 +294,7 @@ public final class LakeBatchSettings {
         EXECUTORS,
         EXECUTOR_CORES,
         EXECUTOR_MEMORY,
+        EXECUTION_MODE,
         GPUS_PER_EXECUTOR,
         READ_COLUMNAR,
         READ_TASK_READER,
