@@ -328,6 +328,7 @@ final class RunPreparer {
         spec.output(),
         spec.execution(),
         spec.resources(),
-        spec.priority());
+        spec.priority(),
+        spec.dependsOn());
   }
 }

@@ -47,6 +47,7 @@ final class JobDispatcher implements AutoCloseable {
   private final Optional<IsolatedLauncher> launcher;
   private final SparkContext spark;
   private final SchedulingPolicy policy;
+  private final JobDependencies dependencies;
   private final ServerConfig config;
   private final String owner;
   private final ServerMetrics metrics;
@@ -103,6 +104,7 @@ final class JobDispatcher implements AutoCloseable {
     this.launcher = launcher;
     this.spark = spark;
     this.policy = policy;
+    this.dependencies = new JobDependencies(jobs);
     this.config = config;
     this.owner = owner;
     this.metrics = metrics;
@@ -190,8 +192,40 @@ final class JobDispatcher implements AutoCloseable {
     if (!requeued.isEmpty()) {
       queued = jobs.queued();
     }
+    queued = upstreamReady(queued);
     admit(queued, ExecutionMode.SHARED, config.cores(), now.epoch());
     admit(queued, ExecutionMode.ISOLATED, config.isolatedCores(), now.epoch());
+  }
+
+  /**
+   * The queued jobs whose upstream jobs have all SUCCEEDED. A job whose upstream ended otherwise
+   * ends UPSTREAM_FAILED here, naming it (and its own downstream jobs follow at the next tick).
+   */
+  private List<ServerJob> upstreamReady(List<ServerJob> queued) {
+    List<ServerJob> ready = new ArrayList<>(queued.size());
+    boolean ended = false;
+    for (ServerJob job : queued) {
+      if (job.dependsOn().isEmpty()) {
+        ready.add(job);
+        continue;
+      }
+      JobDependencies.Upstream upstream = dependencies.upstream(job);
+      switch (upstream.verdict()) {
+        case READY -> ready.add(job);
+        case WAIT -> {}
+        case FAILED -> {
+          if (jobs.endQueued(job.id(), JobState.UPSTREAM_FAILED, upstream.detail())) {
+            LOG.info("job {}: {}", job.id(), upstream.detail());
+            metrics.endedWithoutStarting(JobState.UPSTREAM_FAILED);
+            ended = true;
+          }
+        }
+      }
+    }
+    if (ended) {
+      wake(); // the jobs downstream of those that just ended are judged at the next tick
+    }
+    return ready;
   }
 
   /**

@@ -11,6 +11,14 @@ final class JobView {
   private JobView() {}
 
   static Map<String, Object> of(ServerJob job, Optional<RunProgress> progress) {
+    return of(job, progress, Optional.empty());
+  }
+
+  /**
+   * @param waitingFor for a queued job with {@code depends-on}, the upstream job it waits for
+   */
+  static Map<String, Object> of(
+      ServerJob job, Optional<RunProgress> progress, Optional<String> waitingFor) {
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("id", job.id());
     view.put("name", job.name());
@@ -20,6 +28,8 @@ final class JobView {
     view.put("cores", job.cores());
     view.put("executionMode", job.executionMode().spelling());
     view.put("idempotencyKey", job.idempotencyKey().orElse(null));
+    view.put("dependsOn", job.dependsOn());
+    waitingFor.ifPresent(w -> view.put("waitingFor", w));
     view.put("runId", job.runId().orElse(null));
     view.put("attempts", job.attempts());
     view.put("cancelRequested", job.cancelRequested());

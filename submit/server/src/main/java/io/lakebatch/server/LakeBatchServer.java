@@ -78,6 +78,7 @@ public final class LakeBatchServer implements AutoCloseable {
   private final ServerMetrics metrics = new ServerMetrics();
   private final RateLimiter rates = new RateLimiter(System::nanoTime);
   private final JobDispatcher dispatcher;
+  private final JobDependencies dependencies;
   private final Optional<IsolatedLauncher> launcher;
   private final Javalin http;
   private final List<Route> routes;
@@ -94,6 +95,7 @@ public final class LakeBatchServer implements AutoCloseable {
     this.config = config;
     this.launcher = launcher;
     this.catalog = catalog;
+    this.dependencies = new JobDependencies(catalog.jobs());
     this.ownsCatalog = ownsCatalog;
     this.spark = spark;
     this.ownsSpark = ownsSpark;
@@ -380,19 +382,27 @@ public final class LakeBatchServer implements AutoCloseable {
           "Idempotency-Key is longer than 200 characters",
           List.of(new FieldError("Idempotency-Key", "at most 200 characters")));
     }
-    Submission submission =
-        catalog
-            .jobs()
-            .submit(
-                new NewJob(
-                    principal.tenant(),
-                    spec.name(),
-                    key,
-                    RunIdentity.sha256(body),
-                    body,
-                    spec.priority().spelling(),
-                    SubmissionCheck.cores(spec),
-                    mode));
+    NewJob job =
+        new NewJob(
+            principal.tenant(),
+            spec.name(),
+            key,
+            RunIdentity.sha256(body),
+            body,
+            spec.priority().spelling(),
+            SubmissionCheck.cores(spec),
+            mode,
+            spec.dependsOn());
+    Submission submission;
+    if (spec.dependsOn().isEmpty()) {
+      submission = catalog.jobs().submit(job);
+    } else {
+      // two submissions that each close the other's cycle are checked one after the other
+      synchronized (dependencies) {
+        dependencies.checkSubmission(principal.tenant(), key, spec.dependsOn());
+        submission = catalog.jobs().submit(job);
+      }
+    }
     if (submission.created()) {
       metrics.submitted();
       dispatcher.wake();
@@ -600,7 +610,13 @@ public final class LakeBatchServer implements AutoCloseable {
                     return Optional.empty();
                   }
                 });
-    return JobView.of(job, progress);
+    Optional<String> waitingFor =
+        job.state() == JobState.QUEUED && !job.dependsOn().isEmpty()
+            ? Optional.of(dependencies.upstream(job))
+                .filter(u -> u.verdict() == JobDependencies.Verdict.WAIT)
+                .map(JobDependencies.Upstream::detail)
+            : Optional.empty();
+    return JobView.of(job, progress, waitingFor);
   }
 
   private static void problem(Context ctx, ApiProblem problem) {
@@ -608,8 +624,8 @@ public final class LakeBatchServer implements AutoCloseable {
     problem.retryAfterSeconds().ifPresent(s -> ctx.header("Retry-After", String.valueOf(s)));
     try {
       ctx.status(problem.status())
-          .contentType("application/problem+json")
-          .result(JSON.writeValueAsString(problem.body()));
+          .contentType("application/problem+json; charset=utf-8")
+          .result(JSON.writeValueAsBytes(problem.body())); // UTF-8 whatever the JVM's locale
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }

@@ -108,6 +108,11 @@ final class ServerMetrics implements RunListener, AutoCloseable {
 
   void ended(JobState state) {
     running.decrementAndGet();
+    endedWithoutStarting(state);
+  }
+
+  /** A queued job ended without starting (its upstream failed). */
+  void endedWithoutStarting(JobState state) {
     registry.counter("lakebatch.jobs.ended", "state", state.name()).increment();
   }
 

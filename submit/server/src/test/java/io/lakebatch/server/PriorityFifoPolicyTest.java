@@ -68,6 +68,7 @@ class PriorityFifoPolicyTest {
         Optional.empty(),
         Instant.EPOCH,
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        List.of());
   }
 }

@@ -440,6 +440,162 @@ class ServerApiTest {
     }
   }
 
+  @Test
+  void aDagRunsInOrderWhateverOrderItWasSubmittedIn() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String a = "dag-a-" + run;
+    String b = "dag-b-" + run;
+    // the last job first: it names its upstream by a key nothing was submitted with yet
+    String third =
+        submitted(
+            post(
+                "/v1/jobs",
+                dependsOn(spec("dag-c", alphaDir.resolve("out-dag-c"), 3_000), b),
+                alpha,
+                "dag-c-" + run));
+    JsonNode waiting = json(get("/v1/jobs/" + third, alpha));
+    assertThat(waiting.get("state").asText()).isEqualTo("QUEUED");
+    assertThat(waiting.get("waitingFor").asText()).contains("'" + b + "'");
+    String first =
+        submitted(post("/v1/jobs", spec("dag-a", alphaDir.resolve("out-dag-a"), 3_000), alpha, a));
+    String second =
+        submitted(
+            post(
+                "/v1/jobs",
+                dependsOn(spec("dag-b", alphaDir.resolve("out-dag-b"), 3_000), first),
+                alpha,
+                b));
+
+    get("/v1/jobs/" + third + "/logs?follow=true", alpha);
+    JsonNode jobA = json(get("/v1/jobs/" + first, alpha));
+    JsonNode jobB = json(get("/v1/jobs/" + second, alpha));
+    JsonNode jobC = json(get("/v1/jobs/" + third, alpha));
+
+    for (JsonNode job : List.of(jobA, jobB, jobC)) {
+      assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
+    }
+    assertThat(jobB.get("dependsOn").get(0).asText()).isEqualTo(first);
+    assertThat(instant(jobB, "startedAt")).isAfterOrEqualTo(instant(jobA, "endedAt"));
+    assertThat(instant(jobC, "startedAt")).isAfterOrEqualTo(instant(jobB, "endedAt"));
+    for (String dag : List.of("out-dag-a", "out-dag-b", "out-dag-c")) {
+      assertThat(idsOnce(alphaDir.resolve(dag))).as(dag).hasSize((int) ROWS);
+    }
+  }
+
+  @Test
+  void anUpstreamFailureEndsEveryJobDownstreamUpstreamFailedNamingIt() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String broken =
+        spec("upstream-broken", alphaDir.resolve("out-up-broken"), 3_000)
+            .replace(model.toString(), alphaDir.resolve("missing-" + run + ".onnx").toString());
+    String upstream = submitted(post("/v1/jobs", broken, alpha, null));
+    Path downstreamOut = alphaDir.resolve("out-down-" + run);
+    String downstream =
+        submitted(
+            post(
+                "/v1/jobs",
+                dependsOn(spec("downstream", downstreamOut, 3_000), upstream),
+                alpha,
+                "down-" + run));
+    String further =
+        submitted(
+            post(
+                "/v1/jobs",
+                dependsOn(
+                    spec("further", alphaDir.resolve("out-further-" + run), 3_000), "down-" + run),
+                alpha,
+                null));
+
+    get("/v1/jobs/" + further + "/logs?follow=true", alpha);
+
+    assertThat(json(get("/v1/jobs/" + upstream, alpha)).get("state").asText()).isEqualTo("FAILED");
+    JsonNode down = json(get("/v1/jobs/" + downstream, alpha));
+    assertThat(down.get("state").asText()).as(down.toString()).isEqualTo("UPSTREAM_FAILED");
+    assertThat(down.get("message").asText()).contains(upstream).contains("FAILED");
+    assertThat(down.get("attempts").asInt()).as("it never started").isZero();
+    JsonNode next = json(get("/v1/jobs/" + further, alpha));
+    assertThat(next.get("state").asText()).isEqualTo("UPSTREAM_FAILED");
+    assertThat(next.get("message").asText()).contains(downstream).contains("UPSTREAM_FAILED");
+    assertThat(Files.exists(downstreamOut)).as("nothing written downstream").isFalse();
+    assertThat(json(get("/v1/jobs?state=UPSTREAM_FAILED", alpha)).get("jobs").size())
+        .isGreaterThanOrEqualTo(2);
+    Matcher ended =
+        Pattern.compile("lakebatch_jobs_ended_total\\{state=\"UPSTREAM_FAILED\"\\} ([0-9.E+]+)")
+            .matcher(get("/metrics", null).body());
+    assertThat(ended.find()).isTrue();
+    assertThat(Double.parseDouble(ended.group(1))).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void dependencyCyclesAndUnknownUpstreamJobsAreRefusedNamingTheField() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String x = "cycle-x-" + run;
+    String y = "cycle-y-" + run;
+    String z = "cycle-z-" + run;
+    String first =
+        submitted(
+            post(
+                "/v1/jobs",
+                dependsOn(spec("cycle-x", alphaDir.resolve("out-cycle-x"), 3_000), y),
+                alpha,
+                x));
+    String middle =
+        submitted(
+            post(
+                "/v1/jobs",
+                dependsOn(spec("cycle-z", alphaDir.resolve("out-cycle-z"), 3_000), x),
+                alpha,
+                z));
+
+    HttpResponse<String> cycle =
+        post(
+            "/v1/jobs",
+            dependsOn(spec("cycle-y", alphaDir.resolve("out-cycle-y"), 3_000), z),
+            alpha,
+            y);
+    assertThat(fields(cycle)).containsExactly("depends-on[0]");
+    assertThat(json(cycle).get("detail").asText())
+        .contains(y + " \u2192 " + z + " \u2192 " + x + " \u2192 " + y);
+    HttpResponse<String> itself =
+        post(
+            "/v1/jobs",
+            dependsOn(spec("self", alphaDir.resolve("out-self"), 3_000), "self-" + run),
+            alpha,
+            "self-" + run);
+    assertThat(fields(itself)).containsExactly("depends-on[0]");
+    assertThat(json(itself).get("detail").asText()).contains("self-" + run + " \u2192 self-" + run);
+    HttpResponse<String> unknown =
+        post(
+            "/v1/jobs",
+            dependsOn(
+                spec("unknown", alphaDir.resolve("out-unknown"), 3_000), "job-00000000000000ff"),
+            alpha,
+            null);
+    assertThat(fields(unknown)).containsExactly("depends-on[0]");
+    String betaJob =
+        submitted(
+            post(
+                "/v1/jobs",
+                dependsOn(spec("beta", folder.resolve("b"), 3_000), "never-" + run),
+                beta,
+                null));
+    assertThat(
+            fields(
+                post(
+                    "/v1/jobs",
+                    dependsOn(spec("cross", alphaDir.resolve("out-cross"), 3_000), betaJob),
+                    alpha,
+                    null)))
+        .as("another tenant's job is not an upstream")
+        .containsExactly("depends-on[0]");
+
+    for (String id : List.of(first, middle, betaJob)) { // they would wait forever
+      assertThat(delete("/v1/jobs/" + id, id.equals(betaJob) ? beta : alpha).statusCode())
+          .isEqualTo(202);
+    }
+    assertThat(json(get("/v1/jobs/" + first, alpha)).get("state").asText()).isEqualTo("CANCELLED");
+  }
+
   private static void keytool(String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
@@ -467,6 +623,19 @@ class ServerApiTest {
         resources: {master: "local[2]", executors: 1, executor-cores: 2}
         """
         .formatted(name, model, input, output, rowsPerChunk);
+  }
+
+  private static String dependsOn(String spec, String upstream) {
+    return spec + "depends-on: [\"" + upstream + "\"]\n";
+  }
+
+  private static String submitted(HttpResponse<String> response) throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    return json(response).get("id").asText();
+  }
+
+  private static java.time.Instant instant(JsonNode job, String field) {
+    return java.time.Instant.parse(job.get(field).asText());
   }
 
   private static List<Long> idsOnce(Path output) {

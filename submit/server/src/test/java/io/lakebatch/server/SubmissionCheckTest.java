@@ -97,8 +97,8 @@ class SubmissionCheckTest {
                   .containsExactly(
                       new FieldError(
                           "colour",
-                          "unknown key; allowed keys here are [execution, input, model, name,"
-                              + " output, priority, resources]"),
+                          "unknown key; allowed keys here are [depends-on, execution, input, model,"
+                              + " name, output, priority, resources]"),
                       new FieldError("input.format", "must be one of [delta, parquet], got 'csv'"),
                       new FieldError("resources.executors", "must be at least 1, got 0"),
                       new FieldError("priority", "must be high, normal or low, got 'urgent'"));

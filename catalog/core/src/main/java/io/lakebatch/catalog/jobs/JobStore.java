@@ -23,6 +23,9 @@ public interface JobStore {
 
   Optional<ServerJob> get(String id);
 
+  /** The tenant's job submitted with idempotency key {@code key}, if any. */
+  Optional<ServerJob> byIdempotencyKey(String tenant, String key);
+
   /** Jobs newest first, as {@code filter} says. */
   List<ServerJob> list(JobFilter filter);
 
@@ -65,6 +68,13 @@ public interface JobStore {
    * @return false when {@code owner} no longer holds it (requeued after its lease lapsed)
    */
   boolean finish(String id, String owner, JobState state, Optional<String> message);
+
+  /**
+   * Ends a QUEUED job without starting it (its upstream failed), with one compare-and-set.
+   *
+   * @return false when the job is no longer QUEUED
+   */
+  boolean endQueued(String id, JobState state, String message);
 
   /**
    * Cancels a job: a QUEUED one ends CANCELLED at once; a RUNNING one gets its cancel flag (its

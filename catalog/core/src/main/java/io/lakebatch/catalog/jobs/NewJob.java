@@ -3,6 +3,7 @@ package io.lakebatch.catalog.jobs;
 import static java.util.Objects.requireNonNull;
 
 import io.lakebatch.catalog.spec.ExecutionMode;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @param priority the spec's priority class ({@code high}, {@code normal}, {@code low})
  * @param cores the cores the job asks for (its executors times executor cores), for admission
  * @param executionMode where the server runs it (the spec's, else the server's default)
+ * @param dependsOn the jobs (ids or the tenant's idempotency keys) that must succeed first
  */
 public record NewJob(
     String tenant,
@@ -25,7 +27,8 @@ public record NewJob(
     String specText,
     String priority,
     int cores,
-    ExecutionMode executionMode) {
+    ExecutionMode executionMode,
+    List<String> dependsOn) {
   public NewJob {
     requireNonNull(tenant, "tenant is null");
     requireNonNull(name, "name is null");
@@ -34,6 +37,7 @@ public record NewJob(
     requireNonNull(specText, "specText is null");
     requireNonNull(priority, "priority is null");
     requireNonNull(executionMode, "executionMode is null");
+    dependsOn = List.copyOf(dependsOn);
     if (cores < 1) {
       throw new IllegalArgumentException("cores must be >= 1: " + cores);
     }

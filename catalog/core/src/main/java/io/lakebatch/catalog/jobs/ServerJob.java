@@ -2,6 +2,7 @@ package io.lakebatch.catalog.jobs;
 
 import io.lakebatch.catalog.spec.ExecutionMode;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,6 +16,7 @@ import java.util.Optional;
  *     its own
  * @param attempts how many times a server started it
  * @param message why it ended as it did (failure message, cancel)
+ * @param dependsOn the jobs (ids or the tenant's idempotency keys) that must succeed first
  */
 public record ServerJob(
     String id,
@@ -35,4 +37,9 @@ public record ServerJob(
     Optional<String> message,
     Instant submittedAt,
     Optional<Instant> startedAt,
-    Optional<Instant> endedAt) {}
+    Optional<Instant> endedAt,
+    List<String> dependsOn) {
+  public ServerJob {
+    dependsOn = List.copyOf(dependsOn);
+  }
+}

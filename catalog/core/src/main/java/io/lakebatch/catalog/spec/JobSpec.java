@@ -2,9 +2,14 @@ package io.lakebatch.catalog.spec;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
+
 /**
  * A validated job spec (SPEC.md). Built by {@link JobSpecParser} or {@link #builder}; every field
  * is present, defaults already applied from {@link SpecDefaults}.
+ *
+ * @param dependsOn on a job server, the jobs (ids or the same tenant's idempotency keys) that must
+ *     end SUCCEEDED before this one starts; {@code lakebatch run} ignores it
  */
 public record JobSpec(
     String name,
@@ -13,7 +18,8 @@ public record JobSpec(
     OutputSpec output,
     ExecutionSpec execution,
     ResourceSpec resources,
-    Priority priority) {
+    Priority priority,
+    List<String> dependsOn) {
   public JobSpec {
     requireNonNull(name, "name is null");
     requireNonNull(model, "model is null");
@@ -22,6 +28,19 @@ public record JobSpec(
     requireNonNull(execution, "execution is null");
     requireNonNull(resources, "resources is null");
     requireNonNull(priority, "priority is null");
+    dependsOn = List.copyOf(dependsOn);
+  }
+
+  /** A spec that depends on no other job. */
+  public JobSpec(
+      String name,
+      ModelSpec model,
+      InputSpec input,
+      OutputSpec output,
+      ExecutionSpec execution,
+      ResourceSpec resources,
+      Priority priority) {
+    this(name, model, input, output, execution, resources, priority, List.of());
   }
 
   /** A spec of the default priority ({@code normal}). */

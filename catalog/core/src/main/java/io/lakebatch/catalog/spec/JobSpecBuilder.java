@@ -199,6 +199,23 @@ public final class JobSpecBuilder {
     return this;
   }
 
+  /** {@code priority}: the job's class on a job server's queue. */
+  public JobSpecBuilder priority(Priority priority) {
+    root.put("priority", requireNonNull(priority, "priority is null").spelling());
+    return this;
+  }
+
+  /**
+   * {@code depends-on}: jobs (ids or idempotency keys) that must succeed before this one starts.
+   */
+  public JobSpecBuilder dependsOn(String... upstream) {
+    var list = root.putArray("depends-on");
+    for (String ref : upstream) {
+      list.add(requireNonNull(ref, "upstream job is null"));
+    }
+    return this;
+  }
+
   /**
    * The validated spec.
    *

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,9 @@ public final class JobSpecParser {
   private static final Pattern LOCAL_MASTER =
       Pattern.compile("local(\\[.+\\])?|local-cluster\\[.+\\]");
   private static final int MAX_BATCH_SIZE = 1 << 20;
+  private static final int MAX_DEPENDENCY_LENGTH = 200;
+  // 32 references of 200 characters fit the catalog's depends_on column (8000)
+  private static final int MAX_DEPENDENCIES = 32;
   private static final Pattern MEMORY = Pattern.compile("[0-9]+[kmgtKMGT]?");
   private static final ObjectMapper YAML =
       YAMLMapper.builder()
@@ -99,7 +103,15 @@ public final class JobSpecParser {
    */
   private static Optional<JobSpec> fromTree(SpecNode root) {
     if (!root.onlyKeys(
-        Set.of("name", "model", "input", "output", "execution", "resources", "priority"))) {
+        Set.of(
+            "name",
+            "model",
+            "input",
+            "output",
+            "execution",
+            "resources",
+            "priority",
+            "depends-on"))) {
       return Optional.empty();
     }
     SpecErrors errors = root.errors();
@@ -120,6 +132,7 @@ public final class JobSpecParser {
     Optional<ExecutionSpec> execution = execution(root.child("execution"));
     Optional<ResourceSpec> resources = resources(root.child("resources"));
     Optional<Priority> priority = priority(root);
+    List<String> dependsOn = dependsOn(root);
     if (errors.count() > 0) {
       return Optional.empty();
     }
@@ -131,7 +144,8 @@ public final class JobSpecParser {
             output.orElseThrow(),
             execution.orElseThrow(),
             resources.orElseThrow(),
-            priority.orElseThrow()));
+            priority.orElseThrow(),
+            dependsOn));
   }
 
   private static Optional<String> name(SpecNode root) {
@@ -157,6 +171,36 @@ public final class JobSpecParser {
       node.get().report("must be high, normal or low, got '" + value.get() + "'");
     }
     return priority;
+  }
+
+  private static List<String> dependsOn(SpecNode root) {
+    List<String> upstream = root.stringList("depends-on");
+    if (upstream.size() > MAX_DEPENDENCIES) {
+      root.errors()
+          .add(
+              "depends-on",
+              "names "
+                  + upstream.size()
+                  + " jobs; at most "
+                  + MAX_DEPENDENCIES
+                  + " (join them through one upstream job)");
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < upstream.size(); i++) {
+      String ref = upstream.get(i);
+      String field = "depends-on[" + i + "]";
+      if (ref.isBlank() || ref.length() > MAX_DEPENDENCY_LENGTH) {
+        root.errors()
+            .add(
+                field,
+                "must be a job id or an idempotency key of 1 to "
+                    + MAX_DEPENDENCY_LENGTH
+                    + " characters");
+      } else if (!seen.add(ref)) {
+        root.errors().add(field, "names '" + ref + "' twice");
+      }
+    }
+    return upstream;
   }
 
   private static String normalize(String path) {

@@ -78,6 +78,9 @@ public final class JobSpecYaml {
     if (spec.priority() != Priority.NORMAL) {
       root.put("priority", spec.priority().spelling());
     }
+    if (!spec.dependsOn().isEmpty()) {
+      spec.dependsOn().forEach(root.putArray("depends-on")::add);
+    }
     ResourceSpec resources = spec.resources();
     ObjectNode res = root.putObject("resources");
     res.put("master", resources.master());

@@ -78,7 +78,8 @@ public record TablePaths(String input, String output, String deadLetter) {
         new OutputSpec(output, out.mode(), deadLetter),
         spec.execution(),
         spec.resources(),
-        spec.priority());
+        spec.priority(),
+        spec.dependsOn());
   }
 
   private static void refuseOverlap(

@@ -56,6 +56,8 @@ class JobSpecBuilderTest {
         executor-memory: 4g
         gpus-per-executor: 1
         execution-mode: isolated
+      priority: high
+      depends-on: [job-0123456789abcdef, daily-features-2026-12-03]
       """;
 
   private static JobSpec parse(String yaml) {
@@ -89,7 +91,9 @@ class JobSpecBuilderTest {
         .executorCores(2)
         .executorMemory("4g")
         .gpusPerExecutor(1)
-        .executionMode(ExecutionMode.ISOLATED);
+        .executionMode(ExecutionMode.ISOLATED)
+        .priority(Priority.HIGH)
+        .dependsOn("job-0123456789abcdef", "daily-features-2026-12-03");
   }
 
   private static JobSpecBuilder minimal() {

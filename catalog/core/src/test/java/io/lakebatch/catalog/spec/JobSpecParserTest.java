@@ -541,7 +541,7 @@ class JobSpecParserTest {
         Arguments.of(
             "unknown top-level key",
             MINIMAL_YAML + "owner: me\n",
-            "owner: unknown key; allowed keys here are [execution, input, model, name, output, priority, resources]"),
+            "owner: unknown key; allowed keys here are [depends-on, execution, input, model, name, output, priority, resources]"),
         Arguments.of(
             "unknown nested key",
             MINIMAL_YAML + "execution:\n  batchsize: 10\n",
@@ -764,7 +764,42 @@ class JobSpecParserTest {
         Arguments.of(
             "unknown priority class",
             MINIMAL_YAML + "priority: urgent\n",
-            "priority: must be high, normal or low, got 'urgent'"));
+            "priority: must be high, normal or low, got 'urgent'"),
+        Arguments.of(
+            "depends-on not a list",
+            MINIMAL_YAML + "depends-on: job-0123456789abcdef\n",
+            "depends-on: must be a list"),
+        Arguments.of(
+            "depends-on names a job twice",
+            MINIMAL_YAML + "depends-on: [features, features]\n",
+            "depends-on[1]: names 'features' twice"),
+        Arguments.of(
+            "depends-on with an empty reference",
+            MINIMAL_YAML + "depends-on: [\"\"]\n",
+            "depends-on[0]: must not be empty"),
+        Arguments.of(
+            "depends-on with an overlong reference",
+            MINIMAL_YAML + "depends-on: [" + "k".repeat(201) + "]\n",
+            "depends-on[0]: must be a job id or an idempotency key of 1 to 200 characters"),
+        Arguments.of(
+            "depends-on with too many jobs",
+            MINIMAL_YAML
+                + "depends-on: ["
+                + String.join(
+                    ", ", java.util.stream.IntStream.range(0, 33).mapToObj(i -> "up-" + i).toList())
+                + "]\n",
+            "depends-on: names 33 jobs; at most 32"));
+  }
+
+  @Test
+  void dependenciesAreKeptInOrderAndSurviveTheYamlWriter() {
+    assertThat(yaml(MINIMAL_YAML).dependsOn()).isEmpty();
+    JobSpec downstream =
+        yaml(MINIMAL_YAML + "depends-on: [features-daily, job-00000000000000aa]\n");
+    assertThat(downstream.dependsOn()).containsExactly("features-daily", "job-00000000000000aa");
+    assertThat(JobSpecParser.parse(JobSpecYaml.write(downstream), "written", false))
+        .isEqualTo(downstream);
+    assertThat(JobSpecYaml.write(yaml(MINIMAL_YAML))).doesNotContain("depends-on");
   }
 
   @Test

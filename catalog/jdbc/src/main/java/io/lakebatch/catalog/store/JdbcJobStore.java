@@ -58,9 +58,9 @@ final class JdbcJobStore implements JobStore {
                 c.prepareStatement(
                     """
                     INSERT INTO server_jobs (id, tenant, name, idempotency_key, body_sha256, spec_text,
-                      priority, cores, execution_mode, state, attempts, cancel_requested,
-                      submitted_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', 0, FALSE, ?)""")) {
+                      priority, cores, execution_mode, depends_on, state, attempts,
+                      cancel_requested, submitted_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', 0, FALSE, ?)""")) {
               insert.setString(1, id);
               insert.setString(2, job.tenant());
               insert.setString(3, job.name());
@@ -70,7 +70,9 @@ final class JdbcJobStore implements JobStore {
               insert.setString(7, job.priority());
               insert.setInt(8, job.cores());
               insert.setString(9, job.executionMode().spelling());
-              insert.setObject(10, timestamp(clock.instant()));
+              insert.setString(
+                  10, job.dependsOn().isEmpty() ? null : String.join("\n", job.dependsOn()));
+              insert.setObject(11, timestamp(clock.instant()));
               insert.executeUpdate();
             }
             return null;
@@ -89,11 +91,7 @@ final class JdbcJobStore implements JobStore {
 
   /** The tenant's job with this submission's key, judged against its body. */
   private Optional<Submission> earlier(NewJob job) {
-    Optional<ServerJob> found =
-        one(
-            "SELECT * FROM server_jobs WHERE tenant = ? AND idempotency_key = ?",
-            job.tenant(),
-            job.idempotencyKey().orElseThrow());
+    Optional<ServerJob> found = byIdempotencyKey(job.tenant(), job.idempotencyKey().orElseThrow());
     if (found.isEmpty()) {
       return Optional.empty();
     }
@@ -107,6 +105,11 @@ final class JdbcJobStore implements JobStore {
   @Override
   public Optional<ServerJob> get(String id) {
     return one("SELECT * FROM server_jobs WHERE id = ?", id);
+  }
+
+  @Override
+  public Optional<ServerJob> byIdempotencyKey(String tenant, String key) {
+    return one("SELECT * FROM server_jobs WHERE tenant = ? AND idempotency_key = ?", tenant, key);
   }
 
   @Override
@@ -267,6 +270,21 @@ final class JdbcJobStore implements JobStore {
   }
 
   @Override
+  public boolean endQueued(String id, JobState state, String message) {
+    if (!state.ended()) {
+      throw new IllegalArgumentException("a job ends in an ended state, not " + state);
+    }
+    return update(
+            "UPDATE server_jobs SET state = ?, message = ?, ended_at = ?"
+                + " WHERE id = ? AND state = 'QUEUED'",
+            state.name(),
+            JdbcRunStore.truncate(message),
+            timestamp(clock.instant()),
+            id)
+        == 1;
+  }
+
+  @Override
   public Optional<ServerJob> cancel(String id) {
     update(
         """
@@ -290,7 +308,7 @@ final class JdbcJobStore implements JobStore {
             """
             UPDATE server_jobs SET state = 'QUEUED', owner = NULL, lease_at = NULL, message = NULL,
               ended_at = NULL, cancel_requested = FALSE
-            WHERE id = ? AND state IN ('FAILED', 'PARTIAL', 'CANCELLED')""",
+            WHERE id = ? AND state IN ('FAILED', 'PARTIAL', 'CANCELLED', 'UPSTREAM_FAILED')""",
             id);
     if (moved == 0) {
       throw LakeBatchErrors.jobNotRetryable(id, get(id).orElseThrow().state());
@@ -399,7 +417,12 @@ final class JdbcJobStore implements JobStore {
         Optional.ofNullable(rs.getString("message")),
         instant(rs, "submitted_at").orElseThrow(),
         instant(rs, "started_at"),
-        instant(rs, "ended_at"));
+        instant(rs, "ended_at"),
+        dependencies(rs.getString("depends_on")));
+  }
+
+  private static List<String> dependencies(String column) {
+    return column == null || column.isEmpty() ? List.of() : List.of(column.split("\n"));
   }
 
   static byte[] bytes(int n) {

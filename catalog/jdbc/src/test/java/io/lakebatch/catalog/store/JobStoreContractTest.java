@@ -76,7 +76,15 @@ abstract class JobStoreContractTest {
 
   static NewJob newJob(String tenant, String name, Optional<String> key, String body) {
     return new NewJob(
-        tenant, name, key, body, "name: " + name + "\n", "normal", 4, ExecutionMode.SHARED);
+        tenant,
+        name,
+        key,
+        body,
+        "name: " + name + "\n",
+        "normal",
+        4,
+        ExecutionMode.SHARED,
+        List.of());
   }
 
   ServerJob submit(String name) {
@@ -108,6 +116,10 @@ abstract class JobStoreContractTest {
     ServerJob job = submit(name);
     if (state == QUEUED) {
       return job;
+    }
+    if (state == JobState.UPSTREAM_FAILED) {
+      assertThat(store.endQueued(job.id(), state, "upstream failed")).isTrue();
+      return store.get(job.id()).orElseThrow();
     }
     assertThat(claim(job.id(), "s1")).isTrue();
     if (state != RUNNING) {
@@ -177,7 +189,8 @@ abstract class JobStoreContractTest {
             "name: x\n",
             "high",
             12,
-            ExecutionMode.ISOLATED);
+            ExecutionMode.ISOLATED,
+            List.of("features-daily", "job-00000000000000aa"));
     Submission submission = store.submit(job);
 
     assertThat(submission.created()).isTrue();
@@ -201,8 +214,12 @@ abstract class JobStoreContractTest {
     assertThat(stored.submittedAt()).isEqualTo(T0);
     assertThat(stored.startedAt()).isEmpty();
     assertThat(stored.endedAt()).isEmpty();
+    assertThat(stored.dependsOn()).containsExactly("features-daily", "job-00000000000000aa");
     assertThat(store.get(stored.id())).contains(stored);
     assertThat(store.get("job-0000000000000000")).isEmpty();
+    assertThat(store.byIdempotencyKey("acme", "k-1")).contains(stored);
+    assertThat(store.byIdempotencyKey("other-tenant", "k-1")).isEmpty();
+    assertThat(submit("no-upstream").dependsOn()).isEmpty();
   }
 
   @Test
@@ -458,6 +475,38 @@ abstract class JobStoreContractTest {
     assertThat(message).hasSize(4000).endsWith("...");
   }
 
+  // ---------------------------------------------------------------- upstream failed
+
+  @Test
+  void aQueuedJobEndsUpstreamFailedWithoutStarting() {
+    ServerJob job = submit("downstream");
+    Instant at = clock.advanceSeconds(7);
+
+    assertThat(store.endQueued(job.id(), JobState.UPSTREAM_FAILED, "upstream job-1 FAILED"))
+        .isTrue();
+
+    ServerJob ended = store.get(job.id()).orElseThrow();
+    assertThat(ended.state()).isEqualTo(JobState.UPSTREAM_FAILED);
+    assertThat(ended.message()).contains("upstream job-1 FAILED");
+    assertThat(ended.endedAt()).contains(at);
+    assertThat(ended.attempts()).isZero();
+    assertThat(store.queued()).isEmpty();
+    assertThat(store.endQueued(job.id(), JobState.UPSTREAM_FAILED, "again"))
+        .as("only a queued job")
+        .isFalse();
+    assertThat(store.retry(job.id()).orElseThrow().state()).isEqualTo(QUEUED);
+  }
+
+  @Test
+  void onlyAQueuedJobEndsWithoutStarting() {
+    ServerJob job = running("a", "s1");
+
+    assertThat(store.endQueued(job.id(), JobState.UPSTREAM_FAILED, "x")).isFalse();
+    assertThat(store.get(job.id()).orElseThrow().state()).isEqualTo(RUNNING);
+    assertThatThrownBy(() -> store.endQueued(job.id(), QUEUED, "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   // ---------------------------------------------------------------- cancel
 
   @Test
@@ -495,7 +544,7 @@ abstract class JobStoreContractTest {
   @ParameterizedTest
   @EnumSource(
       value = JobState.class,
-      names = {"SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED"})
+      names = {"SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED", "UPSTREAM_FAILED"})
   void cancellingAnEndedJobLeavesItAsItIs(JobState state) {
     ServerJob job = inState("a", state);
     clock.advanceSeconds(5);

@@ -34,6 +34,9 @@ public final class RemoteJobs {
           p.path("rowsPerSecond").asLong(),
           p.path("etaSeconds").isNumber() ? ", ETA " + p.path("etaSeconds").asLong() + " s" : "");
     }
+    if (job.hasNonNull("waitingFor")) {
+      out.println("  " + job.path("waitingFor").asText());
+    }
     if (job.hasNonNull("message")) {
       out.println("  " + job.path("message").asText());
     }
@@ -47,11 +50,11 @@ public final class RemoteJobs {
       out.println("no jobs");
     }
     out.printf(
-        "%-21s %-24s %-10s %-8s %-12s %s%n",
+        "%-21s %-24s %-15s %-8s %-12s %s%n",
         "JOB", "NAME", "STATE", "PRIORITY", "TENANT", "SUBMITTED");
     for (JsonNode job : jobs) {
       out.printf(
-          "%-21s %-24s %-10s %-8s %-12s %s%n",
+          "%-21s %-24s %-15s %-8s %-12s %s%n",
           job.path("id").asText(),
           job.path("name").asText(),
           job.path("state").asText(),
