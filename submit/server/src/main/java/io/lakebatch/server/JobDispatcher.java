@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.SparkContext;
 import org.slf4j.Logger;
@@ -68,10 +69,15 @@ final class JobDispatcher implements AutoCloseable {
       ServerJob job,
       int cores,
       AtomicReference<RunHandle> run,
-      AtomicReference<IsolatedJob> child) {
+      AtomicReference<IsolatedJob> child,
+      AtomicReference<Preempted> preempted) {
 
     Active(ServerJob job, int cores) {
-      this(job, cores, new AtomicReference<>(), new AtomicReference<>());
+      this(job, cores, new AtomicReference<>(), new AtomicReference<>(), new AtomicReference<>());
+    }
+
+    boolean stopping() {
+      return preempted.get() != null;
     }
 
     /** Passes a cancel request on: the run stops after its current chunk. */
@@ -176,12 +182,14 @@ final class JobDispatcher implements AutoCloseable {
       out.println("lakebatch server: " + role);
     }
     metrics.leading(now.ledBy(owner));
-    for (ServerJob job : jobs.running()) {
+    List<ServerJob> running = jobs.running();
+    for (ServerJob job : running) {
       Active mine = active.get(job.id());
       if (mine != null && job.cancelRequested()) {
         mine.cancel(job.runId(), runs);
       }
     }
+    followPreemptions(running);
     List<ServerJob> queued = jobs.queued();
     metrics.queued(queued);
     if (!now.ledBy(owner)) {
@@ -228,6 +236,9 @@ final class JobDispatcher implements AutoCloseable {
     return ready;
   }
 
+  /** Why and since when the scheduler is stopping a running job for another. */
+  private record Preempted(String reason, Instant at, AtomicBoolean killed) {}
+
   /**
    * Starts the queued jobs of {@code mode} the policy picks while their cores fit {@code total}.
    */
@@ -248,6 +259,73 @@ final class JobDispatcher implements AutoCloseable {
       waiting.remove(job);
       if (jobs.claim(job.id(), owner, epoch)) {
         free -= start(job, SchedulingPolicy.coresOf(job, total));
+      }
+    }
+    if (!stopped && !waiting.isEmpty() && config.scheduling().preemption()) {
+      preempt(waiting, mode, free, total);
+    }
+  }
+
+  /**
+   * Asks the running jobs the policy names to stop at their next chunk boundary, so that the job it
+   * would start next fits. Jobs already stopping count as free cores: they are not stopped twice.
+   */
+  private void preempt(List<ServerJob> waiting, ExecutionMode mode, int free, int total) {
+    List<Active> ofMode =
+        active.values().stream().filter(a -> a.job().executionMode() == mode).toList();
+    int soonFree = free + ofMode.stream().filter(Active::stopping).mapToInt(Active::cores).sum();
+    List<ServerJob> candidates =
+        ofMode.stream().filter(a -> !a.stopping()).map(Active::job).toList();
+    policy
+        .preemption(waiting, candidates, soonFree, total)
+        .ifPresent(
+            p -> {
+              String reason =
+                  "preempted at a chunk boundary for "
+                      + p.waiting().priority()
+                      + "-priority job "
+                      + p.waiting().id()
+                      + "; queued again, it resumes from its committed chunks";
+              for (ServerJob victim : p.victims()) {
+                Active running = active.get(victim.id());
+                if (running != null
+                    && running
+                        .preempted()
+                        .compareAndSet(
+                            null, new Preempted(reason, Instant.now(), new AtomicBoolean()))) {
+                  LOG.info("job {}: {}", victim.id(), reason);
+                  running.cancel(victim.runId(), runs);
+                }
+              }
+            });
+  }
+
+  /**
+   * Keeps asking preempted jobs to stop (a run prepared after the first request gets it too) and,
+   * past the grace, kills their running chunks: only those chunks' uncommitted work is lost.
+   */
+  private void followPreemptions(List<ServerJob> running) {
+    Duration grace = config.scheduling().preemptionGrace();
+    for (ServerJob job : running) {
+      Active mine = active.get(job.id());
+      Preempted preempted = mine == null ? null : mine.preempted().get();
+      if (preempted == null) {
+        continue;
+      }
+      mine.cancel(job.runId(), runs);
+      boolean overdue =
+          !grace.isZero() && Duration.between(preempted.at(), Instant.now()).compareTo(grace) >= 0;
+      if (overdue && preempted.killed().compareAndSet(false, true)) {
+        LOG.info(
+            "job {}: not at a chunk boundary {} after its preemption; killing its running chunks",
+            job.id(),
+            grace);
+        IsolatedJob child = mine.child().get();
+        if (child != null) {
+          child.kill();
+        } else {
+          job.runId().ifPresent(run -> spark.cancelJobGroup("lakebatch-" + run));
+        }
       }
     }
   }
@@ -291,6 +369,16 @@ final class JobDispatcher implements AutoCloseable {
       active.remove(job.id());
       return;
     }
+    Preempted preempted = started.preempted().get();
+    if (preempted != null
+        && end != JobState.SUCCEEDED
+        && jobs.requeuePreempted(job.id(), owner, preempted.reason())) {
+      LOG.info("job {}: stopped for its preemption ({}); queued again", job.id(), end);
+      active.remove(job.id());
+      metrics.preempted();
+      wake();
+      return;
+    }
     if (!jobs.finish(job.id(), owner, end, message)) {
       LOG.warn(
           "job {}: this server no longer holds it; its end ({}) is not recorded", job.id(), end);
@@ -309,7 +397,7 @@ final class JobDispatcher implements AutoCloseable {
       RunHandle run = lakeBatch.run(spec, RunOptions.defaults().withListener(metrics));
       started.run().set(run);
       jobs.attachRun(job.id(), owner, run.runId());
-      if (jobs.get(job.id()).map(ServerJob::cancelRequested).orElse(false)) {
+      if (started.stopping() || jobs.get(job.id()).map(ServerJob::cancelRequested).orElse(false)) {
         run.cancel();
       }
       RunSummary summary = run.await();

@@ -32,6 +32,7 @@ final class JobView {
     waitingFor.ifPresent(w -> view.put("waitingFor", w));
     view.put("runId", job.runId().orElse(null));
     view.put("attempts", job.attempts());
+    view.put("preemptions", job.preemptions());
     view.put("cancelRequested", job.cancelRequested());
     view.put("message", job.message().orElse(null));
     view.put("submittedAt", job.submittedAt().toString());

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Which waiting job starts next. Pure: it sees the queue and the free capacity, nothing else, so a
- * policy is unit-tested without a server or Spark.
+ * Which waiting job starts next, and which running jobs make room for it. Pure: it sees the queue,
+ * the running jobs and the free capacity, nothing else, so a policy is unit-tested without a server
+ * or Spark.
  */
 public interface SchedulingPolicy {
 
@@ -18,6 +19,27 @@ public interface SchedulingPolicy {
    * @param totalCores the server's capacity (a job asking for more runs alone, on all of it)
    */
   Optional<ServerJob> next(List<ServerJob> queued, int freeCores, int totalCores);
+
+  /**
+   * The running jobs to stop at their next chunk boundary so that the job that should start next
+   * fits, or none: a policy preempts only for a job it ranks above every job it stops, and only
+   * when stopping them frees enough cores.
+   *
+   * @param queued the waiting jobs, oldest first
+   * @param running the running jobs that may be stopped (not those already stopping)
+   * @param freeCores cores free now plus those held by jobs already stopping
+   */
+  default Optional<Preemption> preemption(
+      List<ServerJob> queued, List<ServerJob> running, int freeCores, int totalCores) {
+    return Optional.empty();
+  }
+
+  /** Stop {@code victims} so that {@code waiting} can start. */
+  record Preemption(ServerJob waiting, List<ServerJob> victims) {
+    public Preemption {
+      victims = List.copyOf(victims);
+    }
+  }
 
   /** The cores {@code job} holds while it runs on a server of {@code totalCores}. */
   static int coresOf(ServerJob job, int totalCores) {

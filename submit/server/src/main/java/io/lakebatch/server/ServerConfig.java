@@ -34,6 +34,7 @@ import java.util.Set;
  *   poll-interval: 1s
  *   max-body-bytes: 1048576
  *   tls: {keystore: server.p12, password: changeit}   # HTTPS (PKCS12 or JKS); absent: HTTP
+ *   scheduling: {preemption: true, preemption-grace: 10m}
  *   tenants:
  *     analytics: {allowed-prefixes: [/data/analytics/], requests-per-minute: 600}
  * }</pre>
@@ -56,7 +57,8 @@ public record ServerConfig(
     long maxBodyBytes,
     int requestsPerMinute,
     Map<String, TenantPolicy> tenants,
-    Optional<Tls> tls) {
+    Optional<Tls> tls,
+    Scheduling scheduling) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8420;
@@ -79,7 +81,8 @@ public record ServerConfig(
           "max-body-bytes",
           "requests-per-minute",
           "tenants",
-          "tls");
+          "tls",
+          "scheduling");
 
   /**
    * HTTPS: the server's key and certificate.
@@ -90,6 +93,27 @@ public record ServerConfig(
     public Tls {
       requireNonNull(keystore, "keystore is null");
       requireNonNull(password, "password is null");
+    }
+  }
+
+  /**
+   * How the dispatcher shares the capacity.
+   *
+   * @param preemption whether a waiting job of a higher priority class that does not fit stops
+   *     running jobs of lower classes at their next chunk boundary (they are queued again and
+   *     resume from their committed chunks)
+   * @param preemptionGrace how long a preempted job may take to reach its chunk boundary before its
+   *     running chunks are killed (their uncommitted work is lost, nothing else); zero: never kill
+   */
+  public record Scheduling(boolean preemption, Duration preemptionGrace) {
+    public static final Scheduling DEFAULTS = new Scheduling(true, Duration.ofMinutes(10));
+
+    public Scheduling {
+      requireNonNull(preemptionGrace, "preemptionGrace is null");
+      if (preemptionGrace.isNegative()) {
+        throw LakeBatchErrors.usage(
+            "server.scheduling.preemption-grace must not be negative: " + preemptionGrace);
+      }
     }
   }
 
@@ -115,6 +139,7 @@ public record ServerConfig(
     tenants = Map.copyOf(tenants);
     requireNonNull(executionMode, "executionMode is null");
     requireNonNull(tls, "tls is null");
+    requireNonNull(scheduling, "scheduling is null");
     if (cores < 1) {
       throw LakeBatchErrors.usage("server.cores must be >= 1, got " + cores);
     }
@@ -141,7 +166,8 @@ public record ServerConfig(
         DEFAULT_MAX_BODY_BYTES,
         DEFAULT_REQUESTS_PER_MINUTE,
         Map.of(),
-        Optional.empty());
+        Optional.empty(),
+        Scheduling.DEFAULTS);
   }
 
   /** The {@code server:} section of {@code file} over the defaults; its catalog from the file. */
@@ -199,7 +225,8 @@ public record ServerConfig(
         server.path("max-body-bytes").asLong(d.maxBodyBytes()),
         rate,
         tenants,
-        tls(server, file));
+        tls(server, file),
+        scheduling(server.path("scheduling"), file));
   }
 
   /** This config on another port (0: any free one). */
@@ -219,7 +246,8 @@ public record ServerConfig(
         maxBodyBytes,
         requestsPerMinute,
         tenants,
-        tls);
+        tls,
+        scheduling);
   }
 
   /** This config with {@code tenant}'s policy set. */
@@ -241,7 +269,8 @@ public record ServerConfig(
         maxBodyBytes,
         requestsPerMinute,
         all,
-        tls);
+        tls,
+        scheduling);
   }
 
   /** This config serving HTTPS with {@code tls}'s key. */
@@ -261,7 +290,8 @@ public record ServerConfig(
         maxBodyBytes,
         requestsPerMinute,
         tenants,
-        Optional.of(tls));
+        Optional.of(tls),
+        scheduling);
   }
 
   /** This config with another lease timeout and poll interval. */
@@ -281,7 +311,29 @@ public record ServerConfig(
         maxBodyBytes,
         requestsPerMinute,
         tenants,
-        tls);
+        tls,
+        scheduling);
+  }
+
+  /** This config with {@code scheduling}. */
+  public ServerConfig withScheduling(Scheduling scheduling) {
+    return new ServerConfig(
+        catalog,
+        home,
+        host,
+        port,
+        master,
+        cores,
+        executionMode,
+        isolatedCores,
+        sparkConf,
+        leaseTimeout,
+        pollInterval,
+        maxBodyBytes,
+        requestsPerMinute,
+        tenants,
+        tls,
+        scheduling);
   }
 
   public TenantPolicy tenant(String tenant) {
@@ -304,6 +356,33 @@ public record ServerConfig(
                         + "'"));
   }
 
+  private static Scheduling scheduling(JsonNode scheduling, Path file) {
+    Scheduling d = Scheduling.DEFAULTS;
+    if (scheduling.isMissingNode()) {
+      return d;
+    }
+    scheduling
+        .fieldNames()
+        .forEachRemaining(
+            key -> {
+              if (!Set.of("preemption", "preemption-grace").contains(key)) {
+                throw LakeBatchErrors.usage(
+                    file
+                        + ": server.scheduling."
+                        + key
+                        + " is not a setting; allowed: [preemption, preemption-grace]");
+              }
+            });
+    JsonNode preemption = scheduling.path("preemption");
+    if (!preemption.isMissingNode() && !preemption.isBoolean()) {
+      throw LakeBatchErrors.usage(
+          file + ": server.scheduling.preemption must be true or false, got '" + preemption + "'");
+    }
+    return new Scheduling(
+        preemption.asBoolean(d.preemption()),
+        duration(scheduling, "server.scheduling.", "preemption-grace", d.preemptionGrace(), file));
+  }
+
   private static Optional<Tls> tls(JsonNode server, Path file) {
     JsonNode tls = server.get("tls");
     if (tls == null) {
@@ -323,6 +402,11 @@ public record ServerConfig(
   }
 
   private static Duration duration(JsonNode node, String key, Duration fallback, Path file) {
+    return duration(node, "server.", key, fallback, file);
+  }
+
+  private static Duration duration(
+      JsonNode node, String section, String key, Duration fallback, Path file) {
     JsonNode value = node.get(key);
     if (value == null) {
       return fallback;
@@ -342,7 +426,8 @@ public record ServerConfig(
     } catch (NumberFormatException e) {
       throw LakeBatchErrors.usage(
           file
-              + ": server."
+              + ": "
+              + section
               + key
               + " must be a duration like 30s, 500ms or 2m, got '"
               + text

@@ -36,6 +36,7 @@ final class ServerMetrics implements RunListener, AutoCloseable {
   private final Counter failures;
   private final Counter rows;
   private final Counter submitted;
+  private final Counter preemptions;
   private final Timer submitToStart;
   private final JvmGcMetrics gc = new JvmGcMetrics();
 
@@ -64,6 +65,10 @@ final class ServerMetrics implements RunListener, AutoCloseable {
     rows = Counter.builder("lakebatch.rows.out").description("rows written").register(registry);
     submitted =
         Counter.builder("lakebatch.jobs.submitted").description("jobs accepted").register(registry);
+    preemptions =
+        Counter.builder("lakebatch.jobs.preempted")
+            .description("running jobs stopped at a chunk boundary for a higher class and requeued")
+            .register(registry);
     submitToStart =
         Timer.builder("lakebatch.submit.to.start")
             .description("from a job's submission to its start")
@@ -109,6 +114,12 @@ final class ServerMetrics implements RunListener, AutoCloseable {
   void ended(JobState state) {
     running.decrementAndGet();
     endedWithoutStarting(state);
+  }
+
+  /** A running job was stopped for a job of a higher class and queued again. */
+  void preempted() {
+    running.decrementAndGet();
+    preemptions.increment();
   }
 
   /** A queued job ended without starting (its upstream failed). */

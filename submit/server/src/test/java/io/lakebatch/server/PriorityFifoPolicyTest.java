@@ -48,6 +48,65 @@ class PriorityFifoPolicyTest {
     assertThat(policy.next(List.of(huge), 8, 8)).contains(huge);
   }
 
+  @Test
+  void aHeadThatDoesNotFitPreemptsTheLowestClassesYoungestFirstOnlyAsMuchAsNeeded() {
+    ServerJob lowOld = started(job(1, "low", 2), 10);
+    ServerJob lowYoung = started(job(2, "low", 2), 20);
+    ServerJob normal = started(job(3, "normal", 2), 30);
+    ServerJob high = job(4, "high", 4);
+
+    SchedulingPolicy.Preemption preemption =
+        policy.preemption(List.of(high), List.of(normal, lowOld, lowYoung), 2, 8).orElseThrow();
+
+    assertThat(preemption.waiting()).isEqualTo(high);
+    assertThat(preemption.victims()).as("2 free + one low job's 2 = 4").containsExactly(lowYoung);
+    assertThat(policy.preemption(List.of(high), List.of(normal, lowOld, lowYoung), 0, 8))
+        .hasValueSatisfying(p -> assertThat(p.victims()).containsExactly(lowYoung, lowOld));
+  }
+
+  @Test
+  void nothingIsPreemptedForAJobOfTheSameClassOrWhenItWouldNotMakeRoom() {
+    ServerJob normalRunning = started(job(1, "normal", 4), 10);
+    ServerJob lowRunning = started(job(2, "low", 2), 20);
+
+    assertThat(policy.preemption(List.of(job(3, "normal", 4)), List.of(normalRunning), 0, 4))
+        .as("same class")
+        .isEmpty();
+    assertThat(
+            policy.preemption(List.of(job(4, "high", 8)), List.of(normalRunning, lowRunning), 0, 8))
+        .as("stopping both frees 6 of the 8 it needs")
+        .isEmpty();
+    assertThat(policy.preemption(List.of(job(5, "high", 2)), List.of(lowRunning), 2, 4))
+        .as("it fits")
+        .isEmpty();
+    assertThat(policy.preemption(List.of(), List.of(lowRunning), 0, 4)).isEmpty();
+  }
+
+  private static ServerJob started(ServerJob job, long second) {
+    return new ServerJob(
+        job.id(),
+        job.sequence(),
+        job.tenant(),
+        job.name(),
+        job.idempotencyKey(),
+        job.bodySha256(),
+        job.specText(),
+        job.priority(),
+        job.cores(),
+        job.executionMode(),
+        JobState.RUNNING,
+        job.runId(),
+        Optional.of("s1"),
+        1,
+        false,
+        Optional.empty(),
+        job.submittedAt(),
+        Optional.of(Instant.ofEpochSecond(second)),
+        Optional.empty(),
+        job.dependsOn(),
+        0);
+  }
+
   private static ServerJob job(long sequence, String priority, int cores) {
     return new ServerJob(
         "job-" + sequence,
@@ -69,6 +128,7 @@ class PriorityFifoPolicyTest {
         Instant.EPOCH,
         Optional.empty(),
         Optional.empty(),
-        List.of());
+        List.of(),
+        0);
   }
 }

@@ -441,6 +441,56 @@ class ServerApiTest {
   }
 
   @Test
+  void aHighPriorityJobPreemptsALowOneAtAChunkBoundaryAndTheLowOneResumesEveryRowOnce()
+      throws Exception {
+    Path lowOut = alphaDir.resolve("out-preempted-low");
+    Path highOut = alphaDir.resolve("out-preempting-high");
+    spark.conf().set(FaultInjection.PREFIX + "slow-task-rate", "1.0");
+    spark.conf().set(FaultInjection.PREFIX + "slow-task-millis", "1500");
+    String low;
+    String high;
+    try {
+      // each job asks for the server's 2 cores: the high one fits only once the low one stopped
+      low =
+          submitted(post("/v1/jobs", spec("low", lowOut, 1_000) + "priority: low\n", alpha, null));
+      HttpResponse<InputStream> follow = stream("/v1/jobs/" + low + "/logs?follow=true", alpha);
+      try (java.io.BufferedReader lines =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(follow.body(), StandardCharsets.UTF_8))) {
+        Pattern committedLine = Pattern.compile("chunk \\d+/6 committed");
+        String line;
+        while ((line = lines.readLine()) != null && !committedLine.matcher(line).find()) {
+          // until the low job's first commit
+        }
+        assertThat(line).as("a committed chunk of the low job").isNotNull();
+      }
+      high =
+          submitted(
+              post("/v1/jobs", spec("high", highOut, 3_000) + "priority: high\n", alpha, null));
+      get("/v1/jobs/" + high + "/logs?follow=true", alpha);
+    } finally {
+      spark.conf().unset(FaultInjection.PREFIX + "slow-task-rate");
+      spark.conf().unset(FaultInjection.PREFIX + "slow-task-millis");
+    }
+    get("/v1/jobs/" + low + "/logs?follow=true", alpha);
+
+    JsonNode lowJob = json(get("/v1/jobs/" + low, alpha));
+    JsonNode highJob = json(get("/v1/jobs/" + high, alpha));
+    assertThat(highJob.get("state").asText()).as(highJob.toString()).isEqualTo("SUCCEEDED");
+    assertThat(lowJob.get("state").asText()).as(lowJob.toString()).isEqualTo("SUCCEEDED");
+    assertThat(lowJob.get("preemptions").asInt()).isEqualTo(1);
+    assertThat(lowJob.get("attempts").asInt()).isEqualTo(2);
+    assertThat(highJob.get("preemptions").asInt()).isZero();
+    assertThat(instant(lowJob, "startedAt"))
+        .as("the low job started again only after the high one ended")
+        .isAfterOrEqualTo(instant(highJob, "endedAt"));
+    assertThat(idsOnce(lowOut)).as("the preempted job's rows, each once").hasSize((int) ROWS);
+    assertThat(idsOnce(highOut)).hasSize((int) ROWS);
+    assertThat(counter(get("/metrics", null).body(), "lakebatch_jobs_preempted_total"))
+        .isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
   void aDagRunsInOrderWhateverOrderItWasSubmittedIn() throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
     String a = "dag-a-" + run;

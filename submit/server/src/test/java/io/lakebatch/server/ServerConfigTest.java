@@ -57,6 +57,23 @@ class ServerConfigTest {
   }
 
   @Test
+  void preemptionIsOnByDefaultAndItsGraceIsADuration() throws Exception {
+    assertThat(load("server: {cores: 2}\n").scheduling())
+        .isEqualTo(ServerConfig.Scheduling.DEFAULTS);
+    assertThat(ServerConfig.Scheduling.DEFAULTS.preemption()).isTrue();
+    ServerConfig.Scheduling set =
+        load("server: {scheduling: {preemption: false, preemption-grace: 90s}}\n").scheduling();
+    assertThat(set.preemption()).isFalse();
+    assertThat(set.preemptionGrace()).isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThatThrownBy(() -> load("server: {scheduling: {preemption-grace: soon}}\n"))
+        .hasMessageContaining("server.scheduling.preemption-grace must be a duration");
+    assertThatThrownBy(() -> load("server: {scheduling: {preemption: maybe}}\n"))
+        .hasMessageContaining("server.scheduling.preemption must be true or false");
+    assertThatThrownBy(() -> load("server: {scheduling: {aging: 1}}\n"))
+        .hasMessageContaining("server.scheduling.aging is not a setting");
+  }
+
+  @Test
   void badSettingsAreRefusedNamingTheKey() {
     assertThatThrownBy(() -> load("server: {execution-mode: docker}\n"))
         .isInstanceOf(LakeBatchException.class)

@@ -70,6 +70,15 @@ public interface JobStore {
   boolean finish(String id, String owner, JobState state, Optional<String> message);
 
   /**
+   * Queues a RUNNING job of {@code owner} again after the scheduler preempted it, counting the
+   * preemption (not an attempt's failure) and keeping {@code reason} as its message; its run
+   * resumes from its committed chunks when it starts again.
+   *
+   * @return false when {@code owner} no longer holds it, or its cancel was requested meanwhile
+   */
+  boolean requeuePreempted(String id, String owner, String reason);
+
+  /**
    * Ends a QUEUED job without starting it (its upstream failed), with one compare-and-set.
    *
    * @return false when the job is no longer QUEUED

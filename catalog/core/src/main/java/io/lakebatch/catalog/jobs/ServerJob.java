@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param attempts how many times a server started it
  * @param message why it ended as it did (failure message, cancel)
  * @param dependsOn the jobs (ids or the tenant's idempotency keys) that must succeed first
+ * @param preemptions how often the scheduler stopped it for a job of a higher class and queued it
+ *     again (not counted as failures)
  */
 public record ServerJob(
     String id,
@@ -38,7 +40,8 @@ public record ServerJob(
     Instant submittedAt,
     Optional<Instant> startedAt,
     Optional<Instant> endedAt,
-    List<String> dependsOn) {
+    List<String> dependsOn,
+    int preemptions) {
   public ServerJob {
     dependsOn = List.copyOf(dependsOn);
   }

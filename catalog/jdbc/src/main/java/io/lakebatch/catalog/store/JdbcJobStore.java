@@ -270,6 +270,19 @@ final class JdbcJobStore implements JobStore {
   }
 
   @Override
+  public boolean requeuePreempted(String id, String owner, String reason) {
+    return update(
+            """
+            UPDATE server_jobs SET state = 'QUEUED', owner = NULL, lease_at = NULL, message = ?,
+              preemptions = preemptions + 1
+            WHERE id = ? AND state = 'RUNNING' AND owner = ? AND cancel_requested = FALSE""",
+            JdbcRunStore.truncate(reason),
+            id,
+            owner)
+        == 1;
+  }
+
+  @Override
   public boolean endQueued(String id, JobState state, String message) {
     if (!state.ended()) {
       throw new IllegalArgumentException("a job ends in an ended state, not " + state);
@@ -418,7 +431,8 @@ final class JdbcJobStore implements JobStore {
         instant(rs, "submitted_at").orElseThrow(),
         instant(rs, "started_at"),
         instant(rs, "ended_at"),
-        dependencies(rs.getString("depends_on")));
+        dependencies(rs.getString("depends_on")),
+        rs.getInt("preemptions"));
   }
 
   private static List<String> dependencies(String column) {

@@ -92,7 +92,8 @@ class CatalogDatabaseTest {
             "SQL 4 V4__server_jobs.sql true",
             "SQL 5 V5__server_leader.sql true",
             "SQL 6 V6__server_job_execution_mode.sql true",
-            "SQL 7 V7__server_job_dependencies.sql true");
+            "SQL 7 V7__server_job_dependencies.sql true",
+            "SQL 8 V8__server_job_preemptions.sql true");
   }
 
   @Test

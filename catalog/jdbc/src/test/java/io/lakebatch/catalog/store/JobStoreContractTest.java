@@ -215,6 +215,7 @@ abstract class JobStoreContractTest {
     assertThat(stored.startedAt()).isEmpty();
     assertThat(stored.endedAt()).isEmpty();
     assertThat(stored.dependsOn()).containsExactly("features-daily", "job-00000000000000aa");
+    assertThat(stored.preemptions()).isZero();
     assertThat(store.get(stored.id())).contains(stored);
     assertThat(store.get("job-0000000000000000")).isEmpty();
     assertThat(store.byIdempotencyKey("acme", "k-1")).contains(stored);
@@ -473,6 +474,38 @@ abstract class JobStoreContractTest {
     assertThat(store.finish(job.id(), "s1", FAILED, Optional.of("x".repeat(5000)))).isTrue();
     String message = store.get(job.id()).orElseThrow().message().orElseThrow();
     assertThat(message).hasSize(4000).endsWith("...");
+  }
+
+  // ---------------------------------------------------------------- preemption
+
+  @Test
+  void aPreemptedJobIsQueuedAgainKeepingItsRunAndCountingThePreemption() {
+    ServerJob job = running("low", "s1");
+    store.attachRun(job.id(), "s1", "run-1");
+
+    assertThat(store.requeuePreempted(job.id(), "s2", "for job-2")).as("not s2's").isFalse();
+    assertThat(store.requeuePreempted(job.id(), "s1", "preempted for job-2")).isTrue();
+
+    ServerJob queued = store.get(job.id()).orElseThrow();
+    assertThat(queued.state()).isEqualTo(QUEUED);
+    assertThat(queued.preemptions()).isEqualTo(1);
+    assertThat(queued.attempts()).isEqualTo(1);
+    assertThat(queued.message()).contains("preempted for job-2");
+    assertThat(queued.owner()).isEmpty();
+    assertThat(queued.runId()).as("the run resumes").contains("run-1");
+    assertThat(queued.sequence()).as("its place in the queue").isEqualTo(job.sequence());
+    assertThat(claim(job.id(), "s1")).isTrue();
+    assertThat(store.get(job.id()).orElseThrow().message()).isEmpty();
+    assertThat(store.get(job.id()).orElseThrow().preemptions()).isEqualTo(1);
+  }
+
+  @Test
+  void aJobWhoseCancelWasRequestedIsNotQueuedAgainByAPreemption() {
+    ServerJob job = running("low", "s1");
+    store.cancel(job.id());
+
+    assertThat(store.requeuePreempted(job.id(), "s1", "preempted")).isFalse();
+    assertThat(store.get(job.id()).orElseThrow().state()).isEqualTo(RUNNING);
   }
 
   // ---------------------------------------------------------------- upstream failed
