@@ -11,7 +11,7 @@ import java.util.Map;
  *
  * @param agingMillisPerPoint the aging rate: a waiting job gains one point per this many
  *     milliseconds (see {@link AgingPriority})
- * @param maxAgingBoost the most points aging adds, 0..{@value AgingPriority#MAX_BOOST}
+ * @param maxAgingBoost the most points aging adds, not negative
  * @param tenantShares the shares of named tenants, keyed by tenant
  * @param defaultShare the share of any other tenant (its {@code tenant} is ignored)
  * @param preemptionEnabled whether the fair-share scheduler stops running chunks for tenants under
@@ -28,8 +28,8 @@ public record SchedulerConfig(
   /** One point per second of wait. */
   public static final long DEFAULT_AGING_MILLIS_PER_POINT = 1_000;
 
-  /** The largest permitted boost: an aged LOW job reaches a fresh HIGH job's base. */
-  public static final int DEFAULT_MAX_AGING_BOOST = AgingPriority.MAX_BOOST;
+  /** Enough for a value-0 LOW job to reach a fresh HIGH job's base (after 2000 s). */
+  public static final int DEFAULT_MAX_AGING_BOOST = AgingPriority.FULL_BOOST;
 
   /** One minute. */
   public static final long DEFAULT_PREEMPTION_GRACE_MILLIS = 60_000;

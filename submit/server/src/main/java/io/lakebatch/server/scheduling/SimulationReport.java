@@ -1,0 +1,174 @@
+package io.lakebatch.server.scheduling;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakebatch.catalog.spec.Priority;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * What one scheduler achieved on one trace. Times are simulated milliseconds, work is in
+ * core-milliseconds; shares are fractions of the cluster's cores while it was contended (more cores
+ * asked for, running or waiting, than up).
+ *
+ * @param scheduler the scheduler's name
+ * @param jobs jobs in the trace
+ * @param completedJobs jobs whose every chunk completed
+ * @param totalChunks chunks in the trace
+ * @param completedChunks chunk completions; equals {@code totalChunks} when work is conserved
+ * @param startedChunks chunk starts, including those later preempted or lost to failures
+ * @param makespanMillis from the first submission to the last completion
+ * @param utilization busy over available core-time while anything waited or ran
+ * @param busyCoreMillis core-time held by running chunks
+ * @param usefulCoreMillis core-time of completed chunks
+ * @param completionP50Millis median job completion time (submit to last chunk) per class
+ * @param completionP95Millis 95th percentile of the same per class
+ * @param maxLowWaitMillis the longest a LOW job waited from submission to its first chunk
+ * @param tenantShares each tenant's share of cores while contended, with its fair share
+ * @param preemptions chunks stopped by the scheduler
+ * @param preemptedCoreMillis their in-flight work, lost
+ * @param workerFailures workers that failed
+ * @param failedChunks chunks lost to those failures
+ * @param failedCoreMillis their in-flight work, lost
+ */
+public record SimulationReport(
+    String scheduler,
+    int jobs,
+    int completedJobs,
+    long totalChunks,
+    long completedChunks,
+    long startedChunks,
+    long makespanMillis,
+    double utilization,
+    long busyCoreMillis,
+    long usefulCoreMillis,
+    Map<Priority, Long> completionP50Millis,
+    Map<Priority, Long> completionP95Millis,
+    long maxLowWaitMillis,
+    List<TenantUse> tenantShares,
+    long preemptions,
+    long preemptedCoreMillis,
+    int workerFailures,
+    long failedChunks,
+    long failedCoreMillis) {
+  public SimulationReport {
+    requireNonNull(scheduler, "scheduler is null");
+    completionP50Millis = Map.copyOf(completionP50Millis);
+    completionP95Millis = Map.copyOf(completionP95Millis);
+    tenantShares = List.copyOf(tenantShares);
+  }
+
+  /**
+   * One tenant's use of the cluster while contended.
+   *
+   * @param tenant the tenant
+   * @param weight its weight
+   * @param share its fraction of the cores
+   * @param fairShare the fraction weighted max-min fairness entitles it to, given its demand
+   */
+  public record TenantUse(String tenant, double weight, double share, double fairShare) {
+    public TenantUse {
+      requireNonNull(tenant, "tenant is null");
+    }
+
+    /** How far its share is from fair, in fractions (0.05 is 5 percentage points). */
+    public double deviation() {
+      return Math.abs(share - fairShare);
+    }
+  }
+
+  /** The largest {@link TenantUse#deviation()} over the tenants, 0 when never contended. */
+  public double maxShareDeviation() {
+    return tenantShares.stream().mapToDouble(TenantUse::deviation).max().orElse(0);
+  }
+
+  /** A fixed-width markdown table, one column per report, one row per measure. */
+  public static String table(List<SimulationReport> reports) {
+    List<Row> rows = new ArrayList<>();
+    rows.add(new Row("jobs completed", r -> r.completedJobs() + " / " + r.jobs()));
+    rows.add(new Row("chunks completed", r -> r.completedChunks() + " / " + r.totalChunks()));
+    rows.add(new Row("makespan", r -> duration(r.makespanMillis())));
+    rows.add(new Row("core utilization", r -> percent(r.utilization())));
+    for (Priority priority : Priority.values()) {
+      rows.add(
+          new Row(
+              "completion p50 / p95 " + priority.spelling(),
+              r ->
+                  duration(r.completionP50Millis().getOrDefault(priority, 0L))
+                      + " / "
+                      + duration(r.completionP95Millis().getOrDefault(priority, 0L))));
+    }
+    rows.add(new Row("max wait of a low job", r -> duration(r.maxLowWaitMillis())));
+    rows.add(new Row("max tenant share deviation", r -> points(r.maxShareDeviation())));
+    rows.add(new Row("preemptions", r -> Long.toString(r.preemptions())));
+    rows.add(new Row("lost to preemption", r -> coreHours(r.preemptedCoreMillis())));
+    rows.add(
+        new Row(
+            "worker failures / chunks lost", r -> r.workerFailures() + " / " + r.failedChunks()));
+    rows.add(new Row("lost to failures", r -> coreHours(r.failedCoreMillis())));
+
+    List<String> header = new ArrayList<>();
+    header.add("measure");
+    reports.forEach(r -> header.add(r.scheduler()));
+    List<List<String>> cells = new ArrayList<>();
+    cells.add(header);
+    for (Row row : rows) {
+      List<String> line = new ArrayList<>();
+      line.add(row.label());
+      reports.forEach(r -> line.add(row.value().apply(r)));
+      cells.add(line);
+    }
+    int[] widths = new int[header.size()];
+    for (List<String> line : cells) {
+      for (int c = 0; c < line.size(); c++) {
+        widths[c] = Math.max(widths[c], line.get(c).length());
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < cells.size(); i++) {
+      appendLine(out, cells.get(i), widths);
+      if (i == 0) {
+        List<String> rule = new ArrayList<>();
+        for (int width : widths) {
+          rule.add("-".repeat(width));
+        }
+        appendLine(out, rule, widths);
+      }
+    }
+    return out.toString();
+  }
+
+  private record Row(String label, Function<SimulationReport, String> value) {}
+
+  private static void appendLine(StringBuilder out, List<String> line, int[] widths) {
+    out.append('|');
+    for (int c = 0; c < line.size(); c++) {
+      String cell = line.get(c);
+      out.append(' ').append(cell).append(" ".repeat(widths[c] - cell.length())).append(" |");
+    }
+    out.append('\n');
+  }
+
+  private static String duration(long millis) {
+    long seconds = millis / 1000;
+    if (seconds < 3600) {
+      return String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
+    }
+    return String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds % 3600 / 60);
+  }
+
+  private static String percent(double fraction) {
+    return String.format(Locale.ROOT, "%.1f%%", fraction * 100);
+  }
+
+  private static String points(double fraction) {
+    return String.format(Locale.ROOT, "%.1f pp", fraction * 100);
+  }
+
+  private static String coreHours(long coreMillis) {
+    return String.format(Locale.ROOT, "%.1f core-h", coreMillis / 3_600_000.0);
+  }
+}
