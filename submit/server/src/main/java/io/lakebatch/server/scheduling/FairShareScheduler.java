@@ -29,10 +29,10 @@ import java.util.TreeSet;
  * job has waited at least the grace, and which is either below its guaranteed share or holds a
  * waiting HIGH job while below its fair share (weight over the weights of all tenants with work),
  * gets room for one chunk per round. Victims come from other tenants above their fair share, most
- * over first, then lowest effective priority, then youngest chunk (least work lost); never HIGH
- * chunks for a HIGH job, never a tenant below its own guarantee. The worker needing the fewest
- * victims, then the least lost work, is chosen, and no victim is stopped that the chunk does not
- * need.
+ * over first, then lowest priority (class base plus value: a running chunk does not age), then
+ * youngest chunk (least work lost); never HIGH chunks for a HIGH job, never a tenant below its own
+ * guarantee. The worker needing the fewest victims, then the least lost work, is chosen, and no
+ * victim is stopped that the chunk does not need.
  */
 public final class FairShareScheduler implements ChunkScheduler {
   private static final double EPSILON = 1e-9;
@@ -267,7 +267,7 @@ public final class FairShareScheduler implements ChunkScheduler {
       }
       Comparator<RunningChunk> victimOrder =
           Comparator.<RunningChunk>comparingDouble(c -> -overFair.get(c.tenant()))
-              .thenComparingDouble(c -> aging.effective(c.job(), now))
+              .thenComparingDouble(c -> aging.effective(c.job(), c.job().submittedAt()))
               .thenComparingLong(c -> -c.startedAt())
               .thenComparingLong(RunningChunk::id);
       Demand demand = job.chunkDemand();
