@@ -29,9 +29,15 @@ public record ClusterShape(int workers, Demand worker, int gpuWorkers, int gpusP
     }
   }
 
-  /** {@code workers} of 16 cores and 64 GiB, one in five with 4 GPUs. */
+  /** {@code workers} of 16 cores and 64 GiB, one in five (at least one) with 4 GPUs. */
   public static ClusterShape standard(int workers) {
-    return new ClusterShape(workers, new Demand(16, 64 * 1024, 0), workers / 5, 4);
+    return new ClusterShape(workers, new Demand(16, 64 * 1024, 0), Math.max(1, workers / 5), 4);
+  }
+
+  /** Whether a chunk of {@code demand} fits on some worker of this shape. */
+  public boolean canEverRun(Demand demand) {
+    Demand largest = gpuWorkers > 0 ? worker.plus(new Demand(0, 0, gpusPerGpuWorker)) : worker;
+    return demand.fitsIn(largest);
   }
 
   /** An idle pool of these workers. */

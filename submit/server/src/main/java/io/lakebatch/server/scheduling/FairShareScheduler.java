@@ -23,7 +23,9 @@ import java.util.TreeSet;
  * dominant share divided by its weight. No grant takes a tenant above its maximum share. Within the
  * tenant the waiting job with the highest effective priority gets the chunk; when that chunk fits
  * nowhere, the tenant gets nothing more this round (so a large job is not starved by its tenant's
- * small ones) and the others go on.
+ * small ones) and the others go on; the first tenant so blocked also has the worker closest to
+ * fitting its chunk withheld from the others for the round, so that worker drains until the chunk
+ * fits (a reservation, renewed each round).
  *
  * <p>Preemption, when enabled: a tenant that got nothing because its best job fits nowhere, whose
  * job has waited at least the grace, and which is either below its guaranteed share or holds a
@@ -85,6 +87,7 @@ public final class FairShareScheduler implements ChunkScheduler {
     final List<Grant> grants = new ArrayList<>();
     final List<Preemption> preemptions = new ArrayList<>();
     final Set<Long> stopped = new HashSet<>();
+    boolean reserved;
 
     Round(long now, WorkerPool workers, Allocations running, WaitingJobs waiting) {
       this.now = now;
@@ -118,10 +121,43 @@ public final class FairShareScheduler implements ChunkScheduler {
         int worker = plan.place(demand);
         if (worker < 0) {
           blocked.put(tenant, Block.NO_FIT);
+          if (!reserved) {
+            reserved = reserveFor(demand);
+          }
           continue;
         }
         grant(job, worker);
       }
+    }
+
+    /**
+     * Withholds, for the rest of the round, the worker closest to fitting {@code demand}, so a
+     * large chunk of the tenant that is furthest behind is not starved by other tenants' small
+     * ones.
+     */
+    boolean reserveFor(Demand demand) {
+      int best = -1;
+      double bestRoom = -1;
+      for (int w = 0; w < plan.size(); w++) {
+        if (!plan.isUp(w) || !demand.fitsIn(plan.capacityOf(w))) {
+          continue;
+        }
+        Demand free = plan.freeOn(w);
+        double room =
+            Math.min(
+                ratio(free.cores(), demand.cores()),
+                Math.min(
+                    ratio(free.memoryMb(), demand.memoryMb()), ratio(free.gpus(), demand.gpus())));
+        if (room > bestRoom) {
+          best = w;
+          bestRoom = room;
+        }
+      }
+      if (best < 0) {
+        return false;
+      }
+      plan.take(best, plan.freeOn(best));
+      return true;
     }
 
     /** Below-guarantee tenants first, then the lowest weighted dominant share; ties by name. */
@@ -337,6 +373,10 @@ public final class FairShareScheduler implements ChunkScheduler {
       }
       return victims;
     }
+  }
+
+  private static double ratio(long free, long needed) {
+    return needed == 0 ? Double.POSITIVE_INFINITY : (double) free / needed;
   }
 
   /** Room for one chunk on {@code worker} once {@code victims} stop. */

@@ -227,7 +227,11 @@ public final class SchedulerSimulation {
       }
     }
 
-    /** Adds the state since the last instant, constant over {@code elapsed}. */
+    /**
+     * Adds the state since the last instant, constant over {@code elapsed}. While contended (more
+     * cores asked for, running or waiting, than up), each tenant's cores are set against its
+     * weighted max-min fair division of the cores then in use, capped by its demand and maximum.
+     */
     void account(long elapsed) {
       if (elapsed <= 0 || (running.size() == 0 && waiting.isEmpty())) {
         return;
@@ -236,39 +240,39 @@ public final class SchedulerSimulation {
       int busy = capacity - pool.free().cores();
       activeCapacityCoreMillis += (long) capacity * elapsed;
       busyCoreMillis += (long) busy * elapsed;
-      double[] demand = new double[tenants.length];
-      double asked = busy;
+      long asked = busy;
       for (String tenant : waiting.tenants()) {
-        int cores = waiting.demandOf(tenant).cores();
-        demand[tenantIndex.get(tenant)] += cores;
-        asked += cores;
+        asked += waiting.demandOf(tenant).cores();
+      }
+      if (asked <= capacity || busy == 0) {
+        return;
+      }
+      double[] demand = new double[tenants.length];
+      int[] used = new int[tenants.length];
+      for (String tenant : waiting.tenants()) {
+        demand[tenantIndex.get(tenant)] += waiting.demandOf(tenant).cores();
       }
       for (String tenant : running.tenants()) {
         int t = tenantIndex.get(tenant);
-        int cores = running.usageOf(tenant).cores();
-        demand[t] += cores;
-        usedContended[t] = cores;
+        used[t] = running.usageOf(tenant).cores();
+        demand[t] += used[t];
       }
-      if (asked <= capacity) {
-        Arrays.fill(usedContended, 0);
-        return;
-      }
-      double[] fair = waterFill(demand, capacity);
+      double[] fair = waterFill(demand, busy, capacity);
       for (int t = 0; t < tenants.length; t++) {
-        usedCoreMillis[t] += (long) usedContended[t] * elapsed;
+        usedCoreMillis[t] += (long) used[t] * elapsed;
         fairCoreMillis[t] += fair[t] * elapsed;
       }
-      contendedCoreMillis += (double) capacity * elapsed;
-      Arrays.fill(usedContended, 0);
+      contendedCoreMillis += (double) busy * elapsed;
     }
 
-    final int[] usedContended = new int[trace.shares().size()];
-
-    /** Weighted max-min fair division of {@code capacity} cores, no tenant above its demand. */
-    double[] waterFill(double[] demand, double capacity) {
+    /**
+     * Weighted max-min fair division of {@code cores}, no tenant above its demand nor above its
+     * maximum share of {@code capacity}.
+     */
+    double[] waterFill(double[] demand, double cores, double capacity) {
       double[] fair = new double[demand.length];
       boolean[] settled = new boolean[demand.length];
-      double left = capacity;
+      double left = cores;
       while (left > 1e-9) {
         double weight = 0;
         for (int t = 0; t < demand.length; t++) {

@@ -11,8 +11,9 @@ import java.util.function.Function;
 
 /**
  * What one scheduler achieved on one trace. Times are simulated milliseconds, work is in
- * core-milliseconds; shares are fractions of the cluster's cores while it was contended (more cores
- * asked for, running or waiting, than up).
+ * core-milliseconds. Shares are fractions of the core-time in use while the cluster was contended
+ * (more cores asked for, running or waiting, than up), set against the weighted max-min fair
+ * division of that same core-time given each tenant's demand and maximum.
  *
  * @param scheduler the scheduler's name
  * @param jobs jobs in the trace

@@ -30,6 +30,13 @@ public record SimulationTrace(
                 .formatted(jobs.get(i).job().id()));
       }
     }
+    for (TracedJob job : jobs) {
+      if (!cluster.canEverRun(job.job().chunkDemand())) {
+        throw new IllegalArgumentException(
+            "Invalid trace (a chunk of job %s, %s, fits on no worker)"
+                .formatted(job.job().id(), job.job().chunkDemand()));
+      }
+    }
     for (WorkerFailure failure : failures) {
       if (failure.worker() >= cluster.workers()) {
         throw new IllegalArgumentException(

@@ -8,18 +8,20 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * A deterministic synthetic trace: tenants {@code tenant-00..} submit with Zipf-like skew (tenant i
- * at rate ∝ 1/(i+1)), job sizes are log-normal (chunk count median 6, chunk duration median 90 s),
- * 8% of jobs need a GPU per chunk, priorities are 10% HIGH, 55% NORMAL, 35% LOW with uniform
- * values. Arrivals are Poisson, scaled so the offered work is {@link TraceShape#load()} times the
- * cluster's cores over the arrival period. One worker fails at each failure interval until twice
- * that period. Tenant weights cycle 1, 1, 2, 3; tenant-03 is guaranteed 15%, tenant-07 10%;
- * tenant-00 may use at most 40%.
+ * A deterministic synthetic trace. Tenants {@code tenant-00..} submit with Zipf-like skew (tenant i
+ * at rate ∝ 1/(i+1)). Job sizes are log-normal: chunk count median 8 (at most 400), chunk duration
+ * median 60 s (5 s to 15 min). A {@link TraceShape#gpuFraction()} of jobs need a GPU per chunk (4
+ * cores, 16 GiB, 1 GPU); the other chunks take 1, 2, 4 or 8 cores at 4 GiB per core, or 8 GiB per
+ * core for a {@link TraceShape#memoryHeavyFraction()} of those up to 4 cores. Priorities are 10%
+ * HIGH, 55% NORMAL, 35% LOW, values uniform. Arrivals are Poisson, scaled so the offered work is
+ * {@link TraceShape#load()} times the cluster's cores over the arrival period. One random worker
+ * fails at each failure interval until twice that period. Tenant weights cycle 1, 1, 2, 3;
+ * tenant-03 is guaranteed 15%, tenant-07 10%; tenant-00 may use at most 50%.
  */
 public final class TraceGenerator {
   private static final int MAX_CHUNKS = 400;
   private static final long MIN_CHUNK_MILLIS = 5_000;
-  private static final long MAX_CHUNK_MILLIS = 60 * 60_000;
+  private static final long MAX_CHUNK_MILLIS = 15 * 60_000;
 
   private TraceGenerator() {}
 
@@ -31,7 +33,7 @@ public final class TraceGenerator {
     List<Draft> drafts = new ArrayList<>(shape.jobs());
     long work = 0;
     for (int i = 0; i < shape.jobs(); i++) {
-      Draft draft = draft(random, cumulative);
+      Draft draft = draft(random, cumulative, shape);
       drafts.add(draft);
       work += draft.chunks * draft.chunkMillis * draft.demand.cores();
     }
@@ -69,7 +71,7 @@ public final class TraceGenerator {
     int[] weights = {1, 1, 2, 3};
     for (int i = 0; i < tenants; i++) {
       double guaranteed = i == 3 ? 0.15 : i == 7 ? 0.10 : 0;
-      double maximum = i == 0 ? 0.40 : 1;
+      double maximum = i == 0 ? 0.50 : 1;
       shares.add(new TenantShare(tenantName(i), weights[i % weights.length], guaranteed, maximum));
     }
     return shares;
@@ -93,7 +95,7 @@ public final class TraceGenerator {
     return cumulative;
   }
 
-  private static Draft draft(Random random, double[] cumulative) {
+  private static Draft draft(Random random, double[] cumulative, TraceShape shape) {
     double u = random.nextDouble();
     int tenant = 0;
     while (tenant < cumulative.length - 1 && u > cumulative[tenant]) {
@@ -103,19 +105,20 @@ public final class TraceGenerator {
     Priority priority = p < 0.10 ? Priority.HIGH : p < 0.65 ? Priority.NORMAL : Priority.LOW;
     int value = random.nextInt(SchedulableJob.MAX_VALUE + 1);
     Demand demand;
-    if (random.nextDouble() < 0.08) {
+    if (random.nextDouble() < shape.gpuFraction()) {
       demand = new Demand(4, 16 * 1024, 1);
     } else {
       double c = random.nextDouble();
       int cores = c < 0.3 ? 1 : c < 0.6 ? 2 : c < 0.9 ? 4 : 8;
-      int memoryPerCore = random.nextDouble() < 0.2 ? 8 * 1024 : 4 * 1024;
+      boolean heavy = cores <= 4 && random.nextDouble() < shape.memoryHeavyFraction();
+      int memoryPerCore = heavy ? 8 * 1024 : 4 * 1024;
       demand = new Demand(cores, (long) cores * memoryPerCore, 0);
     }
-    int chunks = (int) Math.min(MAX_CHUNKS, Math.max(1, Math.round(logNormal(random, 6, 1.0))));
+    int chunks = (int) Math.min(MAX_CHUNKS, Math.max(1, Math.round(logNormal(random, 8, 1.0))));
     long chunkMillis =
         Math.min(
             MAX_CHUNK_MILLIS,
-            Math.max(MIN_CHUNK_MILLIS, Math.round(logNormal(random, 90_000, 0.8))));
+            Math.max(MIN_CHUNK_MILLIS, Math.round(logNormal(random, 60_000, 0.7))));
     return new Draft(tenant, priority, value, demand, chunks, chunkMillis);
   }
 

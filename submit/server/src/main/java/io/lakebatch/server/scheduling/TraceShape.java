@@ -10,6 +10,9 @@ package io.lakebatch.server.scheduling;
  * @param load offered work over cluster capacity during the arrival period, positive
  * @param failureEveryMillis one worker fails this often, positive
  * @param failureDownMillis how long a failed worker stays down, positive
+ * @param gpuFraction the fraction of jobs whose chunks need a GPU, 0..1
+ * @param memoryHeavyFraction the fraction of CPU jobs of at most 4 cores per chunk that need 8 GiB
+ *     per core instead of 4, 0..1
  */
 public record TraceShape(
     int jobs,
@@ -18,7 +21,9 @@ public record TraceShape(
     long seed,
     double load,
     long failureEveryMillis,
-    long failureDownMillis) {
+    long failureDownMillis,
+    double gpuFraction,
+    double memoryHeavyFraction) {
   /** 10,000 jobs. */
   public static final int DEFAULT_JOBS = 10_000;
 
@@ -40,6 +45,12 @@ public record TraceShape(
   /** A failed worker is back after 10 minutes. */
   public static final long DEFAULT_FAILURE_DOWN_MILLIS = 10 * 60_000;
 
+  /** 8% of jobs need GPUs. */
+  public static final double DEFAULT_GPU_FRACTION = 0.08;
+
+  /** 20% of small CPU jobs are memory-heavy. */
+  public static final double DEFAULT_MEMORY_HEAVY_FRACTION = 0.2;
+
   public TraceShape {
     if (jobs < 1 || tenants < 1 || workers < 1) {
       throw new IllegalArgumentException(
@@ -50,6 +61,12 @@ public record TraceShape(
       throw new IllegalArgumentException(
           "Invalid trace shape (load %s, failure every %d ms, down %d ms; each must be positive)"
               .formatted(load, failureEveryMillis, failureDownMillis));
+    }
+    if (!(gpuFraction >= 0 && gpuFraction <= 1)
+        || !(memoryHeavyFraction >= 0 && memoryHeavyFraction <= 1)) {
+      throw new IllegalArgumentException(
+          "Invalid trace shape (GPU fraction %s, memory-heavy fraction %s; each must be in 0..1)"
+              .formatted(gpuFraction, memoryHeavyFraction));
     }
   }
 
@@ -62,24 +79,59 @@ public record TraceShape(
         DEFAULT_SEED,
         DEFAULT_LOAD,
         DEFAULT_FAILURE_EVERY_MILLIS,
-        DEFAULT_FAILURE_DOWN_MILLIS);
+        DEFAULT_FAILURE_DOWN_MILLIS,
+        DEFAULT_GPU_FRACTION,
+        DEFAULT_MEMORY_HEAVY_FRACTION);
   }
 
   /** This shape at another scale. */
   public TraceShape withScale(int jobCount, int workerCount, long randomSeed) {
     return new TraceShape(
-        jobCount, tenants, workerCount, randomSeed, load, failureEveryMillis, failureDownMillis);
+        jobCount,
+        tenants,
+        workerCount,
+        randomSeed,
+        load,
+        failureEveryMillis,
+        failureDownMillis,
+        gpuFraction,
+        memoryHeavyFraction);
   }
 
   /** This shape with another number of tenants. */
   public TraceShape withTenants(int tenantCount) {
     return new TraceShape(
-        jobs, tenantCount, workers, seed, load, failureEveryMillis, failureDownMillis);
+        jobs,
+        tenantCount,
+        workers,
+        seed,
+        load,
+        failureEveryMillis,
+        failureDownMillis,
+        gpuFraction,
+        memoryHeavyFraction);
   }
 
   /** This shape with another load. */
   public TraceShape withLoad(double offered) {
     return new TraceShape(
-        jobs, tenants, workers, seed, offered, failureEveryMillis, failureDownMillis);
+        jobs,
+        tenants,
+        workers,
+        seed,
+        offered,
+        failureEveryMillis,
+        failureDownMillis,
+        gpuFraction,
+        memoryHeavyFraction);
+  }
+
+  /**
+   * This shape with every chunk on CPU at 4 GiB per core, so dominant shares are core shares and
+   * DRF's fairness shows directly in core-seconds.
+   */
+  public TraceShape withUniformChunks() {
+    return new TraceShape(
+        jobs, tenants, workers, seed, load, failureEveryMillis, failureDownMillis, 0, 0);
   }
 }
