@@ -4,13 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import io.lakebatch.catalog.spec.Priority;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -111,6 +111,11 @@ public final class FairShareScheduler implements ChunkScheduler {
         if (tenant == null) {
           return;
         }
+        // Cheap refusal first: in a full cluster most tenants fit nothing.
+        if (waiting.smallestChunkCoresOf(tenant) > plan.freeCores()) {
+          block(tenant);
+          continue;
+        }
         WaitingJob job = bestOf(tenant);
         Demand demand = job.job().chunkDemand();
         Demand after = usage.getOrDefault(tenant, Demand.ZERO).plus(demand);
@@ -120,13 +125,18 @@ public final class FairShareScheduler implements ChunkScheduler {
         }
         int worker = plan.place(demand);
         if (worker < 0) {
-          blocked.put(tenant, Block.NO_FIT);
-          if (!reserved) {
-            reserved = reserveFor(demand);
-          }
+          block(tenant);
           continue;
         }
         grant(job, worker);
+      }
+    }
+
+    void block(String tenant) {
+      blocked.put(tenant, Block.NO_FIT);
+      if (!reserved) {
+        WaitingJob job = bestOf(tenant);
+        reserved = job != null && reserveFor(job.job().chunkDemand());
       }
     }
 
@@ -205,34 +215,42 @@ public final class FairShareScheduler implements ChunkScheduler {
       if (cached != null) {
         return cached;
       }
-      Comparator<SchedulableJob> order = aging.order(now);
       WaitingJob top = null;
       double topScore = Double.NEGATIVE_INFINITY;
-      for (Collection<WaitingJob> bucket : waiting.bucketsOf(tenant)) {
-        WaitingJob head = null;
-        for (WaitingJob job : bucket) {
-          if (job.waitingChunks() > taken.getOrDefault(job.job().id(), 0)) {
-            head = job;
-            break;
+      for (NavigableSet<WaitingJob> bucket : waiting.bucketsOf(tenant)) {
+        WaitingJob head = bucket.first();
+        if (!taken.isEmpty() && exhausted(head)) {
+          head = null;
+          for (WaitingJob job : bucket) {
+            if (!exhausted(job)) {
+              head = job;
+              break;
+            }
+          }
+          if (head == null) {
+            continue;
           }
         }
-        if (head == null) {
-          continue;
-        }
         SchedulableJob job = head.job();
+        double ceiling = aging.ceiling(job.priority(), job.value());
         // Buckets come in falling order of their ceiling: none further can beat the top.
-        if (aging.ceiling(job.priority(), job.value()) < topScore) {
+        if (ceiling < topScore) {
           break;
         }
-        if (top == null || order.compare(job, top.job()) < 0) {
+        double score = aging.effective(job, now);
+        if (top == null || score > topScore || (score == topScore && ranksFirst(job, top.job()))) {
           top = head;
-          topScore = aging.effective(job, now);
+          topScore = score;
         }
       }
       if (top != null) {
         best.put(tenant, top);
       }
       return top;
+    }
+
+    boolean exhausted(WaitingJob job) {
+      return job.waitingChunks() <= taken.getOrDefault(job.job().id(), 0);
     }
 
     void preemptForNeedyTenants() {
@@ -247,15 +265,21 @@ public final class FairShareScheduler implements ChunkScheduler {
           continue;
         }
         String tenant = entry.getKey();
+        TenantShare share = config.shareOf(tenant);
+        double dominant = share(tenant);
+        boolean underGuarantee = dominant < share.guaranteed();
+        if (!underGuarantee
+            && !(dominant < share.weight() / totalWeight
+                && waiting.hasWaiting(tenant, Priority.HIGH))) {
+          continue;
+        }
         WaitingJob job = bestOf(tenant);
         if (job == null || now - job.job().submittedAt() < config.preemptionGraceMillis()) {
           continue;
         }
-        TenantShare share = config.shareOf(tenant);
-        double dominant = share(tenant);
         boolean highJob = job.job().priority() == Priority.HIGH;
         String reason;
-        if (dominant < share.guaranteed()) {
+        if (underGuarantee) {
           reason =
               String.format(
                   Locale.ROOT,
@@ -373,6 +397,18 @@ public final class FairShareScheduler implements ChunkScheduler {
       }
       return victims;
     }
+  }
+
+  /** The tie-break of {@link AgingPriority#order} between jobs of equal effective priority. */
+  private static boolean ranksFirst(SchedulableJob job, SchedulableJob other) {
+    boolean high = job.priority() == Priority.HIGH;
+    if (high != (other.priority() == Priority.HIGH)) {
+      return high;
+    }
+    if (job.submittedAt() != other.submittedAt()) {
+      return job.submittedAt() < other.submittedAt();
+    }
+    return job.id().compareTo(other.id()) < 0;
   }
 
   private static double ratio(long free, long needed) {

@@ -26,12 +26,13 @@ import java.util.PriorityQueue;
 public final class SchedulerSimulation {
   private final SimulationTrace trace;
 
-  public SimulationTrace trace() {
-    return trace;
-  }
-
   public SchedulerSimulation(SimulationTrace trace) {
     this.trace = requireNonNull(trace, "trace is null");
+  }
+
+  /** The trace it replays. */
+  public SimulationTrace trace() {
+    return trace;
   }
 
   /** Runs the trace to its last completion under {@code scheduler}. */

@@ -1,5 +1,6 @@
 package io.lakebatch.server.scheduling;
 
+import java.lang.management.ManagementFactory;
 import java.util.List;
 
 /**
@@ -20,6 +21,7 @@ public final class SchedulerSimulationCommand {
       return;
     }
     long started = System.nanoTime();
+    long cpuStarted = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     SimulationTrace trace = TraceGenerator.generate(shape);
     SchedulerConfig config = SchedulerConfig.defaults().withTenantShares(trace.shares());
     List<SimulationReport> reports =
@@ -33,7 +35,10 @@ public final class SchedulerSimulationCommand {
         "%d jobs (%d chunks), %d tenants, %d workers, seed %d%n%n",
         shape.jobs(), trace.totalChunks(), shape.tenants(), shape.workers(), shape.seed());
     System.out.print(SimulationReport.table(reports));
-    System.out.printf("%nsimulated in %.1f s%n", (System.nanoTime() - started) / 1e9);
+    System.out.printf(
+        "%nsimulated in %.1f s (%.1f s of CPU)%n",
+        (System.nanoTime() - started) / 1e9,
+        (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStarted) / 1e9);
   }
 
   /** The shape {@code args} ask for, from the defaults. */

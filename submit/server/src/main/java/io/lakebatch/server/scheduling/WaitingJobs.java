@@ -1,11 +1,13 @@
 package io.lakebatch.server.scheduling;
 
+import io.lakebatch.catalog.spec.Priority;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -32,6 +34,8 @@ public final class WaitingJobs {
 
   private static final class TenantQueue {
     final NavigableMap<Integer, TreeSet<WaitingJob>> buckets = new TreeMap<>();
+    final NavigableMap<Integer, NavigableSet<WaitingJob>> bucketViews = new TreeMap<>();
+    final NavigableMap<Integer, Integer> jobsByChunkCores = new TreeMap<>();
     Demand demand = Demand.ZERO;
   }
 
@@ -59,7 +63,14 @@ public final class WaitingJobs {
       byId.put(job.id(), waiting);
       bySubmission.add(waiting);
       byClassThenValue.add(waiting);
-      queue.buckets.computeIfAbsent(bucketKey(job), k -> new TreeSet<>(BY_SUBMISSION)).add(waiting);
+      TreeSet<WaitingJob> bucket = queue.buckets.get(bucketKey(job));
+      if (bucket == null) {
+        bucket = new TreeSet<>(BY_SUBMISSION);
+        queue.buckets.put(bucketKey(job), bucket);
+        queue.bucketViews.put(bucketKey(job), Collections.unmodifiableNavigableSet(bucket));
+      }
+      bucket.add(waiting);
+      queue.jobsByChunkCores.merge(job.chunkDemand().cores(), 1, Integer::sum);
     }
     waiting.addChunks(count);
     queue.demand = queue.demand.plus(job.chunkDemand().times(count));
@@ -81,10 +92,13 @@ public final class WaitingJobs {
       byId.remove(jobId);
       bySubmission.remove(waiting);
       byClassThenValue.remove(waiting);
+      queue.jobsByChunkCores.merge(
+          job.chunkDemand().cores(), -1, (a, b) -> a + b == 0 ? null : a + b);
       TreeSet<WaitingJob> bucket = queue.buckets.get(bucketKey(job));
       bucket.remove(waiting);
       if (bucket.isEmpty()) {
         queue.buckets.remove(bucketKey(job));
+        queue.bucketViews.remove(bucketKey(job));
         if (queue.buckets.isEmpty()) {
           byTenant.remove(job.tenant());
         }
@@ -128,9 +142,27 @@ public final class WaitingJobs {
    * {@code tenant}'s waiting jobs in buckets of equal class and value, HIGH and higher values
    * first; each bucket oldest first.
    */
-  public Collection<? extends Collection<WaitingJob>> bucketsOf(String tenant) {
+  public Collection<NavigableSet<WaitingJob>> bucketsOf(String tenant) {
     TenantQueue queue = byTenant.get(tenant);
-    return queue == null ? Set.of() : Collections.unmodifiableCollection(queue.buckets.values());
+    return queue == null
+        ? Set.of()
+        : Collections.unmodifiableCollection(queue.bucketViews.values());
+  }
+
+  /**
+   * The fewest cores any waiting chunk of {@code tenant} needs; {@code Integer.MAX_VALUE} if none.
+   */
+  public int smallestChunkCoresOf(String tenant) {
+    TenantQueue queue = byTenant.get(tenant);
+    return queue == null ? Integer.MAX_VALUE : queue.jobsByChunkCores.firstKey();
+  }
+
+  /** Whether {@code tenant} has a waiting job of class {@code priority}. */
+  public boolean hasWaiting(String tenant, Priority priority) {
+    TenantQueue queue = byTenant.get(tenant);
+    int first = priority.ordinal() * (SchedulableJob.MAX_VALUE + 1);
+    return queue != null
+        && !queue.buckets.subMap(first, first + SchedulableJob.MAX_VALUE + 1).isEmpty();
   }
 
   /** What all of {@code tenant}'s waiting chunks would hold together. */

@@ -105,6 +105,11 @@ public final class WorkerPool {
     return new Demand(totalFreeCores, totalFreeMemoryMb, totalFreeGpus);
   }
 
+  /** How many cores all workers have free together. */
+  public int freeCores() {
+    return totalFreeCores;
+  }
+
   /** Whether {@code demand} fits on worker {@code w} now. */
   public boolean fitsOn(int w, Demand demand) {
     return demand.cores() <= freeCores[w]
