@@ -35,6 +35,8 @@ public final class SchedulerSimulationCommand {
         "%d jobs (%d chunks), %d tenants, %d workers, seed %d%n%n",
         shape.jobs(), trace.totalChunks(), shape.tenants(), shape.workers(), shape.seed());
     System.out.print(SimulationReport.table(reports));
+    System.out.println();
+    System.out.print(SimulationReport.tenantTable(reports));
     System.out.printf(
         "%nsimulated in %.1f s (%.1f s of CPU)%n",
         (System.nanoTime() - started) / 1e9,

@@ -27,7 +27,8 @@ import java.util.function.Function;
  * @param usefulCoreMillis core-time of completed chunks
  * @param completionP50Millis median job completion time (submit to last chunk) per class
  * @param completionP95Millis 95th percentile of the same per class
- * @param maxLowWaitMillis the longest a LOW job waited from submission to its first chunk
+ * @param lowWaitP95Millis the 95th percentile of LOW jobs' waits from submission to first chunk
+ * @param maxLowWaitMillis the longest of those waits
  * @param tenantShares each tenant's share of cores while contended, with its fair share
  * @param preemptions chunks stopped by the scheduler
  * @param preemptedCoreMillis their in-flight work, lost
@@ -48,6 +49,7 @@ public record SimulationReport(
     long usefulCoreMillis,
     Map<Priority, Long> completionP50Millis,
     Map<Priority, Long> completionP95Millis,
+    long lowWaitP95Millis,
     long maxLowWaitMillis,
     List<TenantUse> tenantShares,
     long preemptions,
@@ -102,7 +104,10 @@ public record SimulationReport(
                       + " / "
                       + duration(r.completionP95Millis().getOrDefault(priority, 0L))));
     }
-    rows.add(new Row("max wait of a low job", r -> duration(r.maxLowWaitMillis())));
+    rows.add(
+        new Row(
+            "wait of a low job p95 / max",
+            r -> duration(r.lowWaitP95Millis()) + " / " + duration(r.maxLowWaitMillis())));
     rows.add(new Row("max tenant share deviation", r -> points(r.maxShareDeviation())));
     rows.add(new Row("preemptions", r -> Long.toString(r.preemptions())));
     rows.add(new Row("lost to preemption", r -> coreHours(r.preemptedCoreMillis())));
@@ -122,7 +127,42 @@ public record SimulationReport(
       reports.forEach(r -> line.add(row.value().apply(r)));
       cells.add(line);
     }
-    int[] widths = new int[header.size()];
+    return render(cells);
+  }
+
+  /**
+   * A fixed-width markdown table of each tenant's share against its fair share (both in percent of
+   * the cores in use while contended), one column per report.
+   */
+  public static String tenantTable(List<SimulationReport> reports) {
+    List<String> header = new ArrayList<>(List.of("tenant", "weight"));
+    reports.forEach(r -> header.add(r.scheduler() + ": share / fair"));
+    List<List<String>> cells = new ArrayList<>();
+    cells.add(header);
+    if (!reports.isEmpty()) {
+      List<TenantUse> first = reports.get(0).tenantShares();
+      for (int t = 0; t < first.size(); t++) {
+        int index = t;
+        List<String> line = new ArrayList<>();
+        line.add(first.get(t).tenant());
+        line.add(String.format(Locale.ROOT, "%.0f", first.get(t).weight()));
+        reports.forEach(
+            r -> {
+              TenantUse use = r.tenantShares().get(index);
+              line.add(
+                  String.format(
+                      Locale.ROOT, "%.1f%% / %.1f%%", use.share() * 100, use.fairShare() * 100));
+            });
+        cells.add(line);
+      }
+    }
+    return render(cells);
+  }
+
+  private record Row(String label, Function<SimulationReport, String> value) {}
+
+  private static String render(List<List<String>> cells) {
+    int[] widths = new int[cells.get(0).size()];
     for (List<String> line : cells) {
       for (int c = 0; c < line.size(); c++) {
         widths[c] = Math.max(widths[c], line.get(c).length());
@@ -141,8 +181,6 @@ public record SimulationReport(
     }
     return out.toString();
   }
-
-  private record Row(String label, Function<SimulationReport, String> value) {}
 
   private static void appendLine(StringBuilder out, List<String> line, int[] widths) {
     out.append('|');

@@ -182,8 +182,13 @@ class SchedulerSimulationTest {
     assertThat(lines.get(1)).matches("\\|[-| ]+\\|");
     assertThat(lines).allMatch(l -> l.length() == lines.get(0).length());
     assertThat(table)
-        .contains("max wait of a low job", "max tenant share deviation", "preemptions");
+        .contains("wait of a low job p95 / max", "max tenant share deviation", "preemptions");
     assertThat(lines).hasSize(2 + 13);
+
+    List<String> tenantLines = SimulationReport.tenantTable(reports).lines().toList();
+    assertThat(tenantLines).hasSize(2 + trace.shares().size());
+    assertThat(tenantLines.get(2)).startsWith("| tenant-00 | 1 ");
+    assertThat(tenantLines).allMatch(l -> l.length() == tenantLines.get(0).length());
   }
 
   @Test
