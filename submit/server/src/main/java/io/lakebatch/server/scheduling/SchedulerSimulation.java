@@ -75,6 +75,7 @@ public final class SchedulerSimulation {
     final Map<String, Integer> tenantIndex = new HashMap<>();
     final long[] usedCoreMillis;
     final double[] fairCoreMillis;
+    final double[] gapCoreMillis;
     long sequence;
     long nextChunkId;
     long now;
@@ -123,6 +124,7 @@ public final class SchedulerSimulation {
       }
       usedCoreMillis = new long[tenants.length];
       fairCoreMillis = new double[tenants.length];
+      gapCoreMillis = new double[tenants.length];
     }
 
     void push(long at, int kind, long subject) {
@@ -262,6 +264,7 @@ public final class SchedulerSimulation {
       for (int t = 0; t < tenants.length; t++) {
         usedCoreMillis[t] += (long) used[t] * elapsed;
         fairCoreMillis[t] += fair[t] * elapsed;
+        gapCoreMillis[t] += Math.abs(used[t] - fair[t]) * elapsed;
       }
       contendedCoreMillis += (double) busy * elapsed;
     }
@@ -336,7 +339,8 @@ public final class SchedulerSimulation {
       for (int t = 0; t < tenants.length; t++) {
         double share = contendedCoreMillis == 0 ? 0 : usedCoreMillis[t] / contendedCoreMillis;
         double fair = contendedCoreMillis == 0 ? 0 : fairCoreMillis[t] / contendedCoreMillis;
-        uses.add(new TenantUse(tenants[t], weights[t], share, fair));
+        double gap = contendedCoreMillis == 0 ? 0 : gapCoreMillis[t] / contendedCoreMillis;
+        uses.add(new TenantUse(tenants[t], weights[t], share, fair, gap));
       }
       return new SimulationReport(
           scheduler.name(),

@@ -71,8 +71,12 @@ public record SimulationReport(
    * @param weight its weight
    * @param share its fraction of the cores
    * @param fairShare the fraction weighted max-min fairness entitles it to, given its demand
+   * @param meanGap how far, moment by moment, its cores were from that fair division, averaged over
+   *     the contended time as a fraction of the cores in use: unlike {@code share − fairShare} it
+   *     does not let an hour of too much make up for an hour of too little
    */
-  public record TenantUse(String tenant, double weight, double share, double fairShare) {
+  public record TenantUse(
+      String tenant, double weight, double share, double fairShare, double meanGap) {
     public TenantUse {
       requireNonNull(tenant, "tenant is null");
     }
@@ -86,6 +90,11 @@ public record SimulationReport(
   /** The largest {@link TenantUse#deviation()} over the tenants, 0 when never contended. */
   public double maxShareDeviation() {
     return tenantShares.stream().mapToDouble(TenantUse::deviation).max().orElse(0);
+  }
+
+  /** The largest {@link TenantUse#meanGap()} over the tenants, 0 when never contended. */
+  public double maxMeanGap() {
+    return tenantShares.stream().mapToDouble(TenantUse::meanGap).max().orElse(0);
   }
 
   /** A fixed-width markdown table, one column per report, one row per measure. */
@@ -109,6 +118,7 @@ public record SimulationReport(
             "wait of a low job p95 / max",
             r -> duration(r.lowWaitP95Millis()) + " / " + duration(r.maxLowWaitMillis())));
     rows.add(new Row("max tenant share deviation", r -> points(r.maxShareDeviation())));
+    rows.add(new Row("max tenant gap to fair, time-averaged", r -> points(r.maxMeanGap())));
     rows.add(new Row("preemptions", r -> Long.toString(r.preemptions())));
     rows.add(new Row("lost to preemption", r -> coreHours(r.preemptedCoreMillis())));
     rows.add(

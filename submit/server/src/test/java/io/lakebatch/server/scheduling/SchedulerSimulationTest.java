@@ -94,6 +94,9 @@ class SchedulerSimulationTest {
         .isBetween(0.99, 1.0 + 1e-9);
     assertThat(fair.maxShareDeviation()).isLessThan(0.05);
     assertThat(fifo.maxShareDeviation()).isGreaterThanOrEqualTo(fair.maxShareDeviation());
+    // Moment by moment too, where too much at one time cannot make up for too little at another.
+    assertThat(fifo.maxMeanGap()).isGreaterThan(fair.maxMeanGap());
+    assertThat(fair.maxMeanGap()).isGreaterThanOrEqualTo(fair.maxShareDeviation() - 1e-9);
   }
 
   @Test
@@ -183,7 +186,7 @@ class SchedulerSimulationTest {
     assertThat(lines).allMatch(l -> l.length() == lines.get(0).length());
     assertThat(table)
         .contains("wait of a low job p95 / max", "max tenant share deviation", "preemptions");
-    assertThat(lines).hasSize(2 + 13);
+    assertThat(lines).hasSize(2 + 14);
 
     List<String> tenantLines = SimulationReport.tenantTable(reports).lines().toList();
     assertThat(tenantLines).hasSize(2 + trace.shares().size());
