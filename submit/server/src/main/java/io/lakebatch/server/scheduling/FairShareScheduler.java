@@ -260,11 +260,16 @@ public final class FairShareScheduler implements ChunkScheduler {
       for (String tenant : active) {
         totalWeight += config.shareOf(tenant).weight();
       }
-      for (Map.Entry<String, Block> entry : blocked.entrySet()) {
-        if (entry.getValue() != Block.NO_FIT) {
-          continue;
-        }
-        String tenant = entry.getKey();
+      List<String> needy = new ArrayList<>();
+      blocked.forEach(
+          (tenant, block) -> {
+            if (block == Block.NO_FIT) {
+              needy.add(tenant);
+            }
+          });
+      // Furthest below its guarantee first; the others (HIGH work waiting) after, by name.
+      needy.sort(Comparator.comparingDouble(this::guaranteeFulfilment));
+      for (String tenant : needy) {
         TenantShare share = config.shareOf(tenant);
         double dominant = share(tenant);
         boolean underGuarantee = dominant < share.guaranteed();
@@ -309,6 +314,12 @@ public final class FairShareScheduler implements ChunkScheduler {
         }
         grant(job, room.worker());
       }
+    }
+
+    /** Share over guarantee, below 1 when under it; 1 for tenants without a guarantee. */
+    double guaranteeFulfilment(String tenant) {
+      double guaranteed = config.shareOf(tenant).guaranteed();
+      return guaranteed == 0 ? 1 : Math.min(1, share(tenant) / guaranteed);
     }
 
     /** The worker and the fewest victims that make room for one chunk of {@code job}. */
@@ -356,13 +367,30 @@ public final class FairShareScheduler implements ChunkScheduler {
         for (RunningChunk victim : victims) {
           lost += (now - victim.startedAt()) * victim.demand().cores();
         }
-        if (room == null
-            || victims.size() < room.victims().size()
-            || (victims.size() == room.victims().size() && lost < room.lostCoreMillis())) {
-          room = new Room(w, victims, lost);
+        Room candidate = new Room(w, victims, lost);
+        if (room == null || compare(candidate, room, victimOrder) < 0) {
+          room = candidate;
         }
       }
       return room;
+    }
+
+    /**
+     * Fewer victims first; then the room whose victims come first in {@code victimOrder} (from the
+     * tenant most over its fair share, of the lowest priority, youngest); then the least lost work.
+     */
+    int compare(Room a, Room b, Comparator<RunningChunk> victimOrder) {
+      int bySize = Integer.compare(a.victims().size(), b.victims().size());
+      if (bySize != 0) {
+        return bySize;
+      }
+      for (int i = 0; i < a.victims().size(); i++) {
+        int byVictim = victimOrder.compare(a.victims().get(i), b.victims().get(i));
+        if (byVictim != 0) {
+          return byVictim;
+        }
+      }
+      return Long.compare(a.lostCoreMillis(), b.lostCoreMillis());
     }
 
     /** The victims, in order, that free enough on worker {@code w}; null when none suffice. */

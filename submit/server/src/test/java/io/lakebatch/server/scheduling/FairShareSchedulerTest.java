@@ -187,4 +187,50 @@ class FairShareSchedulerTest {
     assertThat(scheduler().schedule(NOW, pool, running, Fixtures.waiting(high)))
         .isEqualTo(SchedulingDecision.NONE);
   }
+
+  @Test
+  void victimsComeFromTheTenantMostOverItsFairShareOnWhicheverWorker() {
+    WorkerPool pool = WorkerPool.uniform(3, WORKER);
+    Allocations running = new Allocations();
+    // Four tenants of weight 1 with work: a fair share of 0.25 each. a holds 24/48, c 16/48, d
+    // 8/48.
+    run(pool, running, job("c-run", "c", 0, ONE_CORE, 16), 0, 0, 16, 50 * MINUTE);
+    run(pool, running, job("a-old", "a", 0, ONE_CORE, 16), 1, 100, 16, 0);
+    run(pool, running, job("a-young", "a", 0, ONE_CORE, 8), 2, 200, 8, 5 * MINUTE);
+    run(pool, running, job("d-run", "d", 0, ONE_CORE, 8), 2, 300, 8, 0);
+    WaitingJobs waiting = Fixtures.waiting(job("needy", "b", NOW - 2 * MINUTE, ONE_CORE, 1));
+
+    SchedulingDecision decision =
+        scheduler(new TenantShare("b", 1, 0.25, 1)).schedule(NOW, pool, running, waiting);
+
+    assertThat(decision.preemptions()).hasSize(1);
+    RunningChunk victim = decision.preemptions().get(0).chunk();
+    assertThat(victim.job().id()).isEqualTo("a-young");
+    assertThat(decision.grants()).containsExactly(new Grant("needy", ONE_CORE, 2));
+  }
+
+  @Test
+  void noVictimIsTakenFromATenantItWouldPushBelowItsOwnGuarantee() {
+    WorkerPool pool = WorkerPool.uniform(2, WORKER);
+    Allocations running = new Allocations();
+    // a and c both hold half; a is guaranteed exactly that, and its chunks are younger and LOW.
+    run(
+        pool,
+        running,
+        SchedulableJob.fresh("a-low", "a", Priority.LOW, 0, 0, ONE_CORE, 16),
+        0,
+        0,
+        16,
+        10 * MINUTE);
+    run(pool, running, job("c-run", "c", 0, ONE_CORE, 16), 1, 100, 16, 0);
+    WaitingJobs waiting = Fixtures.waiting(job("needy", "b", NOW - 2 * MINUTE, ONE_CORE, 1));
+
+    SchedulingDecision decision =
+        scheduler(new TenantShare("a", 1, 0.5, 1), new TenantShare("b", 1, 0.2, 1))
+            .schedule(NOW, pool, running, waiting);
+
+    assertThat(decision.preemptions())
+        .singleElement()
+        .satisfies(p -> assertThat(p.chunk().tenant()).isEqualTo("c"));
+  }
 }
