@@ -260,54 +260,17 @@ public final class SchedulerSimulation {
         used[t] = running.usageOf(tenant).cores();
         demand[t] += used[t];
       }
-      double[] fair = waterFill(demand, busy, capacity);
+      double[] caps = new double[tenants.length];
+      for (int t = 0; t < tenants.length; t++) {
+        caps[t] = Math.min(demand[t], maximums[t] * capacity);
+      }
+      double[] fair = WeightedMaxMin.divide(busy, weights, caps);
       for (int t = 0; t < tenants.length; t++) {
         usedCoreMillis[t] += (long) used[t] * elapsed;
         fairCoreMillis[t] += fair[t] * elapsed;
         gapCoreMillis[t] += Math.abs(used[t] - fair[t]) * elapsed;
       }
       contendedCoreMillis += (double) busy * elapsed;
-    }
-
-    /**
-     * Weighted max-min fair division of {@code cores}, no tenant above its demand nor above its
-     * maximum share of {@code capacity}.
-     */
-    double[] waterFill(double[] demand, double cores, double capacity) {
-      double[] fair = new double[demand.length];
-      boolean[] settled = new boolean[demand.length];
-      double left = cores;
-      while (left > 1e-9) {
-        double weight = 0;
-        for (int t = 0; t < demand.length; t++) {
-          if (!settled[t] && demand[t] > 0) {
-            weight += weights[t];
-          }
-        }
-        if (weight == 0) {
-          break;
-        }
-        double level = left / weight;
-        boolean anySettled = false;
-        for (int t = 0; t < demand.length; t++) {
-          double cap = Math.min(demand[t], maximums[t] * capacity);
-          if (!settled[t] && demand[t] > 0 && cap - fair[t] <= level * weights[t]) {
-            left -= cap - fair[t];
-            fair[t] = cap;
-            settled[t] = true;
-            anySettled = true;
-          }
-        }
-        if (!anySettled) {
-          for (int t = 0; t < demand.length; t++) {
-            if (!settled[t] && demand[t] > 0) {
-              fair[t] += level * weights[t];
-            }
-          }
-          break;
-        }
-      }
-      return fair;
     }
 
     SimulationReport report() {
