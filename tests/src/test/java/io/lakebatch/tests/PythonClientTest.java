@@ -37,9 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * against a real job server: this harness starts one in-process on an embedded catalog and a real
  * SparkSession, prepares a model and a Delta input for a tenant whose allowed prefix is that
  * folder, and runs {@code /usr/bin/python3 -m pytest submit/python/tests} with the server's URL,
- * the tenant's token and the folder in the environment. It passes when pytest exits 0 with at
- * least {@link #MIN_PASSED} tests passed and none skipped (a skipped test would mean it never met
- * the server). pytest's output is kept in {@code tests/target/python-tests.log}.
+ * the tenant's token and the folder in the environment. It passes when pytest exits 0 with at least
+ * {@link #MIN_PASSED} tests passed and none skipped (a skipped test would mean it never met the
+ * server). pytest's output is kept in {@code tests/target/python-tests.log}.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class PythonClientTest {
@@ -84,8 +84,7 @@ class PythonClientTest {
               .withPort(0)
               .withLease(Duration.ofSeconds(5), Duration.ofMillis(200))
               .withTenant(
-                  "python",
-                  new ServerConfig.TenantPolicy(List.of(specDir.toString()), 100_000));
+                  "python", new ServerConfig.TenantPolicy(List.of(specDir.toString()), 100_000));
       ByteArrayOutputStream printed = new ByteArrayOutputStream();
       try (LakeBatchServer server =
           LakeBatchServer.start(
@@ -121,7 +120,9 @@ class PythonClientTest {
           process.destroyForcibly().waitFor();
         }
         String output = Files.readString(log);
-        assertThat(ended).as("pytest ended within %s; its output:%n%s", PYTEST_TIMEOUT, output).isTrue();
+        assertThat(ended)
+            .as("pytest ended within %s; its output:%n%s", PYTEST_TIMEOUT, output)
+            .isTrue();
         assertThat(process.exitValue()).as("pytest's exit code; its output:%n%s", output).isZero();
         assertThat(count(output, "passed"))
             .as("tests passed; the output:%n%s", output)
