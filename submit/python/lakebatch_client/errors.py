@@ -44,7 +44,8 @@ class LakeBatchError(Exception):
         head = f"{self.status} {self.title}: " if self.status is not None else ""
         text = head + self.detail
         if self.errors:
-            text += "; " + "; ".join(f"{field}: {message}" for field, message in self.errors)
+            joined = "; ".join(f"{field}: {message}" for field, message in self.errors)
+            text += (" " if text.endswith(":") else "; ") + joined
         return text
 
 

@@ -208,3 +208,64 @@ def test_the_example_dag_scores_each_day_with_its_own_filter(make_context: Conte
     score.render_template_fields(context)
     assert score.spec["input"]["filter"] == f"dt = '{context['ds']}'"
     assert score.spec["output"]["path"].endswith(f"dt={context['ds']}")
+
+
+def test_a_spec_file_is_read_and_rendered_when_the_task_runs(
+    server: Server, client: LakeBatchClient, airflow_connection: str, make_context: Context,
+    tmp_path: Path,
+) -> None:
+    spec = server.spec("af-file")
+    spec["output"] = {"path": spec["output"]["path"] + "/dt={{ ds }}"}
+    spec_file = tmp_path / "scoring.json"
+    spec_file.write_text(json.dumps(spec), encoding="utf-8")
+    context = make_context()
+    task = LakeBatchSubmitJobOperator(
+        task_id="score",
+        spec_file=str(spec_file),
+        lakebatch_conn_id=airflow_connection,
+        poll_interval=POLL,
+        wait_timeout=TIMEOUT,
+    )
+    job_id = task.execute(context)
+    assert client.get(job_id)["state"] == states.SUCCEEDED
+    written = Path(spec["output"]["path"].replace("{{ ds }}", context["ds"]))
+    assert (written / "_delta_log").is_dir(), "the output path was rendered with the run's ds"
+
+
+def test_a_deferred_sensor_fails_when_its_job_ends_unsuccessfully(
+    server: Server, client: LakeBatchClient, airflow_connection: str
+) -> None:
+    job_id = client.submit(server.never_starting_spec("af-sensor-defer"))["id"]
+    sensor = LakeBatchJobSensor(
+        task_id="scored",
+        job_id=job_id,
+        lakebatch_conn_id=airflow_connection,
+        poke_interval=POLL,
+        deferrable=True,
+    )
+    with pytest.raises(TaskDeferred) as deferred:
+        sensor.execute({})
+    client.cancel(job_id)
+    event = asyncio.run(asyncio.wait_for(_first_event(deferred.value.trigger), TIMEOUT))
+    assert event.payload["status"] == "failed" and event.payload["state"] == states.CANCELLED
+    with pytest.raises(AirflowException) as failed:
+        getattr(sensor, deferred.value.method_name)({}, event.payload)
+    assert "CANCELLED" in str(failed.value) and job_id in str(failed.value)
+
+
+def test_a_trigger_past_its_end_time_fires_a_timeout_that_fails_the_task(
+    server: Server, client: LakeBatchClient, airflow_connection: str, make_context: Context
+) -> None:
+    job_id = client.submit(server.never_starting_spec("af-timeout"))["id"]
+    try:
+        trigger = LakeBatchJobTrigger(
+            job_id, lakebatch_conn_id=airflow_connection, poll_interval=POLL, end_time=0.0
+        )
+        event = asyncio.run(asyncio.wait_for(_first_event(trigger), TIMEOUT))
+        assert event.payload["status"] == "timeout" and event.payload["job_id"] == job_id
+        task = operator(airflow_connection, {}, deferrable=True)
+        with pytest.raises(AirflowException) as timed_out:
+            task.execute_complete(make_context(), event.payload)
+        assert job_id in str(timed_out.value) and "end time" in str(timed_out.value)
+    finally:
+        client.cancel(job_id)

@@ -46,7 +46,7 @@ class PythonClientTest {
   private static final Path PYTHON = Path.of("/usr/bin/python3");
   private static final int FEATURES = 4;
   private static final long ROWS = 2_000;
-  private static final int MIN_PASSED = 33;
+  private static final int MIN_PASSED = 36;
   private static final Duration PYTEST_TIMEOUT = Duration.ofMinutes(8);
 
   @TempDir static Path folder;
