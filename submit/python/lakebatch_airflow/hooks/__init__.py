@@ -1,0 +1,1 @@
+"""LakeBatch hooks for Airflow."""

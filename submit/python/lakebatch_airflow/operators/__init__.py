@@ -1,0 +1,1 @@
+"""LakeBatch operators for Airflow."""

@@ -1,0 +1,1 @@
+"""LakeBatch sensors for Airflow."""

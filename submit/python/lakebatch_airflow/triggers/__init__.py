@@ -1,0 +1,1 @@
+"""LakeBatch triggers for Airflow."""

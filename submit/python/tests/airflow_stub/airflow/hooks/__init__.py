@@ -1,0 +1,1 @@
+"""TEST STAND-IN of ``airflow.hooks`` (see ``airflow/__init__.py``)."""

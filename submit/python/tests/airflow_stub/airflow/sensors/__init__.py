@@ -1,0 +1,1 @@
+"""TEST STAND-IN of ``airflow.sensors`` (see ``airflow/__init__.py``)."""

@@ -1,0 +1,1 @@
+"""TEST STAND-IN of ``airflow.triggers`` (see ``airflow/__init__.py``)."""
