@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       io.lakebatch.submit.cluster.ClusterCommand.class,
       ServerCommand.class,
       ServerBenchCommand.class,
+      SchedulerSimCommand.class,
       io.lakebatch.submit.catalog.TokensCommand.class,
       CommandLine.HelpCommand.class
     })

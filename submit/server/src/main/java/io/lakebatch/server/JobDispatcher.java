@@ -254,16 +254,25 @@ final class JobDispatcher implements AutoCloseable {
     Optional<ServerJob> next;
     while (!stopped
         && !waiting.isEmpty()
-        && (next = policy.next(waiting, free, total)).isPresent()) {
+        && (next = policy.next(waiting, runningJobs(mode), free, total)).isPresent()) {
       ServerJob job = next.get();
       waiting.remove(job);
       if (jobs.claim(job.id(), owner, epoch)) {
-        free -= start(job, SchedulingPolicy.coresOf(job, total));
+        // as claimed (started now): the policies weigh running jobs by their start
+        ServerJob claimed = jobs.get(job.id()).orElse(job);
+        free -= start(claimed, SchedulingPolicy.coresOf(job, total));
       }
     }
     if (!stopped && !waiting.isEmpty() && config.scheduling().preemption()) {
       preempt(waiting, mode, free, total);
     }
+  }
+
+  private List<ServerJob> runningJobs(ExecutionMode mode) {
+    return active.values().stream()
+        .map(Active::job)
+        .filter(j -> j.executionMode() == mode)
+        .toList();
   }
 
   /**
@@ -281,11 +290,9 @@ final class JobDispatcher implements AutoCloseable {
         .ifPresent(
             p -> {
               String reason =
-                  "preempted at a chunk boundary for "
-                      + p.waiting().priority()
-                      + "-priority job "
-                      + p.waiting().id()
-                      + "; queued again, it resumes from its committed chunks";
+                  "preempted at a chunk boundary ("
+                      + p.reason()
+                      + "); queued again, it resumes from its committed chunks";
               for (ServerJob victim : p.victims()) {
                 Active running = active.get(victim.id());
                 if (running != null

@@ -113,7 +113,9 @@ public final class LakeBatchServer implements AutoCloseable {
             lakeBatch,
             launcher,
             spark.sparkContext(),
-            new PriorityFifoPolicy(),
+            config.scheduling().policy() == ServerConfig.Scheduling.Policy.PRIORITY
+                ? new PriorityFifoPolicy()
+                : new FairSharePolicy(config.schedulerConfig(), java.time.Clock.systemUTC()),
             config,
             owner,
             metrics,

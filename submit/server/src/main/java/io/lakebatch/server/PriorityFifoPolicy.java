@@ -16,7 +16,7 @@ import java.util.Optional;
  * cores; a job of its own class or above is never stopped for it.
  */
 public final class PriorityFifoPolicy implements SchedulingPolicy {
-  private static final Comparator<ServerJob> ORDER =
+  static final Comparator<ServerJob> ORDER =
       Comparator.<ServerJob>comparingInt(j -> rank(j.priority()))
           .thenComparingLong(ServerJob::sequence);
   private static final Comparator<ServerJob> VICTIMS =
@@ -25,7 +25,8 @@ public final class PriorityFifoPolicy implements SchedulingPolicy {
               (ServerJob j) -> j.startedAt().orElse(Instant.MIN), Comparator.reverseOrder());
 
   @Override
-  public Optional<ServerJob> next(List<ServerJob> queued, int freeCores, int totalCores) {
+  public Optional<ServerJob> next(
+      List<ServerJob> queued, List<ServerJob> running, int freeCores, int totalCores) {
     return queued.stream()
         .min(ORDER)
         .filter(head -> SchedulingPolicy.coresOf(head, totalCores) <= freeCores);
@@ -50,7 +51,10 @@ public final class PriorityFifoPolicy implements SchedulingPolicy {
       victims.add(candidate);
       free += SchedulingPolicy.coresOf(candidate, totalCores);
       if (free >= needed) {
-        return Optional.of(new Preemption(head.get(), victims));
+        return Optional.of(
+            new Preemption(
+                "%s-priority job %s waiting".formatted(head.get().priority(), head.get().id()),
+                victims));
       }
     }
     return Optional.empty();

@@ -15,10 +15,12 @@ public interface SchedulingPolicy {
    * The job to start now, if any.
    *
    * @param queued the waiting jobs, oldest first
+   * @param running the running jobs (what each tenant holds)
    * @param freeCores cores not held by running jobs
    * @param totalCores the server's capacity (a job asking for more runs alone, on all of it)
    */
-  Optional<ServerJob> next(List<ServerJob> queued, int freeCores, int totalCores);
+  Optional<ServerJob> next(
+      List<ServerJob> queued, List<ServerJob> running, int freeCores, int totalCores);
 
   /**
    * The running jobs to stop at their next chunk boundary so that the job that should start next
@@ -34,9 +36,14 @@ public interface SchedulingPolicy {
     return Optional.empty();
   }
 
-  /** Stop {@code victims} so that {@code waiting} can start. */
-  record Preemption(ServerJob waiting, List<ServerJob> victims) {
+  /**
+   * Stop {@code victims} for the reason given.
+   *
+   * @param reason for whom, e.g. {@code high-priority job job-… waiting}
+   */
+  record Preemption(String reason, List<ServerJob> victims) {
     public Preemption {
+      java.util.Objects.requireNonNull(reason, "reason is null");
       victims = List.copyOf(victims);
     }
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.catalog.spec.ExecutionMode;
 import io.lakebatch.catalog.store.CatalogConfig;
+import io.lakebatch.server.scheduling.TenantShare;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,9 +35,10 @@ import java.util.Set;
  *   poll-interval: 1s
  *   max-body-bytes: 1048576
  *   tls: {keystore: server.p12, password: changeit}   # HTTPS (PKCS12 or JKS); absent: HTTP
- *   scheduling: {preemption: true, preemption-grace: 10m}
+ *   scheduling: {policy: fair-share, preemption: true, preemption-grace: 10m}
  *   tenants:
- *     analytics: {allowed-prefixes: [/data/analytics/], requests-per-minute: 600}
+ *     analytics: {allowed-prefixes: [/data/analytics/], requests-per-minute: 600, weight: 2,
+ *                 guaranteed-share: 0.25, max-share: 0.8}
  * }</pre>
  *
  * @param tenants per-tenant limits; a tenant not listed has no path restriction and the default
@@ -105,10 +107,24 @@ public record ServerConfig(
    * @param preemptionGrace how long a preempted job may take to reach its chunk boundary before its
    *     running chunks are killed (their uncommitted work is lost, nothing else); zero: never kill
    */
-  public record Scheduling(boolean preemption, Duration preemptionGrace) {
-    public static final Scheduling DEFAULTS = new Scheduling(true, Duration.ofMinutes(10));
+  public record Scheduling(Policy policy, boolean preemption, Duration preemptionGrace) {
+    public static final Scheduling DEFAULTS =
+        new Scheduling(Policy.FAIR_SHARE, true, Duration.ofMinutes(10));
+
+    /** Which {@link SchedulingPolicy} the dispatcher uses. */
+    public enum Policy {
+      /** {@link FairSharePolicy}: weighted fair share across tenants, aged priority within one */
+      FAIR_SHARE,
+      /** {@link PriorityFifoPolicy}: priority class, then submission order, across all tenants */
+      PRIORITY;
+
+      public String spelling() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      }
+    }
 
     public Scheduling {
+      requireNonNull(policy, "policy is null");
       requireNonNull(preemptionGrace, "preemptionGrace is null");
       if (preemptionGrace.isNegative()) {
         throw LakeBatchErrors.usage(
@@ -122,9 +138,40 @@ public record ServerConfig(
    *
    * @param allowedPrefixes model, input and output paths must lie under one of these (empty: any)
    */
-  public record TenantPolicy(List<String> allowedPrefixes, int requestsPerMinute) {
+  public record TenantPolicy(
+      List<String> allowedPrefixes,
+      int requestsPerMinute,
+      double weight,
+      double guaranteedShare,
+      double maxShare) {
     public TenantPolicy {
       allowedPrefixes = List.copyOf(allowedPrefixes);
+      if (!(weight > 0) || !(guaranteedShare >= 0) || !(maxShare > 0) || maxShare > 1) {
+        throw LakeBatchErrors.usage(
+            "a tenant's weight must be > 0, guaranteed-share >= 0 and max-share in (0, 1]; got "
+                + weight
+                + ", "
+                + guaranteedShare
+                + ", "
+                + maxShare);
+      }
+      if (guaranteedShare > maxShare) {
+        throw LakeBatchErrors.usage(
+            "a tenant's guaranteed-share "
+                + guaranteedShare
+                + " is above its max-share "
+                + maxShare);
+      }
+    }
+
+    /** Weight 1, nothing guaranteed, no maximum. */
+    public TenantPolicy(List<String> allowedPrefixes, int requestsPerMinute) {
+      this(allowedPrefixes, requestsPerMinute, 1, 0, 1);
+    }
+
+    /** This tenant's claim on the capacity, for the fair-share policy. */
+    public TenantShare share(String tenant) {
+      return new TenantShare(tenant, weight, guaranteedShare, maxShare);
     }
   }
 
@@ -206,9 +253,15 @@ public record ServerConfig(
             e -> {
               List<String> prefixes = new java.util.ArrayList<>();
               e.getValue().path("allowed-prefixes").forEach(p -> prefixes.add(p.asText()));
+              JsonNode t = e.getValue();
               tenants.put(
                   e.getKey(),
-                  new TenantPolicy(prefixes, e.getValue().path("requests-per-minute").asInt(rate)));
+                  new TenantPolicy(
+                      prefixes,
+                      t.path("requests-per-minute").asInt(rate),
+                      t.path("weight").asDouble(1),
+                      t.path("guaranteed-share").asDouble(0),
+                      t.path("max-share").asDouble(1)));
             });
     return new ServerConfig(
         d.catalog(),
@@ -336,6 +389,15 @@ public record ServerConfig(
         scheduling);
   }
 
+  /** The scheduling core's settings: every configured tenant's share, preemption on or off. */
+  public io.lakebatch.server.scheduling.SchedulerConfig schedulerConfig() {
+    io.lakebatch.server.scheduling.SchedulerConfig core =
+        io.lakebatch.server.scheduling.SchedulerConfig.defaults()
+            .withTenantShares(
+                tenants.entrySet().stream().map(e -> e.getValue().share(e.getKey())).toList());
+    return scheduling.preemption() ? core : core.withoutPreemption();
+  }
+
   public TenantPolicy tenant(String tenant) {
     return Optional.ofNullable(tenants.get(tenant))
         .orElse(new TenantPolicy(List.of(), requestsPerMinute));
@@ -365,12 +427,12 @@ public record ServerConfig(
         .fieldNames()
         .forEachRemaining(
             key -> {
-              if (!Set.of("preemption", "preemption-grace").contains(key)) {
+              if (!Set.of("policy", "preemption", "preemption-grace").contains(key)) {
                 throw LakeBatchErrors.usage(
                     file
                         + ": server.scheduling."
                         + key
-                        + " is not a setting; allowed: [preemption, preemption-grace]");
+                        + " is not a setting; allowed: [policy, preemption, preemption-grace]");
               }
             });
     JsonNode preemption = scheduling.path("preemption");
@@ -378,7 +440,20 @@ public record ServerConfig(
       throw LakeBatchErrors.usage(
           file + ": server.scheduling.preemption must be true or false, got '" + preemption + "'");
     }
+    String policy = scheduling.path("policy").asText(d.policy().spelling());
+    Scheduling.Policy chosen =
+        java.util.Arrays.stream(Scheduling.Policy.values())
+            .filter(p -> p.spelling().equals(policy))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    LakeBatchErrors.usage(
+                        file
+                            + ": server.scheduling.policy must be fair-share or priority, got '"
+                            + policy
+                            + "'"));
     return new Scheduling(
+        chosen,
         preemption.asBoolean(d.preemption()),
         duration(scheduling, "server.scheduling.", "preemption-grace", d.preemptionGrace(), file));
   }

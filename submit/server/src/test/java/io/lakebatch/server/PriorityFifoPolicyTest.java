@@ -1,12 +1,11 @@
 package io.lakebatch.server;
 
+import static io.lakebatch.server.TestJobs.job;
+import static io.lakebatch.server.TestJobs.started;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lakebatch.catalog.jobs.JobState;
 import io.lakebatch.catalog.jobs.ServerJob;
-import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,11 +22,12 @@ class PriorityFifoPolicyTest {
     ServerJob highNewer = job(4, "high", 1);
     List<ServerJob> queue = List.of(lowOld, normal, highNew, highNewer);
 
-    assertThat(policy.next(queue, 8, 8)).contains(highNew);
-    assertThat(policy.next(List.of(lowOld, normal, highNewer), 8, 8)).contains(highNewer);
-    assertThat(policy.next(List.of(lowOld, normal), 8, 8)).contains(normal);
-    assertThat(policy.next(List.of(lowOld), 8, 8)).contains(lowOld);
-    assertThat(policy.next(List.of(), 8, 8)).isEmpty();
+    assertThat(policy.next(queue, List.of(), 8, 8)).contains(highNew);
+    assertThat(policy.next(List.of(lowOld, normal, highNewer), List.of(), 8, 8))
+        .contains(highNewer);
+    assertThat(policy.next(List.of(lowOld, normal), List.of(), 8, 8)).contains(normal);
+    assertThat(policy.next(List.of(lowOld), List.of(), 8, 8)).contains(lowOld);
+    assertThat(policy.next(List.of(), List.of(), 8, 8)).isEmpty();
   }
 
   @Test
@@ -35,8 +35,8 @@ class PriorityFifoPolicyTest {
     ServerJob big = job(1, "normal", 6);
     ServerJob small = job(2, "normal", 1);
 
-    assertThat(policy.next(List.of(big, small), 4, 8)).isEmpty();
-    assertThat(policy.next(List.of(big, small), 6, 8)).contains(big);
+    assertThat(policy.next(List.of(big, small), List.of(), 4, 8)).isEmpty();
+    assertThat(policy.next(List.of(big, small), List.of(), 6, 8)).contains(big);
   }
 
   @Test
@@ -44,8 +44,8 @@ class PriorityFifoPolicyTest {
     ServerJob huge = job(1, "normal", 64);
 
     assertThat(SchedulingPolicy.coresOf(huge, 8)).isEqualTo(8);
-    assertThat(policy.next(List.of(huge), 7, 8)).isEmpty();
-    assertThat(policy.next(List.of(huge), 8, 8)).contains(huge);
+    assertThat(policy.next(List.of(huge), List.of(), 7, 8)).isEmpty();
+    assertThat(policy.next(List.of(huge), List.of(), 8, 8)).contains(huge);
   }
 
   @Test
@@ -58,7 +58,7 @@ class PriorityFifoPolicyTest {
     SchedulingPolicy.Preemption preemption =
         policy.preemption(List.of(high), List.of(normal, lowOld, lowYoung), 2, 8).orElseThrow();
 
-    assertThat(preemption.waiting()).isEqualTo(high);
+    assertThat(preemption.reason()).isEqualTo("high-priority job " + high.id() + " waiting");
     assertThat(preemption.victims()).as("2 free + one low job's 2 = 4").containsExactly(lowYoung);
     assertThat(policy.preemption(List.of(high), List.of(normal, lowOld, lowYoung), 0, 8))
         .hasValueSatisfying(p -> assertThat(p.victims()).containsExactly(lowYoung, lowOld));
@@ -80,55 +80,5 @@ class PriorityFifoPolicyTest {
         .as("it fits")
         .isEmpty();
     assertThat(policy.preemption(List.of(), List.of(lowRunning), 0, 4)).isEmpty();
-  }
-
-  private static ServerJob started(ServerJob job, long second) {
-    return new ServerJob(
-        job.id(),
-        job.sequence(),
-        job.tenant(),
-        job.name(),
-        job.idempotencyKey(),
-        job.bodySha256(),
-        job.specText(),
-        job.priority(),
-        job.cores(),
-        job.executionMode(),
-        JobState.RUNNING,
-        job.runId(),
-        Optional.of("s1"),
-        1,
-        false,
-        Optional.empty(),
-        job.submittedAt(),
-        Optional.of(Instant.ofEpochSecond(second)),
-        Optional.empty(),
-        job.dependsOn(),
-        0);
-  }
-
-  private static ServerJob job(long sequence, String priority, int cores) {
-    return new ServerJob(
-        "job-" + sequence,
-        sequence,
-        "t",
-        "n",
-        Optional.empty(),
-        "sha",
-        "spec",
-        priority,
-        cores,
-        io.lakebatch.catalog.spec.ExecutionMode.SHARED,
-        JobState.QUEUED,
-        Optional.empty(),
-        Optional.empty(),
-        0,
-        false,
-        Optional.empty(),
-        Instant.EPOCH,
-        Optional.empty(),
-        Optional.empty(),
-        List.of(),
-        0);
   }
 }

@@ -64,6 +64,11 @@ class ServerConfigTest {
     ServerConfig.Scheduling set =
         load("server: {scheduling: {preemption: false, preemption-grace: 90s}}\n").scheduling();
     assertThat(set.preemption()).isFalse();
+    assertThat(set.policy()).isEqualTo(ServerConfig.Scheduling.Policy.FAIR_SHARE);
+    assertThat(load("server: {scheduling: {policy: priority}}\n").scheduling().policy())
+        .isEqualTo(ServerConfig.Scheduling.Policy.PRIORITY);
+    assertThatThrownBy(() -> load("server: {scheduling: {policy: lottery}}\n"))
+        .hasMessageContaining("server.scheduling.policy must be fair-share or priority");
     assertThat(set.preemptionGrace()).isEqualTo(java.time.Duration.ofSeconds(90));
     assertThatThrownBy(() -> load("server: {scheduling: {preemption-grace: soon}}\n"))
         .hasMessageContaining("server.scheduling.preemption-grace must be a duration");
@@ -71,6 +76,28 @@ class ServerConfigTest {
         .hasMessageContaining("server.scheduling.preemption must be true or false");
     assertThatThrownBy(() -> load("server: {scheduling: {aging: 1}}\n"))
         .hasMessageContaining("server.scheduling.aging is not a setting");
+  }
+
+  @Test
+  void tenantsWeightsAndSharesReachTheScheduler() throws Exception {
+    ServerConfig config =
+        load(
+            """
+            server:
+              tenants:
+                analytics: {weight: 2, guaranteed-share: 0.25, max-share: 0.8}
+                adhoc: {requests-per-minute: 60}
+            """);
+    var core = config.schedulerConfig();
+    assertThat(core.shareOf("analytics").weight()).isEqualTo(2);
+    assertThat(core.shareOf("analytics").guaranteed()).isEqualTo(0.25);
+    assertThat(core.shareOf("analytics").maximum()).isEqualTo(0.8);
+    assertThat(core.shareOf("adhoc").weight()).isEqualTo(1);
+    assertThat(core.shareOf("unlisted").weight()).isEqualTo(1);
+    assertThat(core.preemptionEnabled()).isTrue();
+    assertThatThrownBy(
+            () -> load("server: {tenants: {a: {guaranteed-share: 0.9, max-share: 0.5}}}\n"))
+        .hasMessageContaining("guaranteed-share 0.9 is above its max-share 0.5");
   }
 
   @Test

@@ -16,6 +16,7 @@
  * <p>{@link io.lakebatch.server.scheduling.SchedulerSimulation} replays a generated {@link
  * io.lakebatch.server.scheduling.SimulationTrace} against each on a fake clock and reports a {@link
  * io.lakebatch.server.scheduling.SimulationReport}; {@link
- * io.lakebatch.server.scheduling.SchedulerSimulationCommand} prints the comparison.
+ * io.lakebatch.server.scheduling.SchedulerComparison} prints the comparison ({@code lakebatch
+ * scheduler-sim}).
  */
 package io.lakebatch.server.scheduling;

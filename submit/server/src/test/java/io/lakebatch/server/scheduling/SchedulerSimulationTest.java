@@ -211,19 +211,19 @@ class SchedulerSimulationTest {
   }
 
   @Test
-  void theCommandReadsItsScale() {
-    TraceShape shape =
-        SchedulerSimulationCommand.parse(
-            new String[] {"--jobs", "50", "--workers", "3", "--seed", "9"});
+  void theComparisonPrintsEverySchedulerOnTheSameTrace() {
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    List<SimulationReport> reports =
+        SchedulerComparison.run(
+            TraceShape.defaults().withScale(200, 8, 5),
+            new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
 
-    assertThat(shape.jobs()).isEqualTo(50);
-    assertThat(shape.workers()).isEqualTo(3);
-    assertThat(shape.seed()).isEqualTo(9);
-    assertThat(SchedulerSimulationCommand.parse(new String[0])).isEqualTo(TraceShape.defaults());
-    assertThatThrownBy(() -> SchedulerSimulationCommand.parse(new String[] {"--jobs"}))
-        .hasMessageContaining("Missing value after --jobs");
-    assertThatThrownBy(() -> SchedulerSimulationCommand.parse(new String[] {"--speed", "2"}))
-        .hasMessageContaining("Unknown option --speed");
+    assertThat(reports).hasSize(3);
+    String table = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(table).contains("200 jobs").contains("FIFO").contains("fair share");
+    for (SimulationReport report : reports) {
+      assertThat(table).contains(report.scheduler());
+    }
   }
 
   private static Demand oneCore() {
