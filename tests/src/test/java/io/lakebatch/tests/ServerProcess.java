@@ -3,12 +3,7 @@ package io.lakebatch.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +17,6 @@ import java.util.regex.Pattern;
 public final class ServerProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on (https?://\\S+)");
   private static final Pattern ADMIN = Pattern.compile("first admin token .*: (lbt_\\S+)");
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Process process;
   private final Path log;
@@ -63,62 +56,34 @@ public final class ServerProcess implements AutoCloseable {
     return m.group(1);
   }
 
+  /** The server's API over HTTP. */
+  public ServerApi api() {
+    return new ServerApi(url);
+  }
+
   /** {@code GET /readyz}. */
   public JsonNode readiness() throws Exception {
-    return JSON.readTree(
-        HTTP.send(
-                HttpRequest.newBuilder(URI.create(url + "/readyz")).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body());
+    return api().readiness();
   }
 
   /** {@code POST /v1/jobs} of a YAML spec; asserts 202 and returns the job. */
   public JsonNode submit(String spec, String token) throws Exception {
-    HttpResponse<String> response =
-        HTTP.send(
-            request("/v1/jobs", token)
-                .header("Content-Type", "application/yaml")
-                .POST(HttpRequest.BodyPublishers.ofString(spec))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-    return JSON.readTree(response.body());
+    return api().submit(spec, token);
   }
 
   /** {@code GET /v1/jobs/{id}}. */
   public JsonNode job(String id, String token) throws Exception {
-    return JSON.readTree(
-        HTTP.send(
-                request("/v1/jobs/" + id, token).GET().build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body());
+    return api().job(id, token);
   }
 
   /** {@code DELETE /v1/jobs/{id}}; asserts 202. */
   public JsonNode cancel(String id, String token) throws Exception {
-    HttpResponse<String> response =
-        HTTP.send(
-            request("/v1/jobs/" + id, token).DELETE().build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-    return JSON.readTree(response.body());
+    return api().cancel(id, token);
   }
 
-  /**
-   * Waits for the job's end with {@code GET /v1/jobs/{id}/logs?follow=true}, which the server ends
-   * when the job has ended (its own event, no polling here), and returns the job.
-   */
+  /** The job once it has ended ({@link ServerApi#awaitEnd}). */
   public JsonNode awaitEnd(String id, String token) throws Exception {
-    HTTP.send(
-        request("/v1/jobs/" + id + "/logs?follow=true", token).GET().build(),
-        HttpResponse.BodyHandlers.discarding());
-    return job(id, token);
-  }
-
-  private HttpRequest.Builder request(String path, String token) {
-    return HttpRequest.newBuilder(URI.create(url + path))
-        .timeout(Duration.ofMinutes(4))
-        .header("Authorization", "Bearer " + token);
+    return api().awaitEnd(id, token);
   }
 
   /** SIGKILLs the server; returns its exit code (137). */
