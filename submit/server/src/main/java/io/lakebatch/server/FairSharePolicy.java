@@ -1,7 +1,7 @@
 package io.lakebatch.server;
 
 import io.lakebatch.catalog.jobs.ServerJob;
-import io.lakebatch.catalog.spec.Priority;
+import io.lakebatch.catalog.spec.JobPriority;
 import io.lakebatch.server.scheduling.Allocations;
 import io.lakebatch.server.scheduling.ChunkScheduler;
 import io.lakebatch.server.scheduling.Demand;
@@ -114,11 +114,12 @@ final class FairSharePolicy implements SchedulingPolicy {
   }
 
   private static SchedulableJob schedulable(ServerJob job, int totalCores) {
+    JobPriority priority = JobPriority.ofStored(job.priority());
     return SchedulableJob.fresh(
         job.id(),
         job.tenant(),
-        Priority.parse(job.priority()).orElse(Priority.NORMAL),
-        0,
+        priority.priorityClass(),
+        priority.value(),
         job.submittedAt().toEpochMilli(),
         new Demand(SchedulingPolicy.coresOf(job, totalCores), 0, 0),
         1);

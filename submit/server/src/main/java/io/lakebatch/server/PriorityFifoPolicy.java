@@ -1,7 +1,7 @@
 package io.lakebatch.server;
 
 import io.lakebatch.catalog.jobs.ServerJob;
-import io.lakebatch.catalog.spec.Priority;
+import io.lakebatch.catalog.spec.JobPriority;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,18 +9,20 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Highest priority class first, oldest first within a class; the head of that order starts when its
- * cores fit, and nothing overtakes it while it waits for them (so a large job is not starved by a
- * stream of small ones). A head that does not fit preempts running jobs of lower classes — lowest
- * class first, the most recently started first within a class — when stopping them frees enough
- * cores; a job of its own class or above is never stopped for it.
+ * Highest priority class first, then the highest value within the class, then the oldest; the head
+ * of that order starts when its cores fit, and nothing overtakes it while it waits for them (so a
+ * large job is not starved by a stream of small ones). A head that does not fit preempts running
+ * jobs of lower classes — lowest class first, the most recently started first within a class — when
+ * stopping them frees enough cores; a job of its own class or above is never stopped for it.
  */
 public final class PriorityFifoPolicy implements SchedulingPolicy {
   static final Comparator<ServerJob> ORDER =
       Comparator.<ServerJob>comparingInt(j -> rank(j.priority()))
+          .thenComparingInt(j -> -value(j.priority()))
           .thenComparingLong(ServerJob::sequence);
   private static final Comparator<ServerJob> VICTIMS =
       Comparator.<ServerJob>comparingInt(j -> -rank(j.priority()))
+          .thenComparingInt(j -> value(j.priority()))
           .thenComparing(
               (ServerJob j) -> j.startedAt().orElse(Instant.MIN), Comparator.reverseOrder());
 
@@ -61,6 +63,10 @@ public final class PriorityFifoPolicy implements SchedulingPolicy {
   }
 
   private static int rank(String priority) {
-    return Priority.parse(priority).orElse(Priority.NORMAL).ordinal();
+    return JobPriority.ofStored(priority).priorityClass().ordinal();
+  }
+
+  private static int value(String priority) {
+    return JobPriority.ofStored(priority).value();
   }
 }

@@ -4,6 +4,7 @@ import io.lakebatch.api.RunEvent;
 import io.lakebatch.api.RunListener;
 import io.lakebatch.catalog.jobs.JobState;
 import io.lakebatch.catalog.jobs.ServerJob;
+import io.lakebatch.catalog.spec.JobPriority;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
@@ -90,7 +91,11 @@ final class ServerMetrics implements RunListener, AutoCloseable {
         queued.stream()
             .collect(
                 Collectors.groupingBy(
-                    j -> List.of(j.priority(), j.tenant()), Collectors.counting()));
+                    j ->
+                        List.of(
+                            JobPriority.ofStored(j.priority()).priorityClass().spelling(),
+                            j.tenant()),
+                    Collectors.counting()));
     queueDepth.register(
         depth.entrySet().stream()
             .map(

@@ -79,6 +79,10 @@ class FairSharePolicyTest {
     assertThat(policy().next(List.of(freshLow, freshNormal), List.of(), 4, 4))
         .contains(freshNormal);
     assertThat(policy().next(List.of(freshNormal, agedLow), List.of(), 4, 4)).contains(agedLow);
+    ServerJob normal90 = queued(4, "t", "normal:90", 0);
+    assertThat(policy().next(List.of(freshNormal, normal90), List.of(), 4, 4))
+        .as("the value within the class")
+        .contains(normal90);
   }
 
   @Test

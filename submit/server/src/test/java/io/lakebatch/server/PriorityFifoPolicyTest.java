@@ -31,6 +31,16 @@ class PriorityFifoPolicyTest {
   }
 
   @Test
+  void aHigherValueGoesFirstWithinItsClassButNeverAboveAHigherClass() {
+    ServerJob normal10 = job(1, "normal:10", 1);
+    ServerJob normal90 = job(2, "normal:90", 1);
+    ServerJob high = job(3, "high", 1);
+
+    assertThat(policy.next(List.of(normal10, normal90), List.of(), 8, 8)).contains(normal90);
+    assertThat(policy.next(List.of(normal10, normal90, high), List.of(), 8, 8)).contains(high);
+  }
+
+  @Test
   void theHeadWaitsForItsCoresAndNothingOvertakesIt() {
     ServerJob big = job(1, "normal", 6);
     ServerJob small = job(2, "normal", 1);

@@ -33,7 +33,7 @@ class SubmissionCheckTest {
         SubmissionCheck.parse(spec("/data/a/m.onnx", "/data/a/in", "/data/a/out"), false);
 
     SubmissionCheck.checkPaths(spec, List.of("/data/a"), "a");
-    assertThat(spec.priority()).isEqualTo(Priority.HIGH);
+    assertThat(spec.priority().priorityClass()).isEqualTo(Priority.HIGH);
     assertThat(SubmissionCheck.cores(spec)).isEqualTo(6);
   }
 
@@ -101,7 +101,10 @@ class SubmissionCheckTest {
                               + " name, output, priority, resources]"),
                       new FieldError("input.format", "must be one of [delta, parquet], got 'csv'"),
                       new FieldError("resources.executors", "must be at least 1, got 0"),
-                      new FieldError("priority", "must be high, normal or low, got 'urgent'"));
+                      new FieldError(
+                          "priority",
+                          "must be high, normal or low, optionally with a value 0 to 99 within"
+                              + " the class (high:50), got 'urgent'"));
             });
   }
 

@@ -18,7 +18,7 @@ public record JobSpec(
     OutputSpec output,
     ExecutionSpec execution,
     ResourceSpec resources,
-    Priority priority,
+    JobPriority priority,
     List<String> dependsOn) {
   public JobSpec {
     requireNonNull(name, "name is null");
@@ -39,7 +39,7 @@ public record JobSpec(
       OutputSpec output,
       ExecutionSpec execution,
       ResourceSpec resources,
-      Priority priority) {
+      JobPriority priority) {
     this(name, model, input, output, execution, resources, priority, List.of());
   }
 
@@ -51,7 +51,7 @@ public record JobSpec(
       OutputSpec output,
       ExecutionSpec execution,
       ResourceSpec resources) {
-    this(name, model, input, output, execution, resources, Priority.NORMAL);
+    this(name, model, input, output, execution, resources, JobPriority.DEFAULT);
   }
 
   /**

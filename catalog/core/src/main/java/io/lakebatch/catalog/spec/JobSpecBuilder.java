@@ -201,6 +201,11 @@ public final class JobSpecBuilder {
 
   /** {@code priority}: the job's class on a job server's queue. */
   public JobSpecBuilder priority(Priority priority) {
+    return priority(JobPriority.of(requireNonNull(priority, "priority is null")));
+  }
+
+  /** {@code priority}: the job's class and its value within the class on a job server's queue. */
+  public JobSpecBuilder priority(JobPriority priority) {
     root.put("priority", requireNonNull(priority, "priority is null").spelling());
     return this;
   }

@@ -131,7 +131,7 @@ public final class JobSpecParser {
     }
     Optional<ExecutionSpec> execution = execution(root.child("execution"));
     Optional<ResourceSpec> resources = resources(root.child("resources"));
-    Optional<Priority> priority = priority(root);
+    Optional<JobPriority> priority = priority(root);
     List<String> dependsOn = dependsOn(root);
     if (errors.count() > 0) {
       return Optional.empty();
@@ -160,17 +160,51 @@ public final class JobSpecParser {
     return name;
   }
 
-  private static Optional<Priority> priority(SpecNode root) {
+  private static Optional<JobPriority> priority(SpecNode root) {
     Optional<SpecNode> node = root.child("priority");
     if (node.isEmpty()) {
-      return Optional.of(Priority.NORMAL);
+      return Optional.of(JobPriority.DEFAULT);
     }
-    Optional<String> value = node.get().asString();
-    Optional<Priority> priority = value.flatMap(Priority::parse);
-    if (value.isPresent() && priority.isEmpty()) {
-      node.get().report("must be high, normal or low, got '" + value.get() + "'");
+    SpecNode priority = node.get();
+    if (priority.raw().isObject()) {
+      if (!priority.onlyKeys(Set.of("class", "value"))) {
+        return Optional.empty();
+      }
+      Optional<Priority> priorityClass =
+          priority.child("class").flatMap(JobSpecParser::priorityClass);
+      if (!priority.has("class")) {
+        priority.report("needs class: high, normal or low");
+      }
+      int value = priority.intValue("value", 0, 0);
+      if (value > JobPriority.MAX_VALUE) {
+        priority
+            .child("value")
+            .ifPresent(
+                v -> v.report("must be at most " + JobPriority.MAX_VALUE + ", got " + value));
+        return Optional.empty();
+      }
+      return priorityClass.map(c -> new JobPriority(c, value));
     }
-    return priority;
+    Optional<String> text = priority.asString();
+    Optional<JobPriority> parsed = text.flatMap(JobPriority::parse);
+    if (text.isPresent() && parsed.isEmpty()) {
+      priority.report(
+          "must be high, normal or low, optionally with a value 0 to "
+              + JobPriority.MAX_VALUE
+              + " within the class (high:50), got '"
+              + text.get()
+              + "'");
+    }
+    return parsed;
+  }
+
+  private static Optional<Priority> priorityClass(SpecNode node) {
+    Optional<String> text = node.asString();
+    Optional<Priority> parsed = text.flatMap(Priority::parse);
+    if (text.isPresent() && parsed.isEmpty()) {
+      node.report("must be high, normal or low, got '" + text.get() + "'");
+    }
+    return parsed;
   }
 
   private static List<String> dependsOn(SpecNode root) {

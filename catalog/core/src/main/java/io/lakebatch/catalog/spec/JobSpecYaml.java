@@ -75,7 +75,7 @@ public final class JobSpecYaml {
     retries.put("chunk", execution.retries().chunk());
     retries.put("job", execution.retries().job());
     exec.put("speculation", execution.speculation());
-    if (spec.priority() != Priority.NORMAL) {
+    if (!spec.priority().equals(JobPriority.DEFAULT)) {
       root.put("priority", spec.priority().spelling());
     }
     if (!spec.dependsOn().isEmpty()) {

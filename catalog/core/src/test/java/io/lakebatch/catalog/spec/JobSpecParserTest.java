@@ -764,7 +764,20 @@ class JobSpecParserTest {
         Arguments.of(
             "unknown priority class",
             MINIMAL_YAML + "priority: urgent\n",
-            "priority: must be high, normal or low, got 'urgent'"),
+            "priority: must be high, normal or low, optionally with a value 0 to 99 within the"
+                + " class (high:50), got 'urgent'"),
+        Arguments.of(
+            "priority value out of range",
+            MINIMAL_YAML + "priority: {class: low, value: 100}\n",
+            "priority.value: must be at most 99, got 100"),
+        Arguments.of(
+            "priority mapping with an unknown class",
+            MINIMAL_YAML + "priority: {class: urgent}\n",
+            "priority.class: must be high, normal or low, got 'urgent'"),
+        Arguments.of(
+            "priority mapping without a class",
+            MINIMAL_YAML + "priority: {value: 3}\n",
+            "priority: needs class: high, normal or low"),
         Arguments.of(
             "depends-on not a list",
             MINIMAL_YAML + "depends-on: job-0123456789abcdef\n",
@@ -804,11 +817,26 @@ class JobSpecParserTest {
 
   @Test
   void priorityIsNormalUnlessTheSpecSaysAndSurvivesTheYamlWriter() {
-    assertThat(yaml(MINIMAL_YAML).priority()).isEqualTo(Priority.NORMAL);
+    assertThat(yaml(MINIMAL_YAML).priority()).isEqualTo(JobPriority.DEFAULT);
     JobSpec low = yaml(MINIMAL_YAML + "priority: low\n");
-    assertThat(low.priority()).isEqualTo(Priority.LOW);
+    assertThat(low.priority()).isEqualTo(JobPriority.of(Priority.LOW));
     assertThat(JobSpecParser.parse(JobSpecYaml.write(low), "written", false)).isEqualTo(low);
     assertThat(JobSpecYaml.write(yaml(MINIMAL_YAML))).doesNotContain("priority");
+  }
+
+  @Test
+  void aPriorityMayCarryAValueWithinItsClassInEitherSpelling() {
+    JobSpec short_ = yaml(MINIMAL_YAML + "priority: \"high:50\"\n");
+    JobSpec mapping = yaml(MINIMAL_YAML + "priority: {class: high, value: 50}\n");
+
+    assertThat(short_.priority()).isEqualTo(new JobPriority(Priority.HIGH, 50));
+    assertThat(mapping.priority()).isEqualTo(short_.priority());
+    assertThat(short_.priority().spelling()).isEqualTo("high:50");
+    assertThat(JobPriority.parse("low")).contains(JobPriority.of(Priority.LOW));
+    assertThat(JobPriority.parse("low:100")).isEmpty();
+    assertThat(JobPriority.ofStored("garbage")).isEqualTo(JobPriority.DEFAULT);
+    assertThat(JobSpecParser.parse(JobSpecYaml.write(mapping), "written", false))
+        .isEqualTo(mapping);
   }
 
   @Test
@@ -882,7 +910,8 @@ class JobSpecParserTest {
     assertThat(e.getMessage())
         .startsWith("job spec has 13 errors:\n  owner: unknown key; allowed keys here are [")
         .contains("\n  model.inputs.image.dims: unknown key; allowed keys here are [column, shape]")
-        .endsWith("\n  priority: must be high, normal or low, got 'urgent'")
+        .endsWith(
+            "\n  priority: must be high, normal or low, optionally with a value 0 to 99 within the class (high:50), got 'urgent'")
         .hasLineCount(14);
     assertThat(parseError(MANY_ERRORS_YAML).fieldErrors()).isEqualTo(e.fieldErrors());
   }
@@ -891,9 +920,14 @@ class JobSpecParserTest {
   void aSingleErrorReadsAsBeforeAndIsAListOfOne() {
     LakeBatchException e = parseError(MINIMAL_YAML + "priority: urgent\n");
 
-    assertThat(e).hasMessage("priority: must be high, normal or low, got 'urgent'");
+    assertThat(e)
+        .hasMessage(
+            "priority: must be high, normal or low, optionally with a value 0 to 99 within the class (high:50), got 'urgent'");
     assertThat(e.fieldErrors())
-        .containsExactly(new FieldError("priority", "must be high, normal or low, got 'urgent'"));
+        .containsExactly(
+            new FieldError(
+                "priority",
+                "must be high, normal or low, optionally with a value 0 to 99 within the class (high:50), got 'urgent'"));
   }
 
   @Test
