@@ -284,109 +284,96 @@ public record ServerConfig(
 
   /** This config on another port (0: any free one). */
   public ServerConfig withPort(int port) {
-    return new ServerConfig(
-        catalog,
-        home,
-        host,
-        port,
-        master,
-        cores,
-        executionMode,
-        isolatedCores,
-        sparkConf,
-        leaseTimeout,
-        pollInterval,
-        maxBodyBytes,
-        requestsPerMinute,
-        tenants,
-        tls,
-        scheduling);
+    return new Copy(this).port(port).build();
   }
 
   /** This config with {@code tenant}'s policy set. */
   public ServerConfig withTenant(String tenant, TenantPolicy policy) {
     Map<String, TenantPolicy> all = new HashMap<>(tenants);
     all.put(tenant, policy);
-    return new ServerConfig(
-        catalog,
-        home,
-        host,
-        port,
-        master,
-        cores,
-        executionMode,
-        isolatedCores,
-        sparkConf,
-        leaseTimeout,
-        pollInterval,
-        maxBodyBytes,
-        requestsPerMinute,
-        all,
-        tls,
-        scheduling);
+    return new Copy(this).tenants(all).build();
   }
 
   /** This config serving HTTPS with {@code tls}'s key. */
   public ServerConfig withTls(Tls tls) {
-    return new ServerConfig(
-        catalog,
-        home,
-        host,
-        port,
-        master,
-        cores,
-        executionMode,
-        isolatedCores,
-        sparkConf,
-        leaseTimeout,
-        pollInterval,
-        maxBodyBytes,
-        requestsPerMinute,
-        tenants,
-        Optional.of(tls),
-        scheduling);
+    return new Copy(this).tls(Optional.of(tls)).build();
   }
 
   /** This config with another lease timeout and poll interval. */
   public ServerConfig withLease(Duration leaseTimeout, Duration pollInterval) {
-    return new ServerConfig(
-        catalog,
-        home,
-        host,
-        port,
-        master,
-        cores,
-        executionMode,
-        isolatedCores,
-        sparkConf,
-        leaseTimeout,
-        pollInterval,
-        maxBodyBytes,
-        requestsPerMinute,
-        tenants,
-        tls,
-        scheduling);
+    return new Copy(this).lease(leaseTimeout, pollInterval).build();
   }
 
   /** This config with {@code scheduling}. */
   public ServerConfig withScheduling(Scheduling scheduling) {
-    return new ServerConfig(
-        catalog,
-        home,
-        host,
-        port,
-        master,
-        cores,
-        executionMode,
-        isolatedCores,
-        sparkConf,
-        leaseTimeout,
-        pollInterval,
-        maxBodyBytes,
-        requestsPerMinute,
-        tenants,
-        tls,
-        scheduling);
+    return new Copy(this).scheduling(scheduling).build();
+  }
+
+  /** A config being changed from another: the {@code withX} methods set one part each. */
+  private static final class Copy {
+    private final ServerConfig from;
+    private int port;
+    private Map<String, TenantPolicy> tenants;
+    private Optional<Tls> tls;
+    private Duration leaseTimeout;
+    private Duration pollInterval;
+    private Scheduling scheduling;
+
+    Copy(ServerConfig from) {
+      this.from = from;
+      this.port = from.port;
+      this.tenants = from.tenants;
+      this.tls = from.tls;
+      this.leaseTimeout = from.leaseTimeout;
+      this.pollInterval = from.pollInterval;
+      this.scheduling = from.scheduling;
+    }
+
+    Copy port(int value) {
+      port = value;
+      return this;
+    }
+
+    Copy tenants(Map<String, TenantPolicy> value) {
+      tenants = value;
+      return this;
+    }
+
+    Copy tls(Optional<Tls> value) {
+      tls = value;
+      return this;
+    }
+
+    Copy lease(Duration timeout, Duration poll) {
+      leaseTimeout = timeout;
+      pollInterval = poll;
+      return this;
+    }
+
+    Copy scheduling(Scheduling value) {
+      scheduling = value;
+      return this;
+    }
+
+    ServerConfig build() {
+      return new ServerConfig(
+          from.catalog,
+          from.home,
+          from.host,
+          port,
+          from.master,
+          from.cores,
+          from.executionMode,
+          from.isolatedCores,
+          from.sparkConf,
+          leaseTimeout,
+          pollInterval,
+          from.maxBodyBytes,
+          from.requestsPerMinute,
+          tenants,
+          tls,
+          scheduling);
+    }
   }
 
   /** The scheduling core's settings: every configured tenant's share, preemption on or off. */
