@@ -51,7 +51,8 @@ final class IsolatedJob {
       boolean json = job.specText().stripLeading().startsWith("{");
       Path specFile =
           Files.writeString(folder.resolve(json ? "spec.json" : "spec.yaml"), job.specText());
-      Path output = folder.resolve("attempt-" + (job.attempts() + 1) + ".out");
+      // the job as claimed: its attempts count this start
+      Path output = folder.resolve("attempt-" + job.attempts() + ".out");
       List<String> command = launcher.command(spec, specFile.toAbsolutePath(), config.sparkConf());
       ProcessBuilder builder =
           new ProcessBuilder(command)

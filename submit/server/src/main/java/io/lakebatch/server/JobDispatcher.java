@@ -258,8 +258,9 @@ final class JobDispatcher implements AutoCloseable {
       ServerJob job = next.get();
       waiting.remove(job);
       if (jobs.claim(job.id(), owner, epoch)) {
-        // as claimed (started now): the policies weigh running jobs by their start
-        ServerJob claimed = jobs.get(job.id()).orElse(job);
+        // as claimed: started now, this start counted (the policies weigh running jobs by their
+        // start; an isolated job names its console output by its attempt)
+        ServerJob claimed = jobs.get(job.id()).orElseThrow();
         free -= start(claimed, SchedulingPolicy.coresOf(job, total));
       }
     }
