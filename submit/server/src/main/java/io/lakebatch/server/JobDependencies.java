@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A job's {@code depends-on}: what each reference names, whether a new job's references close a
@@ -19,7 +18,6 @@ import java.util.regex.Pattern;
  * any order). References never cross tenants.
  */
 final class JobDependencies {
-  private static final Pattern JOB_ID = Pattern.compile("job-[0-9a-f]{16}");
   private static final String ARROW = " \u2192 ";
 
   private final JobStore jobs;
@@ -44,7 +42,7 @@ final class JobDependencies {
 
   /** The stored job {@code reference} names for {@code tenant}, if any. */
   Optional<ServerJob> resolve(String tenant, String reference) {
-    if (JOB_ID.matcher(reference).matches()) {
+    if (ServerJob.ID.matcher(reference).matches()) {
       return jobs.get(reference).filter(j -> j.tenant().equals(tenant));
     }
     return jobs.byIdempotencyKey(tenant, reference);
@@ -61,7 +59,7 @@ final class JobDependencies {
     for (int i = 0; i < dependsOn.size(); i++) {
       String reference = dependsOn.get(i);
       String field = "depends-on[" + i + "]";
-      if (JOB_ID.matcher(reference).matches() && resolve(tenant, reference).isEmpty()) {
+      if (ServerJob.ID.matcher(reference).matches() && resolve(tenant, reference).isEmpty()) {
         errors.add(
             new FieldError(
                 field,

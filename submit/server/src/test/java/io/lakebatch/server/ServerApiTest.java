@@ -451,8 +451,7 @@ class ServerApiTest {
     String high;
     try {
       // each job asks for the server's 2 cores: the high one fits only once the low one stopped
-      low =
-          submitted(post("/v1/jobs", spec("low", lowOut, 1_000) + "priority: low\n", alpha, null));
+      low = submit(spec("low", lowOut, 1_000) + "priority: low\n", alpha, null);
       HttpResponse<InputStream> follow = stream("/v1/jobs/" + low + "/logs?follow=true", alpha);
       try (java.io.BufferedReader lines =
           new java.io.BufferedReader(
@@ -464,9 +463,7 @@ class ServerApiTest {
         }
         assertThat(line).as("a committed chunk of the low job").isNotNull();
       }
-      high =
-          submitted(
-              post("/v1/jobs", spec("high", highOut, 3_000) + "priority: high\n", alpha, null));
+      high = submit(spec("high", highOut, 3_000) + "priority: high\n", alpha, null);
       get("/v1/jobs/" + high + "/logs?follow=true", alpha);
     } finally {
       spark.conf().unset(FaultInjection.PREFIX + "slow-task-rate");
@@ -497,24 +494,16 @@ class ServerApiTest {
     String b = "dag-b-" + run;
     // the last job first: it names its upstream by a key nothing was submitted with yet
     String third =
-        submitted(
-            post(
-                "/v1/jobs",
-                dependsOn(spec("dag-c", alphaDir.resolve("out-dag-c"), 3_000), b),
-                alpha,
-                "dag-c-" + run));
+        submit(
+            dependsOn(spec("dag-c", alphaDir.resolve("out-dag-c"), 3_000), b),
+            alpha,
+            "dag-c-" + run);
     JsonNode waiting = json(get("/v1/jobs/" + third, alpha));
     assertThat(waiting.get("state").asText()).isEqualTo("QUEUED");
     assertThat(waiting.get("waitingFor").asText()).contains("'" + b + "'");
-    String first =
-        submitted(post("/v1/jobs", spec("dag-a", alphaDir.resolve("out-dag-a"), 3_000), alpha, a));
+    String first = submit(spec("dag-a", alphaDir.resolve("out-dag-a"), 3_000), alpha, a);
     String second =
-        submitted(
-            post(
-                "/v1/jobs",
-                dependsOn(spec("dag-b", alphaDir.resolve("out-dag-b"), 3_000), first),
-                alpha,
-                b));
+        submit(dependsOn(spec("dag-b", alphaDir.resolve("out-dag-b"), 3_000), first), alpha, b);
 
     get("/v1/jobs/" + third + "/logs?follow=true", alpha);
     JsonNode jobA = json(get("/v1/jobs/" + first, alpha));
@@ -538,23 +527,16 @@ class ServerApiTest {
     String broken =
         spec("upstream-broken", alphaDir.resolve("out-up-broken"), 3_000)
             .replace(model.toString(), alphaDir.resolve("missing-" + run + ".onnx").toString());
-    String upstream = submitted(post("/v1/jobs", broken, alpha, null));
+    String upstream = submit(broken, alpha, null);
     Path downstreamOut = alphaDir.resolve("out-down-" + run);
     String downstream =
-        submitted(
-            post(
-                "/v1/jobs",
-                dependsOn(spec("downstream", downstreamOut, 3_000), upstream),
-                alpha,
-                "down-" + run));
+        submit(dependsOn(spec("downstream", downstreamOut, 3_000), upstream), alpha, "down-" + run);
     String further =
-        submitted(
-            post(
-                "/v1/jobs",
-                dependsOn(
-                    spec("further", alphaDir.resolve("out-further-" + run), 3_000), "down-" + run),
-                alpha,
-                null));
+        submit(
+            dependsOn(
+                spec("further", alphaDir.resolve("out-further-" + run), 3_000), "down-" + run),
+            alpha,
+            null);
 
     get("/v1/jobs/" + further + "/logs?follow=true", alpha);
 
@@ -583,19 +565,9 @@ class ServerApiTest {
     String y = "cycle-y-" + run;
     String z = "cycle-z-" + run;
     String first =
-        submitted(
-            post(
-                "/v1/jobs",
-                dependsOn(spec("cycle-x", alphaDir.resolve("out-cycle-x"), 3_000), y),
-                alpha,
-                x));
+        submit(dependsOn(spec("cycle-x", alphaDir.resolve("out-cycle-x"), 3_000), y), alpha, x);
     String middle =
-        submitted(
-            post(
-                "/v1/jobs",
-                dependsOn(spec("cycle-z", alphaDir.resolve("out-cycle-z"), 3_000), x),
-                alpha,
-                z));
+        submit(dependsOn(spec("cycle-z", alphaDir.resolve("out-cycle-z"), 3_000), x), alpha, z);
 
     HttpResponse<String> cycle =
         post(
@@ -623,12 +595,7 @@ class ServerApiTest {
             null);
     assertThat(fields(unknown)).containsExactly("depends-on[0]");
     String betaJob =
-        submitted(
-            post(
-                "/v1/jobs",
-                dependsOn(spec("beta", folder.resolve("b"), 3_000), "never-" + run),
-                beta,
-                null));
+        submit(dependsOn(spec("beta", folder.resolve("b"), 3_000), "never-" + run), beta, null);
     assertThat(
             fields(
                 post(
@@ -679,7 +646,9 @@ class ServerApiTest {
     return spec + "depends-on: [\"" + upstream + "\"]\n";
   }
 
-  private static String submitted(HttpResponse<String> response) throws Exception {
+  /** Submits {@code body} as {@code token}'s tenant; asserts 202 and returns the job's id. */
+  private static String submit(String body, String token, String key) throws Exception {
+    HttpResponse<String> response = post("/v1/jobs", body, token, key);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
     return json(response).get("id").asText();
   }

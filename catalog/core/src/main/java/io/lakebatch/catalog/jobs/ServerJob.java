@@ -2,8 +2,10 @@ package io.lakebatch.catalog.jobs;
 
 import io.lakebatch.catalog.spec.ExecutionMode;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A job as the job store holds it.
@@ -42,7 +44,18 @@ public record ServerJob(
     Optional<Instant> endedAt,
     List<String> dependsOn,
     int preemptions) {
+  /** How a job id is spelled: {@code job-} and 16 hex digits. */
+  public static final Pattern ID = Pattern.compile("job-[0-9a-f]{16}");
+
   public ServerJob {
     dependsOn = List.copyOf(dependsOn);
+  }
+
+  /** The id spelled from 8 random bytes. */
+  public static String id(byte[] random) {
+    if (random.length != 8) {
+      throw new IllegalArgumentException("a job id takes 8 bytes, got " + random.length);
+    }
+    return "job-" + HexFormat.of().formatHex(random);
   }
 }

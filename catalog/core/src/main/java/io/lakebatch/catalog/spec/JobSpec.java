@@ -31,19 +31,7 @@ public record JobSpec(
     dependsOn = List.copyOf(dependsOn);
   }
 
-  /** A spec that depends on no other job. */
-  public JobSpec(
-      String name,
-      ModelSpec model,
-      InputSpec input,
-      OutputSpec output,
-      ExecutionSpec execution,
-      ResourceSpec resources,
-      JobPriority priority) {
-    this(name, model, input, output, execution, resources, priority, List.of());
-  }
-
-  /** A spec of the default priority ({@code normal}). */
+  /** A spec of the default priority ({@code normal}) that depends on no other job. */
   public JobSpec(
       String name,
       ModelSpec model,
@@ -51,7 +39,7 @@ public record JobSpec(
       OutputSpec output,
       ExecutionSpec execution,
       ResourceSpec resources) {
-    this(name, model, input, output, execution, resources, JobPriority.DEFAULT);
+    this(name, model, input, output, execution, resources, JobPriority.DEFAULT, List.of());
   }
 
   /**

@@ -21,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,7 +49,7 @@ final class JdbcJobStore implements JobStore {
         return earlier.get();
       }
     }
-    String id = "job-" + HexFormat.of().formatHex(bytes(8));
+    String id = ServerJob.id(bytes(8));
     try {
       database.inTransaction(
           c -> {
