@@ -12,6 +12,7 @@ import io.lakebatch.jobs.InferenceJob;
 import io.lakebatch.jobs.PreparedRun;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -124,7 +125,7 @@ public final class LakeBatch implements AutoCloseable {
         new RunHandle(planOf(prepared), catalog.runs(), InferenceJob.livenessTimeout(spark));
     Thread thread =
         new Thread(
-            () -> execute(job, prepared, handle),
+            () -> execute(job, prepared, handle, options.gate()),
             "lakebatch-run-" + THREADS.incrementAndGet() + "-" + prepared.runId());
     thread.start();
     return handle;
@@ -165,11 +166,12 @@ public final class LakeBatch implements AutoCloseable {
     }
   }
 
-  private void execute(InferenceJob job, PreparedRun prepared, RunHandle handle) {
+  private void execute(
+      InferenceJob job, PreparedRun prepared, RunHandle handle, Optional<ChunkGate> gate) {
     String runId = prepared.runId();
     spark.sparkContext().setJobGroup("lakebatch-" + runId, "lakebatch " + runId, false);
     try {
-      handle.complete(job.run(prepared, handle::cancelRequested));
+      handle.complete(job.run(prepared, handle::cancelRequested, gate));
     } catch (Throwable e) { // the handle hands every failure to whoever awaits it
       handle.fail(e);
     } finally {

@@ -2,18 +2,24 @@ package io.lakebatch.jobs;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakebatch.api.ChunkGate;
 import io.lakebatch.catalog.error.LakeBatchErrors;
 import io.lakebatch.planner.Chunk;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -24,27 +30,36 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Keeps up to {@code inFlight} chunks of a run going at once, each in its own Spark job started
  * from its own driver thread, so the last tasks and the commit of one chunk overlap the tasks of
- * the next (Spark's scheduler gives the later job the cores the earlier one no longer uses). Chunks
- * start in plan order and end in any order; each still commits alone under its own transaction id.
- * Outcomes are handed over on the calling thread, one at a time, as chunks end. When a chunk, or
- * the handling of an outcome, fails, the chunks still running are cancelled (their Spark jobs;
- * nothing of theirs is committed unless their commit had already begun) and awaited before the
- * failure is thrown, so nothing of the run is left running behind it.
+ * the next (Spark's scheduler gives the later job the cores the earlier one no longer uses). With a
+ * {@link ChunkGate}, each chunk starts only once the gate grants it, and up to the gate's {@link
+ * ChunkGate#maxInFlight()} run at once. Chunks start in plan order and end in any order; each still
+ * commits alone under its own transaction id. Outcomes are handed over on the calling thread, one
+ * at a time, as chunks end. When a chunk, or the handling of an outcome, fails, the chunks still
+ * running are cancelled (their Spark jobs; nothing of theirs is committed unless their commit had
+ * already begun) and awaited before the failure is thrown, so nothing of the run is left running
+ * behind it.
  */
 final class ChunkPipeline {
   private static final AtomicInteger POOLS = new AtomicInteger();
+  private static final long STOP_CHECK_MILLIS = 500;
+  private static final String POOL_PROPERTY = "spark.scheduler.pool";
+  // put on the queue of ended chunks when the gate grants a permit, so one wait sees both
+  private static final Future<ChunkOutcome> PERMIT_READY = CompletableFuture.completedFuture(null);
 
   private final SparkSession spark;
   private final String runId;
   private final int inFlight;
+  private final Optional<ChunkGate> gate;
 
-  ChunkPipeline(SparkSession spark, String runId, int inFlight) {
+  ChunkPipeline(SparkSession spark, String runId, int inFlight, Optional<ChunkGate> gate) {
     this.spark = requireNonNull(spark, "spark is null");
     this.runId = requireNonNull(runId, "runId is null");
-    if (inFlight < 1) {
-      throw new IllegalArgumentException("inFlight must be at least 1: " + inFlight);
+    this.gate = requireNonNull(gate, "gate is null");
+    int limit = gate.map(ChunkGate::maxInFlight).orElse(inFlight);
+    if (limit < 1) {
+      throw new IllegalArgumentException("inFlight must be at least 1: " + limit);
     }
-    this.inFlight = inFlight;
+    this.inFlight = limit;
   }
 
   /**
@@ -52,19 +67,24 @@ final class ChunkPipeline {
    *
    * @param mayOverlap whether another chunk may start while one runs (checked before each start;
    *     false while the output table does not exist yet, since the first commit creates it)
-   * @param beforeStart called on the calling thread before a chunk starts; false stops starting
-   *     chunks (those running still end)
+   * @param stopBefore called on the calling thread before a chunk starts (and, while the gate has
+   *     not granted it yet, every half second); true stops starting chunks (those running still
+   *     end)
+   * @param onStart called on the calling thread as a chunk starts
    * @param onOutcome called on the calling thread with each ended chunk's outcome
    */
   void run(
       List<Chunk> chunks,
       Function<Chunk, ChunkOutcome> attempt,
       BooleanSupplier mayOverlap,
-      Predicate<Chunk> beforeStart,
+      Predicate<Chunk> stopBefore,
+      Consumer<Chunk> onStart,
       Consumer<ChunkOutcome> onOutcome) {
     ExecutorService threads = Executors.newFixedThreadPool(inFlight, threadFactory());
-    CompletionService<ChunkOutcome> ended = new ExecutorCompletionService<>(threads);
+    BlockingQueue<Future<ChunkOutcome>> endedQueue = new LinkedBlockingQueue<>();
+    CompletionService<ChunkOutcome> ended = new ExecutorCompletionService<>(threads, endedQueue);
     Map<Future<ChunkOutcome>, String> running = new java.util.HashMap<>();
+    CompletableFuture<ChunkGate.Permit> asked = null;
     try {
       int next = 0;
       boolean starting = true;
@@ -72,18 +92,40 @@ final class ChunkPipeline {
         while (starting
             && next < chunks.size()
             && running.size() < (mayOverlap.getAsBoolean() ? inFlight : 1)) {
-          Chunk chunk = chunks.get(next++);
-          if (!beforeStart.test(chunk)) {
+          Chunk chunk = chunks.get(next);
+          if (stopBefore.test(chunk)) {
             starting = false;
             break;
           }
-          String group = "lakebatch-" + runId + "-chunk-" + chunk.index();
-          running.put(ended.submit(() -> attemptTagged(chunk, group, attempt)), group);
+          Optional<ChunkGate.Permit> permit = Optional.empty();
+          if (gate.isPresent()) {
+            if (asked == null) {
+              asked = gate.get().request(runId, chunk.index());
+              asked.whenComplete((p, e) -> endedQueue.add(PERMIT_READY));
+            }
+            if (!asked.isDone()) {
+              break;
+            }
+            permit = Optional.of(asked.join());
+            asked = null;
+          }
+          next++;
+          onStart.accept(chunk);
+          String group = ChunkGate.sparkJobTag(runId, chunk.index());
+          Optional<ChunkGate.Permit> held = permit;
+          running.put(ended.submit(() -> attemptTagged(chunk, group, attempt, held)), group);
         }
-        if (running.isEmpty()) {
+        boolean waitingForPermit = asked != null && starting;
+        if (running.isEmpty() && !waitingForPermit) {
           return;
         }
-        Future<ChunkOutcome> done = ended.take();
+        Future<ChunkOutcome> done =
+            waitingForPermit
+                ? endedQueue.poll(STOP_CHECK_MILLIS, TimeUnit.MILLISECONDS)
+                : endedQueue.take();
+        if (done == null || done == PERMIT_READY) {
+          continue;
+        }
         running.remove(done);
         onOutcome.accept(outcome(done));
       }
@@ -95,19 +137,37 @@ final class ChunkPipeline {
       stop(running);
       throw e;
     } finally {
+      withdraw(asked);
       threads.shutdownNow();
     }
   }
 
+  /** Gives back a request the run no longer needs, closing its permit if it came meanwhile. */
+  private static void withdraw(CompletableFuture<ChunkGate.Permit> asked) {
+    if (asked != null && !asked.cancel(false) && !asked.isCompletedExceptionally()) {
+      asked.join().close();
+    }
+  }
+
   private ChunkOutcome attemptTagged(
-      Chunk chunk, String group, Function<Chunk, ChunkOutcome> attempt) {
+      Chunk chunk,
+      String group,
+      Function<Chunk, ChunkOutcome> attempt,
+      Optional<ChunkGate.Permit> permit) {
     try (RunLog.Tag ignored = RunLog.tag(spark, runId)) {
       // a tag, not a job group: the thread keeps the run's own group (inherited from the caller)
       spark.sparkContext().addJobTag(group);
+      Optional<String> pool = permit.flatMap(ChunkGate.Permit::schedulerPool);
+      String runPool = spark.sparkContext().getLocalProperty(POOL_PROPERTY);
+      pool.ifPresent(p -> spark.sparkContext().setLocalProperty(POOL_PROPERTY, p));
       try {
         return attempt.apply(chunk);
       } finally {
+        if (pool.isPresent()) {
+          spark.sparkContext().setLocalProperty(POOL_PROPERTY, runPool);
+        }
         spark.sparkContext().removeJobTag(group);
+        permit.ifPresent(ChunkGate.Permit::close);
       }
     }
   }

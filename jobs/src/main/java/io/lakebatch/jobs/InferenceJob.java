@@ -2,6 +2,7 @@ package io.lakebatch.jobs;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakebatch.api.ChunkGate;
 import io.lakebatch.api.RunListener;
 import io.lakebatch.api.RunStart;
 import io.lakebatch.api.RunSummary;
@@ -103,8 +104,19 @@ public final class InferenceJob {
    * says so (as when {@code lakebatch cancel} flags the run in the store).
    */
   public RunSummary run(PreparedRun prepared, BooleanSupplier cancelled) {
+    return run(prepared, cancelled, Optional.empty());
+  }
+
+  /**
+   * As {@link #run(PreparedRun, BooleanSupplier)}, each chunk starting only when {@code gate}
+   * grants it, if there is one.
+   */
+  public RunSummary run(PreparedRun prepared, BooleanSupplier cancelled, Optional<ChunkGate> gate) {
     return new RunExecutor(spark, catalog, runFolders, events, owner)
-        .run(prepared, requireNonNull(cancelled, "cancelled is null"));
+        .run(
+            prepared,
+            requireNonNull(cancelled, "cancelled is null"),
+            requireNonNull(gate, "gate is null"));
   }
 
   /**

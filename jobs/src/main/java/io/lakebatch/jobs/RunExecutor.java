@@ -2,6 +2,7 @@ package io.lakebatch.jobs;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakebatch.api.ChunkGate;
 import io.lakebatch.api.RunEvent;
 import io.lakebatch.api.RunSummary;
 import io.lakebatch.catalog.config.LakeBatchSettings;
@@ -66,8 +67,9 @@ final class RunExecutor {
    * <runFolders>/<run>/driver.log}.
    *
    * @param cancelled checked at each chunk boundary beside the run store's cancel flag
+   * @param gate asked before each chunk starts, if any
    */
-  RunSummary run(PreparedRun prepared, BooleanSupplier cancelled) {
+  RunSummary run(PreparedRun prepared, BooleanSupplier cancelled, Optional<ChunkGate> gate) {
     RunStore runs = catalog.runs();
     String runId = prepared.runId();
     try (RunLog.Tag ignored = RunLog.tag(spark, runId)) {
@@ -95,7 +97,7 @@ final class RunExecutor {
                     prepared.pinnedInput(
                         new DeltaChunkTable(spark, prepared.spec().output().path()).version()));
             RunSummary summary =
-                runChunks(prepared, runs, lease, heartbeat, scoredRows, faults, cancelled);
+                runChunks(prepared, runs, lease, heartbeat, scoredRows, faults, cancelled, gate);
             LOG.info("run {} ended {}:\n{}", runId, summary.state(), summary.render());
             events.emit(new RunEvent.RunEnded(runId, Optional.of(summary), Optional.empty()));
             return summary;
@@ -137,7 +139,8 @@ final class RunExecutor {
       Heartbeat heartbeat,
       LongAccumulator scoredRows,
       FaultInjection faults,
-      BooleanSupplier cancelled) {
+      BooleanSupplier cancelled,
+      Optional<ChunkGate> gate) {
     long start = System.nanoTime();
     JobSpec spec = prepared.spec();
     InferencePlan plan = prepared.plan();
@@ -254,7 +257,7 @@ final class RunExecutor {
         LakeBatchSettings.CHUNKS_IN_FLIGHT.valueFrom(
             conf -> Optional.ofNullable(spark.conf().get(conf, null)));
     boolean[] outputExists = {publication.isPresent() || output.exists()};
-    new ChunkPipeline(spark, runId, inFlight)
+    new ChunkPipeline(spark, runId, inFlight, gate)
         .run(
             toRun,
             attempts::run,
@@ -271,11 +274,11 @@ final class RunExecutor {
                             "run %s: cancel requested; stopping before chunk %d",
                             runId, chunk.index())));
                 outcomes.add(new ChunkOutcome.Cancelled(chunk.index()));
-                return false;
+                return true;
               }
-              heartbeat.chunkStarted(chunk.rows());
-              return true;
+              return false;
             },
+            chunk -> heartbeat.chunkStarted(chunk.rows()),
             outcome -> {
               outcomes.add(outcome);
               heartbeat.chunkEnded(byIndex.get(outcome.chunk()).rows());

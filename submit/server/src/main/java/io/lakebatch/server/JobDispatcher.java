@@ -13,7 +13,11 @@ import io.lakebatch.catalog.spec.ExecutionMode;
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.JobSpecParser;
 import io.lakebatch.catalog.store.RunStore;
+import io.lakebatch.server.scheduling.ChunkScheduler;
+import io.lakebatch.server.scheduling.FairShareScheduler;
+import io.lakebatch.server.scheduling.StrictPriorityScheduler;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,6 +57,8 @@ final class JobDispatcher implements AutoCloseable {
   private final String owner;
   private final ServerMetrics metrics;
   private final PrintStream out;
+  private final Optional<ChunkArbiter> chunks;
+  private final Optional<ChunkActivity> activity;
   private final Map<String, Active> active = new ConcurrentHashMap<>();
   private final AtomicReference<Leadership> leadership =
       new AtomicReference<>(new Leadership(Optional.empty(), 0));
@@ -115,6 +121,27 @@ final class JobDispatcher implements AutoCloseable {
     this.owner = owner;
     this.metrics = metrics;
     this.out = out;
+    if (config.scheduling().granularity() == ServerConfig.Scheduling.Granularity.CHUNK) {
+      AtomicReference<ChunkArbiter> arbiter = new AtomicReference<>();
+      ChunkActivity tasks = new ChunkActivity(() -> arbiter.get().rebalance());
+      arbiter.set(
+          new ChunkArbiter(
+              chunkScheduler(config), config.cores(), Clock.systemUTC(), tasks, this::wake));
+      spark.addSparkListener(tasks);
+      this.activity = Optional.of(tasks);
+      this.chunks = Optional.of(arbiter.get());
+      metrics.chunkArbiter(arbiter.get());
+    } else {
+      this.activity = Optional.empty();
+      this.chunks = Optional.empty();
+    }
+  }
+
+  /** The chunk-level core of the configured policy (the one the scheduler simulation measures). */
+  private static ChunkScheduler chunkScheduler(ServerConfig config) {
+    return config.scheduling().policy() == ServerConfig.Scheduling.Policy.PRIORITY
+        ? new StrictPriorityScheduler()
+        : new FairShareScheduler(config.schedulerConfig());
   }
 
   /** Runs a first tick (so the server knows its role when it starts answering), then the loop. */
@@ -201,7 +228,11 @@ final class JobDispatcher implements AutoCloseable {
       queued = jobs.queued();
     }
     queued = upstreamReady(queued);
-    admit(queued, ExecutionMode.SHARED, config.cores(), now.epoch());
+    if (chunks.isPresent()) {
+      admitChunkwise(queued, chunks.get(), now.epoch());
+    } else {
+      admit(queued, ExecutionMode.SHARED, config.cores(), now.epoch());
+    }
     admit(queued, ExecutionMode.ISOLATED, config.isolatedCores(), now.epoch());
   }
 
@@ -266,6 +297,23 @@ final class JobDispatcher implements AutoCloseable {
     }
     if (!stopped && !waiting.isEmpty() && config.scheduling().preemption()) {
       preempt(waiting, mode, free, total);
+    }
+  }
+
+  /**
+   * Starts the queued shared jobs the chunk arbiter grants a first chunk (it also hands the running
+   * jobs' waiting chunks what is free, aged to now). No job is stopped for another: a job's chunks
+   * go to whom the policy ranks first at each chunk boundary.
+   */
+  private void admitChunkwise(List<ServerJob> queued, ChunkArbiter arbiter, long epoch) {
+    List<ServerJob> shared =
+        queued.stream().filter(j -> j.executionMode() == ExecutionMode.SHARED).toList();
+    for (ServerJob job : arbiter.admit(shared)) {
+      if (!stopped && jobs.claim(job.id(), owner, epoch)) {
+        start(jobs.get(job.id()).orElseThrow(), SchedulingPolicy.coresOf(job, config.cores()));
+      } else {
+        arbiter.forget(job.id());
+      }
     }
   }
 
@@ -365,6 +413,7 @@ final class JobDispatcher implements AutoCloseable {
       Thread.currentThread().interrupt();
       outcome = JobOutcome.failed("the server stopped supervising it");
     }
+    chunks.ifPresent(arbiter -> arbiter.forget(job.id()));
     JobState end = outcome.state();
     Optional<String> message = outcome.message();
     if (end == JobState.FAILED) {
@@ -402,7 +451,11 @@ final class JobDispatcher implements AutoCloseable {
     // inherited by the run's own thread, which the engine starts from this one
     spark.setLocalProperty(POOL_PROPERTY, "job-" + job.id());
     try {
-      RunHandle run = lakeBatch.run(spec, RunOptions.defaults().withListener(metrics));
+      RunOptions options = RunOptions.defaults().withListener(metrics);
+      if (chunks.isPresent()) {
+        options = options.withChunkGate(chunks.get().gateFor(job));
+      }
+      RunHandle run = lakeBatch.run(spec, options);
       started.run().set(run);
       jobs.attachRun(job.id(), owner, run.runId());
       if (started.stopping() || jobs.get(job.id()).map(ServerJob::cancelRequested).orElse(false)) {
@@ -448,6 +501,7 @@ final class JobDispatcher implements AutoCloseable {
   public void close() {
     stopped = true;
     wake();
+    activity.ifPresent(spark::removeSparkListener);
     active.values().stream()
         .map(a -> a.child().get())
         .filter(java.util.Objects::nonNull)

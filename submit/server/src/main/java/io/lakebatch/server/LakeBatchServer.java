@@ -480,6 +480,8 @@ public final class LakeBatchServer implements AutoCloseable {
                           chunk.put("deadLetterRows", c.deadLetterRows().orElse(null));
                           chunk.put("attempts", c.attempts());
                           chunk.put("deltaVersion", c.deltaVersion().orElse(null));
+                          chunk.put(
+                              "committedAt", c.committedAt().map(Object::toString).orElse(null));
                           chunk.put("lastError", c.lastError().orElse(null));
                           chunks.add(chunk);
                         }));

@@ -35,7 +35,7 @@ import java.util.Set;
  *   poll-interval: 1s
  *   max-body-bytes: 1048576
  *   tls: {keystore: server.p12, password: changeit}   # HTTPS (PKCS12 or JKS); absent: HTTP
- *   scheduling: {policy: fair-share, preemption: true, preemption-grace: 10m}
+ *   scheduling: {policy: fair-share, granularity: chunk, preemption: true, preemption-grace: 10m}
  *   tenants:
  *     analytics: {allowed-prefixes: [/data/analytics/], requests-per-minute: 600, weight: 2,
  *                 guaranteed-share: 0.25, max-share: 0.8}
@@ -106,10 +106,35 @@ public record ServerConfig(
    *     resume from their committed chunks)
    * @param preemptionGrace how long a preempted job may take to reach its chunk boundary before its
    *     running chunks are killed (their uncommitted work is lost, nothing else); zero: never kill
+   * @param granularity what the policy hands out to shared jobs: their chunks one by one, or whole
+   *     jobs (isolated jobs are always whole)
    */
-  public record Scheduling(Policy policy, boolean preemption, Duration preemptionGrace) {
+  public record Scheduling(
+      Policy policy, boolean preemption, Duration preemptionGrace, Granularity granularity) {
     public static final Scheduling DEFAULTS =
-        new Scheduling(Policy.FAIR_SHARE, true, Duration.ofMinutes(10));
+        new Scheduling(Policy.FAIR_SHARE, true, Duration.ofMinutes(10), Granularity.CHUNK);
+
+    /** What the policy hands out in shared mode. */
+    public enum Granularity {
+      /**
+       * {@link ChunkArbiter}: each chunk of a running job waits for its cores; jobs interleave
+       * chunk by chunk and yield at their chunk boundaries
+       */
+      CHUNK,
+      /**
+       * A job holds its cores from its start to its end; a higher job preempts it (stop, requeue)
+       */
+      JOB;
+
+      public String spelling() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+      }
+    }
+
+    /** This scheduling with {@code value} as its granularity. */
+    public Scheduling withGranularity(Granularity value) {
+      return new Scheduling(policy, preemption, preemptionGrace, value);
+    }
 
     /** Which {@link SchedulingPolicy} the dispatcher uses. */
     public enum Policy {
@@ -126,6 +151,7 @@ public record ServerConfig(
     public Scheduling {
       requireNonNull(policy, "policy is null");
       requireNonNull(preemptionGrace, "preemptionGrace is null");
+      requireNonNull(granularity, "granularity is null");
       if (preemptionGrace.isNegative()) {
         throw LakeBatchErrors.usage(
             "server.scheduling.preemption-grace must not be negative: " + preemptionGrace);
@@ -414,12 +440,14 @@ public record ServerConfig(
         .fieldNames()
         .forEachRemaining(
             key -> {
-              if (!Set.of("policy", "preemption", "preemption-grace").contains(key)) {
+              if (!Set.of("policy", "preemption", "preemption-grace", "granularity")
+                  .contains(key)) {
                 throw LakeBatchErrors.usage(
                     file
                         + ": server.scheduling."
                         + key
-                        + " is not a setting; allowed: [policy, preemption, preemption-grace]");
+                        + " is not a setting; allowed: [policy, preemption, preemption-grace,"
+                        + " granularity]");
               }
             });
     JsonNode preemption = scheduling.path("preemption");
@@ -439,10 +467,23 @@ public record ServerConfig(
                             + ": server.scheduling.policy must be fair-share or priority, got '"
                             + policy
                             + "'"));
+    String granularity = scheduling.path("granularity").asText(d.granularity().spelling());
+    Scheduling.Granularity unit =
+        java.util.Arrays.stream(Scheduling.Granularity.values())
+            .filter(g -> g.spelling().equals(granularity))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    LakeBatchErrors.usage(
+                        file
+                            + ": server.scheduling.granularity must be chunk or job, got '"
+                            + granularity
+                            + "'"));
     return new Scheduling(
         chosen,
         preemption.asBoolean(d.preemption()),
-        duration(scheduling, "server.scheduling.", "preemption-grace", d.preemptionGrace(), file));
+        duration(scheduling, "server.scheduling.", "preemption-grace", d.preemptionGrace(), file),
+        unit);
   }
 
   private static Optional<Tls> tls(JsonNode server, Path file) {

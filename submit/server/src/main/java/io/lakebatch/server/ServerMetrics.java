@@ -41,6 +41,16 @@ final class ServerMetrics implements RunListener, AutoCloseable {
   private final Timer submitToStart;
   private final JvmGcMetrics gc = new JvmGcMetrics();
 
+  /** Follows the chunk arbiter's cores held and chunks waiting ({@code granularity: chunk}). */
+  void chunkArbiter(ChunkArbiter arbiter) {
+    Gauge.builder("lakebatch.chunks.waiting", arbiter, ChunkArbiter::chunksWaiting)
+        .description("chunks of running shared jobs waiting for cores")
+        .register(registry);
+    Gauge.builder("lakebatch.chunk.cores.held", arbiter, ChunkArbiter::coresHeld)
+        .description("cores held by running chunks (a chunk in its tail counts what it uses)")
+        .register(registry);
+  }
+
   ServerMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);

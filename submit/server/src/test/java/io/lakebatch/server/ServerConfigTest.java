@@ -74,6 +74,12 @@ class ServerConfigTest {
         .hasMessageContaining("server.scheduling.preemption-grace must be a duration");
     assertThatThrownBy(() -> load("server: {scheduling: {preemption: maybe}}\n"))
         .hasMessageContaining("server.scheduling.preemption must be true or false");
+    assertThat(ServerConfig.Scheduling.DEFAULTS.granularity())
+        .isEqualTo(ServerConfig.Scheduling.Granularity.CHUNK);
+    assertThat(load("server: {scheduling: {granularity: job}}\n").scheduling().granularity())
+        .isEqualTo(ServerConfig.Scheduling.Granularity.JOB);
+    assertThatThrownBy(() -> load("server: {scheduling: {granularity: task}}\n"))
+        .hasMessageContaining("server.scheduling.granularity must be chunk or job, got 'task'");
     assertThatThrownBy(() -> load("server: {scheduling: {aging: 1}}\n"))
         .hasMessageContaining("server.scheduling.aging is not a setting");
   }
