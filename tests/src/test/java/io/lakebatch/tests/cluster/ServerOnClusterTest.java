@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job server's scheduler on a real two-worker standalone cluster: its shared SparkSession is a
+ * The job server's scheduler on a real two-worker standalone cluster, in job granularity (a job
+ * holds its cores from start to end; {@link ChunkSchedulingOnClusterTest} has the default chunk
+ * granularity): its shared SparkSession is a
  * driver on the cluster, every job asks for all of it. A high-priority job preempts a running low
  * one at a chunk boundary and the low one resumes with every row once; a DAG of three runs in order
  * and a failed upstream job ends its downstream job UPSTREAM_FAILED.
@@ -74,7 +76,10 @@ class ServerOnClusterTest {
         LakeBatchServer.start(
             ServerConfig.defaults(catalog.config(), home)
                 .withPort(0)
-                .withLease(Duration.ofSeconds(5), Duration.ofMillis(200)),
+                .withLease(Duration.ofSeconds(5), Duration.ofMillis(200))
+                .withScheduling(
+                    ServerConfig.Scheduling.DEFAULTS.withGranularity(
+                        ServerConfig.Scheduling.Granularity.JOB)),
             catalog,
             spark,
             new PrintStream(printed, true, StandardCharsets.UTF_8));
