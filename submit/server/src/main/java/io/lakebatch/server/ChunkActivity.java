@@ -18,7 +18,7 @@ import scala.collection.JavaConverters;
  * or committing on the driver, leaves the rest of its cores to the next chunk. Called on Spark's
  * listener thread; {@code onChange} is told when a chunk's use drops.
  */
-final class ChunkActivity extends SparkListener {
+final class ChunkActivity extends SparkListener implements ChunkUse {
   private static final String TAGS_PROPERTY = "spark.job.tags";
 
   private final Runnable onChange;
@@ -41,7 +41,8 @@ final class ChunkActivity extends SparkListener {
    * The cores chunk {@code tag} uses of the {@code granted} it holds: all of them until its first
    * task starts and while any task waits, else its running tasks.
    */
-  synchronized int coresInUse(String tag, int granted) {
+  @Override
+  public synchronized int coresInUse(String tag, int granted) {
     Use use = useOfTag.get(tag);
     if (use == null || !use.started || use.unstarted > 0) {
       return granted;
@@ -49,8 +50,8 @@ final class ChunkActivity extends SparkListener {
     return Math.min(granted, use.running);
   }
 
-  /** Forgets chunk {@code tag} (it ended). */
-  synchronized void forget(String tag) {
+  @Override
+  public synchronized void forget(String tag) {
     useOfTag.remove(tag);
   }
 

@@ -32,8 +32,10 @@ import java.util.concurrent.CompletableFuture;
  * once when cores are free, and a job of a higher class or an under-share tenant gets the cores at
  * the next chunk boundary of the jobs holding them, without stopping or requeueing them. A queued
  * job is admitted (started) only when the scheduler grants it a chunk; the grant is held for it
- * while its run is prepared. A running chunk counts with the cores it still uses ({@link
- * ChunkActivity}): a chunk down to its stragglers or committing leaves the rest to the next chunk.
+ * while its run is prepared. The scheduler weighs every chunk by its full grant, so the shares hold
+ * whatever the chunks do; while no other job waits, the cores a chunk leaves idle as it runs its
+ * last tasks or commits ({@link ChunkActivity}) go to its own job's next chunk, one such successor
+ * per granted chunk, so a straggler does not idle the cores and commits overlap the next tasks.
  *
  * <p>The server's capacity is one pool of {@code cores} (Spark places the tasks); each chunk of a
  * job asks for the job's cores (executors × executor cores), at most the capacity.
@@ -42,7 +44,7 @@ final class ChunkArbiter {
   private final ChunkScheduler scheduler;
   private final int totalCores;
   private final Clock clock;
-  private final ChunkActivity activity;
+  private final ChunkUse activity;
   private final Runnable onAdmission;
   private final Map<String, Entry> entries = new LinkedHashMap<>();
   private final Map<String, ServerJob> queued = new LinkedHashMap<>();
@@ -58,7 +60,7 @@ final class ChunkArbiter {
       ChunkScheduler scheduler,
       int totalCores,
       Clock clock,
-      ChunkActivity activity,
+      ChunkUse activity,
       Runnable onAdmission) {
     this.scheduler = requireNonNull(scheduler, "scheduler is null");
     if (totalCores < 1) {
@@ -91,6 +93,7 @@ final class ChunkArbiter {
     final long startedAt = clock.millis();
     String tag;
     boolean closed;
+    boolean successor; // granted on its own job's idle cores, not by the scheduler
 
     Held(Entry entry, String tag) {
       this.entry = entry;
@@ -115,6 +118,12 @@ final class ChunkArbiter {
         }
         closed = true;
         entry.held.remove(id);
+        if (!successor) { // a successor of the job's takes this chunk's place as granted
+          entry.held.values().stream()
+              .filter(h -> h.successor)
+              .findFirst()
+              .ifPresent(h -> h.successor = false);
+        }
       }
       if (tag != null) {
         activity.forget(tag);
@@ -126,8 +135,8 @@ final class ChunkArbiter {
   /** The gate of {@code job}'s run, once {@link #admit} admitted it. */
   ChunkGate gateFor(ServerJob job) {
     int perChunk = chunkCores(job);
-    // at least 2: a chunk's own successor fills its tail and its commit
-    int maxInFlight = Math.min(16, Math.max(2, totalCores / perChunk));
+    // room for a successor per granted chunk: it fills the chunk's tail and its commit
+    int maxInFlight = Math.min(16, Math.max(2, 2 * totalCores / perChunk));
     String id = job.id();
     return new ChunkGate() {
       @Override
@@ -237,11 +246,52 @@ final class ChunkArbiter {
           admittedOne = true;
         }
       }
+      List<Entry> stillAsking = entries.values().stream().filter(e -> !e.asked.isEmpty()).toList();
+      if (stillAsking.size() == 1 && queued.isEmpty()) {
+        completions.addAll(successors(stillAsking.get(0)));
+      }
     }
     completions.forEach(Runnable::run);
     if (admittedOne) {
       onAdmission.run();
     }
+  }
+
+  /**
+   * Grants a job's waiting chunks on the cores its own running chunks leave idle (their last tasks,
+   * their commit), one successor per chunk granted by the scheduler: the job's pipeline stays full
+   * without taking cores from other jobs, whose share the scheduler keeps by full grants.
+   */
+  private List<Runnable> successors(Entry entry) {
+    List<Runnable> completions = new ArrayList<>();
+    int demand = entry.job.chunkDemand().cores();
+    while (!entry.asked.isEmpty()) {
+      int idle = 0;
+      int slots = 0;
+      int successors = 0;
+      for (Held held : entry.held.values()) {
+        idle += demand - held.cores();
+        if (held.successor) {
+          successors++;
+        } else {
+          slots++;
+        }
+      }
+      if (idle < demand || successors >= slots) {
+        break;
+      }
+      Request request = entry.asked.poll();
+      Held held = new Held(entry, request.tag());
+      held.successor = true;
+      entry.held.put(held.id, held);
+      completions.add(
+          () -> {
+            if (!request.future().complete(held)) {
+              held.close();
+            }
+          });
+    }
+    return completions;
   }
 
   private CompletableFuture<ChunkGate.Permit> request(String jobId, String tag) {
@@ -304,7 +354,7 @@ final class ChunkArbiter {
     Round() {
       for (Entry entry : entries.values()) {
         for (Held held : entry.held.values()) {
-          int cores = Math.min(held.cores(), pool.freeCores());
+          int cores = Math.min(entry.job.chunkDemand().cores(), pool.freeCores());
           if (cores <= 0) {
             continue;
           }

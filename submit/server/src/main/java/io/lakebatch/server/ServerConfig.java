@@ -330,6 +330,11 @@ public record ServerConfig(
     return new Copy(this).lease(leaseTimeout, pollInterval).build();
   }
 
+  /** This config with a shared-session capacity of {@code cores}. */
+  public ServerConfig withCores(int cores) {
+    return new Copy(this).cores(cores).build();
+  }
+
   /** This config with {@code scheduling}. */
   public ServerConfig withScheduling(Scheduling scheduling) {
     return new Copy(this).scheduling(scheduling).build();
@@ -344,9 +349,11 @@ public record ServerConfig(
     private Duration leaseTimeout;
     private Duration pollInterval;
     private Scheduling scheduling;
+    private int cores;
 
     Copy(ServerConfig from) {
       this.from = from;
+      this.cores = from.cores;
       this.port = from.port;
       this.tenants = from.tenants;
       this.tls = from.tls;
@@ -381,6 +388,11 @@ public record ServerConfig(
       return this;
     }
 
+    Copy cores(int value) {
+      cores = value;
+      return this;
+    }
+
     ServerConfig build() {
       return new ServerConfig(
           from.catalog,
@@ -388,7 +400,7 @@ public record ServerConfig(
           from.host,
           port,
           from.master,
-          from.cores,
+          cores,
           from.executionMode,
           from.isolatedCores,
           from.sparkConf,

@@ -132,13 +132,59 @@ class ChunkArbiterTest {
     ServerJob job = queued(1, "t", "normal", 1);
     startWithFirstChunk(arbiter, job);
     ChunkGate gate = arbiter.gateFor(job);
-    assertThat(gate.maxInFlight()).isEqualTo(4);
+    assertThat(gate.maxInFlight()).as("a successor for each of 4 granted").isEqualTo(8);
     List<CompletableFuture<ChunkGate.Permit>> asks = new ArrayList<>();
     for (int i = 1; i <= 4; i++) {
       asks.add(gate.request("run", i));
     }
     assertThat(count(asks)).as("3 more cores free: 3 more chunks").isEqualTo(3);
     assertThat(arbiter.chunksWaiting()).isEqualTo(1);
+  }
+
+  /** Cores in use as a test sets them, by chunk tag; unset: all granted. */
+  private static final class SetUse implements ChunkUse {
+    final Map<String, Integer> inUse = new HashMap<>();
+
+    @Override
+    public int coresInUse(String tag, int granted) {
+      return Math.min(granted, inUse.getOrDefault(tag, granted));
+    }
+
+    @Override
+    public void forget(String tag) {
+      inUse.remove(tag);
+    }
+  }
+
+  @Test
+  void aChunksIdleTailGoesToItsOwnJobsNextChunkOnlyWhileNoOtherJobWaits() {
+    SetUse use = new SetUse();
+    ChunkArbiter arbiter =
+        new ChunkArbiter(
+            new FairShareScheduler(SchedulerConfig.defaults()), 2, CLOCK, use, () -> {});
+    ServerJob mine = queued(1, "a", "normal", 2);
+    ServerJob other = queued(2, "b", "normal", 2);
+    ChunkGate gate = arbiter.gateFor(mine);
+    ChunkGate.Permit first = startWithFirstChunk(arbiter, mine);
+    CompletableFuture<ChunkGate.Permit> second = gate.request("run-" + mine.id(), 1);
+    assertThat(second).as("every core granted").isNotDone();
+
+    use.inUse.put(ChunkGate.sparkJobTag("run-" + mine.id(), 0), 0); // its tasks done, committing
+    arbiter.rebalance();
+    assertThat(second).as("the successor, on the idle cores of chunk 0").isCompleted();
+    CompletableFuture<ChunkGate.Permit> third = gate.request("run-" + mine.id(), 2);
+    assertThat(third).as("one successor per granted chunk").isNotDone();
+
+    first.close(); // the successor takes chunk 0's place as granted
+    use.inUse.put(ChunkGate.sparkJobTag("run-" + mine.id(), 1), 0);
+    assertThat(arbiter.admit(List.of(other))).as("no core is free").isEmpty();
+    assertThat(third).as("no successor while another job waits").isNotDone();
+
+    second.join().close();
+    assertThat(arbiter.coresHeld()).as("the freed cores granted at once").isEqualTo(2);
+    assertThat(third.isDone() ^ arbiter.admit(List.of(other)).contains(other))
+        .as("to one of the two")
+        .isTrue();
   }
 
   @Test

@@ -37,10 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The job server's scheduler on a real two-worker standalone cluster, in job granularity (a job
  * holds its cores from start to end; {@link ChunkSchedulingOnClusterTest} has the default chunk
- * granularity): its shared SparkSession is a
- * driver on the cluster, every job asks for all of it. A high-priority job preempts a running low
- * one at a chunk boundary and the low one resumes with every row once; a DAG of three runs in order
- * and a failed upstream job ends its downstream job UPSTREAM_FAILED.
+ * granularity): its shared SparkSession is a driver on the cluster, every job asks for all of it. A
+ * high-priority job preempts a running low one at a chunk boundary and the low one resumes with
+ * every row once; a DAG of three runs in order and a failed upstream job ends its downstream job
+ * UPSTREAM_FAILED.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ServerOnClusterTest {

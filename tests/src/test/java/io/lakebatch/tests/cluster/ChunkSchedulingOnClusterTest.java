@@ -1,0 +1,265 @@
+package io.lakebatch.tests.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lakebatch.catalog.store.Catalog;
+import io.lakebatch.catalog.store.CatalogConfig;
+import io.lakebatch.jobs.SparkSessionFactory;
+import io.lakebatch.server.LakeBatchServer;
+import io.lakebatch.server.ServerConfig;
+import io.lakebatch.submit.cluster.StandaloneCluster;
+import io.lakebatch.tests.JobSpecs;
+import io.lakebatch.tests.ServerApi;
+import io.lakebatch.udf.FaultInjection;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job server's default chunk granularity on a real standalone cluster of three one-core workers
+ * (the server's session a driver on it, capacity 3 cores): two tenants of weights 2 and 1, both
+ * busy, get about 2:1 of the chunk-seconds; a high-priority job submitted while a long low one runs
+ * gets the cores at the low job's next chunk boundary, and the low one goes on afterwards, never
+ * stopped or requeued, with every row once.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class ChunkSchedulingOnClusterTest {
+  private static final long ROWS = 12_000;
+
+  @TempDir static Path folder;
+  private static StandaloneCluster cluster;
+  private static SparkSession spark;
+  private static Catalog catalog;
+  private static LakeBatchServer server;
+  private static ServerApi api;
+  private static Path model;
+  private static Path input;
+  private static final ChunkSeconds chunkSeconds = new ChunkSeconds();
+
+  /** Each chunk's time on the cluster: from its first Spark job's start to its last one's end. */
+  private static final class ChunkSeconds extends SparkListener {
+    final Map<String, long[]> spanOfTag = new ConcurrentHashMap<>();
+    final Map<Integer, String> tagOfJob = new ConcurrentHashMap<>();
+
+    @Override
+    public void onJobStart(SparkListenerJobStart start) {
+      for (String tag : start.properties().getProperty("spark.job.tags", "").split(",")) {
+        if (tag.contains("-chunk-")) {
+          tagOfJob.put(start.jobId(), tag);
+          spanOfTag.merge(
+              tag,
+              new long[] {start.time(), start.time()},
+              (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+        }
+      }
+    }
+
+    @Override
+    public void onJobEnd(SparkListenerJobEnd end) {
+      String tag = tagOfJob.get(end.jobId());
+      if (tag != null) {
+        spanOfTag.computeIfPresent(
+            tag, (t, span) -> new long[] {span[0], Math.max(span[1], end.time())});
+      }
+    }
+
+    /** The chunk spans of run {@code runId}. */
+    List<long[]> ofRun(String runId) {
+      return spanOfTag.entrySet().stream()
+          .filter(e -> e.getKey().startsWith("lakebatch-" + runId + "-chunk-"))
+          .map(Map.Entry::getValue)
+          .toList();
+    }
+  }
+
+  @BeforeAll
+  static void start() {
+    cluster = ClusterJobs.startCluster(folder.resolve("cluster"), 3);
+    Map<String, String> conf = new HashMap<>(ClusterJobs.driverConf(cluster));
+    conf.put("spark.scheduler.mode", "FAIR");
+    spark =
+        SparkSessionFactory.create(
+            "lakebatch-chunks-on-cluster", cluster.resources(), 4, false, conf);
+    spark.sparkContext().addSparkListener(chunkSeconds);
+    Path home =
+        Path.of(
+            System.getProperty("java.io.tmpdir"), "lakebatch-chunks-cluster-" + UUID.randomUUID());
+    catalog = Catalog.open(CatalogConfig.embedded(home));
+    model = ClusterJobs.mlp(folder);
+    input = ClusterJobs.input(spark, folder, ROWS, 12, 0);
+    server =
+        LakeBatchServer.start(
+            ServerConfig.defaults(catalog.config(), home)
+                .withPort(0)
+                .withCores(3)
+                .withLease(Duration.ofSeconds(5), Duration.ofMillis(200))
+                .withTenant("heavy", new ServerConfig.TenantPolicy(List.of(), 10_000, 2, 0, 1))
+                .withTenant("light", new ServerConfig.TenantPolicy(List.of(), 10_000, 1, 0, 1)),
+            catalog,
+            spark,
+            new PrintStream(OutputStream.nullOutputStream()));
+    api = new ServerApi(server.url());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+    if (catalog != null) {
+      catalog.close();
+    }
+    ClusterJobs.stop(spark, cluster);
+  }
+
+  private static String spec(String name, Path output, int cores, String extra) {
+    return JobSpecs.mlp(
+            name,
+            model,
+            "delta",
+            input,
+            JobSpecs.featureList(ClusterJobs.FEATURES),
+            output,
+            """
+            batch-size: 256
+            rows-per-chunk: 1000
+            """,
+            """
+            master: %s
+            executors: 1
+            executor-cores: %d
+            """
+                .formatted(cluster.masterUrl(), cores))
+        + extra;
+  }
+
+  @Test
+  void twoTenantsOfWeights2And1GetAbout2To1OfTheChunkSecondsWhileBothAreBusy() throws Exception {
+    String heavyToken = catalog.tokens().create("heavy", false).secret();
+    String lightToken = catalog.tokens().create("light", false).secret();
+    Path heavyOut = folder.resolve("heavy");
+    Path lightOut = folder.resolve("light");
+    spark.conf().set(FaultInjection.PREFIX + "slow-task-rate", "1.0");
+    spark.conf().set(FaultInjection.PREFIX + "slow-task-millis", "1000");
+    JsonNode heavy;
+    JsonNode light;
+    try {
+      // one core per chunk, 12 chunks each: both tenants want more than the 3 cores all along
+      String heavyId =
+          api.submit(spec("weighted-heavy", heavyOut, 1, ""), heavyToken).get("id").asText();
+      String lightId =
+          api.submit(spec("weighted-light", lightOut, 1, ""), lightToken).get("id").asText();
+      heavy = api.awaitEnd(heavyId, heavyToken);
+      light = api.awaitEnd(lightId, lightToken);
+    } finally {
+      spark.conf().unset(FaultInjection.PREFIX + "slow-task-rate");
+      spark.conf().unset(FaultInjection.PREFIX + "slow-task-millis");
+    }
+    assertThat(heavy.get("state").asText()).as(heavy.toString()).isEqualTo("SUCCEEDED");
+    assertThat(light.get("state").asText()).as(light.toString()).isEqualTo("SUCCEEDED");
+    assertThat(idsOnce(heavyOut)).isEqualTo(ROWS);
+    assertThat(idsOnce(lightOut)).isEqualTo(ROWS);
+
+    List<long[]> heavySpans = chunkSeconds.ofRun(heavy.get("runId").asText());
+    List<long[]> lightSpans = chunkSeconds.ofRun(light.get("runId").asText());
+    assertThat(heavySpans).hasSize(12);
+    assertThat(lightSpans).hasSize(12);
+    // both busy: from the later first chunk start to the earlier last chunk end
+    long from = Math.max(first(heavySpans), first(lightSpans));
+    long to = Math.min(last(heavySpans), last(lightSpans));
+    assertThat(to).as("the two jobs overlapped").isGreaterThan(from);
+    double heavySeconds = within(heavySpans, from, to) / 1e3;
+    double lightSeconds = within(lightSpans, from, to) / 1e3;
+    double ratio = heavySeconds / lightSeconds;
+    System.out.printf(
+        "weights 2:1 on 3 cores: %.1f s both busy; chunk-seconds heavy %.1f, light %.1f, ratio %.2f%n",
+        (to - from) / 1e3, heavySeconds, lightSeconds, ratio);
+    assertThat(ratio).as("about 2:1").isBetween(1.5, 2.7);
+  }
+
+  @Test
+  void aHighJobGetsTheCoresAtTheLowJobsNextChunkBoundaryAndTheLowOneGoesOnEveryRowOnce()
+      throws Exception {
+    String token = catalog.tokens().create("heavy", false).secret();
+    Path lowOut = folder.resolve("low");
+    Path highOut = folder.resolve("high");
+    spark.conf().set(FaultInjection.PREFIX + "slow-task-rate", "1.0");
+    spark.conf().set(FaultInjection.PREFIX + "slow-task-millis", "1500");
+    String low;
+    String high;
+    Instant highSubmitted;
+    try {
+      // every chunk of either job asks for all 3 cores
+      low = api.submit(spec("low", lowOut, 3, "priority: low\n"), token).get("id").asText();
+      assertThat(api.awaitLogLine(low, token, Pattern.compile("chunk \\d+/12 committed")))
+          .as("the low job's first commit")
+          .isTrue();
+      highSubmitted = Instant.now();
+      high = api.submit(spec("high", highOut, 3, "priority: high\n"), token).get("id").asText();
+      api.awaitEnd(high, token);
+    } finally {
+      spark.conf().unset(FaultInjection.PREFIX + "slow-task-rate");
+      spark.conf().unset(FaultInjection.PREFIX + "slow-task-millis");
+    }
+    JsonNode lowJob = api.awaitEnd(low, token);
+    JsonNode highJob = api.job(high, token);
+    assertThat(highJob.get("state").asText()).as(highJob.toString()).isEqualTo("SUCCEEDED");
+    assertThat(lowJob.get("state").asText()).as(lowJob.toString()).isEqualTo("SUCCEEDED");
+    assertThat(lowJob.get("attempts").asInt()).as("never stopped nor requeued").isEqualTo(1);
+    assertThat(instant(highJob, "endedAt")).isBefore(instant(lowJob, "endedAt"));
+    assertThat(idsOnce(lowOut)).as("the low job's rows, each once").isEqualTo(ROWS);
+    assertThat(idsOnce(highOut)).isEqualTo(ROWS);
+    System.out.printf(
+        "chunk granularity on the cluster: the high job started %d ms after its submission, ended"
+            + " %d ms before the low one%n",
+        Duration.between(highSubmitted, instant(highJob, "startedAt")).toMillis(),
+        Duration.between(instant(highJob, "endedAt"), instant(lowJob, "endedAt")).toMillis());
+  }
+
+  private static long first(List<long[]> spans) {
+    return spans.stream().mapToLong(s -> s[0]).min().orElseThrow();
+  }
+
+  private static long last(List<long[]> spans) {
+    return spans.stream().mapToLong(s -> s[1]).max().orElseThrow();
+  }
+
+  /** Milliseconds of {@code spans} inside [from, to]. */
+  private static long within(List<long[]> spans, long from, long to) {
+    return spans.stream()
+        .mapToLong(s -> Math.max(0, Math.min(s[1], to) - Math.max(s[0], from)))
+        .sum();
+  }
+
+  private static Instant instant(JsonNode job, String field) {
+    return Instant.parse(job.get(field).asText());
+  }
+
+  private static long idsOnce(Path output) {
+    List<Row> ids =
+        spark.read().format("delta").load(output.toString()).select("id").collectAsList();
+    assertThat(new HashSet<>(ids)).as("no id twice").hasSize(ids.size());
+    return ids.size();
+  }
+}
