@@ -95,6 +95,8 @@ class ChunkSchedulingOnClusterTest {
 
   @BeforeAll
   static void start() {
+    org.apache.logging.log4j.core.config.Configurator.setLevel(
+        "io.lakebatch.server.ChunkArbiter", org.apache.logging.log4j.Level.DEBUG);
     cluster = ClusterJobs.startCluster(folder.resolve("cluster"), 3);
     Map<String, String> conf = new HashMap<>(ClusterJobs.driverConf(cluster));
     conf.put("spark.scheduler.mode", "FAIR");
@@ -195,6 +197,16 @@ class ChunkSchedulingOnClusterTest {
     System.out.printf(
         "weights 2:1 on 3 cores: %.1f s both busy; chunk-seconds heavy %.1f, light %.1f, ratio %.2f%n",
         (to - from) / 1e3, heavySeconds, lightSeconds, ratio);
+    for (List<long[]> spans : List.of(heavySpans, lightSpans)) {
+      StringBuilder profile = new StringBuilder();
+      spans.stream()
+          .sorted(java.util.Comparator.comparingLong(a -> a[0]))
+          .forEach(
+              sp ->
+                  profile.append(
+                      String.format(" [%.1f-%.1f]", (sp[0] - from) / 1e3, (sp[1] - from) / 1e3)));
+      System.out.println("chunk spans (s from both busy):" + profile);
+    }
     assertThat(ratio).as("about 2:1").isBetween(1.5, 2.7);
   }
 
