@@ -20,12 +20,17 @@ import java.util.TreeSet;
  *
  * <p>Each grant goes to a tenant with waiting work: first to tenants below their guaranteed share
  * (the one furthest below, relative to its guarantee), otherwise to the tenant with the lowest
- * dominant share divided by its weight. No grant takes a tenant above its maximum share. Within the
- * tenant the waiting job with the highest effective priority gets the chunk; when that chunk fits
- * nowhere, the tenant gets nothing more this round (so a large job is not starved by its tenant's
- * small ones) and the others go on; the first tenant so blocked also has the worker closest to
- * fitting its chunk withheld from the others for the round, so that worker drains until the chunk
- * fits (a reservation, renewed each round).
+ * dominant share divided by its weight. No grant takes a tenant above its maximum share, except
+ * that with {@link SchedulerConfig#lendsIdleCapacity()} the tenants held back by their maximum
+ * alone take, in the same order, what is left once no other tenant has a chunk waiting. Within the
+ * tenant the waiting job with the highest effective priority gets the chunk. When that chunk fits
+ * nowhere, a tenant at or above its weighted part of the cluster (weight over the weights of all
+ * tenants with work) gets nothing more this round (so a large job is not starved by its tenant's
+ * small ones) and the others go on; a tenant below it backfills: its best jobs of the sizes that
+ * may still fit go on (looking at most {@value #BACKFILL_DEPTH} jobs deep into each (class, value)
+ * bucket). The first tenant either way also has the worker closest to fitting its chunk withheld
+ * from the others for the round, so that worker drains until the chunk fits (a reservation, renewed
+ * each round).
  *
  * <p>Preemption, when enabled: a tenant that got nothing because its best job fits nowhere, whose
  * job has waited at least the grace, and which is either below its guaranteed share or holds a
@@ -38,6 +43,9 @@ import java.util.TreeSet;
  */
 public final class FairShareScheduler implements ChunkScheduler {
   private static final double EPSILON = 1e-9;
+
+  /** How many jobs of a bucket a backfill passes over, at most, looking for a chunk that fits. */
+  static final int BACKFILL_DEPTH = 16;
 
   private final SchedulerConfig config;
   private final AgingPriority aging;
@@ -60,6 +68,9 @@ public final class FairShareScheduler implements ChunkScheduler {
     }
     Round round = new Round(now, workers, running, waiting);
     round.grantFairly();
+    if (config.lendsIdleCapacity() && round.onlyMaximaHoldBack()) {
+      round.lendIdleCapacity();
+    }
     if (config.preemptionEnabled()) {
       round.preemptForNeedyTenants();
     }
@@ -87,7 +98,11 @@ public final class FairShareScheduler implements ChunkScheduler {
     final List<Grant> grants = new ArrayList<>();
     final List<Preemption> preemptions = new ArrayList<>();
     final Set<Long> stopped = new HashSet<>();
+    final Set<Demand> unplaceable = new HashSet<>();
+    final Set<String> backfilling = new HashSet<>();
+    double activeWeight = -1;
     boolean reserved;
+    boolean lending;
 
     Round(long now, WorkerPool workers, Allocations running, WaitingJobs waiting) {
       this.now = now;
@@ -117,19 +132,62 @@ public final class FairShareScheduler implements ChunkScheduler {
           continue;
         }
         WaitingJob job = bestOf(tenant);
+        if (job == null) {
+          blocked.put(tenant, Block.NO_FIT); // only sizes that fit nowhere left
+          continue;
+        }
         Demand demand = job.job().chunkDemand();
         Demand after = usage.getOrDefault(tenant, Demand.ZERO).plus(demand);
-        if (after.dominantShare(capacity) > config.shareOf(tenant).maximum() + EPSILON) {
+        if (!lending
+            && after.dominantShare(capacity) > config.shareOf(tenant).maximum() + EPSILON) {
           blocked.put(tenant, Block.AT_MAXIMUM);
           continue;
         }
         int worker = plan.place(demand);
         if (worker < 0) {
-          block(tenant);
+          noRoomFor(tenant, demand);
           continue;
         }
         grant(job, worker);
       }
+    }
+
+    /**
+     * A chunk of {@code tenant} of {@code demand} fits nowhere in the plan. A tenant below its
+     * weighted part of the cluster backfills: its other jobs of sizes that may still fit go on,
+     * behind a reservation for this one, and no chunk of this size is tried again this round (the
+     * plan only fills up). Any other tenant gets nothing more this round.
+     */
+    void noRoomFor(String tenant, Demand demand) {
+      if (!belowWeightedPart(tenant)) {
+        block(tenant);
+        return;
+      }
+      unplaceable.add(demand);
+      backfilling.add(tenant);
+      if (!reserved) {
+        reserved = reserveFor(demand);
+      }
+      best.remove(tenant);
+      if (bestOf(tenant) == null) {
+        blocked.put(tenant, Block.NO_FIT);
+      }
+    }
+
+    /**
+     * Whether every tenant still holding waiting chunks after the fair grants was held back by its
+     * maximum alone: no other tenant has a chunk waiting, fitting or not.
+     */
+    boolean onlyMaximaHoldBack() {
+      return !blocked.isEmpty() && !blocked.containsValue(Block.NO_FIT);
+    }
+
+    /** Grants the idle capacity to the tenants at their maximum, in the same fair order. */
+    void lendIdleCapacity() {
+      lending = true;
+      blocked.clear();
+      grantFairly();
+      lending = false;
     }
 
     void block(String tenant) {
@@ -204,7 +262,11 @@ public final class FairShareScheduler implements ChunkScheduler {
       if (count == job.waitingChunks()) {
         best.remove(schedulable.tenant());
         if (bestOf(schedulable.tenant()) == null) {
-          candidates.remove(schedulable.tenant());
+          if (hasChunksLeft(schedulable.tenant())) {
+            blocked.put(schedulable.tenant(), Block.NO_FIT);
+          } else {
+            candidates.remove(schedulable.tenant());
+          }
         }
       }
     }
@@ -219,11 +281,16 @@ public final class FairShareScheduler implements ChunkScheduler {
       double topScore = Double.NEGATIVE_INFINITY;
       for (NavigableSet<WaitingJob> bucket : waiting.bucketsOf(tenant)) {
         WaitingJob head = bucket.first();
-        if (!taken.isEmpty() && exhausted(head)) {
+        if (!eligible(head)) {
           head = null;
+          int looked = 0;
           for (WaitingJob job : bucket) {
-            if (!exhausted(job)) {
+            if (eligible(job)) {
               head = job;
+              break;
+            }
+            // A backfill looks this deep into a bucket; exhausted jobs do not count.
+            if (!exhausted(job) && ++looked == BACKFILL_DEPTH) {
               break;
             }
           }
@@ -253,7 +320,46 @@ public final class FairShareScheduler implements ChunkScheduler {
       return job.waitingChunks() <= taken.getOrDefault(job.job().id(), 0);
     }
 
+    /**
+     * Whether {@code tenant}'s dominant share is below its weight over the weights of all tenants
+     * with work, running or waiting.
+     */
+    boolean belowWeightedPart(String tenant) {
+      if (activeWeight < 0) {
+        activeWeight = 0;
+        Set<String> active = new HashSet<>(waiting.tenants());
+        active.addAll(running.tenants());
+        for (String t : active) {
+          activeWeight += config.shareOf(t).weight();
+        }
+      }
+      return share(tenant) < config.shareOf(tenant).weight() / activeWeight;
+    }
+
+    /** Whether {@code tenant} has chunks not yet granted this round, of any size. */
+    boolean hasChunksLeft(String tenant) {
+      for (NavigableSet<WaitingJob> bucket : waiting.bucketsOf(tenant)) {
+        for (WaitingJob job : bucket) {
+          if (!exhausted(job)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    /** Whether {@code job} has chunks left this round of a size that may still fit. */
+    boolean eligible(WaitingJob job) {
+      return (taken.isEmpty() || !exhausted(job))
+          && (unplaceable.isEmpty()
+              || !backfilling.contains(job.job().tenant())
+              || !unplaceable.contains(job.job().chunkDemand()));
+    }
+
     void preemptForNeedyTenants() {
+      // Victims free room the plan lacked: every size is worth trying again.
+      unplaceable.clear();
+      best.clear();
       double totalWeight = 0;
       Set<String> active = new TreeSet<>(waiting.tenants());
       active.addAll(running.tenants());

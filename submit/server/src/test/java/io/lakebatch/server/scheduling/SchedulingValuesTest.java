@@ -69,6 +69,9 @@ class SchedulingValuesTest {
     assertThat(defaults.shareOf("anyone")).isEqualTo(new TenantShare("anyone", 1, 0, 1));
     assertThat(defaults.preemptionEnabled()).isTrue();
     assertThat(defaults.preemptionGraceMillis()).isEqualTo(60_000);
+    assertThat(defaults.lendsIdleCapacity()).isFalse();
+    assertThat(defaults.lendingIdleCapacity().lendsIdleCapacity()).isTrue();
+    assertThat(defaults.lendingIdleCapacity().withoutPreemption().lendsIdleCapacity()).isTrue();
   }
 
   @Test
