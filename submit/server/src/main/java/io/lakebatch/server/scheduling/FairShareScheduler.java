@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,11 +27,11 @@ import java.util.TreeSet;
  * tenant the waiting job with the highest effective priority gets the chunk. When that chunk fits
  * nowhere, a tenant at or above its weighted part of the cluster (weight over the weights of all
  * tenants with work) gets nothing more this round (so a large job is not starved by its tenant's
- * small ones) and the others go on; a tenant below it backfills: its best jobs of the sizes that
- * may still fit go on (looking at most {@value #BACKFILL_DEPTH} jobs deep into each (class, value)
- * bucket). The first tenant either way also has the worker closest to fitting its chunk withheld
- * from the others for the round, so that worker drains until the chunk fits (a reservation, renewed
- * each round).
+ * small ones) and the others go on; a tenant below it, or one whose chunks alone wait, backfills:
+ * its best jobs of the sizes that may still fit go on (looking at most {@value #BACKFILL_DEPTH}
+ * jobs deep into each (class, value) bucket). The first tenant either way also has the worker
+ * closest to fitting its chunk withheld from the others for the round, so that worker drains until
+ * the chunk fits (a reservation, renewed each round).
  *
  * <p>Preemption, when enabled: a tenant that got nothing because its best job fits nowhere, whose
  * job has waited at least the grace, and which is either below its guaranteed share or holds a
@@ -100,6 +101,7 @@ public final class FairShareScheduler implements ChunkScheduler {
     final Set<Long> stopped = new HashSet<>();
     final Set<Demand> unplaceable = new HashSet<>();
     final Set<String> backfilling = new HashSet<>();
+    final Map<NavigableSet<WaitingJob>, Cursor> cursors = new IdentityHashMap<>();
     double activeWeight = -1;
     boolean reserved;
     boolean lending;
@@ -159,7 +161,7 @@ public final class FairShareScheduler implements ChunkScheduler {
      * plan only fills up). Any other tenant gets nothing more this round.
      */
     void noRoomFor(String tenant, Demand demand) {
-      if (!belowWeightedPart(tenant)) {
+      if (!mayBackfill(tenant)) {
         block(tenant);
         return;
       }
@@ -282,18 +284,7 @@ public final class FairShareScheduler implements ChunkScheduler {
       for (NavigableSet<WaitingJob> bucket : waiting.bucketsOf(tenant)) {
         WaitingJob head = bucket.first();
         if (!eligible(head)) {
-          head = null;
-          int looked = 0;
-          for (WaitingJob job : bucket) {
-            if (eligible(job)) {
-              head = job;
-              break;
-            }
-            // A backfill looks this deep into a bucket; exhausted jobs do not count.
-            if (!exhausted(job) && ++looked == BACKFILL_DEPTH) {
-              break;
-            }
-          }
+          head = firstEligible(bucket);
           if (head == null) {
             continue;
           }
@@ -316,8 +307,42 @@ public final class FairShareScheduler implements ChunkScheduler {
       return top;
     }
 
+    /**
+     * The oldest eligible job of {@code bucket}, passing over at most {@value #BACKFILL_DEPTH} jobs
+     * of sizes that fit nowhere; null when none. A job that is not eligible stays so for the rest
+     * of the fair grants (the plan only fills up), so the search resumes where the last one ended.
+     */
+    WaitingJob firstEligible(NavigableSet<WaitingJob> bucket) {
+      Cursor cursor = cursors.get(bucket);
+      if (cursor != null && cursor.passed() >= BACKFILL_DEPTH) {
+        return null;
+      }
+      int passed = cursor == null ? 0 : cursor.passed();
+      for (WaitingJob job : cursor == null ? bucket : bucket.tailSet(cursor.job(), true)) {
+        if (eligible(job)) {
+          cursors.put(bucket, new Cursor(job, passed));
+          return job;
+        }
+        // A backfill looks this deep into a bucket; exhausted jobs do not count.
+        if (!exhausted(job) && ++passed == BACKFILL_DEPTH) {
+          cursors.put(bucket, new Cursor(job, passed));
+          return null;
+        }
+      }
+      cursors.put(bucket, new Cursor(bucket.last(), BACKFILL_DEPTH));
+      return null;
+    }
+
     boolean exhausted(WaitingJob job) {
       return job.waitingChunks() <= taken.getOrDefault(job.job().id(), 0);
+    }
+
+    /**
+     * Whether {@code tenant} may pass over its chunk that fits nowhere: when below its weighted
+     * part, or when no other tenant has a chunk waiting (then nobody's chunk waits longer for it).
+     */
+    boolean mayBackfill(String tenant) {
+      return lending || waiting.tenants().size() == 1 || belowWeightedPart(tenant);
     }
 
     /**
@@ -360,6 +385,7 @@ public final class FairShareScheduler implements ChunkScheduler {
       // Victims free room the plan lacked: every size is worth trying again.
       unplaceable.clear();
       best.clear();
+      cursors.clear();
       double totalWeight = 0;
       Set<String> active = new TreeSet<>(waiting.tenants());
       active.addAll(running.tenants());
@@ -548,6 +574,11 @@ public final class FairShareScheduler implements ChunkScheduler {
   private static double ratio(long free, long needed) {
     return needed == 0 ? Double.POSITIVE_INFINITY : (double) free / needed;
   }
+
+  /**
+   * Where the search of a bucket for an eligible job stands: at {@code job}, having passed some.
+   */
+  private record Cursor(WaitingJob job, int passed) {}
 
   /** Room for one chunk on {@code worker} once {@code victims} stop. */
   private record Room(int worker, List<RunningChunk> victims, long lostCoreMillis) {}

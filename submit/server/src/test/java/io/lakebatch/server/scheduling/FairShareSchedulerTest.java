@@ -5,6 +5,7 @@ import static io.lakebatch.server.scheduling.Fixtures.WORKER;
 import static io.lakebatch.server.scheduling.Fixtures.job;
 import static io.lakebatch.server.scheduling.Fixtures.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.lakebatch.catalog.spec.Priority;
 import java.util.List;
@@ -274,14 +275,41 @@ class FairShareSchedulerTest {
             });
   }
 
-  @Test
-  void aTenantAtItsWeightedPartWaitsForItsLargeChunkInstead() {
+  /**
+   * Two workers; a holds 16 of 32 cores (and half the memory), b 6: with equal weights a's part is
+   * a half. 4 and 6 cores are free.
+   */
+  private static WorkerPool aHoldingItsPart(Allocations running) {
     WorkerPool pool = WorkerPool.uniform(2, WORKER);
-    Allocations running = new Allocations();
-    // a holds 16 of 32 cores (and half the memory), b 6: with equal weights a's part is a half.
     run(pool, running, job("b-run", "b", 0, CORE_4G, 6), 0, 0, 6, 0);
     run(pool, running, job("a-run", "a", 0, CORE_4G, 16), 0, 100, 6, 0);
     run(pool, running, job("a-run", "a", 0, CORE_4G, 16), 1, 200, 10, 0);
+    return pool;
+  }
+
+  @Test
+  void aTenantAtItsWeightedPartWaitsForItsLargeChunkWhileOthersWait() {
+    Allocations running = new Allocations();
+    WorkerPool pool = aHoldingItsPart(running);
+    WaitingJobs waiting =
+        Fixtures.waiting(
+            SchedulableJob.fresh("a-big", "a", Priority.HIGH, 99, 0, EIGHT_CORES, 2),
+            SchedulableJob.fresh("a-small", "a", Priority.LOW, 0, 0, CORE_4G, 20),
+            job("b-big", "b", 0, EIGHT_CORES, 1));
+
+    SchedulingDecision decision =
+        new FairShareScheduler(SchedulerConfig.defaults().withoutPreemption())
+            .schedule(NOW, pool, running, waiting);
+
+    // a-big and b-big need 8 cores: a gets nothing, so its small chunks cannot keep a-big
+    // waiting, and b's chunk fits nowhere either.
+    assertThat(decision.grants()).isEmpty();
+  }
+
+  @Test
+  void aTenantWhoseChunksAloneWaitBackfillsWhateverItHolds() {
+    Allocations running = new Allocations();
+    WorkerPool pool = aHoldingItsPart(running);
     WaitingJobs waiting =
         Fixtures.waiting(
             SchedulableJob.fresh("a-big", "a", Priority.HIGH, 99, 0, EIGHT_CORES, 2),
@@ -291,9 +319,11 @@ class FairShareSchedulerTest {
         new FairShareScheduler(SchedulerConfig.defaults().withoutPreemption())
             .schedule(NOW, pool, running, waiting);
 
-    // 4 and 6 cores are free, a-big needs 8: a gets nothing, so its small chunks cannot keep
-    // a-big waiting.
-    assertThat(decision.grants()).isEmpty();
+    // Nobody else waits: worker 1 is reserved for a-big, worker 0's 4 cores go to a-small.
+    assertThat(decision.grants())
+        .extracting(Grant::jobId, Grant::worker)
+        .containsExactly(
+            tuple("a-small", 0), tuple("a-small", 0), tuple("a-small", 0), tuple("a-small", 0));
   }
 
   @Test
