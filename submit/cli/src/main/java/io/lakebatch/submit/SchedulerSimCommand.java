@@ -10,15 +10,16 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code lakebatch scheduler-sim}: the server's scheduling core on a simulated cluster, FIFO,
- * strict priority and fair share side by side on one generated trace (no Spark, a fake clock).
+ * strict priority and fair share side by side on one generated trace (no Spark, a fake clock), and
+ * fair share once more scheduling whole jobs instead of chunks.
  */
 @Command(
     name = "scheduler-sim",
     description =
         "Simulate a cluster (100 workers x 16 cores, some with GPUs, worker failures) under a"
             + " generated trace of jobs from 20 tenants, and compare FIFO, strict priority and fair"
-            + " share: utilization, completion times per class, low-priority wait, tenant shares,"
-            + " preemptions and lost work.")
+            + " share (chunk by chunk, and in whole jobs): core and memory utilization, completion"
+            + " times per class, low-priority wait, tenant shares, preemptions and lost work.")
 public final class SchedulerSimCommand implements Callable<Integer> {
   @Mixin HelpOption helpOption;
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,12 +21,17 @@ import java.util.TreeSet;
  *
  * <p>Each grant goes to a tenant with waiting work: first to tenants below their guaranteed share
  * (the one furthest below, relative to its guarantee), otherwise to the tenant with the lowest
- * dominant share divided by its weight. No grant takes a tenant above its maximum share. Within the
- * tenant the waiting job with the highest effective priority gets the chunk; when that chunk fits
- * nowhere, the tenant gets nothing more this round (so a large job is not starved by its tenant's
- * small ones) and the others go on; the first tenant so blocked also has the worker closest to
- * fitting its chunk withheld from the others for the round, so that worker drains until the chunk
- * fits (a reservation, renewed each round).
+ * dominant share divided by its weight. No grant takes a tenant above its maximum share, except
+ * that with {@link SchedulerConfig#lendsIdleCapacity()} the tenants held back by their maximum
+ * alone take, in the same order, what is left once no other tenant has a chunk waiting. Within the
+ * tenant the waiting job with the highest effective priority gets the chunk. When that chunk fits
+ * nowhere, a tenant at or above its weighted part of the cluster (weight over the weights of all
+ * tenants with work) gets nothing more this round (so a large job is not starved by its tenant's
+ * small ones) and the others go on; a tenant below it, or one whose chunks alone wait, backfills:
+ * its best jobs of the sizes that may still fit go on (looking at most {@value #BACKFILL_DEPTH}
+ * jobs deep into each (class, value) bucket). The first tenant either way also has the worker
+ * closest to fitting its chunk withheld from the others for the round, so that worker drains until
+ * the chunk fits (a reservation, renewed each round).
  *
  * <p>Preemption, when enabled: a tenant that got nothing because its best job fits nowhere, whose
  * job has waited at least the grace, and which is either below its guaranteed share or holds a
@@ -38,6 +44,9 @@ import java.util.TreeSet;
  */
 public final class FairShareScheduler implements ChunkScheduler {
   private static final double EPSILON = 1e-9;
+
+  /** How many jobs of a bucket a backfill passes over, at most, looking for a chunk that fits. */
+  static final int BACKFILL_DEPTH = 16;
 
   private final SchedulerConfig config;
   private final AgingPriority aging;
@@ -60,6 +69,9 @@ public final class FairShareScheduler implements ChunkScheduler {
     }
     Round round = new Round(now, workers, running, waiting);
     round.grantFairly();
+    if (config.lendsIdleCapacity() && round.onlyMaximaHoldBack()) {
+      round.lendIdleCapacity();
+    }
     if (config.preemptionEnabled()) {
       round.preemptForNeedyTenants();
     }
@@ -87,7 +99,12 @@ public final class FairShareScheduler implements ChunkScheduler {
     final List<Grant> grants = new ArrayList<>();
     final List<Preemption> preemptions = new ArrayList<>();
     final Set<Long> stopped = new HashSet<>();
+    final Set<Demand> unplaceable = new HashSet<>();
+    final Set<String> backfilling = new HashSet<>();
+    final Map<NavigableSet<WaitingJob>, Cursor> cursors = new IdentityHashMap<>();
+    double activeWeight = -1;
     boolean reserved;
+    boolean lending;
 
     Round(long now, WorkerPool workers, Allocations running, WaitingJobs waiting) {
       this.now = now;
@@ -117,19 +134,62 @@ public final class FairShareScheduler implements ChunkScheduler {
           continue;
         }
         WaitingJob job = bestOf(tenant);
+        if (job == null) {
+          blocked.put(tenant, Block.NO_FIT); // only sizes that fit nowhere left
+          continue;
+        }
         Demand demand = job.job().chunkDemand();
         Demand after = usage.getOrDefault(tenant, Demand.ZERO).plus(demand);
-        if (after.dominantShare(capacity) > config.shareOf(tenant).maximum() + EPSILON) {
+        if (!lending
+            && after.dominantShare(capacity) > config.shareOf(tenant).maximum() + EPSILON) {
           blocked.put(tenant, Block.AT_MAXIMUM);
           continue;
         }
         int worker = plan.place(demand);
         if (worker < 0) {
-          block(tenant);
+          noRoomFor(tenant, demand);
           continue;
         }
         grant(job, worker);
       }
+    }
+
+    /**
+     * A chunk of {@code tenant} of {@code demand} fits nowhere in the plan. A tenant below its
+     * weighted part of the cluster backfills: its other jobs of sizes that may still fit go on,
+     * behind a reservation for this one, and no chunk of this size is tried again this round (the
+     * plan only fills up). Any other tenant gets nothing more this round.
+     */
+    void noRoomFor(String tenant, Demand demand) {
+      if (!mayBackfill(tenant)) {
+        block(tenant);
+        return;
+      }
+      unplaceable.add(demand);
+      backfilling.add(tenant);
+      if (!reserved) {
+        reserved = reserveFor(demand);
+      }
+      best.remove(tenant);
+      if (bestOf(tenant) == null) {
+        blocked.put(tenant, Block.NO_FIT);
+      }
+    }
+
+    /**
+     * Whether every tenant still holding waiting chunks after the fair grants was held back by its
+     * maximum alone: no other tenant has a chunk waiting, fitting or not.
+     */
+    boolean onlyMaximaHoldBack() {
+      return !blocked.isEmpty() && !blocked.containsValue(Block.NO_FIT);
+    }
+
+    /** Grants the idle capacity to the tenants at their maximum, in the same fair order. */
+    void lendIdleCapacity() {
+      lending = true;
+      blocked.clear();
+      grantFairly();
+      lending = false;
     }
 
     void block(String tenant) {
@@ -204,7 +264,11 @@ public final class FairShareScheduler implements ChunkScheduler {
       if (count == job.waitingChunks()) {
         best.remove(schedulable.tenant());
         if (bestOf(schedulable.tenant()) == null) {
-          candidates.remove(schedulable.tenant());
+          if (hasChunksLeft(schedulable.tenant())) {
+            blocked.put(schedulable.tenant(), Block.NO_FIT);
+          } else {
+            candidates.remove(schedulable.tenant());
+          }
         }
       }
     }
@@ -219,14 +283,8 @@ public final class FairShareScheduler implements ChunkScheduler {
       double topScore = Double.NEGATIVE_INFINITY;
       for (NavigableSet<WaitingJob> bucket : waiting.bucketsOf(tenant)) {
         WaitingJob head = bucket.first();
-        if (!taken.isEmpty() && exhausted(head)) {
-          head = null;
-          for (WaitingJob job : bucket) {
-            if (!exhausted(job)) {
-              head = job;
-              break;
-            }
-          }
+        if (!eligible(head)) {
+          head = firstEligible(bucket);
           if (head == null) {
             continue;
           }
@@ -249,11 +307,85 @@ public final class FairShareScheduler implements ChunkScheduler {
       return top;
     }
 
+    /**
+     * The oldest eligible job of {@code bucket}, passing over at most {@value #BACKFILL_DEPTH} jobs
+     * of sizes that fit nowhere; null when none. A job that is not eligible stays so for the rest
+     * of the fair grants (the plan only fills up), so the search resumes where the last one ended.
+     */
+    WaitingJob firstEligible(NavigableSet<WaitingJob> bucket) {
+      Cursor cursor = cursors.get(bucket);
+      if (cursor != null && cursor.passed() >= BACKFILL_DEPTH) {
+        return null;
+      }
+      int passed = cursor == null ? 0 : cursor.passed();
+      for (WaitingJob job : cursor == null ? bucket : bucket.tailSet(cursor.job(), true)) {
+        if (eligible(job)) {
+          cursors.put(bucket, new Cursor(job, passed));
+          return job;
+        }
+        // A backfill looks this deep into a bucket; exhausted jobs do not count.
+        if (!exhausted(job) && ++passed == BACKFILL_DEPTH) {
+          cursors.put(bucket, new Cursor(job, passed));
+          return null;
+        }
+      }
+      cursors.put(bucket, new Cursor(bucket.last(), BACKFILL_DEPTH));
+      return null;
+    }
+
     boolean exhausted(WaitingJob job) {
       return job.waitingChunks() <= taken.getOrDefault(job.job().id(), 0);
     }
 
+    /**
+     * Whether {@code tenant} may pass over its chunk that fits nowhere: when below its weighted
+     * part, or when no other tenant has a chunk waiting (then nobody's chunk waits longer for it).
+     */
+    boolean mayBackfill(String tenant) {
+      return lending || waiting.tenants().size() == 1 || belowWeightedPart(tenant);
+    }
+
+    /**
+     * Whether {@code tenant}'s dominant share is below its weight over the weights of all tenants
+     * with work, running or waiting.
+     */
+    boolean belowWeightedPart(String tenant) {
+      if (activeWeight < 0) {
+        activeWeight = 0;
+        Set<String> active = new HashSet<>(waiting.tenants());
+        active.addAll(running.tenants());
+        for (String t : active) {
+          activeWeight += config.shareOf(t).weight();
+        }
+      }
+      return share(tenant) < config.shareOf(tenant).weight() / activeWeight;
+    }
+
+    /** Whether {@code tenant} has chunks not yet granted this round, of any size. */
+    boolean hasChunksLeft(String tenant) {
+      for (NavigableSet<WaitingJob> bucket : waiting.bucketsOf(tenant)) {
+        for (WaitingJob job : bucket) {
+          if (!exhausted(job)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    /** Whether {@code job} has chunks left this round of a size that may still fit. */
+    boolean eligible(WaitingJob job) {
+      return (taken.isEmpty() || !exhausted(job))
+          && (unplaceable.isEmpty()
+              || !backfilling.contains(job.job().tenant())
+              || !unplaceable.contains(job.job().chunkDemand()));
+    }
+
     void preemptForNeedyTenants() {
+      // Victims free room the plan lacked: every size is worth trying again.
+      unplaceable.clear();
+      best.clear();
+      cursors.clear();
       double totalWeight = 0;
       Set<String> active = new TreeSet<>(waiting.tenants());
       active.addAll(running.tenants());
@@ -442,6 +574,11 @@ public final class FairShareScheduler implements ChunkScheduler {
   private static double ratio(long free, long needed) {
     return needed == 0 ? Double.POSITIVE_INFINITY : (double) free / needed;
   }
+
+  /**
+   * Where the search of a bucket for an eligible job stands: at {@code job}, having passed some.
+   */
+  private record Cursor(WaitingJob job, int passed) {}
 
   /** Room for one chunk on {@code worker} once {@code victims} stop. */
   private record Room(int worker, List<RunningChunk> victims, long lostCoreMillis) {}

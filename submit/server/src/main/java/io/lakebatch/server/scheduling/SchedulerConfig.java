@@ -17,6 +17,10 @@ import java.util.Map;
  * @param preemptionEnabled whether the fair-share scheduler stops running chunks for tenants under
  *     their guarantee and for waiting HIGH jobs
  * @param preemptionGraceMillis how long such work waits before it preempts anything, not negative
+ * @param lendsIdleCapacity whether the fair-share scheduler lets tenants at their maximum share
+ *     take more while no other tenant has a chunk waiting (work-conserving maxima: a maximum then
+ *     binds only under contention, and the lent capacity returns as the chunks holding it end); off
+ *     in {@link #defaults()}, where a maximum always binds
  */
 public record SchedulerConfig(
     long agingMillisPerPoint,
@@ -24,7 +28,8 @@ public record SchedulerConfig(
     Map<String, TenantShare> tenantShares,
     TenantShare defaultShare,
     boolean preemptionEnabled,
-    long preemptionGraceMillis) {
+    long preemptionGraceMillis,
+    boolean lendsIdleCapacity) {
   /** One point per second of wait. */
   public static final long DEFAULT_AGING_MILLIS_PER_POINT = 1_000;
 
@@ -59,6 +64,24 @@ public record SchedulerConfig(
     new AgingPriority(agingMillisPerPoint, maxAgingBoost);
   }
 
+  /** These settings with maxima that always bind (no idle capacity lent). */
+  public SchedulerConfig(
+      long agingMillisPerPoint,
+      int maxAgingBoost,
+      Map<String, TenantShare> tenantShares,
+      TenantShare defaultShare,
+      boolean preemptionEnabled,
+      long preemptionGraceMillis) {
+    this(
+        agingMillisPerPoint,
+        maxAgingBoost,
+        tenantShares,
+        defaultShare,
+        preemptionEnabled,
+        preemptionGraceMillis,
+        false);
+  }
+
   /** The defaults: every tenant of weight 1, no guarantees, preemption on. */
   public static SchedulerConfig defaults() {
     return new SchedulerConfig(
@@ -80,7 +103,8 @@ public record SchedulerConfig(
         byTenant,
         defaultShare,
         preemptionEnabled,
-        preemptionGraceMillis);
+        preemptionGraceMillis,
+        lendsIdleCapacity);
   }
 
   /** This configuration with preemption off. */
@@ -91,7 +115,8 @@ public record SchedulerConfig(
         tenantShares,
         defaultShare,
         false,
-        preemptionGraceMillis);
+        preemptionGraceMillis,
+        lendsIdleCapacity);
   }
 
   /** This configuration with another preemption grace. */
@@ -102,7 +127,23 @@ public record SchedulerConfig(
         tenantShares,
         defaultShare,
         preemptionEnabled,
-        graceMillis);
+        graceMillis,
+        lendsIdleCapacity);
+  }
+
+  /**
+   * This configuration with work-conserving maxima: a tenant at its maximum share may take idle
+   * capacity while no other tenant has a chunk waiting (see {@link #lendsIdleCapacity()}).
+   */
+  public SchedulerConfig lendingIdleCapacity() {
+    return new SchedulerConfig(
+        agingMillisPerPoint,
+        maxAgingBoost,
+        tenantShares,
+        defaultShare,
+        preemptionEnabled,
+        preemptionGraceMillis,
+        true);
   }
 
   /** The share of {@code tenant}. */

@@ -37,7 +37,18 @@ public final class SchedulerSimulation {
 
   /** Runs the trace to its last completion under {@code scheduler}. */
   public SimulationReport run(ChunkScheduler scheduler) {
-    return new Run(scheduler).run();
+    return new Run(scheduler, scheduler.name(), false).run();
+  }
+
+  /**
+   * Runs the trace in job granularity, as a server that schedules whole jobs does: {@code
+   * scheduler} grants a job one chunk; the job then holds that chunk's demand on that worker from
+   * its first chunk to its last, running its chunks one after another. A preempted or failed chunk
+   * loses only itself; the job then waits for a new grant. The report is named {@code <scheduler>,
+   * whole jobs}.
+   */
+  public SimulationReport runWholeJobs(ChunkScheduler scheduler) {
+    return new Run(scheduler, scheduler.name() + ", whole jobs", true).run();
   }
 
   // Kinds in the order they apply at the same instant: capacity frees before work arrives.
@@ -61,6 +72,8 @@ public final class SchedulerSimulation {
 
   private final class Run {
     final ChunkScheduler scheduler;
+    final String name;
+    final boolean wholeJobs;
     final WorkerPool pool = trace.cluster().pool();
     final Allocations running = new Allocations();
     final WaitingJobs waiting = new WaitingJobs();
@@ -84,6 +97,8 @@ public final class SchedulerSimulation {
     long startedChunks;
     long activeCapacityCoreMillis;
     long busyCoreMillis;
+    double activeMemory;
+    double busyMemory;
     double contendedCoreMillis;
     long preemptions;
     long preemptedCoreMillis;
@@ -91,8 +106,10 @@ public final class SchedulerSimulation {
     long failedChunks;
     long failedCoreMillis;
 
-    Run(ChunkScheduler scheduler) {
+    Run(ChunkScheduler scheduler, String name, boolean wholeJobs) {
       this.scheduler = requireNonNull(scheduler, "scheduler is null");
+      this.name = name;
+      this.wholeJobs = wholeJobs;
       List<TracedJob> jobs = trace.jobs();
       completed = new int[jobs.size()];
       firstStart = new long[jobs.size()];
@@ -154,11 +171,19 @@ public final class SchedulerSimulation {
 
     void handle(Event event) {
       switch (event.kind()) {
-        case JOB_ARRIVES -> waiting.add(trace.jobs().get((int) event.subject()).job());
+        case JOB_ARRIVES -> arrive(trace.jobs().get((int) event.subject()).job());
         case CHUNK_DONE -> complete(event.subject());
         case WORKER_FAILS -> fail(trace.failures().get((int) event.subject()));
         case WORKER_UP -> pool.markUp((int) event.subject());
         default -> throw new IllegalStateException("Unknown event kind " + event.kind());
+      }
+    }
+
+    void arrive(SchedulableJob job) {
+      if (wholeJobs) {
+        waiting.addChunks(job, 1);
+      } else {
+        waiting.add(job);
       }
     }
 
@@ -178,6 +203,10 @@ public final class SchedulerSimulation {
       if (completed[job] == chunk.job().chunkCount()) {
         finishedAt[job] = now;
         completedJobs++;
+      } else if (wholeJobs) {
+        // The job keeps what it holds: its next chunk starts in the same place.
+        pool.take(chunk.worker(), chunk.demand());
+        start(chunk.job(), chunk.worker(), job);
       }
     }
 
@@ -219,21 +248,27 @@ public final class SchedulerSimulation {
                   .formatted(job.id(), grant.demand(), job.chunkDemand()));
         }
         pool.take(grant.worker(), grant.demand());
-        RunningChunk chunk = new RunningChunk(nextChunkId++, job, grant.worker(), now);
-        running.add(chunk);
-        startedChunks++;
-        int index = jobIndex.get(job.id());
-        if (firstStart[index] < 0) {
-          firstStart[index] = now;
-        }
-        push(now + trace.jobs().get(index).chunkMillis(), CHUNK_DONE, chunk.id());
+        start(job, grant.worker(), jobIndex.get(job.id()));
       }
+    }
+
+    /** Starts a chunk of {@code job}, whose demand {@code worker} already holds for it. */
+    void start(SchedulableJob job, int worker, int index) {
+      RunningChunk chunk = new RunningChunk(nextChunkId++, job, worker, now);
+      running.add(chunk);
+      startedChunks++;
+      if (firstStart[index] < 0) {
+        firstStart[index] = now;
+      }
+      push(now + trace.jobs().get(index).chunkMillis(), CHUNK_DONE, chunk.id());
     }
 
     /**
      * Adds the state since the last instant, constant over {@code elapsed}. While contended (more
      * cores asked for, running or waiting, than up), each tenant's cores are set against its
-     * weighted max-min fair division of the cores then in use, capped by its demand and maximum.
+     * weighted max-min fair division of the cores then in use, capped by its demand and maximum;
+     * cores in use beyond what those caps cover (only a scheduler that exceeds maxima uses them)
+     * are divided over the demand above the maxima, as work-conserving maxima would lend them.
      */
     void account(long elapsed) {
       if (elapsed <= 0 || (running.size() == 0 && waiting.isEmpty())) {
@@ -243,6 +278,10 @@ public final class SchedulerSimulation {
       int busy = capacity - pool.free().cores();
       activeCapacityCoreMillis += (long) capacity * elapsed;
       busyCoreMillis += (long) busy * elapsed;
+      long memory = pool.capacity().memoryMb();
+      activeMemory += (double) memory * elapsed;
+      busyMemory += (double) (memory - pool.free().memoryMb()) * elapsed;
+
       long asked = busy;
       for (String tenant : waiting.tenants()) {
         asked += waiting.demandOf(tenant).cores();
@@ -265,6 +304,22 @@ public final class SchedulerSimulation {
         caps[t] = Math.min(demand[t], maximums[t] * capacity);
       }
       double[] fair = WeightedMaxMin.divide(busy, weights, caps);
+      double divided = 0;
+      for (double part : fair) {
+        divided += part;
+      }
+      if (busy - divided > 1e-6) {
+        // Cores in use beyond what the maxima allow: capacity no capped demand could take, lent
+        // (under work-conserving maxima) to demand above the maxima, by weight.
+        double[] above = new double[tenants.length];
+        for (int t = 0; t < tenants.length; t++) {
+          above[t] = demand[t] - fair[t];
+        }
+        double[] lent = WeightedMaxMin.divide(busy - divided, weights, above);
+        for (int t = 0; t < tenants.length; t++) {
+          fair[t] += lent[t];
+        }
+      }
       for (int t = 0; t < tenants.length; t++) {
         usedCoreMillis[t] += (long) used[t] * elapsed;
         fairCoreMillis[t] += fair[t] * elapsed;
@@ -306,7 +361,7 @@ public final class SchedulerSimulation {
         uses.add(new TenantUse(tenants[t], weights[t], share, fair, gap));
       }
       return new SimulationReport(
-          scheduler.name(),
+          name,
           jobs.size(),
           completedJobs,
           trace.totalChunks(),
@@ -314,6 +369,7 @@ public final class SchedulerSimulation {
           startedChunks,
           lastFinish - firstSubmit,
           activeCapacityCoreMillis == 0 ? 0 : (double) busyCoreMillis / activeCapacityCoreMillis,
+          activeMemory == 0 ? 0 : busyMemory / activeMemory,
           busyCoreMillis,
           usefulCoreMillis(),
           p50,

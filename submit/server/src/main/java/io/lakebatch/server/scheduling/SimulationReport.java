@@ -23,6 +23,9 @@ import java.util.function.Function;
  * @param startedChunks chunk starts, including those later preempted or lost to failures
  * @param makespanMillis from the first submission to the last completion
  * @param utilization busy over available core-time while anything waited or ran
+ * @param memoryUtilization held over available memory-time, over the same time: the trace's chunks
+ *     ask at least as much memory per core as the workers offer, so memory, not cores, is the
+ *     resource that fills up
  * @param busyCoreMillis core-time held by running chunks
  * @param usefulCoreMillis core-time of completed chunks
  * @param completionP50Millis median job completion time (submit to last chunk) per class
@@ -45,6 +48,7 @@ public record SimulationReport(
     long startedChunks,
     long makespanMillis,
     double utilization,
+    double memoryUtilization,
     long busyCoreMillis,
     long usefulCoreMillis,
     Map<Priority, Long> completionP50Millis,
@@ -104,6 +108,7 @@ public record SimulationReport(
     rows.add(new Row("chunks completed", r -> r.completedChunks() + " / " + r.totalChunks()));
     rows.add(new Row("makespan", r -> duration(r.makespanMillis())));
     rows.add(new Row("core utilization", r -> percent(r.utilization())));
+    rows.add(new Row("memory utilization", r -> percent(r.memoryUtilization())));
     for (Priority priority : Priority.values()) {
       rows.add(
           new Row(

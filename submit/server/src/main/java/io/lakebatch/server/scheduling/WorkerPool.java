@@ -5,9 +5,12 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * The workers of a cluster and what each has free. Chunks are placed first-fit, CPU-only chunks on
- * workers without GPUs first so GPU workers stay free for GPU chunks. A worker that is down offers
- * nothing. Mutable; a scheduler plans on a {@link #copy()}.
+ * The workers of a cluster and what each has free. Chunks are placed best-fit: CPU-only chunks on
+ * workers without GPUs when one fits, so GPU workers stay free for GPU chunks; among the workers
+ * where a chunk fits, the one it leaves the least memory free on (then the fewest GPUs, then the
+ * fewest cores), so large holes stay whole for large chunks and chunks fill the cores that
+ * memory-heavy neighbours leave over. A worker that is down offers nothing. Mutable; a scheduler
+ * plans on a {@link #copy()}.
  */
 public final class WorkerPool {
   private final Demand[] capacity;
@@ -124,12 +127,33 @@ public final class WorkerPool {
         || demand.gpus() > totalFreeGpus) {
       return -1;
     }
+    int best = -1;
+    boolean bestHasGpus = true;
     for (int w : demand.gpus() > 0 ? gpuOrder : cpuOrder) {
-      if (fitsOn(w, demand)) {
-        return w;
+      if (!fitsOn(w, demand)) {
+        continue;
+      }
+      boolean hasGpus = capacity[w].gpus() > 0;
+      if (best >= 0 && demand.gpus() == 0 && hasGpus && !bestHasGpus) {
+        break; // cpuOrder lists GPU workers last: a worker without GPUs fits
+      }
+      if (best < 0 || tighter(w, best)) {
+        best = w;
+        bestHasGpus = hasGpus;
       }
     }
-    return -1;
+    return best;
+  }
+
+  /** Whether worker {@code w} has less free than {@code other}: memory, then GPUs, then cores. */
+  private boolean tighter(int w, int other) {
+    if (freeMemoryMb[w] != freeMemoryMb[other]) {
+      return freeMemoryMb[w] < freeMemoryMb[other];
+    }
+    if (freeGpus[w] != freeGpus[other]) {
+      return freeGpus[w] < freeGpus[other];
+    }
+    return freeCores[w] < freeCores[other];
   }
 
   /** Holds {@code demand} on worker {@code w}, which must have it free. */

@@ -14,7 +14,8 @@
  * io.lakebatch.server.scheduling.SchedulerConfig}.
  *
  * <p>{@link io.lakebatch.server.scheduling.SchedulerSimulation} replays a generated {@link
- * io.lakebatch.server.scheduling.SimulationTrace} against each on a fake clock and reports a {@link
+ * io.lakebatch.server.scheduling.SimulationTrace} against each on a fake clock (chunk by chunk, or
+ * in job granularity as a server that schedules whole jobs would) and reports a {@link
  * io.lakebatch.server.scheduling.SimulationReport}; {@link
  * io.lakebatch.server.scheduling.SchedulerComparison} prints the comparison ({@code lakebatch
  * scheduler-sim}).

@@ -5,6 +5,7 @@ import static io.lakebatch.server.scheduling.Fixtures.WORKER;
 import static io.lakebatch.server.scheduling.Fixtures.job;
 import static io.lakebatch.server.scheduling.Fixtures.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.lakebatch.catalog.spec.Priority;
 import java.util.List;
@@ -232,5 +233,126 @@ class FairShareSchedulerTest {
     assertThat(decision.preemptions())
         .singleElement()
         .satisfies(p -> assertThat(p.chunk().tenant()).isEqualTo("c"));
+  }
+
+  private static final Demand EIGHT_CORES = new Demand(8, 32 * 1024, 0);
+  private static final Demand CORE_4G = new Demand(1, 4 * 1024, 0);
+
+  /**
+   * Two workers of 16 cores and 64 GiB; tenant b holds 12 cores on worker 0 and 10 on worker 1, so
+   * 4 cores (16 GiB) and 6 cores (24 GiB) are free: an 8-core chunk fits nowhere.
+   */
+  private static WorkerPool twoPartlyFullWorkers(Allocations running) {
+    WorkerPool pool = WorkerPool.uniform(2, WORKER);
+    SchedulableJob b = job("b-run", "b", 0, CORE_4G, 22);
+    run(pool, running, b, 0, 0, 12, 0);
+    run(pool, running, b, 1, 100, 10, 0);
+    return pool;
+  }
+
+  @Test
+  void aTenantBelowItsWeightedPartBackfillsBehindAReservationForItsLargeChunk() {
+    Allocations running = new Allocations();
+    WorkerPool pool = twoPartlyFullWorkers(running);
+    // a's best job (HIGH) has 8-core chunks; its 1-core LOW job may backfill.
+    WaitingJobs waiting =
+        Fixtures.waiting(
+            SchedulableJob.fresh("a-big", "a", Priority.HIGH, 99, 0, EIGHT_CORES, 2),
+            SchedulableJob.fresh("a-small", "a", Priority.LOW, 0, 0, CORE_4G, 20));
+
+    SchedulingDecision decision =
+        new FairShareScheduler(SchedulerConfig.defaults().withoutPreemption())
+            .schedule(NOW, pool, running, waiting);
+
+    // Worker 1 (6 of the 8 cores free) is reserved for a-big and drains; worker 0's 4 free cores
+    // take a-small's chunks.
+    assertThat(decision.grants())
+        .hasSize(4)
+        .allSatisfy(
+            g -> {
+              assertThat(g.jobId()).isEqualTo("a-small");
+              assertThat(g.worker()).isZero();
+            });
+  }
+
+  /**
+   * Two workers; a holds 16 of 32 cores (and half the memory), b 6: with equal weights a's part is
+   * a half. 4 and 6 cores are free.
+   */
+  private static WorkerPool aHoldingItsPart(Allocations running) {
+    WorkerPool pool = WorkerPool.uniform(2, WORKER);
+    run(pool, running, job("b-run", "b", 0, CORE_4G, 6), 0, 0, 6, 0);
+    run(pool, running, job("a-run", "a", 0, CORE_4G, 16), 0, 100, 6, 0);
+    run(pool, running, job("a-run", "a", 0, CORE_4G, 16), 1, 200, 10, 0);
+    return pool;
+  }
+
+  @Test
+  void aTenantAtItsWeightedPartWaitsForItsLargeChunkWhileOthersWait() {
+    Allocations running = new Allocations();
+    WorkerPool pool = aHoldingItsPart(running);
+    WaitingJobs waiting =
+        Fixtures.waiting(
+            SchedulableJob.fresh("a-big", "a", Priority.HIGH, 99, 0, EIGHT_CORES, 2),
+            SchedulableJob.fresh("a-small", "a", Priority.LOW, 0, 0, CORE_4G, 20),
+            job("b-big", "b", 0, EIGHT_CORES, 1));
+
+    SchedulingDecision decision =
+        new FairShareScheduler(SchedulerConfig.defaults().withoutPreemption())
+            .schedule(NOW, pool, running, waiting);
+
+    // a-big and b-big need 8 cores: a gets nothing, so its small chunks cannot keep a-big
+    // waiting, and b's chunk fits nowhere either.
+    assertThat(decision.grants()).isEmpty();
+  }
+
+  @Test
+  void aTenantWhoseChunksAloneWaitBackfillsWhateverItHolds() {
+    Allocations running = new Allocations();
+    WorkerPool pool = aHoldingItsPart(running);
+    WaitingJobs waiting =
+        Fixtures.waiting(
+            SchedulableJob.fresh("a-big", "a", Priority.HIGH, 99, 0, EIGHT_CORES, 2),
+            SchedulableJob.fresh("a-small", "a", Priority.LOW, 0, 0, CORE_4G, 20));
+
+    SchedulingDecision decision =
+        new FairShareScheduler(SchedulerConfig.defaults().withoutPreemption())
+            .schedule(NOW, pool, running, waiting);
+
+    // Nobody else waits: worker 1 is reserved for a-big, worker 0's 4 cores go to a-small.
+    assertThat(decision.grants())
+        .extracting(Grant::jobId, Grant::worker)
+        .containsExactly(
+            tuple("a-small", 0), tuple("a-small", 0), tuple("a-small", 0), tuple("a-small", 0));
+  }
+
+  @Test
+  void withLendingATenantAtItsMaximumTakesIdleCapacityOnlyWhileNoOtherTenantWaits() {
+    SchedulerConfig lending =
+        SchedulerConfig.defaults()
+            .withTenantShares(List.of(new TenantShare("a", 1, 0, 0.25)))
+            .lendingIdleCapacity();
+    WorkerPool pool = WorkerPool.uniform(2, WORKER);
+
+    SchedulingDecision alone =
+        new FairShareScheduler(lending)
+            .schedule(
+                NOW, pool, new Allocations(), Fixtures.waiting(job("a", "a", 0, ONE_CORE, 100)));
+    // b's second 16-core chunk fits nowhere once a's eight cores and b's first chunk are placed:
+    // b still waits, so a stays at its maximum.
+    SchedulingDecision notAlone =
+        new FairShareScheduler(lending)
+            .schedule(
+                NOW,
+                pool,
+                new Allocations(),
+                Fixtures.waiting(
+                    job("a", "a", 0, ONE_CORE, 100),
+                    job("b", "b", 0, new Demand(16, 16 * 1024, 0), 2)));
+
+    assertThat(alone.grants()).hasSize(32);
+    assertThat(notAlone.grants()).extracting(Grant::jobId).containsOnly("a", "b");
+    assertThat(notAlone.grants().stream().filter(g -> g.jobId().equals("a"))).hasSize(8);
+    assertThat(notAlone.grants().stream().filter(g -> g.jobId().equals("b"))).hasSize(1);
   }
 }

@@ -2,6 +2,7 @@ package io.lakebatch.server.scheduling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.lakebatch.catalog.spec.Priority;
 import io.lakebatch.server.scheduling.SimulationTrace.TracedJob;
@@ -185,8 +186,12 @@ class SchedulerSimulationTest {
     assertThat(lines.get(1)).matches("\\|[-| ]+\\|");
     assertThat(lines).allMatch(l -> l.length() == lines.get(0).length());
     assertThat(table)
-        .contains("wait of a low job p95 / max", "max tenant share deviation", "preemptions");
-    assertThat(lines).hasSize(2 + 14);
+        .contains(
+            "wait of a low job p95 / max",
+            "max tenant share deviation",
+            "preemptions",
+            "memory utilization");
+    assertThat(lines).hasSize(2 + 15);
 
     List<String> tenantLines = SimulationReport.tenantTable(reports).lines().toList();
     assertThat(tenantLines).hasSize(2 + trace.shares().size());
@@ -218,12 +223,87 @@ class SchedulerSimulationTest {
             TraceShape.defaults().withScale(200, 8, 5),
             new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
 
-    assertThat(reports).hasSize(3);
+    assertThat(reports).hasSize(4);
+    assertThat(reports.get(3).scheduler()).isEqualTo("fair share, whole jobs");
     String table = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
     assertThat(table).contains("200 jobs").contains("FIFO").contains("fair share");
+    assertThat(table).contains("fair share: maxima work-conserving");
     for (SimulationReport report : reports) {
       assertThat(table).contains(report.scheduler());
     }
+  }
+
+  @Test
+  void wholeJobsRunTheirChunksOneAfterAnotherInThePlaceTheyHold() {
+    Demand worker = new Demand(16, 64 * 1024, 0);
+    SchedulableJob job = SchedulableJob.fresh("j", "a", Priority.NORMAL, 0, 0, oneCore(), 3);
+    SimulationTrace trace =
+        new SimulationTrace(
+            new ClusterShape(1, worker, 0, 0),
+            List.of(new TracedJob(job, 10 * MINUTE)),
+            List.of(new WorkerFailure(15 * MINUTE, 0, MINUTE)),
+            List.of(TenantShare.weighted("a", 1)));
+    SchedulerSimulation simulation = new SchedulerSimulation(trace);
+
+    SimulationReport chunks = simulation.run(new FifoScheduler());
+    SimulationReport whole = simulation.runWholeJobs(new FifoScheduler());
+
+    // Chunk-level: all three at once, the failure at 15 min hits none.
+    assertThat(chunks.makespanMillis()).isEqualTo(10 * MINUTE);
+    assertThat(chunks.failedChunks()).isZero();
+    // Whole job: 0-10, 10-15 lost with the worker, back at 16: 16-26, 26-36.
+    assertThat(whole.scheduler()).isEqualTo("FIFO, whole jobs");
+    assertThat(whole.makespanMillis()).isEqualTo(36 * MINUTE);
+    assertThat(whole.failedChunks()).isEqualTo(1);
+    assertThat(whole.failedCoreMillis()).isEqualTo(5 * MINUTE);
+    assertThat(whole.startedChunks()).isEqualTo(4);
+    assertThat(whole.completedChunks()).isEqualTo(3);
+    assertThat(whole.busyCoreMillis()).isEqualTo(35 * MINUTE);
+    // One core of 16 (4 GiB of 64) while anything ran; the minute down holds nothing and offers
+    // nothing.
+    assertThat(whole.utilization()).isCloseTo(1 / 16.0, within(1e-9));
+    assertThat(whole.memoryUtilization()).isCloseTo(1 / 16.0, within(1e-9));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"fair", "fifo"})
+  void wholeJobsConserveWorkOnTheMixedTrace(String name) {
+    SimulationTrace trace = TraceGenerator.generate(SMALL);
+
+    SimulationReport whole = new SchedulerSimulation(trace).runWholeJobs(scheduler(name, trace));
+    SimulationReport chunks = new SchedulerSimulation(trace).run(scheduler(name, trace));
+
+    assertThat(whole.completedChunks()).isEqualTo(trace.totalChunks());
+    assertThat(whole.usefulCoreMillis()).isEqualTo(trace.usefulCoreMillis());
+    assertThat(whole.busyCoreMillis())
+        .isEqualTo(
+            whole.usefulCoreMillis() + whole.preemptedCoreMillis() + whole.failedCoreMillis());
+    assertThat(whole.makespanMillis()).isGreaterThan(chunks.makespanMillis());
+  }
+
+  @Test
+  void lentCapacityCountsAsFairAndRaisesUtilization() {
+    // One tenant capped at half of 2 cores, 4 one-core chunks of 10 minutes.
+    SchedulableJob job = SchedulableJob.fresh("j", "a", Priority.NORMAL, 0, 0, oneCore(), 4);
+    SimulationTrace trace =
+        new SimulationTrace(
+            new ClusterShape(1, new Demand(2, 8 * 1024, 0), 0, 0),
+            List.of(new TracedJob(job, 10 * MINUTE)),
+            List.of(),
+            List.of(new TenantShare("a", 1, 0, 0.5)));
+    SchedulerConfig capped = SchedulerConfig.defaults().withTenantShares(trace.shares());
+
+    SimulationReport bound = new SchedulerSimulation(trace).run(new FairShareScheduler(capped));
+    SimulationReport lent =
+        new SchedulerSimulation(trace).run(new FairShareScheduler(capped.lendingIdleCapacity()));
+
+    assertThat(bound.makespanMillis()).isEqualTo(40 * MINUTE);
+    assertThat(bound.utilization()).isCloseTo(0.5, within(1e-9));
+    assertThat(lent.makespanMillis()).isEqualTo(20 * MINUTE);
+    assertThat(lent.utilization()).isCloseTo(1.0, within(1e-9));
+    // Nobody else wanted the second core: holding it is no unfairness.
+    assertThat(lent.maxShareDeviation()).isCloseTo(0, within(1e-9));
+    assertThat(lent.maxMeanGap()).isCloseTo(0, within(1e-9));
   }
 
   private static Demand oneCore() {

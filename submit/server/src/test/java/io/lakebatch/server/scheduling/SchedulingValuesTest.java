@@ -69,6 +69,9 @@ class SchedulingValuesTest {
     assertThat(defaults.shareOf("anyone")).isEqualTo(new TenantShare("anyone", 1, 0, 1));
     assertThat(defaults.preemptionEnabled()).isTrue();
     assertThat(defaults.preemptionGraceMillis()).isEqualTo(60_000);
+    assertThat(defaults.lendsIdleCapacity()).isFalse();
+    assertThat(defaults.lendingIdleCapacity().lendsIdleCapacity()).isTrue();
+    assertThat(defaults.lendingIdleCapacity().withoutPreemption().lendsIdleCapacity()).isTrue();
   }
 
   @Test
@@ -147,5 +150,28 @@ class SchedulingValuesTest {
     pool.markDown(0);
     assertThat(pool.capacity()).isEqualTo(new Demand(8, 200, 0));
     assertThat(pool.place(new Demand(1, 1, 0))).isEqualTo(-1);
+  }
+
+  @Test
+  void workersPlaceBestFitLeavingTheLeastMemoryFree() {
+    Demand worker = new Demand(16, 64 * 1024, 0);
+    WorkerPool pool =
+        WorkerPool.of(List.of(worker, worker, worker, worker.plus(new Demand(0, 0, 4))));
+    pool.take(0, new Demand(2, 16 * 1024, 0)); // 48 GiB free
+    pool.take(1, new Demand(4, 44 * 1024, 0)); // 20 GiB free
+    pool.take(3, new Demand(12, 56 * 1024, 0)); // 8 GiB free, with GPUs
+
+    // The tightest worker without GPUs that fits: 16 GiB on worker 1, 32 GiB only on 0 or 2.
+    assertThat(pool.place(new Demand(4, 16 * 1024, 0))).isEqualTo(1);
+    assertThat(pool.place(new Demand(4, 32 * 1024, 0))).isZero();
+    // Worker 3 is tighter still, but a CPU chunk leaves GPU workers alone while another fits.
+    assertThat(pool.place(new Demand(1, 4 * 1024, 0))).isEqualTo(1);
+    pool.take(0, new Demand(14, 48 * 1024, 0));
+    pool.take(1, new Demand(12, 20 * 1024, 0));
+    pool.take(2, new Demand(16, 64 * 1024, 0));
+    assertThat(pool.place(new Demand(1, 4 * 1024, 0))).isEqualTo(3);
+    // Equal room: the first worker in order.
+    WorkerPool idle = WorkerPool.uniform(3, worker);
+    assertThat(idle.place(new Demand(1, 1024, 0))).isZero();
   }
 }
