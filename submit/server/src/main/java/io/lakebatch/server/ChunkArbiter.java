@@ -41,7 +41,6 @@ import java.util.concurrent.CompletableFuture;
  * job asks for the job's cores (executors × executor cores), at most the capacity.
  */
 final class ChunkArbiter {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChunkArbiter.class);
   private final ChunkScheduler scheduler;
   private final int totalCores;
   private final Clock clock;
@@ -337,13 +336,6 @@ final class ChunkArbiter {
     }
     round.take(grant);
     Request request = entry.asked.poll();
-    LOG.debug(
-        "grant {} to {} (held {}, asked {}, free after {})",
-        request.tag(),
-        entry.job.tenant(),
-        entry.held.size(),
-        entry.asked.size(),
-        round.pool.freeCores());
     Held held = new Held(entry, request.tag());
     entry.held.put(held.id, held);
     return () -> {

@@ -26,8 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -35,6 +35,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import scala.collection.JavaConverters;
 
 /**
  * The job server's default chunk granularity on a real standalone cluster of three one-core workers
@@ -57,46 +58,52 @@ class ChunkSchedulingOnClusterTest {
   private static Path input;
   private static final ChunkSeconds chunkSeconds = new ChunkSeconds();
 
-  /** Each chunk's time on the cluster: from its first Spark job's start to its last one's end. */
+  /**
+   * Each chunk's task time on the executors, by its Spark job tag: [launch, finish] of every task
+   * of every Spark job the chunk ran.
+   */
   private static final class ChunkSeconds extends SparkListener {
-    final Map<String, long[]> spanOfTag = new ConcurrentHashMap<>();
-    final Map<Integer, String> tagOfJob = new ConcurrentHashMap<>();
+    final Map<Integer, String> tagOfStage = new ConcurrentHashMap<>();
+    final Map<String, List<long[]>> tasksOfTag = new ConcurrentHashMap<>();
 
     @Override
     public void onJobStart(SparkListenerJobStart start) {
       for (String tag : start.properties().getProperty("spark.job.tags", "").split(",")) {
         if (tag.contains("-chunk-")) {
-          tagOfJob.put(start.jobId(), tag);
-          spanOfTag.merge(
-              tag,
-              new long[] {start.time(), start.time()},
-              (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+          for (Object stage : JavaConverters.seqAsJavaList(start.stageIds())) {
+            tagOfStage.put((Integer) stage, tag);
+          }
         }
       }
     }
 
     @Override
-    public void onJobEnd(SparkListenerJobEnd end) {
-      String tag = tagOfJob.get(end.jobId());
+    public void onTaskEnd(SparkListenerTaskEnd end) {
+      String tag = tagOfStage.get(end.stageId());
       if (tag != null) {
-        spanOfTag.computeIfPresent(
-            tag, (t, span) -> new long[] {span[0], Math.max(span[1], end.time())});
+        tasksOfTag
+            .computeIfAbsent(tag, t -> new java.util.concurrent.CopyOnWriteArrayList<>())
+            .add(new long[] {end.taskInfo().launchTime(), end.taskInfo().finishTime()});
       }
     }
 
-    /** The chunk spans of run {@code runId}. */
+    /** The task spans of run {@code runId}'s chunks, and how many chunks ran tasks. */
     List<long[]> ofRun(String runId) {
-      return spanOfTag.entrySet().stream()
+      return tasksOfTag.entrySet().stream()
           .filter(e -> e.getKey().startsWith("lakebatch-" + runId + "-chunk-"))
-          .map(Map.Entry::getValue)
+          .flatMap(e -> e.getValue().stream())
           .toList();
+    }
+
+    long chunksOf(String runId) {
+      return tasksOfTag.keySet().stream()
+          .filter(t -> t.startsWith("lakebatch-" + runId + "-chunk-"))
+          .count();
     }
   }
 
   @BeforeAll
   static void start() {
-    org.apache.logging.log4j.core.config.Configurator.setLevel(
-        "io.lakebatch.server.ChunkArbiter", org.apache.logging.log4j.Level.DEBUG);
     cluster = ClusterJobs.startCluster(folder.resolve("cluster"), 3);
     Map<String, String> conf = new HashMap<>(ClusterJobs.driverConf(cluster));
     conf.put("spark.scheduler.mode", "FAIR");
@@ -163,7 +170,7 @@ class ChunkSchedulingOnClusterTest {
     Path heavyOut = folder.resolve("heavy");
     Path lightOut = folder.resolve("light");
     spark.conf().set(FaultInjection.PREFIX + "slow-task-rate", "1.0");
-    spark.conf().set(FaultInjection.PREFIX + "slow-task-millis", "1000");
+    spark.conf().set(FaultInjection.PREFIX + "slow-task-millis", "4000");
     JsonNode heavy;
     JsonNode light;
     try {
@@ -185,9 +192,9 @@ class ChunkSchedulingOnClusterTest {
 
     List<long[]> heavySpans = chunkSeconds.ofRun(heavy.get("runId").asText());
     List<long[]> lightSpans = chunkSeconds.ofRun(light.get("runId").asText());
-    assertThat(heavySpans).hasSize(12);
-    assertThat(lightSpans).hasSize(12);
-    // both busy: from the later first chunk start to the earlier last chunk end
+    assertThat(chunkSeconds.chunksOf(heavy.get("runId").asText())).isEqualTo(12);
+    assertThat(chunkSeconds.chunksOf(light.get("runId").asText())).isEqualTo(12);
+    // both busy: from the later first task start to the earlier last task end
     long from = Math.max(first(heavySpans), first(lightSpans));
     long to = Math.min(last(heavySpans), last(lightSpans));
     assertThat(to).as("the two jobs overlapped").isGreaterThan(from);
@@ -195,18 +202,9 @@ class ChunkSchedulingOnClusterTest {
     double lightSeconds = within(lightSpans, from, to) / 1e3;
     double ratio = heavySeconds / lightSeconds;
     System.out.printf(
-        "weights 2:1 on 3 cores: %.1f s both busy; chunk-seconds heavy %.1f, light %.1f, ratio %.2f%n",
+        "weights 2:1 on 3 cores: %.1f s both busy; chunk task-seconds heavy %.1f, light %.1f, ratio"
+            + " %.2f%n",
         (to - from) / 1e3, heavySeconds, lightSeconds, ratio);
-    for (List<long[]> spans : List.of(heavySpans, lightSpans)) {
-      StringBuilder profile = new StringBuilder();
-      spans.stream()
-          .sorted(java.util.Comparator.comparingLong(a -> a[0]))
-          .forEach(
-              sp ->
-                  profile.append(
-                      String.format(" [%.1f-%.1f]", (sp[0] - from) / 1e3, (sp[1] - from) / 1e3)));
-      System.out.println("chunk spans (s from both busy):" + profile);
-    }
     assertThat(ratio).as("about 2:1").isBetween(1.5, 2.7);
   }
 
