@@ -215,7 +215,7 @@ class ChunkSchedulingOnClusterTest {
     Path lowOut = folder.resolve("low");
     Path highOut = folder.resolve("high");
     spark.conf().set(FaultInjection.PREFIX + "slow-task-rate", "1.0");
-    spark.conf().set(FaultInjection.PREFIX + "slow-task-millis", "1500");
+    spark.conf().set(FaultInjection.PREFIX + "slow-task-millis", "1000");
     String low;
     String high;
     Instant highSubmitted;
