@@ -1,6 +1,7 @@
 package io.lakebatch.tests;
 
-import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.udf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakebatch.api.RunSummary;
@@ -18,6 +19,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,11 +30,23 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Thousands of bad image rows in one task, with Spark's default result and message limits: their
  * dead letters are written by the task itself, so the run is not bounded by what the driver can
- * receive.
+ * receive. Their raw values alone outgrow Spark's default RPC message limit ({@value
+ * #RPC_MESSAGE_MAX_BYTES} bytes), which the test checks.
  */
 class LargeDeadLettersEndToEndTest {
-  private static final int SIDE = 64;
+  /**
+   * 32×32: the bad rows' raw values (~170 MB) still outgrow the RPC limit, at a quarter of 64×64's
+   * pixels to make, score and write.
+   */
+  private static final int SIDE = 32;
+
   private static final int PIXELS = 3 * SIDE * SIDE;
+
+  /** The pixel of odd bad ids that is NaN. */
+  private static final int NAN_PIXEL = 1234;
+
+  /** Spark's default {@code spark.rpc.message.maxSize}, 128 MiB. */
+  private static final long RPC_MESSAGE_MAX_BYTES = 128L << 20;
 
   /** Rows of the file holding the bad rows: every sixth is good. */
   private static final long MIXED_ROWS = 6_000;
@@ -59,22 +75,31 @@ class LargeDeadLettersEndToEndTest {
   }
 
   /**
-   * Normalized pixels (about 12 characters each as raw values, ~150 KB per rejected row); a bad row
+   * Normalized pixels (about 12 characters each as raw values, ~35 KB per rejected row); a bad row
    * has a NaN (odd ids) or one pixel too few (even ids).
    */
+  private static float[] image(long id) {
+    float[] pixels = new float[isBad(id) && id % 2 == 0 ? PIXELS - 1 : PIXELS];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (float) (((id * 7919 + i * 104729L) % 1000) / 397.0 - 1.25);
+    }
+    if (isBad(id) && id % 2 == 1) {
+      pixels[NAN_PIXEL] = Float.NaN;
+    }
+    return pixels;
+  }
+
+  /**
+   * Rows {@code [from, to)} with their {@link #image}s, made by a Java function: Spark evaluates
+   * {@code transform(sequence(...), i -> ...)} without code generation, one interpreted lambda call
+   * per pixel, which took minutes for 86M pixels.
+   */
   private static Dataset<Row> images(long from, long to) {
-    String pixel = "cast(((id * 7919 + i * 104729) % 1000) / 397.0 - 1.25 as float)";
-    return spark
-        .range(from, to, 1, 1)
-        .withColumn(
-            "image",
-            expr(
-                """
-        CASE WHEN id >= %d OR id %% 6 = 0 THEN transform(sequence(0, %d), i -> %s)
-             WHEN id %% 2 = 1 THEN transform(sequence(0, %d), i -> IF(i = 4242, float('NaN'), %s))
-             ELSE transform(sequence(0, %d), i -> %s) END"""
-                    .formatted(
-                        MIXED_ROWS, PIXELS - 1, pixel, PIXELS - 1, pixel, PIXELS - 2, pixel)));
+    UserDefinedFunction image =
+        udf(
+            (UDF1<Long, float[]>) LargeDeadLettersEndToEndTest::image,
+            DataTypes.createArrayType(DataTypes.FloatType, false));
+    return spark.range(from, to, 1, 1).withColumn("image", image.apply(col("id")));
   }
 
   @Test
@@ -145,6 +170,17 @@ class LargeDeadLettersEndToEndTest {
     Set<Long> deadIds =
         letters.stream().map(r -> r.getLong(0)).collect(Collectors.toCollection(TreeSet::new));
     assertThat(deadIds).isEqualTo(new TreeSet<>(planted));
+    long rawBytes =
+        spark
+            .read()
+            .format("delta")
+            .load(deadLetter)
+            .selectExpr("sum(octet_length(raw_values))")
+            .first()
+            .getLong(0);
+    assertThat(rawBytes)
+        .as("bytes of the dead letters' raw values: more than one RPC message can carry")
+        .isGreaterThan(RPC_MESSAGE_MAX_BYTES);
     assertThat(letters)
         .allSatisfy(
             r -> {

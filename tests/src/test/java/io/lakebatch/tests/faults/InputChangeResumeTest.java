@@ -80,6 +80,14 @@ class InputChangeResumeTest {
   private static Catalog catalog;
   private static Path model;
 
+  /**
+   * The Delta and the Parquet input of {@value #ROWS} rows in {@value #FILES} files, written once:
+   * each case changes a copy of its own.
+   */
+  private static Path deltaInput;
+
+  private static Path parquetInput;
+
   @BeforeAll
   static void start() {
     spark = LocalSpark.start();
@@ -93,6 +101,16 @@ class InputChangeResumeTest {
     catalog = Catalog.open(CatalogConfig.embedded(home));
     model = tmp.resolve("mlp4.onnx");
     ModelGenerator.write(ModelKind.MLP, ModelOptions.defaults().withFeatures(FEATURES), model);
+    deltaInput = tmp.resolve("input-delta");
+    SyntheticTables.write(
+        spark,
+        SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withFiles(FILES),
+        deltaInput.toString());
+    parquetInput = tmp.resolve("input-parquet");
+    SyntheticTables.write(
+        spark,
+        SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.PARQUET).withFiles(FILES),
+        parquetInput.toString());
   }
 
   @AfterAll
@@ -162,10 +180,7 @@ class InputChangeResumeTest {
       throws Exception {
     Path dir = tmp.resolve(caseId);
     Path input = dir.resolve("in");
-    SyntheticTables.write(
-        spark,
-        SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withFiles(FILES),
-        input.toString());
+    copyTable(deltaInput, input);
     long pinnedVersion = CliDriver.latestVersion(input);
     Set<Long> pinnedIds = deltaIds(input, pinnedVersion);
     Path output = dir.resolve("out");
@@ -208,10 +223,7 @@ class InputChangeResumeTest {
   void parquetFileAddedBetweenAttemptsIsLeftOutWithAWarning() throws Exception {
     Path dir = tmp.resolve("d");
     Path input = dir.resolve("in");
-    SyntheticTables.write(
-        spark,
-        SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.PARQUET).withFiles(FILES),
-        input.toString());
+    copyTable(parquetInput, input);
     Set<Long> pinnedIds = parquetIds(input);
     Path output = dir.resolve("out");
     String name = "input-change-d";
@@ -269,10 +281,7 @@ class InputChangeResumeTest {
   void parquetFileRemovedBetweenAttemptsIsRefused() throws Exception {
     Path dir = tmp.resolve("e");
     Path input = dir.resolve("in");
-    SyntheticTables.write(
-        spark,
-        SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.PARQUET).withFiles(FILES),
-        input.toString());
+    copyTable(parquetInput, input);
     Set<Long> pinnedIds = parquetIds(input);
     Path output = dir.resolve("out");
     String name = "input-change-e";
@@ -407,10 +416,7 @@ class InputChangeResumeTest {
   void newRunAfterAnAppendScoresTheLatestVersionInOverwriteMode() throws Exception {
     Path dir = tmp.resolve("new-run");
     Path input = dir.resolve("in");
-    SyntheticTables.write(
-        spark,
-        SyntheticTableOptions.of(ROWS, FEATURES, TableFormat.DELTA).withFiles(FILES),
-        input.toString());
+    copyTable(deltaInput, input);
     Path output = dir.resolve("out");
     String name = "input-change-new-run";
     String spec =
@@ -621,6 +627,20 @@ class InputChangeResumeTest {
                     LongStream.range(0, FEATURES)
                         .mapToObj(i -> "cast(rand(" + (from + i) + ") * 2 - 1 as float) as f" + i))
                 .toArray(String[]::new));
+  }
+
+  /** A copy of the table (data files, Delta log, checksums) at {@code from} at {@code to}. */
+  private static void copyTable(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path path : paths.toList()) {
+        Path target = to.resolve(from.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target);
+        }
+      }
+    }
   }
 
   /** The Parquet data files directly under {@code folder}, in path order. */
