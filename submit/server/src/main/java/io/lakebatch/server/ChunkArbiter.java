@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.lakebatch.api.ChunkGate;
 import io.lakebatch.catalog.jobs.ServerJob;
-import io.lakebatch.catalog.spec.JobPriority;
 import io.lakebatch.server.scheduling.Allocations;
 import io.lakebatch.server.scheduling.ChunkScheduler;
 import io.lakebatch.server.scheduling.Demand;
@@ -134,7 +133,7 @@ final class ChunkArbiter {
 
   /** The gate of {@code job}'s run, once {@link #admit} admitted it. */
   ChunkGate gateFor(ServerJob job) {
-    int perChunk = chunkCores(job);
+    int perChunk = SchedulingPolicy.coresOf(job, totalCores);
     // room for a successor per granted chunk: it fills the chunk's tail and its commit
     int maxInFlight = Math.min(16, Math.max(2, 2 * totalCores / perChunk));
     String id = job.id();
@@ -230,14 +229,16 @@ final class ChunkArbiter {
         return;
       }
       Round round = new Round();
-      queued.values().forEach(job -> round.waiting.add(schedulable(job, 1)));
+      queued
+          .values()
+          .forEach(job -> round.waiting.add(SchedulingPolicy.schedulable(job, totalCores)));
       for (Grant grant : round.decide()) {
         ServerJob job = queued.get(grant.jobId());
         if (job == null) {
           completions.add(grantAsked(grant, round));
         } else if (round.fits(grant)) {
           round.take(grant);
-          Entry entry = new Entry(schedulable(job, 1));
+          Entry entry = new Entry(SchedulingPolicy.schedulable(job, totalCores));
           entry.reservation = new Held(entry, null);
           entry.held.put(entry.reservation.id, entry.reservation);
           entries.put(job.id(), entry);
@@ -393,21 +394,5 @@ final class ChunkArbiter {
     void take(Grant grant) {
       pool.take(0, grant.demand());
     }
-  }
-
-  private int chunkCores(ServerJob job) {
-    return SchedulingPolicy.coresOf(job, totalCores);
-  }
-
-  private SchedulableJob schedulable(ServerJob job, int chunks) {
-    JobPriority priority = JobPriority.ofStored(job.priority());
-    return SchedulableJob.fresh(
-        job.id(),
-        job.tenant(),
-        priority.priorityClass(),
-        priority.value(),
-        job.submittedAt().toEpochMilli(),
-        new Demand(chunkCores(job), 0, 0),
-        chunks);
   }
 }

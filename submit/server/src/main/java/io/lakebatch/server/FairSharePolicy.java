@@ -1,7 +1,6 @@
 package io.lakebatch.server;
 
 import io.lakebatch.catalog.jobs.ServerJob;
-import io.lakebatch.catalog.spec.JobPriority;
 import io.lakebatch.server.scheduling.Allocations;
 import io.lakebatch.server.scheduling.ChunkScheduler;
 import io.lakebatch.server.scheduling.Demand;
@@ -92,7 +91,7 @@ final class FairSharePolicy implements SchedulingPolicy {
     Round(List<ServerJob> queued, List<ServerJob> running, int totalCores) {
       pool = WorkerPool.of(List.of(new Demand(totalCores, 0, 0)));
       for (ServerJob job : running) {
-        SchedulableJob schedulable = schedulable(job, totalCores);
+        SchedulableJob schedulable = SchedulingPolicy.schedulable(job, totalCores);
         runningById.put(job.id(), job);
         pool.take(0, schedulable.chunkDemand());
         allocations.add(
@@ -104,24 +103,12 @@ final class FairSharePolicy implements SchedulingPolicy {
       }
       for (ServerJob job : queued) {
         queuedById.put(job.id(), job);
-        waiting.add(schedulable(job, totalCores));
+        waiting.add(SchedulingPolicy.schedulable(job, totalCores));
       }
     }
 
     SchedulingDecision decide() {
       return scheduler.schedule(clock.millis(), pool, allocations, waiting);
     }
-  }
-
-  private static SchedulableJob schedulable(ServerJob job, int totalCores) {
-    JobPriority priority = JobPriority.ofStored(job.priority());
-    return SchedulableJob.fresh(
-        job.id(),
-        job.tenant(),
-        priority.priorityClass(),
-        priority.value(),
-        job.submittedAt().toEpochMilli(),
-        new Demand(SchedulingPolicy.coresOf(job, totalCores), 0, 0),
-        1);
   }
 }

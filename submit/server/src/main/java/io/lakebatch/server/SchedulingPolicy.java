@@ -1,6 +1,9 @@
 package io.lakebatch.server;
 
 import io.lakebatch.catalog.jobs.ServerJob;
+import io.lakebatch.catalog.spec.JobPriority;
+import io.lakebatch.server.scheduling.Demand;
+import io.lakebatch.server.scheduling.SchedulableJob;
 import java.util.List;
 import java.util.Optional;
 
@@ -51,5 +54,21 @@ public interface SchedulingPolicy {
   /** The cores {@code job} holds while it runs on a server of {@code totalCores}. */
   static int coresOf(ServerJob job, int totalCores) {
     return Math.min(job.cores(), totalCores);
+  }
+
+  /**
+   * {@code job} as the scheduling core sees it on a server of {@code totalCores}: one waiting chunk
+   * asking for the job's cores, with its tenant, stored priority and submission time.
+   */
+  static SchedulableJob schedulable(ServerJob job, int totalCores) {
+    JobPriority priority = JobPriority.ofStored(job.priority());
+    return SchedulableJob.fresh(
+        job.id(),
+        job.tenant(),
+        priority.priorityClass(),
+        priority.value(),
+        job.submittedAt().toEpochMilli(),
+        new Demand(coresOf(job, totalCores), 0, 0),
+        1);
   }
 }
