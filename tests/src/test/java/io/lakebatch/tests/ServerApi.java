@@ -104,4 +104,9 @@ public final class ServerApi {
         .timeout(Duration.ofMinutes(4))
         .header("Authorization", "Bearer " + token);
   }
+
+  /** The instant in {@code job}'s field {@code field} (e.g. {@code startedAt}). */
+  public static java.time.Instant instant(JsonNode job, String field) {
+    return java.time.Instant.parse(job.get(field).asText());
+  }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.catalog.store.CatalogConfig;
-import io.lakebatch.jobs.SparkSessionFactory;
 import io.lakebatch.server.LakeBatchServer;
 import io.lakebatch.server.ServerConfig;
 import io.lakebatch.submit.cluster.StandaloneCluster;
@@ -17,8 +16,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,7 +25,6 @@ import java.util.regex.Pattern;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,11 +101,7 @@ class ChunkSchedulingOnClusterTest {
   @BeforeAll
   static void start() {
     cluster = ClusterJobs.startCluster(folder.resolve("cluster"), 3);
-    Map<String, String> conf = new HashMap<>(ClusterJobs.driverConf(cluster));
-    conf.put("spark.scheduler.mode", "FAIR");
-    spark =
-        SparkSessionFactory.create(
-            "lakebatch-chunks-on-cluster", cluster.resources(), 4, false, conf);
+    spark = ClusterJobs.serverDriver(cluster, "lakebatch-chunks-on-cluster");
     spark.sparkContext().addSparkListener(chunkSeconds);
     Path home =
         Path.of(
@@ -187,16 +179,17 @@ class ChunkSchedulingOnClusterTest {
     }
     assertThat(heavy.get("state").asText()).as(heavy.toString()).isEqualTo("SUCCEEDED");
     assertThat(light.get("state").asText()).as(light.toString()).isEqualTo("SUCCEEDED");
-    assertThat(idsOnce(heavyOut)).isEqualTo(ROWS);
-    assertThat(idsOnce(lightOut)).isEqualTo(ROWS);
+    assertThat(ClusterJobs.idsOnce(spark, heavyOut)).isEqualTo(ROWS);
+    assertThat(ClusterJobs.idsOnce(spark, lightOut)).isEqualTo(ROWS);
 
     List<long[]> heavySpans = chunkSeconds.ofRun(heavy.get("runId").asText());
     List<long[]> lightSpans = chunkSeconds.ofRun(light.get("runId").asText());
     assertThat(chunkSeconds.chunksOf(heavy.get("runId").asText())).isEqualTo(12);
     assertThat(chunkSeconds.chunksOf(light.get("runId").asText())).isEqualTo(12);
-    // both busy: from the later first task start to the earlier last task end
-    long from = Math.max(first(heavySpans), first(lightSpans));
-    long to = Math.min(last(heavySpans), last(lightSpans));
+    // both busy, both with chunks waiting: from the later second task start (a run's first chunk
+    // runs alone) to the earlier last task start (after it, that job asks for nothing more)
+    long from = Math.max(secondStart(heavySpans), secondStart(lightSpans));
+    long to = Math.min(lastStart(heavySpans), lastStart(lightSpans));
     assertThat(to).as("the two jobs overlapped").isGreaterThan(from);
     double heavySeconds = within(heavySpans, from, to) / 1e3;
     double lightSeconds = within(lightSpans, from, to) / 1e3;
@@ -237,22 +230,27 @@ class ChunkSchedulingOnClusterTest {
     assertThat(highJob.get("state").asText()).as(highJob.toString()).isEqualTo("SUCCEEDED");
     assertThat(lowJob.get("state").asText()).as(lowJob.toString()).isEqualTo("SUCCEEDED");
     assertThat(lowJob.get("attempts").asInt()).as("never stopped nor requeued").isEqualTo(1);
-    assertThat(instant(highJob, "endedAt")).isBefore(instant(lowJob, "endedAt"));
-    assertThat(idsOnce(lowOut)).as("the low job's rows, each once").isEqualTo(ROWS);
-    assertThat(idsOnce(highOut)).isEqualTo(ROWS);
+    assertThat(ServerApi.instant(highJob, "endedAt"))
+        .isBefore(ServerApi.instant(lowJob, "endedAt"));
+    assertThat(ClusterJobs.idsOnce(spark, lowOut))
+        .as("the low job's rows, each once")
+        .isEqualTo(ROWS);
+    assertThat(ClusterJobs.idsOnce(spark, highOut)).isEqualTo(ROWS);
     System.out.printf(
         "chunk granularity on the cluster: the high job started %d ms after its submission, ended"
             + " %d ms before the low one%n",
-        Duration.between(highSubmitted, instant(highJob, "startedAt")).toMillis(),
-        Duration.between(instant(highJob, "endedAt"), instant(lowJob, "endedAt")).toMillis());
+        Duration.between(highSubmitted, ServerApi.instant(highJob, "startedAt")).toMillis(),
+        Duration.between(
+                ServerApi.instant(highJob, "endedAt"), ServerApi.instant(lowJob, "endedAt"))
+            .toMillis());
   }
 
-  private static long first(List<long[]> spans) {
-    return spans.stream().mapToLong(s -> s[0]).min().orElseThrow();
+  private static long secondStart(List<long[]> spans) {
+    return spans.stream().mapToLong(s -> s[0]).sorted().skip(1).findFirst().orElseThrow();
   }
 
-  private static long last(List<long[]> spans) {
-    return spans.stream().mapToLong(s -> s[1]).max().orElseThrow();
+  private static long lastStart(List<long[]> spans) {
+    return spans.stream().mapToLong(s -> s[0]).max().orElseThrow();
   }
 
   /** Milliseconds of {@code spans} inside [from, to]. */
@@ -260,16 +258,5 @@ class ChunkSchedulingOnClusterTest {
     return spans.stream()
         .mapToLong(s -> Math.max(0, Math.min(s[1], to) - Math.max(s[0], from)))
         .sum();
-  }
-
-  private static Instant instant(JsonNode job, String field) {
-    return Instant.parse(job.get(field).asText());
-  }
-
-  private static long idsOnce(Path output) {
-    List<Row> ids =
-        spark.read().format("delta").load(output.toString()).select("id").collectAsList();
-    assertThat(new HashSet<>(ids)).as("no id twice").hasSize(ids.size());
-    return ids.size();
   }
 }

@@ -1,5 +1,7 @@
 package io.lakebatch.tests.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.lakebatch.api.ConsoleRunListener;
 import io.lakebatch.catalog.spec.JobSpec;
 import io.lakebatch.catalog.spec.JobSpecParser;
@@ -25,6 +27,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -260,6 +264,23 @@ final class ClusterJobs {
         idCounts.getLong(1),
         idCounts.getLong(2),
         idCounts.getLong(3));
+  }
+
+  /**
+   * A job server's shared session as a driver on {@code cluster}: the FAIR scheduler (jobs and
+   * chunks share the executors by pool), 4 task attempts.
+   */
+  static SparkSession serverDriver(StandaloneCluster cluster, String appName) {
+    Map<String, String> conf = new HashMap<>(driverConf(cluster));
+    conf.put("spark.scheduler.mode", "FAIR");
+    return SparkSessionFactory.create(appName, cluster.resources(), 4, false, conf);
+  }
+
+  /** The Delta output's row count, after checking that no id is there twice. */
+  static long idsOnce(SparkSession spark, Path output) {
+    List<Row> ids = delta(spark, output.toString()).select("id").collectAsList();
+    assertThat(new HashSet<>(ids)).as("no id twice").hasSize(ids.size());
+    return ids.size();
   }
 
   /** Commits in a Delta table's log so far (0 if it has none yet). */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakebatch.catalog.store.Catalog;
 import io.lakebatch.catalog.store.CatalogConfig;
-import io.lakebatch.jobs.SparkSessionFactory;
 import io.lakebatch.server.LakeBatchServer;
 import io.lakebatch.server.ServerConfig;
 import io.lakebatch.submit.cluster.StandaloneCluster;
@@ -18,15 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,11 +54,7 @@ class ServerOnClusterTest {
   @BeforeAll
   static void start() {
     cluster = ClusterJobs.startCluster(folder.resolve("cluster"), 2);
-    Map<String, String> conf = new HashMap<>(ClusterJobs.driverConf(cluster));
-    conf.put("spark.scheduler.mode", "FAIR");
-    spark =
-        SparkSessionFactory.create(
-            "lakebatch-server-on-cluster", cluster.resources(), 4, false, conf);
+    spark = ClusterJobs.serverDriver(cluster, "lakebatch-server-on-cluster");
     // not in the test's folder: the embedded database stays open until the JVM exits
     Path home =
         Path.of(
@@ -153,12 +144,15 @@ class ServerOnClusterTest {
     assertThat(highJob.get("state").asText()).as(highJob.toString()).isEqualTo("SUCCEEDED");
     assertThat(lowJob.get("state").asText()).as(lowJob.toString()).isEqualTo("SUCCEEDED");
     assertThat(lowJob.get("preemptions").asInt()).isEqualTo(1);
-    assertThat(instant(lowJob, "startedAt")).isAfterOrEqualTo(instant(highJob, "endedAt"));
-    assertThat(idsOnce(lowOut)).as("the preempted job's rows, each once").isEqualTo(ROWS);
-    assertThat(idsOnce(highOut)).isEqualTo(ROWS);
+    assertThat(ServerApi.instant(lowJob, "startedAt"))
+        .isAfterOrEqualTo(ServerApi.instant(highJob, "endedAt"));
+    assertThat(ClusterJobs.idsOnce(spark, lowOut))
+        .as("the preempted job's rows, each once")
+        .isEqualTo(ROWS);
+    assertThat(ClusterJobs.idsOnce(spark, highOut)).isEqualTo(ROWS);
     System.out.printf(
         "cluster preemption: the high job started %d ms after its submission%n",
-        Duration.between(highSubmitted, instant(highJob, "startedAt")).toMillis());
+        Duration.between(highSubmitted, ServerApi.instant(highJob, "startedAt")).toMillis());
   }
 
   @Test
@@ -184,10 +178,10 @@ class ServerOnClusterTest {
     for (JsonNode job : List.of(a, b, c)) {
       assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
     }
-    assertThat(instant(b, "startedAt")).isAfterOrEqualTo(instant(a, "endedAt"));
-    assertThat(instant(c, "startedAt")).isAfterOrEqualTo(instant(b, "endedAt"));
+    assertThat(ServerApi.instant(b, "startedAt")).isAfterOrEqualTo(ServerApi.instant(a, "endedAt"));
+    assertThat(ServerApi.instant(c, "startedAt")).isAfterOrEqualTo(ServerApi.instant(b, "endedAt"));
     for (String dag : List.of("dag-a", "dag-b", "dag-c")) {
-      assertThat(idsOnce(folder.resolve(dag))).as(dag).isEqualTo(ROWS);
+      assertThat(ClusterJobs.idsOnce(spark, folder.resolve(dag))).as(dag).isEqualTo(ROWS);
     }
     assertThat(api.job(broken, token).get("state").asText()).isEqualTo("FAILED");
     assertThat(downstream.get("state").asText()).isEqualTo("UPSTREAM_FAILED");
@@ -197,17 +191,5 @@ class ServerOnClusterTest {
 
   private static String submit(String spec) throws Exception {
     return api.submit(spec, token).get("id").asText();
-  }
-
-  private static Instant instant(JsonNode job, String field) {
-    return Instant.parse(job.get(field).asText());
-  }
-
-  /** The output's row count, after checking that no id is there twice. */
-  private static long idsOnce(Path output) {
-    List<Row> ids =
-        spark.read().format("delta").load(output.toString()).select("id").collectAsList();
-    assertThat(new HashSet<>(ids)).as("no id twice").hasSize(ids.size());
-    return ids.size();
   }
 }
